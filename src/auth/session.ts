@@ -1,0 +1,260 @@
+import { ApiError, isApiError } from '../errors.js';
+import type { ResolvedLogger } from '../log.js';
+import { type Token, type TokenStore, isTokenExpired, parseStoredToken } from './token.js';
+
+/** Email and password of an account. */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** What the session needs from the HTTP side. */
+export interface SessionDeps {
+  login(creds: Credentials, signal?: AbortSignal): Promise<Token>;
+  /** `GET /user` with the given token; rejects with ApiError on ≥ 400. */
+  validate(token: Token, signal?: AbortSignal): Promise<void>;
+  logger: ResolvedLogger;
+  refreshLeeway: number;
+  validateOnStart: boolean;
+  credsProvider?: () => Credentials | Promise<Credentials>;
+  now: () => number;
+}
+
+interface LockManagerLike {
+  request<T>(name: string, opts: { signal?: AbortSignal }, cb: () => Promise<T>): Promise<T>;
+}
+
+const LOCK_WAIT = 30_000;
+const MAX_BAD = 64;
+
+function lockManager(): LockManagerLike | null {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : null;
+}
+
+/**
+ * Token state of one client: coalesced `ensureAuth`, validation, login, store persistence,
+ * cross-tab lock and store change notifications.
+ */
+export class AuthSession {
+  #token: Token | null = null;
+  #validated = false;
+  #store: TokenStore | null = null;
+  #unwatch: (() => void) | null = null;
+  #creds: Credentials | null = null;
+  #pending: Promise<Token> | null = null;
+  /** Access tokens known to be dead (401 or revoked): never adopted again from a store. */
+  readonly #bad = new Set<string>();
+  readonly #d: SessionDeps;
+  /** Counts, for tests and diagnostics. */
+  readonly counters = { storeLoads: 0, validations: 0, logins: 0 };
+
+  constructor(deps: SessionDeps) {
+    this.#d = deps;
+  }
+
+  get token(): Token | null {
+    return this.#token;
+  }
+
+  get store(): TokenStore | null {
+    return this.#store;
+  }
+
+  setStore(store: TokenStore | null): void {
+    this.#unwatch?.();
+    this.#unwatch = null;
+    this.#store = store;
+    if (!store) return;
+    store.setLogger?.(this.#d.logger);
+    if (typeof store.watch === 'function') {
+      this.#unwatch = store.watch((t) => this.#onExternal(t));
+    }
+  }
+
+  /** Remembers credentials for later logins (kept in memory only). */
+  setCredentials(email?: string, password?: string): void {
+    if (email !== undefined && password !== undefined) this.#creds = { email, password };
+  }
+
+  /** Usable token without network or store I/O, or null. */
+  usable(): Token | null {
+    const t = this.#token;
+    if (!t || !this.#validated || isTokenExpired(t, this.#d.refreshLeeway, this.#d.now())) return null;
+    return t;
+  }
+
+  /** Coalesced: concurrent callers share one store load, one validation and one login. */
+  ensure(signal?: AbortSignal): Promise<Token> {
+    const ready = this.usable();
+    if (ready) return Promise.resolve(ready);
+    if (!this.#pending) {
+      // The shared work ignores any one caller's signal; each caller races its own.
+      const run = this.#withLock(() => this.#acquire()).finally(() => {
+        if (this.#pending === run) this.#pending = null;
+      });
+      this.#pending = run;
+    }
+    return signal ? raceAbort(this.#pending, signal) : this.#pending;
+  }
+
+  /** Marks the token that got a 401 as dead (only if it is still the current one). */
+  invalidate(accessToken: string): void {
+    this.#markBad(accessToken);
+    if (this.#token?.accessToken === accessToken) {
+      this.#token = null;
+      this.#validated = false;
+    }
+  }
+
+  /** Drops the token in memory and in the store; the store copy is not re-adopted. */
+  async drop(): Promise<void> {
+    const t = this.#token;
+    if (t) this.#markBad(t.accessToken);
+    this.#token = null;
+    this.#validated = false;
+    if (this.#store) {
+      try {
+        await this.#store.clear();
+      } catch (e) {
+        this.#d.logger.warn('token store clear failed:', errorSummary(e));
+      }
+    }
+  }
+
+  close(): void {
+    this.#unwatch?.();
+    this.#unwatch = null;
+  }
+
+  #markBad(access: string): void {
+    this.#bad.add(access);
+    if (this.#bad.size > MAX_BAD) this.#bad.delete(this.#bad.values().next().value as string);
+  }
+
+  #onExternal(t: Token | null): void {
+    if (t === null) {
+      if (this.#token) this.#markBad(this.#token.accessToken);
+      this.#token = null;
+      this.#validated = false;
+      this.#d.logger.debug('token cleared by another context');
+      return;
+    }
+    const parsed = parseStoredToken(t);
+    if (!parsed || this.#bad.has(parsed.accessToken) || parsed.accessToken === this.#token?.accessToken) return;
+    this.#token = parsed;
+    this.#validated = true; // a peer saved it right after its own login or validation
+    this.#d.logger.debug('token adopted from another context');
+  }
+
+  async #withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const key = this.#store?.lockKey;
+    const locks = key ? lockManager() : null;
+    if (!locks || !key) return fn();
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), LOCK_WAIT);
+    let entered = false;
+    try {
+      return await locks.request(key, { signal: ctrl.signal }, () => {
+        entered = true;
+        clearTimeout(timer);
+        return fn();
+      });
+    } catch (e) {
+      if (entered) throw e;
+      this.#d.logger.warn('token lock not acquired in time; continuing without it');
+      return fn();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #loadStored(): Promise<Token | null> {
+    if (!this.#store) return null;
+    this.counters.storeLoads++;
+    try {
+      const raw = await this.#store.load();
+      const t = raw ? parseStoredToken(raw) : null;
+      if (t && this.#bad.has(t.accessToken)) return null;
+      return t;
+    } catch (e) {
+      this.#d.logger.warn('token store load failed:', errorSummary(e));
+      return null;
+    }
+  }
+
+  async #acquire(signal?: AbortSignal): Promise<Token> {
+    const now = this.#d.now();
+    let cand = this.#token;
+    if (!cand || isTokenExpired(cand, this.#d.refreshLeeway, now)) {
+      // Re-read the store: another tab or process may have just saved a fresh token.
+      const stored = await this.#loadStored();
+      if (stored && stored.accessToken !== cand?.accessToken) {
+        cand = stored;
+        this.#validated = false;
+      }
+    }
+    if (cand && !isTokenExpired(cand, this.#d.refreshLeeway, now)) {
+      this.#token = cand;
+      if (this.#validated || !this.#d.validateOnStart) {
+        this.#validated = true;
+        return cand;
+      }
+      try {
+        this.counters.validations++;
+        await this.#d.validate(cand, signal);
+        this.#validated = true;
+        return cand;
+      } catch (e) {
+        if (!(isApiError(e) && (e.status === 401 || e.status === 403))) throw e;
+        this.#d.logger.info('stored token rejected by the server; logging in again');
+        this.invalidate(cand.accessToken);
+      }
+    }
+    return this.#login(signal);
+  }
+
+  async #login(signal?: AbortSignal): Promise<Token> {
+    let creds = this.#creds;
+    if (!creds && this.#d.credsProvider) creds = await this.#d.credsProvider();
+    if (!creds) {
+      throw new ApiError(401, { message: 'Not authenticated: no token, credentials or credsProvider' }, {}, 'auth');
+    }
+    this.counters.logins++;
+    const token = await this.#d.login(creds, signal);
+    this.#token = token;
+    this.#validated = true;
+    if (this.#store) {
+      try {
+        await this.#store.save(token);
+      } catch (e) {
+        this.#d.logger.warn('token store save failed; the token stays in memory only:', errorSummary(e));
+      }
+    }
+    return token;
+  }
+}
+
+/** One-line error summary for log lines (no stack, no data). */
+export function errorSummary(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

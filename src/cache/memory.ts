@@ -1,0 +1,64 @@
+import type { CacheAdapter, CacheEntry } from './types.js';
+
+/** Limits of {@link MemoryCacheAdapter}. */
+export interface MemoryCacheOptions {
+  /** Most entries kept; default 256. */
+  maxEntries?: number;
+  /** Most body bytes kept in total; default 32 MiB. An entry larger than this is not stored. */
+  maxBytes?: number;
+}
+
+/** In-memory LRU cache adapter, bounded by entry count and total body bytes. */
+export class MemoryCacheAdapter implements CacheAdapter {
+  readonly #map = new Map<string, CacheEntry>();
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
+
+  constructor(opts: MemoryCacheOptions = {}) {
+    this.#maxEntries = Math.max(1, opts.maxEntries ?? 256);
+    this.#maxBytes = Math.max(0, opts.maxBytes ?? 32 * 1024 * 1024);
+  }
+
+  /** Entries currently held. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** Body bytes currently held. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get(url: string): CacheEntry | undefined {
+    const e = this.#map.get(url);
+    if (!e) return undefined;
+    this.#map.delete(url);
+    this.#map.set(url, e);
+    return e;
+  }
+
+  set(url: string, entry: CacheEntry): void {
+    this.delete(url);
+    if (entry.body.byteLength > this.#maxBytes) return;
+    this.#map.set(url, entry);
+    this.#bytes += entry.body.byteLength;
+    for (const [k, v] of this.#map) {
+      if (this.#map.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
+      this.#map.delete(k);
+      this.#bytes -= v.body.byteLength;
+    }
+  }
+
+  delete(url: string): void {
+    const e = this.#map.get(url);
+    if (!e) return;
+    this.#map.delete(url);
+    this.#bytes -= e.body.byteLength;
+  }
+
+  clear(): void {
+    this.#map.clear();
+    this.#bytes = 0;
+  }
+}

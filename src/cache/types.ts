@@ -1,0 +1,22 @@
+/** One cached HTTP response body with its validators. */
+export interface CacheEntry {
+  etag: string | null;
+  lastModified: string | null;
+  body: Uint8Array;
+}
+
+/** Storage behind {@link HttpCache}. `get()` returns `undefined` for missing or corrupt entries and never throws. */
+export interface CacheAdapter {
+  get(url: string): CacheEntry | undefined | Promise<CacheEntry | undefined>;
+  set(url: string, entry: CacheEntry): void | Promise<void>;
+  delete(url: string): void | Promise<void>;
+  clear?(): void | Promise<void>;
+}
+
+/** True when `v` has the shape of a {@link CacheEntry}; adapters use it to reject corrupt stored values. */
+export function isCacheEntry(v: unknown): v is CacheEntry {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  const okStr = (x: unknown) => x === null || typeof x === 'string';
+  return okStr(e.etag) && okStr(e.lastModified) && e.body instanceof Uint8Array;
+}

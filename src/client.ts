@@ -1,0 +1,565 @@
+import * as v from 'valibot';
+import { AuthSession, type Credentials } from './auth/session.js';
+import { type Token, type TokenStore, MemoryTokenStore, tokenFromLoginPayload } from './auth/token.js';
+import { HttpCache } from './cache/http-cache.js';
+import type { CacheAdapter } from './cache/types.js';
+import { ApiError, BragerOneError, NetworkError, ResponseValidationError, isApiError } from './errors.js';
+import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
+import { sleep } from './http/sleep.js';
+import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
+import {
+  AuthResponseSchema, type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
+  type ObjectDetails, ObjectDetailsSchema, type Permission, PermissionSchema, type SystemVersion, SystemVersionSchema,
+  type User, UserSchema,
+} from './schemas/index.js';
+import { parseWith, toIssues, tryParse } from './schemas/parse.js';
+import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
+
+/** Options of {@link BragerOneApiClient}. Every duration is in milliseconds. */
+export interface ClientOptions {
+  /** Cloud to talk to; overrides `apiBase`/`oneBase`/`ioBase`. Default {@link BRAGERONE_SERVER}. */
+  server?: ServerConfig;
+  /** REST base, e.g. `https://io.brager.pl/v1`. */
+  apiBase?: string;
+  /** Web-app origin: `Origin`/`Referer` value and asset base. */
+  oneBase?: string;
+  /** Socket.IO origin; default derived from `apiBase` by dropping its last segment. */
+  ioBase?: string;
+  /** Where tokens persist; default a {@link MemoryTokenStore}; `null` = no persistence. */
+  tokenStore?: TokenStore | null;
+  /** Backs {@link BragerOneApiClient.getBytes}; default an in-memory LRU. */
+  cache?: CacheAdapter;
+  /** Supplies credentials whenever a (re-)login is needed. */
+  credsProvider?: () => Credentials | Promise<Credentials>;
+  /** Probe a stored token once with `GET /user` before trusting it. Default `true`. */
+  validateOnStart?: boolean;
+  /** Log in again this long before `expiresAt`. Default 90 000. */
+  refreshLeeway?: number;
+  /** Per-request timeout. Default 8 000. */
+  timeout?: number;
+  /** Most requests in flight; the rest queue in order. Default 4. */
+  concurrency?: number;
+  /** Log every request and response at `debug` (and lower `logLevel` to `debug` unless given). */
+  enableHttpTrace?: boolean;
+  /** Mask `Authorization` in traces. Default `true`. Errors are always redacted. */
+  redactSecrets?: boolean;
+  /** Console-like logger; default `console`. */
+  logger?: Logger;
+  /** Default `'warn'` (`'debug'` with `enableHttpTrace`). */
+  logLevel?: LogLevel;
+  /** Custom fetch (proxies, TLS agents, instrumentation). */
+  fetch?: typeof globalThis.fetch;
+  /** Clock for expiry checks; default `Date.now`. */
+  now?: () => number;
+}
+
+/** `{ status, data }` returned by the `returnData: true` overloads. */
+export interface StatusAndData {
+  status: number;
+  data: unknown;
+}
+
+/** Arguments of {@link BragerOneApiClient.moduleCommand}. */
+export interface ModuleCommandArgs extends RequestOptions {
+  devid: string;
+  /** Pool, e.g. `"P4"`. */
+  pool: string;
+  /** Channel + index, e.g. `"v8"`. */
+  parameter: string;
+  /** Raw device value. */
+  value: unknown;
+  /** Symbol from the web-app assets, e.g. `PARAM_66`. */
+  parameterName?: string;
+  /** Unit id some writes expect. */
+  unit?: number;
+  /** Extra keys merged into the body. */
+  extraPayload?: Record<string, unknown>;
+  /** Return `{ status, data }` instead of `true`/`false`. */
+  returnData?: boolean;
+}
+
+/** Arguments of {@link BragerOneApiClient.moduleCommandRaw}. */
+export interface ModuleCommandRawArgs extends RequestOptions {
+  devid: string;
+  /** Symbolic command, e.g. `MODULE_RESTART`. */
+  command: string;
+  value?: unknown;
+  extraPayload?: Record<string, unknown>;
+  returnData?: boolean;
+}
+
+/** Arguments of {@link BragerOneApiClient.moduleCommandAuto}: either `command`, or `pool` + `parameter`. */
+export interface ModuleCommandAutoArgs extends RequestOptions {
+  devid: string;
+  value?: unknown;
+  command?: string;
+  pool?: string;
+  parameter?: string;
+  parameterName?: string;
+  unit?: number;
+  extraPayload?: Record<string, unknown>;
+  returnData?: boolean;
+}
+
+/** Options of the prime methods. */
+export type PrimeOptions = RequestOptions & { returnData?: boolean };
+
+const OK_CONNECT = [200, 204];
+const OK_COMMAND = [200, 201, 202, 204];
+const ASSET_RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const ASSET_DELAYS = [200, 600];
+const DUP_DELAYS = [200, 400, 800];
+const DUP_RE = /duplicate entry|er_dup_entry/i;
+
+interface CallOptions extends RequestOptions {
+  method?: HttpRequest['method'];
+  body?: unknown;
+  headers?: Record<string, string>;
+  auth?: boolean;
+}
+
+/** HTTP client of the BragerOne cloud with coalesced login, token persistence and typed responses. */
+export class BragerOneApiClient {
+  /** The resolved logger (levels below `logLevel` are no-ops). */
+  readonly logger: ResolvedLogger;
+  /** The cloud in use. */
+  readonly server: ServerConfig;
+  /** The HTTP cache behind {@link getBytes}. */
+  readonly httpCache: HttpCache;
+  readonly #http: HttpTransport;
+  readonly #session: AuthSession;
+  #closed = false;
+  /** Shape (key order) of the `/modules/connect` body that worked last; re-filled with current SIDs. */
+  #connectShape: 'wsid' | 'sid' | 'wsid+group' | null = null;
+
+  constructor(opts: ClientOptions = {}) {
+    const level = opts.logLevel ?? (opts.enableHttpTrace ? 'debug' : undefined);
+    this.logger = resolveLogger(opts.logger, level);
+    this.server = resolveServer(opts);
+    this.httpCache = new HttpCache(opts.cache);
+    this.#http = new HttpTransport({
+      timeout: opts.timeout ?? 8_000,
+      concurrency: opts.concurrency ?? 4,
+      origin: this.server.oneBase,
+      logger: this.logger,
+      trace: opts.enableHttpTrace === true,
+      redactSecrets: opts.redactSecrets !== false,
+      fetch: opts.fetch,
+    });
+    this.#session = new AuthSession({
+      login: (c, s) => this.#login(c, s),
+      validate: async (t, s) => {
+        await this.#http.request({ method: 'GET', url: `${this.apiBase}/user`, headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
+      },
+      logger: this.logger,
+      refreshLeeway: opts.refreshLeeway ?? 90_000,
+      validateOnStart: opts.validateOnStart !== false,
+      credsProvider: opts.credsProvider,
+      now: opts.now ?? Date.now,
+    });
+    this.#session.setStore(opts.tokenStore === undefined ? new MemoryTokenStore() : opts.tokenStore);
+  }
+
+  /** Current access token; throws a plain `Error` before the first successful auth. */
+  get accessToken(): string {
+    const t = this.#session.token;
+    if (!t) throw new Error('Not authenticated yet: call ensureAuth() first');
+    return t.accessToken;
+  }
+  /** Current token, or `null`. */
+  get token(): Token | null {
+    return this.#session.token;
+  }
+  /** REST base, e.g. `https://io.brager.pl/v1`. */
+  get apiBase(): string {
+    return this.server.apiBase;
+  }
+  /** Web-app origin. */
+  get oneBase(): string {
+    return this.server.oneBase;
+  }
+  /** Socket.IO origin. */
+  get ioBase(): string {
+    return this.server.ioBase;
+  }
+  /** Requests in flight and waiting, and auth counters (diagnostics). */
+  get stats(): { inFlight: number; queued: number; storeLoads: number; validations: number; logins: number } {
+    return { inFlight: this.#http.limiter.active, queued: this.#http.limiter.waiting, ...this.#session.counters };
+  }
+
+  /** Releases listeners; idempotent. Later calls reject with {@link BragerOneError}. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#session.close();
+  }
+
+  /** Switches token persistence (or turns it off with `null`). */
+  setTokenStore(store: TokenStore | null): void {
+    this.#session.setStore(store);
+  }
+
+  /**
+   * Returns a usable token: the held one, a stored one (validated once with `GET /user`), or a new login
+   * with the given credentials, remembered ones, or `credsProvider`. Concurrent callers share one attempt.
+   */
+  async ensureAuth(email?: string, password?: string, opts?: RequestOptions): Promise<Token> {
+    this.#assertOpen();
+    this.#session.setCredentials(email, password);
+    return this.#session.ensure(opts?.signal);
+  }
+
+  /** Server-side logout; always clears the token in memory and in the store. 401/403/404 are ignored. */
+  async revoke(opts?: RequestOptions): Promise<void> {
+    const t = this.#session.token;
+    try {
+      if (t) {
+        await this.#http.request({ method: 'POST', url: `${this.apiBase}/auth/revoke`, headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
+      }
+    } catch (e) {
+      if (!(isApiError(e) && [401, 403, 404].includes(e.status))) {
+        await this.#session.drop();
+        throw e;
+      }
+    }
+    await this.#session.drop();
+  }
+
+  /** `GET /system/version` (no auth). */
+  async getSystemVersion(opts?: RequestOptions): Promise<SystemVersion> {
+    const q = `container=${encodeURIComponent(this.server.container)}&platform=0`;
+    const res = await this.#call(`/system/version?${q}`, { ...opts, auth: false }, 'GET /system/version');
+    const body = res.data as { version?: unknown } | null;
+    const inner = body && typeof body.version === 'object' ? body.version : body;
+    return parseWith(SystemVersionSchema, inner, 'GET /system/version');
+  }
+
+  /** `GET /user`: the signed-in user. */
+  async getUser(opts?: RequestOptions): Promise<User> {
+    const res = await this.#call('/user', opts, 'GET /user');
+    return parseWith(UserSchema, unwrap(res.data, 'user'), 'GET /user');
+  }
+
+  /** `GET /user/permissions`. */
+  async getUserPermissions(opts?: RequestOptions): Promise<Permission[]> {
+    const res = await this.#call('/user/permissions', opts, 'GET /user/permissions');
+    return parsePermissions(res.data, 'GET /user/permissions');
+  }
+
+  /** `GET /objects`: the user's buildings. Tolerates `{data}`, `{objects}` and bare lists; other 2xx → `[]`. */
+  async getObjects(opts?: RequestOptions): Promise<BragerObject[]> {
+    const res = await this.#call('/objects', opts, 'GET /objects');
+    if (res.status !== 200) return [];
+    const list = pickList(res.data, ['data', 'objects']);
+    if (!list) return [];
+    return parseWith(v.array(BragerObjectSchema), list, 'GET /objects');
+  }
+
+  /** `GET /objects/{id}`. */
+  async getObject(objectId: number, opts?: RequestOptions): Promise<ObjectDetails> {
+    const res = await this.#call(`/objects/${encodeURIComponent(objectId)}`, opts, 'GET /objects/{id}');
+    return parseWith(ObjectDetailsSchema, res.data, 'GET /objects/{id}');
+  }
+
+  /** `GET /objects/{id}/permissions`. */
+  async getObjectPermissions(objectId: number, opts?: RequestOptions): Promise<Permission[]> {
+    const label = 'GET /objects/{id}/permissions';
+    const res = await this.#call(`/objects/${encodeURIComponent(objectId)}/permissions`, opts, label);
+    return parsePermissions(res.data, label);
+  }
+
+  /** `GET /modules?page=1&limit=999&group_id=…`. Rows that fail validation are skipped (logged). */
+  async getModules(objectId: number, opts?: RequestOptions): Promise<Module[]> {
+    const label = 'GET /modules';
+    const res = await this.#call(`/modules?page=1&limit=999&group_id=${encodeURIComponent(objectId)}`, opts, label);
+    if (res.status !== 200) throw new ApiError(res.status, res.data, {}, `${label}: unexpected status`);
+    const list = pickList(res.data, ['data']);
+    if (!list) {
+      this.logger.warn(`${label}: response has no module list; treating as empty`);
+      return [];
+    }
+    const out: Module[] = [];
+    list.forEach((row, i) => {
+      const m = tryParse(ModuleSchema, row);
+      if (m) out.push(m);
+      else {
+        const issues = toIssues(v.safeParse(ModuleSchema, row).issues ?? []);
+        this.logger.warn(`${label}: skipping row ${i}: ${issues.map((x) => `${x.path}: ${x.message}`).slice(0, 3).join('; ')}`);
+      }
+    });
+    return out;
+  }
+
+  /** `GET /modules/{devid}/card` (personal data: never log it). */
+  async getModuleCard(code: string, opts?: RequestOptions): Promise<ModuleCard> {
+    const res = await this.#call(`/modules/${encodeURIComponent(code)}/card`, opts, 'GET /modules/{devid}/card');
+    return parseWith(ModuleCardSchema, res.data, 'GET /modules/{devid}/card');
+  }
+
+  /**
+   * `POST /modules/connect`: binds a Socket.IO session to modules. Tries the body variants of the protocol in order
+   * (remembering the shape that worked, always with the current SIDs); 400/404/422 moves to the next variant.
+   * @returns `true` when bound, `false` when every variant was refused or answered oddly.
+   */
+  async modulesConnect(wsidNs: string, modules: string[], groupId?: number | null, engineSid?: string | null, opts?: RequestOptions): Promise<boolean> {
+    const mods = [...new Set(modules)].sort();
+    if (mods.length === 0) return true;
+    type Shape = 'wsid' | 'sid' | 'wsid+group';
+    const shapes: Shape[] = ['wsid', 'sid'];
+    if (groupId != null) shapes.push('wsid+group');
+    const build = (shape: Shape, sid: string): Record<string, unknown> =>
+      shape === 'sid' ? { sid, modules: mods } : shape === 'wsid' ? { wsid: sid, modules: mods } : { wsid: sid, group_id: String(groupId), modules: mods };
+    const sids = [wsidNs, ...(engineSid && engineSid !== wsidNs ? [engineSid] : [])];
+    const order: Array<[Shape, string]> = [];
+    const seen = new Set<string>();
+    const add = (shape: Shape, sid: string) => {
+      const k = `${shape}|${sid}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        order.push([shape, sid]);
+      }
+    };
+    if (this.#connectShape && (this.#connectShape !== 'wsid+group' || groupId != null)) add(this.#connectShape, wsidNs);
+    for (const sid of sids) for (const s of shapes) add(s, sid);
+    const headers = { 'Content-Type': 'application/json;charset=UTF-8', 'X-Requested-With': 'XMLHttpRequest' };
+    for (const [shape, sid] of order) {
+      try {
+        const res = await this.#call('/modules/connect', { ...opts, method: 'POST', body: build(shape, sid), headers }, 'POST /modules/connect');
+        if (OK_CONNECT.includes(res.status)) {
+          this.#connectShape = shape;
+          return true;
+        }
+      } catch (e) {
+        if (isApiError(e) && [400, 404, 422].includes(e.status)) continue;
+        throw e;
+      }
+    }
+    return false;
+  }
+
+  /** `POST /modules/parameters`: full current state. `true` on 200/204; with `returnData`, `{ status, data }`. */
+  modulesParametersPrime(modules: string[], opts?: RequestOptions & { returnData?: false }): Promise<boolean>;
+  modulesParametersPrime(modules: string[], opts: RequestOptions & { returnData: true }): Promise<StatusAndData>;
+  modulesParametersPrime(modules: string[], opts?: PrimeOptions): Promise<boolean | StatusAndData>;
+  async modulesParametersPrime(modules: string[], opts: PrimeOptions = {}): Promise<boolean | StatusAndData> {
+    return this.#post('/modules/parameters', { modules }, OK_CONNECT, opts, 'POST /modules/parameters');
+  }
+
+  /** `POST /modules/activity/quantity`. Same overloads as {@link modulesParametersPrime}. */
+  modulesActivityQuantityPrime(modules: string[], opts?: RequestOptions & { returnData?: false }): Promise<boolean>;
+  modulesActivityQuantityPrime(modules: string[], opts: RequestOptions & { returnData: true }): Promise<StatusAndData>;
+  modulesActivityQuantityPrime(modules: string[], opts?: PrimeOptions): Promise<boolean | StatusAndData>;
+  async modulesActivityQuantityPrime(modules: string[], opts: PrimeOptions = {}): Promise<boolean | StatusAndData> {
+    return this.#post('/modules/activity/quantity', { modules }, OK_CONNECT, opts, 'POST /modules/activity/quantity');
+  }
+
+  /** `POST /module/command`: writes a raw value to `pool`.`parameter`. Never retried automatically. */
+  async moduleCommand(args: ModuleCommandArgs): Promise<boolean | StatusAndData> {
+    const { devid, pool, parameter, value, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
+    const body: Record<string, unknown> = { devid, pool, parameter, value };
+    if (parameterName != null) body.parameterName = parameterName;
+    if (unit != null) body.unit = unit;
+    Object.assign(body, extraPayload);
+    return this.#post('/module/command', body, OK_COMMAND, { returnData, signal, timeout }, 'POST /module/command');
+  }
+
+  /** `POST /module/command/raw`: a symbolic command such as `MODULE_RESTART`. */
+  async moduleCommandRaw(args: ModuleCommandRawArgs): Promise<boolean | StatusAndData> {
+    const { devid, command, value, extraPayload, returnData, signal, timeout } = args;
+    const body: Record<string, unknown> = { devid, command };
+    if (value !== undefined) body.value = value;
+    Object.assign(body, extraPayload);
+    return this.#post('/module/command/raw', body, OK_COMMAND, { returnData, signal, timeout }, 'POST /module/command/raw');
+  }
+
+  /** Routes to {@link moduleCommandRaw} (`command`) or {@link moduleCommand} (`pool` + `parameter`); both or neither → rejects, nothing sent. */
+  async moduleCommandAuto(args: ModuleCommandAutoArgs): Promise<boolean | StatusAndData> {
+    const hasRaw = typeof args.command === 'string' && args.command.length > 0;
+    const hasParam = args.pool != null && args.parameter != null;
+    if (hasRaw && (hasParam || args.pool != null || args.parameter != null)) {
+      throw new Error('moduleCommandAuto: give either `command` or `pool` + `parameter`, not both');
+    }
+    if (hasRaw) {
+      const { devid, command, value, extraPayload, returnData, signal, timeout } = args;
+      return this.moduleCommandRaw({ devid, command: command as string, value, extraPayload, returnData, signal, timeout });
+    }
+    if (hasParam) {
+      const { devid, pool, parameter, value, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
+      return this.moduleCommand({ devid, pool: pool as string, parameter: parameter as string, value, parameterName, unit, extraPayload, returnData, signal, timeout });
+    }
+    throw new Error('moduleCommandAuto: needs `command`, or both `pool` and `parameter`');
+  }
+
+  /** `GET {oneBase}/{path}` with the bearer token; body as text. */
+  async fetchTextOne(path: string, opts?: RequestOptions): Promise<{ status: number; data: string }> {
+    const res = await this.#oneCall(path, 'text', opts);
+    return { status: res.status, data: res.data as string };
+  }
+
+  /** `GET {oneBase}/{path}` with the bearer token; `data` is the parsed JSON, or `null` when the body is not JSON. */
+  async fetchJsonOne(path: string, opts?: RequestOptions): Promise<{ status: number; data: unknown }> {
+    const res = await this.#oneCall(path, 'json', opts);
+    const d = res.data;
+    return { status: res.status, data: typeof d === 'string' ? null : d };
+  }
+
+  /**
+   * Downloads bytes (assets) through the HTTP cache: conditional request, 304 → cached body (304 without one →
+   * unconditional refetch); transport errors and 429/500/502/503/504 retried after ≈200 ms and ≈600 ms.
+   */
+  async getBytes(url: string, opts: RequestOptions = {}): Promise<Uint8Array> {
+    this.#assertOpen();
+    let attempt = 0;
+    for (;;) {
+      try {
+        return await this.#getBytesOnce(url, opts);
+      } catch (e) {
+        const retryable = e instanceof NetworkError || (isApiError(e) && ASSET_RETRY_STATUS.has(e.status));
+        const delay = ASSET_DELAYS[attempt];
+        if (!retryable || delay === undefined || opts.signal?.aborted) throw e;
+        attempt++;
+        this.logger.debug(`GET asset: retry ${attempt} in ${delay} ms`);
+        await sleep(delay, opts.signal);
+      }
+    }
+  }
+
+  async #getBytesOnce(url: string, opts: RequestOptions): Promise<Uint8Array> {
+    const cond = await this.httpCache.headersFor(url);
+    const req = (headers: Record<string, string>) =>
+      this.#http.request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset' });
+    let res = await req(cond);
+    if (res.status === 304) {
+      const body = await this.httpCache.getBody(url);
+      if (body) return body;
+      res = await req({});
+    }
+    if (res.status === 200) {
+      try {
+        await this.httpCache.update(url, res.headers, res.data);
+      } catch (e) {
+        this.logger.warn('HTTP cache write failed:', e instanceof Error ? e.message : String(e));
+      }
+    }
+    return res.data;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new BragerOneError('BragerOneApiClient is closed');
+  }
+
+  #authHeaders(t: Token): Record<string, string> {
+    return { Accept: 'application/json', Authorization: `Bearer ${t.accessToken}` };
+  }
+
+  async #login(creds: Credentials, signal?: AbortSignal): Promise<Token> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.#http.request({
+          method: 'POST',
+          url: `${this.apiBase}/auth/user`,
+          headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+          body: { email: creds.email, password: creds.password },
+          signal,
+          label: 'POST /auth/user',
+          secrets: [creds.password],
+        });
+        if (res.status !== 200) throw new ApiError(res.status, null, {}, 'POST /auth/user: unexpected status');
+        const r = v.safeParse(AuthResponseSchema, res.data);
+        // The payload holds the token: never attach it to the error.
+        if (!r.success) throw new ResponseValidationError('POST /auth/user', toIssues(r.issues), undefined);
+        return tokenFromLoginPayload(res.data);
+      } catch (e) {
+        const delay = DUP_DELAYS[attempt];
+        const dup = isApiError(e) && e.status === 500 && DUP_RE.test(messageOf(e.data));
+        if (!dup || delay === undefined) throw e;
+        this.logger.info(`login raced (duplicate entry); retry ${attempt + 1}`);
+        await sleep(delay + Math.random() * 150, signal);
+      }
+    }
+  }
+
+  /** Authenticated (or not) REST call with one re-login + replay on 401. */
+  async #call(path: string, opts: CallOptions = {}, label: string): Promise<HttpResponse> {
+    this.#assertOpen();
+    const { method = 'GET', body, headers, auth = true, signal, timeout } = opts;
+    const send = (t: Token | null) =>
+      this.#http.request({
+        method,
+        url: `${this.apiBase}${path}`,
+        headers: { ...(t ? this.#authHeaders(t) : { Accept: 'application/json' }), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        body,
+        signal,
+        timeout,
+        label,
+        secrets: t ? [t.accessToken] : undefined,
+      });
+    if (!auth) return send(null);
+    const token = await this.#session.ensure(signal);
+    try {
+      return await send(token);
+    } catch (e) {
+      if (!(isApiError(e) && e.status === 401)) throw e;
+      this.logger.info(`${label}: 401, logging in again`);
+      this.#session.invalidate(token.accessToken);
+      const fresh = await this.#session.ensure(signal);
+      return send(fresh);
+    }
+  }
+
+  async #post(path: string, body: unknown, ok: number[], opts: PrimeOptions, label: string): Promise<boolean | StatusAndData> {
+    const res = await this.#call(path, { method: 'POST', body, signal: opts.signal, timeout: opts.timeout }, label);
+    if (opts.returnData) return { status: res.status, data: res.data };
+    return ok.includes(res.status);
+  }
+
+  async #oneCall(path: string, read: 'text' | 'json', opts: RequestOptions = {}): Promise<HttpResponse> {
+    this.#assertOpen();
+    const token = await this.#session.ensure(opts.signal);
+    const url = `${this.oneBase}/${path.replace(/^\/+/, '')}`;
+    return this.#http.request({ method: 'GET', url, headers: this.#authHeaders(token), read, ...opts, label: `GET one:/${path.replace(/^\/+/, '').slice(0, 60)}` });
+  }
+}
+
+function resolveServer(opts: ClientOptions): ServerConfig {
+  if (opts.server) return opts.server;
+  if (!opts.apiBase && !opts.oneBase && !opts.ioBase) return BRAGERONE_SERVER;
+  const apiBase = trimBase(opts.apiBase ?? BRAGERONE_SERVER.apiBase);
+  const ioBase = trimBase(opts.ioBase ?? ioBaseFromApiBase(apiBase));
+  const oneBase = trimBase(opts.oneBase ?? (opts.apiBase ? ioBase : BRAGERONE_SERVER.oneBase));
+  const apiVersion = apiBase.slice(apiBase.lastIndexOf('/') + 1);
+  return Object.freeze({ ...BRAGERONE_SERVER, ioBase, oneBase, apiBase, apiVersion });
+}
+
+function unwrap(data: unknown, key: string): unknown {
+  if (data && typeof data === 'object' && !Array.isArray(data) && key in data) {
+    const inner = (data as Record<string, unknown>)[key];
+    if (inner && typeof inner === 'object') return inner;
+  }
+  return data;
+}
+
+function pickList(data: unknown, keys: string[]): unknown[] | null {
+  if (Array.isArray(data)) return data;
+  if (data && typeof data === 'object') {
+    for (const k of keys) {
+      const inner = (data as Record<string, unknown>)[k];
+      if (Array.isArray(inner)) return inner;
+    }
+  }
+  return null;
+}
+
+function parsePermissions(data: unknown, label: string): Permission[] {
+  const list = pickList(data, ['permissions']);
+  if (!list) return parseWith(v.array(PermissionSchema), data, label);
+  return parseWith(v.array(PermissionSchema), list, label);
+}
+
+function messageOf(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data && typeof data === 'object') {
+    const m = (data as { message?: unknown }).message;
+    if (typeof m === 'string') return m;
+  }
+  return '';
+}

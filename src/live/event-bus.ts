@@ -1,0 +1,208 @@
+/** In-process stream of parameter updates with sequence numbers, listeners and async iterators. */
+
+/** One parameter change: which module/pool/channel/index, the new value and its metadata. */
+export interface ParamUpdate {
+  /** Module code, e.g. `DEMO0A1B2C`. */
+  devid: string;
+  /** Pool key, always `P<n>`, e.g. `P4`. */
+  pool: string;
+  /** Channel letter, e.g. `v` (value), `s` (status), `u` (unit). */
+  chan: string;
+  /** Parameter index inside the pool. */
+  idx: number;
+  /** New value; `undefined` marks a meta-only entry (an object body without `value`). */
+  value: unknown;
+  /** Metadata of the entry (`storable`, `updatedAt`, …) without `value`; `{}` for bare values. */
+  meta: Record<string, unknown>;
+  /** Time of publication in epoch milliseconds. */
+  ts: number;
+  /** Monotonic sequence number, starting at 0 per bus. */
+  seq: number;
+}
+
+/** An async iterator over bus updates that also reports how many updates it dropped. */
+export interface ParamUpdateIterator extends AsyncIterableIterator<ParamUpdate> {
+  /** Updates discarded because the consumer fell more than `capacity` updates behind. */
+  readonly dropped: number;
+}
+
+/** Options of {@link EventBus}. */
+export interface EventBusOptions {
+  /** Default buffer size of each {@link EventBus.subscribe} iterator. Default 1024. */
+  capacity?: number;
+  /** Called with errors thrown by listeners; default: ignored. */
+  onError?: (err: unknown) => void;
+}
+
+/** Options of {@link EventBus.subscribe}. */
+export interface EventBusSubscribeOptions {
+  /** Aborting ends the iteration (pending `next()` resolves `done`). */
+  signal?: AbortSignal;
+  /** Buffer size of this iterator; overrides the bus default. */
+  capacity?: number;
+}
+
+type Listener = (u: ParamUpdate) => void;
+
+/** Default buffer of one async iterator. */
+export const DEFAULT_ITERATOR_CAPACITY = 1024;
+
+/**
+ * Synchronous fan-out of {@link ParamUpdate}s.
+ *
+ * - `publish()` stamps a sequence number (0, 1, 2, …) and delivers synchronously to every listener
+ *   registered at that moment; a throwing listener is reported through `onError` and never stops delivery.
+ * - `subscribe()` returns an async iterator with a bounded buffer (default 1024). When a slow consumer
+ *   falls behind, the **oldest** buffered update is dropped and counted in `dropped` — the newest state
+ *   always wins. `return()` (or `break` in `for await`) detaches; aborting the signal ends the iteration.
+ */
+export class EventBus {
+  private seq = -1;
+  /** Copy-on-write listener array: `publish` iterates a stable snapshot without allocating. */
+  private listeners: readonly Listener[] = [];
+  private readonly capacity: number;
+  private readonly onError: ((err: unknown) => void) | undefined;
+
+  constructor(opts: EventBusOptions = {}) {
+    this.capacity = normalizeCapacity(opts.capacity);
+    this.onError = opts.onError;
+  }
+
+  /** Stamps `seq`, delivers to every listener and returns the published update. */
+  publish(update: Omit<ParamUpdate, 'seq'>): ParamUpdate {
+    const u: ParamUpdate = {
+      devid: update.devid,
+      pool: update.pool,
+      chan: update.chan,
+      idx: update.idx,
+      value: update.value,
+      meta: update.meta,
+      ts: update.ts,
+      seq: ++this.seq,
+    };
+    const ls = this.listeners;
+    for (let i = 0; i < ls.length; i++) {
+      try {
+        (ls[i] as Listener)(u);
+      } catch (err) {
+        this.report(err);
+      }
+    }
+    return u;
+  }
+
+  /** Registers a listener; returns a function that removes it (idempotent). */
+  on(listener: (u: ParamUpdate) => void): () => void {
+    this.listeners = [...this.listeners, listener];
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners = [...this.listeners.slice(0, i), ...this.listeners.slice(i + 1)];
+    };
+  }
+
+  /** Number of registered listeners (iterators included). */
+  listenerCount(): number {
+    return this.listeners.length;
+  }
+
+  /** Sequence number of the last published update; -1 before the first publish. */
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Async iterator over future updates with a bounded drop-oldest buffer (see class docs). */
+  subscribe(opts: EventBusSubscribeOptions = {}): ParamUpdateIterator {
+    const capacity = opts.capacity === undefined ? this.capacity : normalizeCapacity(opts.capacity);
+    const signal = opts.signal;
+    // Ring buffer: `head` is the oldest item, `size` the number buffered.
+    const ring: Array<ParamUpdate | undefined> = [];
+    let head = 0;
+    let size = 0;
+    let dropped = 0;
+    let done = false;
+    let waiter: ((r: IteratorResult<ParamUpdate>) => void) | null = null;
+    let off: (() => void) | null = null;
+
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      off?.();
+      off = null;
+      signal?.removeEventListener('abort', finish);
+      ring.length = 0;
+      size = 0;
+      const w = waiter;
+      waiter = null;
+      w?.({ value: undefined, done: true });
+    };
+
+    const push = (u: ParamUpdate): void => {
+      if (waiter) {
+        const w = waiter;
+        waiter = null;
+        w({ value: u, done: false });
+        return;
+      }
+      if (size === capacity) {
+        ring[head] = undefined;
+        head = (head + 1) % capacity;
+        size--;
+        dropped++;
+      }
+      ring[(head + size) % capacity] = u;
+      size++;
+    };
+
+    if (signal?.aborted) done = true;
+    else {
+      off = this.on(push);
+      signal?.addEventListener('abort', finish, { once: true });
+    }
+
+    const it: ParamUpdateIterator = {
+      get dropped() {
+        return dropped;
+      },
+      next(): Promise<IteratorResult<ParamUpdate>> {
+        if (size > 0) {
+          const u = ring[head] as ParamUpdate;
+          ring[head] = undefined;
+          head = (head + 1) % capacity;
+          size--;
+          return Promise.resolve({ value: u, done: false });
+        }
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        if (waiter) return Promise.reject(new Error('EventBus iterator: next() called while a previous call is pending'));
+        return new Promise((resolve) => {
+          waiter = resolve;
+        });
+      },
+      return(): Promise<IteratorResult<ParamUpdate>> {
+        finish();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return it;
+      },
+    };
+    return it;
+  }
+
+  private report(err: unknown): void {
+    if (!this.onError) return;
+    try {
+      this.onError(err);
+    } catch {
+      /* an error reporter must never break delivery */
+    }
+  }
+}
+
+function normalizeCapacity(c: number | undefined): number {
+  if (c === undefined) return DEFAULT_ITERATOR_CAPACITY;
+  if (!Number.isFinite(c) || c < 1) throw new RangeError('EventBus capacity must be a positive number');
+  return Math.floor(c);
+}

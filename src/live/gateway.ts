@@ -1,0 +1,534 @@
+/** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (PROTOCOL §7). */
+
+import type { TokenStore } from '../auth/token.js';
+import { MemoryTokenStore } from '../auth/token.js';
+import { BragerOneApiClient, type ClientOptions } from '../client.js';
+import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
+import type { Logger, ResolvedLogger } from '../log.js';
+import { resolveLogger } from '../log.js';
+import {
+  MODULE_CONNECTION_STATUS_CHANGED,
+  MODULE_MEMORY_UPDATED,
+  RealtimeManager,
+  type TokenRequest,
+} from '../realtime/manager.js';
+import type { ServerConfig } from '../server.js';
+import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
+import { EventBus } from './event-bus.js';
+import { Listeners } from './listeners.js';
+import { ParamStore } from './param-store.js';
+import { isRecord, metaOf, walkParamPayload } from './payload.js';
+
+/** The client's own Socket.IO session went up or down. */
+export interface CloudSessionConnectivity {
+  /** Session up (connected and joined). */
+  up: boolean;
+  /** What caused the report. */
+  source: 'connect' | 'disconnect' | 'stop';
+  /** `up` differs from the previous report. */
+  changed: boolean;
+  /** Local time, epoch ms. */
+  ts: number;
+}
+
+/** Options of {@link BragerOneGateway}. Durations in milliseconds. */
+export interface GatewayOptions {
+  /** REST client (authenticated on `start()`). */
+  api: BragerOneApiClient;
+  /** Object (group) id of the modules. */
+  objectId: number;
+  /** Module codes to follow. */
+  modules: string[];
+  /** Socket session to use; default: one created from `api` on `start()`. */
+  ws?: RealtimeManager;
+  /** `stop()` also closes `api`. Default `false` (`true` for {@link BragerOneGateway.fromCredentials}). */
+  ownsApi?: boolean;
+  /** Module listing + self-heal cadence (§7.3). Default 60 000; 0 disables. */
+  connectivityPollInterval?: number;
+  /** A session that is up but silent this long is REST-primed and counted as a zombie cycle. Default 180 000; 0 disables. */
+  stalePrimeAfter?: number;
+  /** Zombie cycles before a hard reconnect. Default 2; 0 disables. */
+  zombieHardRestartAfter?: number;
+  /** Passed to the RealtimeManager the gateway creates. */
+  realtime?: { connectTimeout?: number; supervisorInterval?: number; reconnectDelay?: number };
+  /** Prime attempts when the answer is unusable (§7.4). Default 3. */
+  primeAttempts?: number;
+  /** First wait between prime attempts, doubling, capped at 2 000. Default 250. */
+  primeRetryDelay?: number;
+  /** Clock (epoch ms) for `ts` fields and stale detection. Default `Date.now`. */
+  now?: () => number;
+  /** Logger; default `api.logger`. */
+  logger?: Logger;
+}
+
+/** Arguments of {@link BragerOneGateway.fromCredentials}. */
+export type GatewayFromCredentialsOptions = {
+  email: string;
+  password: string;
+  objectId: number;
+  modules: string[];
+  server?: ServerConfig;
+  tokenStore?: TokenStore;
+  /** Further options of the client created (e.g. `fetch`, `logLevel`). */
+  clientOptions?: ClientOptions;
+} & Partial<GatewayOptions>;
+
+const PARAMS_CHANGE_SUFFIX = 'parameters:change';
+
+function unref(t: ReturnType<typeof setTimeout>): void {
+  (t as { unref?: () => void }).unref?.();
+}
+
+function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Follows a set of modules in realtime: one socket session, REST prime, deltas, module online state and
+ * self-healing (§7). `params(devid)` is a live {@link ParamStore} per module; `bus` carries every entry of
+ * every prime, delta and snapshot as a `ParamUpdate`.
+ */
+export class BragerOneGateway {
+  /** Every parameter entry of primes, deltas and snapshots, in arrival order. */
+  readonly bus: EventBus;
+  /** The REST client. */
+  readonly api: BragerOneApiClient;
+  /** Object id. */
+  readonly objectId: number;
+  /** Followed modules (sorted, unique). */
+  readonly modules: readonly string[];
+  private readonly moduleSet: ReadonlySet<string>;
+  private readonly opts: Required<Pick<GatewayOptions, 'connectivityPollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter' | 'primeAttempts' | 'primeRetryDelay'>>;
+  private readonly now: () => number;
+  private readonly log: ResolvedLogger;
+  private readonly ownsApi: boolean;
+  private readonly realtimeOpts: GatewayOptions['realtime'];
+  private readonly stores = new Map<string, ParamStore>();
+  private readonly conn: ConnectivityTracker;
+  private readonly paramsL: Listeners<[string, unknown]>;
+  private readonly snapshotL: Listeners<[unknown]>;
+  private readonly anyL: Listeners<[string, unknown]>;
+  private readonly connL: Listeners<[ModuleConnectivity]>;
+  private readonly sessionL: Listeners<[CloudSessionConnectivity]>;
+
+  private ws: RealtimeManager | null;
+  private wsUnsubs: Array<() => void> = [];
+  private starting: Promise<void> | null = null;
+  private started = false;
+  private stopped = false;
+  private sessionUp = false;
+  private bound = false;
+  private primed = false;
+  private primeWaiters: Array<(ok: boolean) => void> = [];
+  private lastUpdateAt: number | null = null;
+  private zombieCycles = 0;
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private polling = false;
+  private rebindChain: Promise<void> = Promise.resolve();
+  private readonly life = new AbortController();
+
+  constructor(opts: GatewayOptions) {
+    this.api = opts.api;
+    this.objectId = opts.objectId;
+    this.modules = [...new Set(opts.modules.filter((m) => typeof m === 'string' && m))].sort();
+    this.moduleSet = new Set(this.modules);
+    this.ws = opts.ws ?? null;
+    this.ownsApi = opts.ownsApi ?? false;
+    this.realtimeOpts = opts.realtime;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.logger ? resolveLogger(opts.logger, undefined) : (opts.api.logger ?? resolveLogger(undefined, undefined));
+    this.opts = {
+      connectivityPollInterval: opts.connectivityPollInterval ?? 60_000,
+      stalePrimeAfter: opts.stalePrimeAfter ?? 180_000,
+      zombieHardRestartAfter: opts.zombieHardRestartAfter ?? 2,
+      primeAttempts: Math.max(1, opts.primeAttempts ?? 3),
+      primeRetryDelay: opts.primeRetryDelay ?? 250,
+    };
+    const onError = (err: unknown): void => this.log.error('gateway callback failed:', errMessage(err));
+    this.bus = new EventBus({ onError });
+    this.paramsL = new Listeners(onError);
+    this.snapshotL = new Listeners(onError);
+    this.anyL = new Listeners(onError);
+    this.connL = new Listeners(onError);
+    this.sessionL = new Listeners(onError);
+    this.conn = new ConnectivityTracker(this.moduleSet, (c) => this.connL.emit(c), this.now);
+    for (const m of this.modules) this.stores.set(m, new ParamStore({ devid: m }));
+  }
+
+  /** Creates an authenticated client (MemoryTokenStore unless `tokenStore` is given) and a gateway owning it. Does not start it. */
+  static async fromCredentials(opts: GatewayFromCredentialsOptions): Promise<BragerOneGateway> {
+    const { email, password, server, tokenStore, clientOptions, ...rest } = opts;
+    const api = new BragerOneApiClient({
+      ...clientOptions,
+      ...(server ? { server } : {}),
+      tokenStore: tokenStore ?? new MemoryTokenStore(),
+      credsProvider: () => ({ email, password }),
+    });
+    try {
+      await api.ensureAuth(email, password);
+    } catch (err) {
+      await api.close();
+      throw err;
+    }
+    return new BragerOneGateway({ ...rest, api, ownsApi: rest.ownsApi ?? true });
+  }
+
+  /**
+   * Runs the startup choreography (§7.1): auth, socket connect, `/modules/connect` with the namespace SID,
+   * listen emits, prime (parameters + activity), module listing, then the connectivity poll.
+   * Idempotent; a failed start cleans up and may be retried.
+   */
+  start(): Promise<void> {
+    if (this.stopped) return Promise.reject(new BragerOneError('BragerOneGateway: start() after stop()'));
+    this.starting ??= this.doStart().catch(async (err: unknown) => {
+      this.starting = null;
+      this.stopPoll();
+      if (this.ws) await this.ws.disconnect();
+      this.sessionUp = false;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  /** Ends everything: poll, socket, pending waits; reports `{up:false, source:'stop'}`; closes the api if owned. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopPoll();
+    this.life.abort();
+    for (const u of this.wsUnsubs) u();
+    this.wsUnsubs = [];
+    if (this.ws) await this.ws.disconnect();
+    const changed = this.sessionUp;
+    this.sessionUp = false;
+    this.sessionL.emit({ up: false, source: 'stop', changed, ts: this.now() });
+    this.resolvePrime(false);
+    if (this.ownsApi) await this.api.close();
+  }
+
+  /** Resolves `true` once the first prime was applied, `false` on timeout (ms) or stop. */
+  waitForPrime(timeout?: number): Promise<boolean> {
+    if (this.primed) return Promise.resolve(true);
+    if (this.stopped) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (ok: boolean): void => {
+        if (timer) clearTimeout(timer);
+        this.primeWaiters = this.primeWaiters.filter((w) => w !== done);
+        resolve(ok);
+      };
+      this.primeWaiters.push(done);
+      if (timeout !== undefined && Number.isFinite(timeout)) {
+        timer = setTimeout(() => done(false), Math.max(0, timeout));
+        unref(timer);
+      }
+    });
+  }
+
+  /** Raw parameter events (`*parameters:change`) after they were applied to stores and bus. */
+  onParametersChange(cb: (event: string, payload: unknown) => void): () => void {
+    return this.paramsL.add(cb);
+  }
+
+  /** `snapshot` events after they were applied. */
+  onSnapshot(cb: (payload: unknown) => void): () => void {
+    return this.snapshotL.add(cb);
+  }
+
+  /** Every socket event (numeric task ids also under their names). */
+  onAny(cb: (event: string, payload: unknown) => void): () => void {
+    return this.anyL.add(cb);
+  }
+
+  /** Module ↔ cloud online/metadata changes (§7.5). */
+  onModuleConnectivity(cb: (c: ModuleConnectivity) => void): () => void {
+    return this.connL.add(cb);
+  }
+
+  /** The client's own socket session up/down. */
+  onCloudSession(cb: (c: CloudSessionConnectivity) => void): () => void {
+    return this.sessionL.add(cb);
+  }
+
+  /** Last known online bit of a module; `null` when unknown. */
+  moduleOnline(devid: string): boolean | null {
+    return this.conn.online(devid);
+  }
+
+  /** Last known `connectedAt` (epoch s, 0 = offline); `null` when unknown. */
+  moduleConnectedAt(devid: string): number | null {
+    return this.conn.connectedAt(devid);
+  }
+
+  /** True while the socket session is connected and joined. */
+  wsSessionUp(): boolean {
+    return this.sessionUp && this.ws?.connected === true;
+  }
+
+  /** Epoch ms of the last parameter update (socket delta or REST prime); `null` before the first. */
+  lastUpdate(): number | null {
+    return this.lastUpdateAt;
+  }
+
+  /** The socket manager in use (after `start()`), for diagnostics. */
+  realtime(): RealtimeManager | null {
+    return this.ws;
+  }
+
+  /** `GET /modules` → module online state. Rejects when the listing fails (state is kept). */
+  async refreshModuleConnectivity(): Promise<void> {
+    const rows = await this.api.getModules(this.objectId, { signal: this.life.signal });
+    if (this.stopped) return;
+    this.conn.applyRest(rows);
+  }
+
+  /** Live store of one module, fed by primes and deltas (created on first use for other devids). */
+  params(devid: string): ParamStore {
+    let s = this.stores.get(devid);
+    if (!s) {
+      s = new ParamStore({ devid });
+      this.stores.set(devid, s);
+    }
+    return s;
+  }
+
+  // ——— choreography ———
+
+  private async doStart(): Promise<void> {
+    await this.api.ensureAuth(undefined, undefined, { signal: this.life.signal });
+    this.checkAlive();
+    const ws = this.ensureWs();
+    ws.groupId = this.objectId;
+    await ws.connect();
+    this.checkAlive();
+    this.setSession(true, 'connect');
+    await this.bind(ws);
+    this.checkAlive();
+    await this.prime(this.modules, true);
+    this.checkAlive();
+    await this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
+    this.started = true;
+    this.startPoll();
+  }
+
+  private checkAlive(): void {
+    if (this.stopped) throw new BragerOneError('BragerOneGateway stopped during start()');
+  }
+
+  private ensureWs(): RealtimeManager {
+    let ws = this.ws;
+    if (!ws) {
+      const api = this.api;
+      ws = new RealtimeManager({
+        token: api.accessToken,
+        tokenProvider: (hint?: TokenRequest) => this.freshToken(hint),
+        ioBase: api.ioBase,
+        origin: api.oneBase,
+        referer: `${api.oneBase}/`,
+        socketPath: api.server.sockPath,
+        namespace: api.server.wsNamespace,
+        connectTimeout: this.realtimeOpts?.connectTimeout,
+        supervisorInterval: this.realtimeOpts?.supervisorInterval,
+        reconnectDelay: this.realtimeOpts?.reconnectDelay,
+        groupId: this.objectId,
+        logger: this.log,
+      });
+      this.ws = ws;
+    }
+    if (this.wsUnsubs.length === 0) {
+      this.wsUnsubs.push(
+        ws.onEvent((name, payload) => this.onWsEvent(name, payload)),
+        ws.addOnConnected(() => this.onReconnected()),
+        ws.addOnDisconnected(() => this.setSession(false, 'disconnect')),
+      );
+    }
+    return ws;
+  }
+
+  /** Token for a reconnect: a refused handshake forces a re-login (via the client's 401 path). */
+  private async freshToken(hint?: TokenRequest): Promise<string> {
+    if (hint?.rejected) await this.api.getUser({ signal: this.life.signal });
+    else await this.api.ensureAuth(undefined, undefined, { signal: this.life.signal });
+    return this.api.accessToken;
+  }
+
+  /** `/modules/connect` with the CURRENT namespace SID, then the listen emits. */
+  private async bind(ws: RealtimeManager): Promise<void> {
+    const sid = ws.sid();
+    if (!sid) throw new BragerOneError('Socket.IO session has no namespace SID');
+    const ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal: this.life.signal });
+    if (!ok) this.log.warn('modules/connect: no body variant accepted; continuing with listen emits');
+    ws.groupId = this.objectId;
+    await ws.subscribe([...this.modules]);
+    this.bound = true;
+  }
+
+  private onReconnected(): Promise<void> | void {
+    if (!this.started || this.stopped) return;
+    this.setSession(true, 'connect');
+    this.bound = false;
+    this.rebindChain = this.rebindChain.then(() => this.rebind());
+    return this.rebindChain;
+  }
+
+  /** Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. */
+  private async rebind(): Promise<void> {
+    const ws = this.ws;
+    if (this.stopped || !ws?.connected) return;
+    try {
+      await this.bind(ws);
+      await this.prime(this.modules, true);
+      await this.refreshModuleConnectivity();
+    } catch (err) {
+      if (!this.stopped) this.logFailure('re-bind after reconnect', err);
+    }
+  }
+
+  private setSession(up: boolean, source: 'connect' | 'disconnect'): void {
+    if (this.stopped) return;
+    const changed = up !== this.sessionUp;
+    this.sessionUp = up;
+    if (!up) this.bound = false;
+    this.sessionL.emit({ up, source, changed, ts: this.now() });
+  }
+
+  // ——— events and state ———
+
+  private onWsEvent(name: string, payload: unknown): void {
+    if (this.stopped) return;
+    this.anyL.emit(name, payload);
+    if (name === 'snapshot' || name.endsWith(PARAMS_CHANGE_SUFFIX)) {
+      if (!isRecord(payload)) return;
+      this.zombieCycles = 0;
+      this.lastUpdateAt = this.now();
+      this.applyParams(payload);
+      if (name === 'snapshot') this.snapshotL.emit(payload);
+      else this.paramsL.emit(name, payload);
+    } else if (name === MODULE_CONNECTION_STATUS_CHANGED) {
+      this.conn.applyWs(payload);
+    } else if (name === MODULE_MEMORY_UPDATED) {
+      const devid = isRecord(payload) ? payload.devid : undefined;
+      if (typeof devid !== 'string' || !devid || !this.moduleSet.has(devid)) return;
+      this.prime([devid], false).catch((err: unknown) => this.logFailure(`re-prime of ${devid}`, err));
+    }
+  }
+
+  /** Feeds the stores, then publishes every entry on the bus. */
+  private applyParams(payload: Record<string, unknown>): void {
+    for (const devid in payload) this.stores.get(devid)?.ingestPrimePayload(payload);
+    const ts = this.now();
+    const bus = this.bus;
+    walkParamPayload(payload, (devid, pool, _key, chan, idx, value, body) => {
+      bus.publish({ devid, pool, chan, idx, value, meta: metaOf(body), ts });
+    });
+  }
+
+  /** Parameter prime with retry on unusable answers (§7.4); activity prime alongside when `activity`. HTTP errors reject. */
+  private async prime(modules: readonly string[], activity: boolean): Promise<boolean> {
+    const signal = this.life.signal;
+    if (activity) {
+      this.api
+        .modulesActivityQuantityPrime([...modules], { returnData: true, signal })
+        .then((r) => this.log.debug('activity quantity:', r.status))
+        .catch((err: unknown) => this.log.debug('activity quantity prime failed:', errMessage(err)));
+    }
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.api.modulesParametersPrime([...modules], { returnData: true, signal });
+      if (this.stopped) return false;
+      if (res.status === 200 && isRecord(res.data)) {
+        this.lastUpdateAt = this.now();
+        this.applyParams(res.data);
+        this.resolvePrime(true);
+        return true;
+      }
+      if (attempt >= this.opts.primeAttempts) break;
+      await this.sleep(Math.min(2_000, this.opts.primeRetryDelay * 2 ** (attempt - 1)));
+      if (this.stopped) return false;
+    }
+    this.log.warn(`parameter prime unusable after ${this.opts.primeAttempts} attempts; keeping last state`);
+    return false;
+  }
+
+  private resolvePrime(ok: boolean): void {
+    if (ok) this.primed = true;
+    const ws = this.primeWaiters;
+    this.primeWaiters = [];
+    for (const w of ws) w(ok);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.life.signal.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      unref(t);
+      const signal = this.life.signal;
+      function done(): void {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  // ——— connectivity poll and self-heal (§7.3) ———
+
+  private startPoll(): void {
+    const every = this.opts.connectivityPollInterval;
+    if (every <= 0 || this.pollTimer || this.stopped) return;
+    this.pollTimer = setInterval(() => void this.pollOnce(), every);
+    unref(this.pollTimer);
+  }
+
+  private stopPoll(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  /** One poll cycle; logs at most one line per cycle for upstream outages. */
+  private async pollOnce(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    let reported = false;
+    const report = (what: string, err: unknown): void => {
+      if (reported || this.stopped) return;
+      reported = true;
+      this.logFailure(what, err);
+    };
+    try {
+      await this.refreshModuleConnectivity().catch((err: unknown) => report('module listing', err));
+      if (this.stopped) return;
+      if (!this.wsSessionUp()) {
+        await this.prime(this.modules, true).catch((err: unknown) => report('prime while the socket is down', err));
+        return;
+      }
+      if (!this.bound) {
+        await this.rebindChain;
+        if (!this.bound && this.ws?.connected) {
+          this.rebindChain = this.rebindChain.then(() => this.rebind());
+          await this.rebindChain;
+        }
+        return;
+      }
+      const last = this.lastUpdateAt;
+      const stale = this.opts.stalePrimeAfter;
+      if (stale <= 0 || last === null || this.now() - last < stale) return;
+      this.zombieCycles++;
+      await this.prime(this.modules, true).catch((err: unknown) => report('stale-session prime', err));
+      const limit = this.opts.zombieHardRestartAfter;
+      if (limit > 0 && this.zombieCycles >= limit && !this.stopped) {
+        this.zombieCycles = 0;
+        this.log.warn(`socket session silent for ${limit} poll cycles; forcing a hard reconnect`);
+        await this.ws?.forceReconnect().catch((err: unknown) => report('hard reconnect', err));
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Logs a failure as one compact line (no stack); upstream outages are flagged as expected. */
+  private logFailure(what: string, err: unknown): void {
+    if (isExpectedUpstreamUnavailable(err)) this.log.warn(`${what}: upstream unavailable (${errMessage(err)}); keeping last known state`);
+    else this.log.warn(`${what} failed: ${errMessage(err)}`);
+  }
+}

@@ -1,0 +1,198 @@
+/** Key → value store of parameters (`P4.v1` → 215), grouped into families, fed by prime payloads and bus updates. */
+
+import type { EventBus, ParamUpdate } from './event-bus.js';
+import { normalizePool, parseParamKey, walkParamPayload, type ParamVisitor } from './payload.js';
+
+/** All channels of one `(pool, idx)` parameter. Returned objects are frozen snapshots. */
+export interface ParamFamily {
+  /** Pool key, e.g. `P4`. */
+  readonly pool: string;
+  /** Parameter index. */
+  readonly idx: number;
+  /** Channel letter → value, e.g. `{ v: 215, u: 1, n: 100, x: 800 }`. */
+  readonly channels: Readonly<Record<string, unknown>>;
+  /** `v` channel (the main value). */
+  readonly value: unknown;
+  /** `u` channel (unit code or enum index). */
+  readonly unitCode: unknown;
+  /** `s` channel (raw status bitmask). */
+  readonly statusRaw: unknown;
+}
+
+/** Options of {@link ParamStore}. */
+export interface ParamStoreOptions {
+  /** When set, only this module's entries are ingested (from payloads and from the bus). */
+  devid?: string;
+}
+
+/** Listener of {@link ParamStore.on}. */
+export type ParamChangeListener = (key: string, value: unknown) => void;
+
+type Meta = Record<string, unknown>;
+
+/** Internal mutable family record. */
+interface FamilyRec {
+  channels: Record<string, unknown>;
+  /** chan → latest merged object body (may contain a stale `value`, stripped on read). */
+  meta: Record<string, Meta> | null;
+}
+
+/**
+ * Parameter store of one module (or of several, without `devid`).
+ *
+ * Keys are `P<pool>.<chan><idx>`; the channel is the first character of `<chan><idx>`, the index the
+ * decimal rest. Object bodies with `value` set the value, object bodies without `value` only update
+ * metadata (they never clear a value), bare scalars are values. Metadata of successive bodies is merged.
+ * `on()` listeners fire once per key whose value changed (`Object.is`), also during
+ * {@link ParamStore.ingestPrimePayload}; a throwing listener is ignored.
+ */
+export class ParamStore {
+  /** Module this store is restricted to, if any. */
+  readonly devid: string | undefined;
+  private readonly pools = new Map<string, Map<number, FamilyRec>>();
+  private listeners: readonly ParamChangeListener[] = [];
+  private count = 0;
+  // One-entry cache of the last pool touched: payloads are grouped by pool.
+  private lastPoolName = '';
+  private lastPool: Map<number, FamilyRec> | null = null;
+  /** Bound once, reused for every entry of every payload. */
+  private readonly visit: ParamVisitor;
+
+  constructor(opts: ParamStoreOptions = {}) {
+    this.devid = opts.devid;
+    this.visit = (_devid, pool, key, chan, idx, value, body) => {
+      this.apply(pool, key, chan, idx, value, body);
+    };
+  }
+
+  /** Number of stored values. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Sets one value by address (`P4.v1`, `4.v1`). Returns the updated family, or `null` for a malformed key. */
+  upsert(key: string, value: unknown): ParamFamily | null {
+    const k = parseParamKey(key);
+    if (k === null) return null;
+    this.apply(k.pool, k.chan + k.idx, k.chan, k.idx, value, null);
+    return this.getFamily(k.pool, k.idx);
+  }
+
+  /** Value at an address, `undefined` when unknown or malformed. */
+  get(key: string): unknown {
+    const k = parseParamKey(key);
+    if (k === null) return undefined;
+    return this.pools.get(k.pool)?.get(k.idx)?.channels[k.chan];
+  }
+
+  /** True when a value is stored at the address. */
+  has(key: string): boolean {
+    const k = parseParamKey(key);
+    if (k === null) return false;
+    const fam = this.pools.get(k.pool)?.get(k.idx);
+    return fam !== undefined && Object.prototype.hasOwnProperty.call(fam.channels, k.chan);
+  }
+
+  /** Metadata (`storable`, `updatedAt`, …) last seen for an address, merged over updates; `undefined` if none. */
+  meta(key: string): Readonly<Meta> | undefined {
+    const k = parseParamKey(key);
+    if (k === null) return undefined;
+    const m = this.pools.get(k.pool)?.get(k.idx)?.meta?.[k.chan];
+    if (m === undefined) return undefined;
+    const out: Meta = {};
+    for (const f in m) if (f !== 'value') out[f] = m[f];
+    return Object.freeze(out);
+  }
+
+  /** Snapshot of one family, or `null` when nothing is known about it. `pool` may be `P4` or `4`. */
+  getFamily(pool: string, idx: number): ParamFamily | null {
+    const p = normalizePool(String(pool));
+    if (p === null) return null;
+    const fam = this.pools.get(p)?.get(idx);
+    if (fam === undefined) return null;
+    const channels = Object.freeze({ ...fam.channels });
+    return Object.freeze({ pool: p, idx, channels, value: channels.v, unitCode: channels.u, statusRaw: channels.s });
+  }
+
+  /** Every stored value as `{ 'P4.v1': 21.5, 'P4.s1': 0, … }`. */
+  flatten(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [pool, fams] of this.pools) {
+      for (const [idx, fam] of fams) {
+        const ch = fam.channels;
+        for (const chan in ch) out[`${pool}.${chan}${idx}`] = ch[chan];
+      }
+    }
+    return out;
+  }
+
+  /** Ingests a prime or delta payload (`devid → pool → chanIdx → body|value`); junk is ignored. */
+  ingestPrimePayload(payload: unknown): void {
+    walkParamPayload(payload, this.visit, this.devid);
+  }
+
+  /** Follows the bus (only this store's module when `devid` is set) until the returned function is called. */
+  attach(bus: EventBus): () => void {
+    const devid = this.devid;
+    return bus.on((u: ParamUpdate) => {
+      if (devid !== undefined && u.devid !== devid) return;
+      this.apply(u.pool, u.chan + u.idx, u.chan, u.idx, u.value, u.meta);
+    });
+  }
+
+  /** Registers a change listener `(key, value)`; returns a function that removes it. */
+  on(listener: ParamChangeListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Removes every value (listeners stay registered and are not notified). */
+  clear(): void {
+    this.pools.clear();
+    this.count = 0;
+    this.lastPoolName = '';
+    this.lastPool = null;
+  }
+
+  /** Hot path shared by ingest, bus and upsert. `value === undefined` means meta-only. */
+  private apply(pool: string, key: string, chan: string, idx: number, value: unknown, body: Meta | null): void {
+    let fams = this.lastPool;
+    if (fams === null || pool !== this.lastPoolName) {
+      fams = this.pools.get(pool) ?? null;
+      if (fams === null) {
+        fams = new Map();
+        this.pools.set(pool, fams);
+      }
+      this.lastPool = fams;
+      this.lastPoolName = pool;
+    }
+    let fam = fams.get(idx);
+    if (fam === undefined) {
+      fam = { channels: {}, meta: null };
+      fams.set(idx, fam);
+    }
+    if (body !== null) {
+      if (fam.meta === null) fam.meta = {};
+      const prev = fam.meta[chan];
+      fam.meta[chan] = prev === undefined ? body : Object.assign({}, prev, body);
+    }
+    if (value === undefined) return;
+    const ch = fam.channels;
+    const prev = ch[chan];
+    if (prev === undefined && !(chan in ch)) this.count++;
+    else if (Object.is(prev, value)) return;
+    ch[chan] = value;
+    const ls = this.listeners;
+    if (ls.length === 0) return;
+    const full = `${pool}.${key}`;
+    for (let i = 0; i < ls.length; i++) {
+      try {
+        (ls[i] as ParamChangeListener)(full, value);
+      } catch {
+        /* listener errors never break ingestion */
+      }
+    }
+  }
+}

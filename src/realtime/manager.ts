@@ -1,0 +1,514 @@
+/** Socket.IO session to the BragerOne `/ws` namespace, with its own supervisor-driven reconnection. */
+
+import type { Manager, ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
+import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
+import { resolveLogger } from '../log.js';
+import { BRAGERONE_SERVER } from '../server.js';
+import { connectTimeoutError, toConnectError } from './connect-error.js';
+
+/** `app:module:connection:status:changed` — module ↔ cloud link changed (PROTOCOL §6.5). */
+export const MODULE_CONNECTION_STATUS_CHANGED = 'app:module:connection:status:changed';
+/** `22` — module memory updated; re-prime that module (PROTOCOL §6.5). */
+export const MODULE_MEMORY_UPDATED = '22';
+/** Numeric event ids that are also forwarded under their names. */
+export const NUMERIC_EVENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  '60': 'app:module:task:status:changed',
+  '61': 'app:module:task:created',
+  '63': 'app:module:task:completed',
+});
+
+/** Lifecycle state of a {@link RealtimeManager}. */
+export type RealtimeState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Options of {@link RealtimeManager}. Durations in milliseconds. */
+export interface RealtimeManagerOptions {
+  /** Access token for the first connect. */
+  token: string;
+  /**
+   * Returns a fresh token before every reconnect (bounded by `connectTimeout`; on failure the last token is
+   * reused). The optional hint tells whether the server refused the last handshake as unauthorized, so the
+   * provider should log in again instead of returning a cached token.
+   */
+  tokenProvider?: (hint?: TokenRequest) => Promise<string>;
+  /** io base. Default: BragerOne. */
+  ioBase?: string;
+  /** `Origin` handshake header (Node). Default: BragerOne's one base, or `ioBase` when that is given. */
+  origin?: string;
+  /** `Referer` handshake header (Node). Default: `origin + '/'`. */
+  referer?: string;
+  /** Socket.IO path. Default `/socket.io`. */
+  socketPath?: string;
+  /** Namespace. Default `/ws`. */
+  namespace?: string;
+  /** Hard limit of one connect attempt (handshake + namespace join). Default 20 000. */
+  connectTimeout?: number;
+  /** Supervisor cadence. Default 15 000. */
+  supervisorInterval?: number;
+  /** First delay of the prompt reconnect after a drop (doubles per failure, capped at `supervisorInterval`). Default 500. */
+  reconnectDelay?: number;
+  /** Object id sent as `group_id` in the listen emits. Default `null`. */
+  groupId?: number | null;
+  /** `'auto'` (default) detects a browser/worker; `'browser'` forces polling-first + `auth` payload. */
+  environment?: 'auto' | 'node' | 'browser';
+  /** Logger (console-like) and level; default console at `'warn'`. */
+  logger?: Logger;
+  logLevel?: LogLevel;
+}
+
+/** Hint passed to {@link RealtimeManagerOptions.tokenProvider}. */
+export interface TokenRequest {
+  /** The last handshake was refused with 401/403: the current token is not accepted any more. */
+  rejected: boolean;
+}
+
+type Cb = () => void | Promise<void>;
+type EventHandler = (name: string, payload: unknown) => void;
+type IoModule = typeof import('socket.io-client');
+
+const LISTEN_PARAMS = 'app:modules:parameters:listen';
+const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
+
+/** True in browsers and web workers (where handshake headers cannot be set on a WebSocket). */
+export function isBrowserLike(): boolean {
+  const g = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
+  return typeof g.document !== 'undefined' || typeof g.WorkerGlobalScope !== 'undefined';
+}
+
+function unref(t: ReturnType<typeof setTimeout>): void {
+  (t as { unref?: () => void }).unref?.();
+}
+
+function asLogger(logger: Logger | undefined, level: LogLevel | undefined): ResolvedLogger {
+  if (logger && level === undefined && typeof (logger as Partial<ResolvedLogger>).level === 'string') return logger as ResolvedLogger;
+  return resolveLogger(logger, level);
+}
+
+/**
+ * One Socket.IO session (own `Manager`, never the shared `io()` cache) with supervisor-driven reconnection.
+ *
+ * **Reconnect policy.** Socket.IO's built-in reconnection is off. After an unexpected drop the manager
+ * reconnects promptly: the first attempt after `reconnectDelay` (default 500 ms), then doubling per
+ * failed attempt up to `supervisorInterval`, each delay with "equal jitter" (uniform in [d/2, d]).
+ * Independently, a supervisor wakes every `supervisorInterval` and starts an attempt whenever the socket
+ * is not connected and joined (also catching half-open sessions). Every attempt fetches a fresh token,
+ * tears the old `Manager` down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
+ * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unref()`'d.
+ *
+ * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
+ * and `x-appversion` as handshake headers, empty `auth` (what the reference client sends). Browsers and
+ * workers: polling first (so `Authorization` can travel in `extraHeaders`), then upgrade, plus
+ * `auth: { token }` re-evaluated on every (re)connect — an assumption, the real web app's method is unknown.
+ */
+export class RealtimeManager {
+  /** Object id sent as `group_id` (integer) in the listen emits; `null` omits it. */
+  groupId: number | null;
+  private token: string;
+  private readonly tokenProvider: ((hint?: TokenRequest) => Promise<string>) | undefined;
+  private authRejected = false;
+  private readonly ioBase: string;
+  private readonly origin: string;
+  private readonly referer: string;
+  private readonly path: string;
+  private readonly namespace: string;
+  private readonly connectTimeout: number;
+  private readonly supervisorInterval: number;
+  private readonly reconnectDelay: number;
+  private readonly browser: boolean;
+  private readonly log: ResolvedLogger;
+
+  private io: Manager | null = null;
+  private socket: Socket | null = null;
+  private st: RealtimeState = 'idle';
+  private modules: string[] = [];
+  private handlers: EventHandler[] = [];
+  private connectedCbs: Cb[] = [];
+  private disconnectedCbs: Cb[] = [];
+  private stateCbs: Array<(s: RealtimeState) => void> = [];
+  private supervisor: ReturnType<typeof setInterval> | null = null;
+  private backoffTimer: ReturnType<typeof setTimeout> | null = null;
+  private failures = 0;
+  private inOutage = false;
+  private attempt: Promise<void> | null = null;
+  /** Bumped by disconnect(): attempts started before it must not install their socket. */
+  private epoch = 0;
+
+  constructor(opts: RealtimeManagerOptions) {
+    this.token = opts.token;
+    this.tokenProvider = opts.tokenProvider;
+    this.ioBase = (opts.ioBase ?? BRAGERONE_SERVER.ioBase).replace(/\/+$/, '');
+    this.origin = (opts.origin ?? (opts.ioBase === undefined ? BRAGERONE_SERVER.oneBase : this.ioBase)).replace(/\/+$/, '');
+    this.referer = opts.referer ?? `${this.origin}/`;
+    this.path = opts.socketPath ?? '/socket.io';
+    this.namespace = opts.namespace ?? '/ws';
+    this.connectTimeout = opts.connectTimeout ?? 20_000;
+    this.supervisorInterval = opts.supervisorInterval ?? 15_000;
+    this.reconnectDelay = opts.reconnectDelay ?? 500;
+    this.groupId = opts.groupId ?? null;
+    const env = opts.environment ?? 'auto';
+    this.browser = env === 'browser' || (env === 'auto' && isBrowserLike());
+    this.log = asLogger(opts.logger, opts.logLevel);
+  }
+
+  /** True while the namespace is joined. */
+  get connected(): boolean {
+    return this.socket?.connected === true;
+  }
+
+  /** Current lifecycle state. */
+  get state(): RealtimeState {
+    return this.st;
+  }
+
+  /** Namespace SID (falls back to the engine SID when the server sent none); `null` when not connected. */
+  sid(): string | null {
+    if (!this.connected) return null;
+    return this.socket?.id ?? this.engineSid();
+  }
+
+  /** Engine.IO SID of the current transport session; `null` when none. */
+  engineSid(): string | null {
+    return this.io?.engine?.id ?? null;
+  }
+
+  /** Modules of the last {@link subscribe} call (sorted, unique). */
+  subscribedModules(): readonly string[] {
+    return this.modules;
+  }
+
+  /**
+   * Connects and joins the namespace; resolves when joined. Idempotent while connected; concurrent calls share
+   * one attempt. The first connect failing rejects (ApiError for a refused handshake, TimeoutError, NetworkError);
+   * later drops are handled by the supervisor.
+   */
+  async connect(): Promise<void> {
+    if (this.st === 'connected' && this.connected) return;
+    if (this.attempt) return this.attempt;
+    const first = this.st === 'idle' || this.st === 'closed';
+    if (!first) return this.runAttempt(false);
+    this.setState('connecting');
+    try {
+      await this.runAttempt(true);
+    } catch (err) {
+      if (this.st === 'connecting') this.setState('idle');
+      throw err;
+    }
+    this.startSupervisor();
+  }
+
+  /** Closes the socket and releases every timer and socket listener. Registered callbacks stay registered. */
+  async disconnect(): Promise<void> {
+    this.epoch++;
+    this.stopTimers();
+    this.teardown();
+    this.inOutage = false;
+    this.failures = 0;
+    this.attempt = null;
+    if (this.st !== 'closed') this.setState('closed');
+  }
+
+  /** Drops the current socket and reconnects now (fresh token, full `addOnConnected` cycle). Rejects if that attempt fails (retries continue). */
+  async forceReconnect(): Promise<void> {
+    if (this.st === 'closed' || this.st === 'idle') return this.connect();
+    if (this.attempt) await this.attempt.catch(() => undefined);
+    this.teardown();
+    this.markOutage();
+    return this.runAttempt(false);
+  }
+
+  /** Receives every server event; numeric task ids `60/61/63` are delivered twice (number, then name). Returns an unsubscribe function. */
+  onEvent(handler: (name: string, payload: unknown) => void): () => void {
+    this.handlers.push(handler);
+    return () => {
+      this.handlers = this.handlers.filter((h) => h !== handler);
+    };
+  }
+
+  /** Runs after every successful connect, first one included. Returns an unsubscribe function. */
+  addOnConnected(cb: () => void | Promise<void>): () => void {
+    this.connectedCbs.push(cb);
+    return () => {
+      this.connectedCbs = this.connectedCbs.filter((c) => c !== cb);
+    };
+  }
+
+  /** Runs once per outage, when a lost session is first noticed. Returns an unsubscribe function. */
+  addOnDisconnected(cb: () => void | Promise<void>): () => void {
+    this.disconnectedCbs.push(cb);
+    return () => {
+      this.disconnectedCbs = this.disconnectedCbs.filter((c) => c !== cb);
+    };
+  }
+
+  /** Observes {@link state} transitions. Returns an unsubscribe function. */
+  onStateChange(cb: (state: RealtimeState) => void): () => void {
+    this.stateCbs.push(cb);
+    return () => {
+      this.stateCbs = this.stateCbs.filter((c) => c !== cb);
+    };
+  }
+
+  /** Number of registered handlers and callbacks (diagnostics; constant across reconnects). */
+  listenerCount(): number {
+    return this.handlers.length + this.connectedCbs.length + this.disconnectedCbs.length + this.stateCbs.length;
+  }
+
+  /** Remembers `modules` (sorted, unique) and, when connected, sends the four listen emits of PROTOCOL §6.4. */
+  async subscribe(modules: string[]): Promise<void> {
+    this.modules = [...new Set(modules.filter((m) => typeof m === 'string' && m))].sort();
+    this.emitListen();
+  }
+
+  /** Repeats the listen emits for the last modules (after a reconnect and re-bind). */
+  async resubscribe(): Promise<void> {
+    this.emitListen();
+  }
+
+  private emitListen(): void {
+    const s = this.socket;
+    if (!s?.connected || this.modules.length === 0) return;
+    const group = this.groupId === null || this.groupId === undefined ? null : Math.trunc(Number(this.groupId));
+    const extra = group === null || !Number.isFinite(group) ? {} : { group_id: group };
+    const emits: Array<[string, Record<string, unknown>]> = [
+      [LISTEN_PARAMS, { modules: [...this.modules], ...extra }],
+      [LISTEN_PARAMS, { devids: [...this.modules], ...extra }],
+      [LISTEN_ACTIVITY, { modules: [...this.modules], ...extra }],
+      [LISTEN_ACTIVITY, { devids: [...this.modules], ...extra }],
+    ];
+    for (const [name, body] of emits) {
+      try {
+        s.emit(name, body);
+      } catch (err) {
+        this.log.warn(`listen emit ${name} failed:`, (err as Error)?.message ?? err);
+      }
+    }
+  }
+
+  private setState(s: RealtimeState): void {
+    if (this.st === s) return;
+    this.st = s;
+    for (const cb of this.stateCbs) {
+      try {
+        cb(s);
+      } catch (err) {
+        this.log.warn('state listener failed:', (err as Error)?.message ?? err);
+      }
+    }
+  }
+
+  /** Serializes attempts: one connect in flight at a time. */
+  private runAttempt(first: boolean): Promise<void> {
+    if (this.attempt) return this.attempt;
+    const p = this.attemptOnce(first).finally(() => {
+      if (this.attempt === p) this.attempt = null;
+    });
+    this.attempt = p;
+    return p;
+  }
+
+  private async attemptOnce(first: boolean): Promise<void> {
+    const epoch = this.epoch;
+    this.clearBackoff();
+    if (!first) {
+      this.setState('reconnecting');
+      await this.refreshToken();
+      if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
+    }
+    this.teardown();
+    try {
+      const ioMod: IoModule = await import('socket.io-client');
+      if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
+      await this.open(ioMod, epoch);
+    } catch (err) {
+      this.authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
+      if (epoch === this.epoch && !first) {
+        this.failures++;
+        this.logFailure(err);
+        this.scheduleReconnect();
+      }
+      throw err;
+    }
+    this.failures = 0;
+    this.authRejected = false;
+    this.inOutage = false;
+    this.setState('connected');
+    void this.runCallbacks(this.connectedCbs, 'onConnected');
+  }
+
+  private async refreshToken(): Promise<void> {
+    if (!this.tokenProvider) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const fresh = await Promise.race([
+        this.tokenProvider({ rejected: this.authRejected }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('token refresh timed out')), this.connectTimeout);
+          unref(timer);
+        }),
+      ]);
+      if (typeof fresh === 'string' && fresh) this.token = fresh;
+    } catch (err) {
+      const msg = isExpectedUpstreamUnavailable(err) ? 'upstream unavailable' : ((err as Error)?.message ?? String(err));
+      this.log.warn(`token refresh before reconnect failed (${msg}); using the last token`);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  private open(ioMod: IoModule, epoch: number): Promise<void> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
+    if (!this.browser) {
+      headers.Origin = this.origin;
+      headers.Referer = this.referer;
+      headers['Accept-Language'] = 'pl-PL,pl;q=0.9';
+      headers['x-appversion'] = '1.1.78';
+    }
+    const mopts: Partial<ManagerOptions> = {
+      path: this.path,
+      reconnection: false,
+      autoConnect: false,
+      timeout: this.connectTimeout,
+      transports: this.browser ? ['polling', 'websocket'] : ['websocket'],
+      extraHeaders: headers,
+    };
+    const io = new ioMod.Manager(this.ioBase, mopts);
+    const sopts: Partial<SocketOptions> = {
+      auth: this.browser ? (cb: (data: object) => void) => cb({ token: this.token }) : {},
+    };
+    const socket = io.socket(this.namespace, sopts);
+    this.io = io;
+    this.socket = socket;
+    const where = this.namespace;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => fail(connectTimeoutError(where, this.connectTimeout)), this.connectTimeout);
+      unref(timer);
+      const done = (): void => {
+        clearTimeout(timer);
+        socket.off('connect', onConnect);
+        socket.off('connect_error', onError);
+      };
+      const fail = (err: unknown): void => {
+        done();
+        if (this.socket === socket) this.teardown();
+        reject(err instanceof Error && err.name === 'TimeoutError' ? err : toConnectError(err, where, [this.token]));
+      };
+      const onConnect = (): void => {
+        done();
+        if (epoch !== this.epoch || this.socket !== socket) {
+          reject(new BragerOneError('RealtimeManager disconnected'));
+          return;
+        }
+        socket.onAny((name: string, ...args: unknown[]) => this.dispatch(socket, name, args[0]));
+        socket.on('disconnect', (reason: string) => this.onDrop(socket, reason));
+        resolve();
+      };
+      const onError = (err: unknown): void => fail(err);
+      socket.on('connect', onConnect);
+      socket.on('connect_error', onError);
+      socket.connect();
+    });
+  }
+
+  private dispatch(socket: Socket, name: string, payload: unknown): void {
+    if (socket !== this.socket) return;
+    const alias = NUMERIC_EVENT_ALIASES[name];
+    const hs = this.handlers;
+    for (const h of hs) this.callHandler(h, name, payload);
+    if (alias) for (const h of hs) this.callHandler(h, alias, payload);
+  }
+
+  private callHandler(h: EventHandler, name: string, payload: unknown): void {
+    try {
+      h(name, payload);
+    } catch (err) {
+      this.log.warn(`event handler for "${name}" failed:`, (err as Error)?.message ?? err);
+    }
+  }
+
+  private onDrop(socket: Socket, reason: string): void {
+    if (socket !== this.socket || this.st === 'closed') return;
+    this.log.info(`socket dropped (${reason}); reconnecting`);
+    this.teardown();
+    this.markOutage();
+    this.setState('reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private markOutage(): void {
+    if (this.inOutage) return;
+    this.inOutage = true;
+    void this.runCallbacks(this.disconnectedCbs, 'onDisconnected');
+  }
+
+  private scheduleReconnect(): void {
+    if (this.st === 'closed' || this.backoffTimer) return;
+    const base = Math.min(this.supervisorInterval, this.reconnectDelay * 2 ** Math.min(this.failures, 20));
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = null;
+      if (this.st === 'closed' || this.connected || this.attempt) return;
+      this.runAttempt(false).catch(() => undefined);
+    }, delay);
+    unref(this.backoffTimer);
+  }
+
+  private startSupervisor(): void {
+    if (this.supervisor) return;
+    this.supervisor = setInterval(() => this.tick(), this.supervisorInterval);
+    unref(this.supervisor);
+  }
+
+  private tick(): void {
+    if (this.st === 'closed' || this.attempt || this.connected) return;
+    this.markOutage();
+    this.runAttempt(false).catch(() => undefined);
+  }
+
+  private logFailure(err: unknown): void {
+    const msg = (err as Error)?.message ?? String(err);
+    if (isExpectedUpstreamUnavailable(err)) this.log.warn(`realtime reconnect: upstream unavailable (${msg}); retrying`);
+    else this.log.info(`realtime reconnect failed (${msg}); retrying`);
+  }
+
+  private async runCallbacks(cbs: readonly Cb[], what: string): Promise<void> {
+    for (const cb of [...cbs]) {
+      try {
+        await cb();
+      } catch (err) {
+        this.log.warn(`${what} callback failed:`, (err as Error)?.message ?? err);
+      }
+    }
+  }
+
+  private clearBackoff(): void {
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+  }
+
+  private stopTimers(): void {
+    this.clearBackoff();
+    if (this.supervisor) clearInterval(this.supervisor);
+    this.supervisor = null;
+  }
+
+  /** Detaches and closes the current socket and its Manager (synchronous, never throws). */
+  private teardown(): void {
+    const socket = this.socket;
+    const io = this.io;
+    this.socket = null;
+    this.io = null;
+    try {
+      socket?.offAny();
+      socket?.removeAllListeners();
+      socket?.disconnect();
+    } catch {
+      /* discard a socket that fails to close */
+    }
+    try {
+      io?.removeAllListeners?.();
+      io?.engine?.close();
+    } catch {
+      /* discard */
+    }
+  }
+}

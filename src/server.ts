@@ -1,0 +1,83 @@
+/** Base URLs and Socket.IO coordinates of one BragerOne-compatible cloud. */
+export interface ServerConfig {
+  /** REST + Socket.IO origin, e.g. `https://io.brager.pl`. */
+  readonly ioBase: string;
+  /** Web-app origin, used for `Origin`/`Referer` and assets, e.g. `https://one.brager.pl`. */
+  readonly oneBase: string;
+  /** `container` query value of the system-version route (`BragerOne` / `TisConnect`). */
+  readonly container: string;
+  /** API version segment, `v1`. */
+  readonly apiVersion: string;
+  /** REST base: `ioBase + '/' + apiVersion`. */
+  readonly apiBase: string;
+  /** Socket.IO path, `/socket.io`. */
+  readonly sockPath: string;
+  /** Socket.IO namespace, `/ws`. */
+  readonly wsNamespace: string;
+}
+
+/** Fields accepted by {@link defineServer}; only `ioBase` is required. */
+export interface ServerInit {
+  ioBase: string;
+  oneBase?: string;
+  container?: string;
+  apiVersion?: string;
+  sockPath?: string;
+  wsNamespace?: string;
+}
+
+/** Strips trailing slashes from a base URL. */
+export function trimBase(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 47 /* / */) end--;
+  return url.slice(0, end);
+}
+
+/** Builds a frozen {@link ServerConfig}; `oneBase` defaults to `ioBase`, `container` to `BragerOne`. */
+export function defineServer(init: ServerInit): ServerConfig {
+  const ioBase = trimBase(init.ioBase);
+  const apiVersion = init.apiVersion ?? 'v1';
+  return Object.freeze({
+    ioBase,
+    oneBase: trimBase(init.oneBase ?? ioBase),
+    container: init.container ?? 'BragerOne',
+    apiVersion,
+    apiBase: `${ioBase}/${apiVersion}`,
+    sockPath: init.sockPath ?? '/socket.io',
+    wsNamespace: init.wsNamespace ?? '/ws',
+  });
+}
+
+/** The BragerOne cloud. */
+export const BRAGERONE_SERVER: ServerConfig = /* @__PURE__ */ defineServer({
+  ioBase: 'https://io.brager.pl',
+  oneBase: 'https://one.brager.pl',
+  container: 'BragerOne',
+});
+
+/** The TiSConnect cloud (same software, other hosts). */
+export const TISCONNECT_SERVER: ServerConfig = /* @__PURE__ */ defineServer({
+  ioBase: 'https://io.tisconnect.info',
+  oneBase: 'https://www.tisconnect.info',
+  container: 'TisConnect',
+});
+
+/** Platform ids accepted by {@link serverFor}. */
+export type Platform = 'bragerone' | 'tisconnect';
+
+/** Server of a platform id (`'bragerone'` or `'tisconnect'`, trimmed, case-insensitive); throws on others. */
+export function serverFor(platform: string): ServerConfig {
+  const id = String(platform).trim().toLowerCase();
+  if (id === 'bragerone') return BRAGERONE_SERVER;
+  if (id === 'tisconnect') return TISCONNECT_SERVER;
+  throw new Error(`Unknown platform "${String(platform).slice(0, 40)}": expected "bragerone" or "tisconnect"`);
+}
+
+/** Derives the io base from a REST base by dropping its last path segment (`https://h/v1` → `https://h`). */
+export function ioBaseFromApiBase(apiBase: string): string {
+  const base = trimBase(apiBase);
+  const cut = base.lastIndexOf('/');
+  const schemeEnd = base.indexOf('://');
+  if (cut <= schemeEnd + 2) return base;
+  return base.slice(0, cut);
+}

@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AssetServer } from './assets.js';
+import type { SimContext } from './context.js';
+import {
+  bearerToken,
+  cancellableSleep,
+  corsHeaders,
+  HttpError,
+  JSON_TYPE,
+  pathSegments,
+  preflightHeaders,
+  readJsonBody,
+  redactHeaders,
+  send,
+  sendEmpty,
+  sendFault,
+  sendJson,
+} from './http-util.js';
+import { type Call, REST_ROUTES, type Route } from './rest.js';
+import type { JsonValue, MalformedKind } from './types.js';
+
+function matchRoute(method: string, segs: string[]): { route: Route; params: Record<string, string> } | null {
+  for (const route of REST_ROUTES) {
+    if (route.method !== method || route.segments.length !== segs.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < segs.length && ok; i++) {
+      const pat = route.segments[i] as string;
+      const seg = segs[i] as string;
+      if (pat.startsWith(':')) params[pat.slice(1)] = seg;
+      else ok = pat === seg;
+    }
+    if (ok) return { route, params };
+  }
+  return null;
+}
+
+/** Builds the `request` handler of the simulator's HTTP server (REST, assets, static files). */
+export function createRequestHandler(ctx: SimContext, assets: AssetServer): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(ctx, assets, req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal simulator error' });
+    });
+  };
+}
+
+async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://sim.invalid');
+  const cors = corsHeaders(req, ctx.opts.corsOrigins);
+  const segs = pathSegments(url.pathname);
+
+  let routeId = 'UNMATCHED';
+  let rest: { route: Route; params: Record<string, string> } | null = null;
+  const asset = method === 'OPTIONS' ? null : assets.match(method, url.pathname);
+  if (method === 'OPTIONS') routeId = 'OPTIONS *';
+  else if (asset) routeId = asset.routeId;
+  else if (segs) {
+    rest = matchRoute(method === 'HEAD' ? 'GET' : method, segs);
+    if (rest) routeId = rest.route.id;
+  }
+
+  const record = ctx.stats.begin({
+    method, path: req.url ?? '/', routeId, headers: redactHeaders(req), status: 0, at: ctx.opts.now(),
+  });
+  const aborted = new AbortController();
+  res.once('close', () => {
+    record.status = res.headersSent ? res.statusCode : 0;
+    ctx.stats.end();
+    aborted.abort();
+  });
+
+  const fault = ctx.faults.takeFault(routeId);
+  const delay = ctx.faults.takeDelay(routeId);
+  const malformed = fault ? undefined : ctx.faults.takeMalformed(routeId);
+  if (delay > 0) {
+    const signal = AbortSignal.any([aborted.signal, ctx.closing.signal]);
+    const done = await cancellableSleep(delay, ctx.timers, signal);
+    if (!done) {
+      if (!res.headersSent) res.destroy();
+      return;
+    }
+  }
+  if (fault) return sendFault(res, fault, cors);
+
+  if (method === 'OPTIONS') {
+    return sendEmpty(res, 204, Object.keys(cors).length > 0 ? { ...cors, ...preflightHeaders() } : {});
+  }
+  if (asset) return asset.handle(req, res, cors);
+  if (!segs) return sendJson(res, 400, { message: 'Malformed path' }, cors);
+  if (!rest) return sendJson(res, 404, { message: 'Not found' }, cors);
+
+  const token = bearerToken(req.headers.authorization);
+  const account = rest.route.auth ? ctx.tokens.verify(token) : null;
+  if (rest.route.auth && !account) return sendJson(res, 401, { message: 'Unauthorized' }, cors);
+
+  let bodyPromise: Promise<unknown> | null = null;
+  const call: Call = {
+    ctx, req, params: rest.params, query: url.searchParams, account, token,
+    body: () => {
+      bodyPromise ??= readJsonBody(req);
+      return bodyPromise;
+    },
+    json: (status, body) => sendBody(res, status, body, malformed, cors),
+    empty: (status) => sendEmpty(res, status, cors),
+  };
+  try {
+    await rest.route.handle(call);
+    if (!res.headersSent) sendJson(res, 500, { message: 'No answer' }, cors);
+  } catch (err) {
+    if (err instanceof HttpError) sendJson(res, err.status, { message: err.message }, cors);
+    else sendJson(res, 500, { message: 'Internal simulator error' }, cors);
+  }
+}
+
+function sendBody(
+  res: ServerResponse,
+  status: number,
+  body: JsonValue | object,
+  malformed: MalformedKind | undefined,
+  cors: Record<string, string>,
+): void {
+  if (malformed === 'invalidJson') send(res, status, '{"data": [ {"id": 1, ', JSON_TYPE, cors);
+  else if (malformed === 'textPlain') send(res, status, JSON.stringify(body), 'text/plain; charset=utf-8', cors);
+  else sendJson(res, status, body, cors);
+}

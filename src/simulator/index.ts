@@ -1,0 +1,153 @@
+/**
+ * Local BragerOne-compatible cloud for tests, demos and benchmarks (Node only).
+ * One `node:http` server speaks the REST API under `/v1`, Socket.IO at `/socket.io` (namespace `/ws`)
+ * and serves a tiny synthetic web app. See `docs/SIMULATOR.md`.
+ * @module
+ */
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defineServer } from '../server.js';
+import { AssetServer } from './assets.js';
+import { type ResolvedOptions, SimContext } from './context.js';
+import { buildWorld, demoAccount } from './data.js';
+import { createRequestHandler } from './dispatch.js';
+import { FaultBook, StatsBook } from './faults.js';
+import { Plant } from './plant.js';
+import { Realtime } from './realtime.js';
+import { TokenBook } from './tokens.js';
+import type { BurstResult, JsonValue, Simulator, SimulatorOptions } from './types.js';
+
+export {
+  BOILER_PARAMS,
+  DEMO_EMAIL,
+  DEMO_MODULES,
+  DEMO_OBJECT_ID,
+  DEMO_PASSWORD,
+  DEMO_PERMISSIONS,
+  DEMO_USER_ID,
+  MIXER_PARAMS,
+} from './data.js';
+export { DUPLICATE_ENTRY_FAULT, FAULTS } from './faults.js';
+export type * from './types.js';
+
+/** Default option values of {@link startSimulator}. */
+export const SIMULATOR_DEFAULTS = Object.freeze({
+  port: 0,
+  host: '127.0.0.1',
+  tokenTtl: 3_600_000,
+  tickInterval: 1000,
+  commandDelay: 50,
+  restartDowntime: 300,
+  connectRequiresKnownSid: true,
+  pushRequires: 'bind+listen',
+  corsOrigins: '*',
+  requestLogLimit: 2000,
+  version: '1.0.2601010000',
+  seed: 1,
+} as const);
+
+function resolveOptions(o: SimulatorOptions): ResolvedOptions {
+  const d = SIMULATOR_DEFAULTS;
+  return {
+    port: o.port ?? d.port,
+    host: o.host ?? d.host,
+    tokenTtl: o.tokenTtl ?? d.tokenTtl,
+    tickInterval: o.tickInterval ?? d.tickInterval,
+    commandDelay: o.commandDelay ?? d.commandDelay,
+    restartDowntime: o.restartDowntime ?? d.restartDowntime,
+    connectRequiresKnownSid: o.connectRequiresKnownSid ?? d.connectRequiresKnownSid,
+    pushRequires: o.pushRequires ?? d.pushRequires,
+    corsOrigins: o.corsOrigins ?? d.corsOrigins,
+    requestLogLimit: o.requestLogLimit ?? d.requestLogLimit,
+    version: o.version ?? d.version,
+    seed: o.seed ?? d.seed,
+    now: o.now ?? Date.now,
+  };
+}
+
+/** Starts a simulator on `host:port` (default `127.0.0.1`, a free port) and resolves once it listens. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const o = resolveOptions(opts);
+  const accounts = [...(opts.includeDemo === false ? [] : [demoAccount()]), ...(opts.accounts ?? [])];
+  const world = buildWorld(accounts, o.now());
+  const faults = new FaultBook(o.now);
+  const stats = new StatsBook(o.requestLogLimit);
+  const ctx = new SimContext(o, world, new TokenBook(o.tokenTtl, o.now), faults, stats);
+  const assets = new AssetServer(o.now());
+  for (const [prefix, dir] of Object.entries(opts.staticDirs ?? {})) assets.addStatic(prefix, dir);
+
+  const http = createServer({ keepAliveTimeout: 5000 });
+  const realtime = new Realtime(ctx, http, createRequestHandler(ctx, assets), '/socket.io', '/ws');
+  const plant = new Plant(ctx);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(o.port, o.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = http.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+  plant.start();
+
+  let closed: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      plant.stop();
+      ctx.closing.abort();
+      for (const t of ctx.timers) clearTimeout(t);
+      ctx.timers.clear();
+      const done = realtime.close();
+      http.closeAllConnections();
+      await done;
+    })();
+    return closed;
+  };
+
+  const sim: Simulator = {
+    url,
+    server: defineServer({ ioBase: url, oneBase: url, container: 'BragerOne' }),
+    stats,
+    faults,
+    serveStatic: (prefix, dir) => assets.addStatic(prefix, dir),
+    expireTokens: () => ctx.tokens.expireAll(),
+    revokeTokens: () => ctx.tokens.revokeAll(),
+    issuedTokens: () => ctx.tokens.all(),
+    loginCount: () => ctx.tokens.loginCount(),
+    getParam: (devid, key) => ctx.module(devid).params.get(ctx.address(key)),
+    setParam: (devid, key, value: JsonValue) => void ctx.applyValues(devid, [[ctx.address(key), value]], false, true),
+    snapshot: (devid) => ({ [devid]: ctx.module(devid).params.toPayload() }),
+    values: (devid) => ctx.module(devid).params.values(),
+    setModuleOnline: (devid, online) => ctx.setOnline(devid, online),
+    moduleOnline: (devid) => ctx.module(devid).connectedAt !== 0,
+    memoryUpdated: (devid) => {
+      plant.silentChange(devid);
+      ctx.pusher.toModule(devid, '22', { devid });
+    },
+    emitRaw: (event, payload) => ctx.pusher.toAll(event, payload),
+    snapshotPush: (devid) => ctx.pusher.toModule(devid, 'snapshot', sim.snapshot(devid)),
+    burst: (n, bopts) => burst(ctx, n, bopts?.devid, bopts?.key ?? 'P4.v1'),
+    tick: () => plant.tick(),
+    sockets: () => realtime.list(),
+    close,
+  };
+  return sim;
+}
+
+async function burst(ctx: SimContext, n: number, devid: string | undefined, key: string): Promise<BurstResult> {
+  const id = devid ?? ctx.world.modules.keys().next().value;
+  if (id === undefined) return { sent: 0, ms: 0 };
+  const addr = ctx.address(key);
+  const m = ctx.module(id);
+  const start = performance.now();
+  const base = m.params.get(addr);
+  const b = typeof base === 'number' ? base : 0;
+  for (let i = 0; i < n; i++) {
+    ctx.applyValues(id, [[addr, b + (i % 2 === 0 ? 1 : 0)]], false, true);
+    if (i % 1000 === 999) await new Promise<void>((r) => setImmediate(r));
+  }
+  return { sent: n, ms: performance.now() - start };
+}

@@ -1,0 +1,208 @@
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type Namespace, Server, type Socket } from 'socket.io';
+import type { SimContext } from './context.js';
+import type { AccountModel } from './data.js';
+import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, send } from './http-util.js';
+import type { SocketInfo } from './types.js';
+
+interface SocketRecord {
+  socket: Socket;
+  nsSid: string;
+  engineSid: string;
+  account: AccountModel;
+  tokenTail: string;
+  authVia: 'header' | 'auth';
+  bound: Set<string>;
+  listening: Set<string>;
+}
+
+function moduleList(payload: unknown): string[] {
+  if (typeof payload !== 'object' || payload === null) return [];
+  const p = payload as Record<string, unknown>;
+  const list = Array.isArray(p.modules) ? p.modules : Array.isArray(p.devids) ? p.devids : [];
+  return list.filter((x): x is string => typeof x === 'string');
+}
+
+/** Engine.IO session id of a socket (typed private in engine.io, but stable and public at runtime). */
+function engineSidOf(socket: Socket): string {
+  return String((socket.conn as unknown as { id: unknown }).id);
+}
+
+/** Whether a Socket.IO request opens a new session (no `sid` query parameter yet). */
+function isNewHandshake(req: IncomingMessage): boolean {
+  return !new URL(req.url ?? '/', 'http://sim.invalid').searchParams.has('sid');
+}
+
+/** The Socket.IO half: `/socket.io`, namespace `/ws`, pushes, bindings and realtime faults. */
+export class Realtime {
+  private readonly io: Server;
+  private readonly nsp: Namespace;
+  private readonly records = new Map<string, SocketRecord>();
+  private readonly admitted = new WeakMap<Socket, Pick<SocketRecord, 'account' | 'tokenTail' | 'authVia'>>();
+
+  /**
+   * Attaches Socket.IO to `http` and installs one dispatcher for `request`/`upgrade` that routes
+   * Socket.IO traffic to the engine (after handshake faults) and everything else to `rest`.
+   */
+  constructor(
+    private readonly ctx: SimContext,
+    http: HttpServer,
+    rest: (req: IncomingMessage, res: ServerResponse) => void,
+    path: string,
+    namespace: string,
+  ) {
+    const origins = ctx.opts.corsOrigins;
+    this.io = new Server(http, {
+      path,
+      serveClient: false,
+      cors: { origin: origins === '*' ? true : origins, credentials: true, allowedHeaders: CORS_ALLOW_HEADERS },
+    });
+    const engine = this.io.engine;
+    const prefix = `${path.replace(/\/+$/, '')}/`;
+    const isIo = (req: IncomingMessage): boolean => (req.url ?? '').startsWith(prefix);
+    http.removeAllListeners('request');
+    http.removeAllListeners('upgrade');
+    http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!isIo(req)) return rest(req, res);
+      if (req.method !== 'OPTIONS' && isNewHandshake(req) && this.takeHttpRefusal()) {
+        const status = ctx.faults.refuseHttp.status;
+        return send(res, status, htmlPage(status), 'text/html; charset=utf-8', corsHeaders(req, origins));
+      }
+      engine.handleRequest(req, res);
+    });
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!isIo(req)) return void socket.destroy();
+      if (isNewHandshake(req) && this.takeHttpRefusal()) {
+        const status = ctx.faults.refuseHttp.status;
+        const body = htmlPage(status);
+        socket.end(
+          `HTTP/1.1 ${status} Refused\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      engine.handleUpgrade(req, socket, head);
+    });
+
+    this.nsp = this.io.of(namespace);
+    this.nsp.use((socket, next) => {
+      void this.admit(socket).then(
+        (err) => next(err),
+        () => next(new Error('Unauthorized')),
+      );
+    });
+    this.nsp.on('connection', (socket) => this.onConnection(socket));
+    ctx.faults.hooks = { dropAllSockets: () => this.nsp.disconnectSockets(true) };
+    ctx.pusher = {
+      toModule: (devid, event, payload) => this.toModule(devid, event, payload),
+      toAll: (event, payload) => this.nsp.emit(event, payload),
+      bind: (sid, account, devids) => this.bind(sid, account, devids),
+    };
+  }
+
+  private takeHttpRefusal(): boolean {
+    const r = this.ctx.faults.refuseHttp;
+    if (r.n <= 0) return false;
+    r.n--;
+    this.ctx.stats.bump('WS refused');
+    return true;
+  }
+
+  /** Namespace middleware: join delay, refusal fault and token check. Rejects to refuse. */
+  private async admit(socket: Socket): Promise<Error | undefined> {
+    const { faults, stats, tokens } = this.ctx;
+    if (faults.ackDelay > 0) await cancellableSleep(faults.ackDelay, this.ctx.timers, this.ctx.closing.signal);
+    if (faults.refuseJoins > 0) {
+      faults.refuseJoins--;
+      stats.bump('WS refused');
+      return new Error('Handshake refused');
+    }
+    const header = bearerToken(socket.handshake.headers.authorization);
+    const auth: unknown = socket.handshake.auth;
+    const payloadToken =
+      typeof auth === 'object' && auth !== null && typeof (auth as Record<string, unknown>).token === 'string'
+        ? ((auth as Record<string, unknown>).token as string).replace(/^Bearer\s+/i, '')
+        : null;
+    let account = tokens.verify(header);
+    let via: 'header' | 'auth' = 'header';
+    let token = header;
+    if (!account) {
+      account = tokens.verify(payloadToken);
+      via = 'auth';
+      token = payloadToken;
+    }
+    if (!account || !token) {
+      stats.bump('WS refused');
+      return new Error('Unauthorized');
+    }
+    this.admitted.set(socket, { account, tokenTail: token.slice(-4), authVia: via });
+    return undefined;
+  }
+
+  private onConnection(socket: Socket): void {
+    const who = this.admitted.get(socket);
+    if (!who) return void socket.disconnect(true);
+    const rec: SocketRecord = {
+      socket, nsSid: socket.id, engineSid: engineSidOf(socket), ...who, bound: new Set(), listening: new Set(),
+    };
+    this.records.set(socket.id, rec);
+    this.ctx.stats.bump('WS connect');
+    socket.on('app:modules:parameters:listen', (payload: unknown) => {
+      this.ctx.stats.bump('WS listen');
+      for (const d of moduleList(payload)) if (this.ctx.ownedModule(rec.account, d)) rec.listening.add(d);
+    });
+    socket.on('app:modules:activity:quantity:listen', () => this.ctx.stats.bump('WS activity listen'));
+    socket.on('disconnect', () => {
+      this.records.delete(socket.id);
+      this.ctx.stats.bump('WS disconnect');
+    });
+  }
+
+  private eligible(rec: SocketRecord, devid: string): boolean {
+    switch (this.ctx.opts.pushRequires) {
+      case 'bind':
+        return rec.bound.has(devid);
+      case 'listen':
+        return rec.listening.has(devid);
+      default:
+        return rec.bound.has(devid) && rec.listening.has(devid);
+    }
+  }
+
+  /** Emits to every socket eligible for `devid` (nothing while the zombie fault is on). */
+  toModule(devid: string, event: string, payload: unknown): number {
+    if (this.ctx.faults.zombieOn) return 0;
+    let n = 0;
+    for (const rec of this.records.values()) {
+      if (rec.socket.connected && this.eligible(rec, devid)) {
+        rec.socket.emit(event, payload);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Binds modules to the socket whose namespace or engine SID is `sid` and that belongs to `account`. */
+  bind(sid: string, account: AccountModel, devids: string[]): boolean {
+    for (const rec of this.records.values()) {
+      if ((rec.nsSid === sid || rec.engineSid === sid) && rec.account === account) {
+        for (const d of devids) rec.bound.add(d);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Connected sockets. */
+  list(): SocketInfo[] {
+    return [...this.records.values()].map((r) => ({
+      nsSid: r.nsSid, engineSid: r.engineSid, bound: [...r.bound].sort(), listening: [...r.listening].sort(),
+      tokenTail: r.tokenTail, authVia: r.authVia, email: r.account.email,
+    }));
+  }
+
+  /** Disconnects every socket and closes the Socket.IO server (and the HTTP server it is attached to). */
+  close(): Promise<void> {
+    return this.io.close();
+  }
+}

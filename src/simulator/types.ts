@@ -1,0 +1,308 @@
+/**
+ * Public types of the local BragerOne cloud simulator (`bragerone/simulator`).
+ * @module
+ */
+
+import type { ServerConfig } from '../server.js';
+
+/** A JSON value as served or accepted by the simulator. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON object. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * One parameter entry as it appears in a prime payload (PROTOCOL §4.10): either an object with an
+ * optional `value` plus meta keys (`storable`, `createdAt`, `updatedAt`, …) or a bare scalar value.
+ */
+export type ParamBody = JsonObject | string | number | boolean | null;
+
+/** Parameter tree of one module: pool (`P4`) → `<chan><idx>` (`v1`) → body. */
+export type PoolsInit = Record<string, Record<string, ParamBody>>;
+
+/** Behaviour of the simulated plant attached to a module (see `plant.ts`). */
+export type PlantKind = 'boiler' | 'mixer' | 'none';
+
+/** The snake_case user record of PROTOCOL §4.2. */
+export interface SimUser {
+  id: number;
+  name: string;
+  email: string;
+  language: string;
+  allow_email_type_informations: boolean;
+  allow_email_type_alarms: boolean;
+  allow_email_type_marketing: boolean;
+  allow_email_type_warnings: boolean;
+  activated_at: string;
+  show_rate_us_modal: boolean;
+}
+
+/** Module card of PROTOCOL §4.8 (without `moduleId`, which is taken from the module). */
+export interface SimModuleCard {
+  id: number;
+  clientFullName: string;
+  clientPhoneNumber: string;
+  clientAddressStreetAndNumber: string;
+  clientAddressPostalCode: string;
+  clientAddressCity: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Gateway description of a module row (PROTOCOL §4.7). */
+export interface SimGateway {
+  address: string;
+  interface: string;
+  version: string;
+}
+
+/** A module to simulate. Only `devid` is required; the rest gets plausible defaults. */
+export interface SimModuleInit {
+  /** Module code, e.g. `DEMO0A1B2C`. */
+  devid: string;
+  /** Numeric module id; default: derived from the position. */
+  id?: number;
+  /** User-given name; default `Module <devid>`. */
+  name?: string;
+  /** Controller model title; default `Generic Controller`. */
+  moduleTitle?: string;
+  /** Initially connected to the cloud; default `true`. */
+  online?: boolean;
+  /** Gateway of the module. */
+  gateway?: SimGateway;
+  /** Permission names of the module row. */
+  permissions?: string[];
+  /** `deviceMenu` of the module row; default `0`. */
+  deviceMenu?: number;
+  /** Initial parameters; default: a copy of the demo boiler's parameters. */
+  params?: PoolsInit;
+  /** Plant behaviour; default `'none'` for custom modules. */
+  plant?: PlantKind;
+  /** Card fields (PROTOCOL §4.8). */
+  card?: Partial<SimModuleCard>;
+}
+
+/** An object (installation, "group") owned by an account. */
+export interface SimObjectInit {
+  id: number;
+  name: string;
+  addressCountry?: string;
+  addressCity?: string | null;
+  addressPostCode?: string | null;
+  addressStreet?: string | null;
+  addressHouseNumber?: string | null;
+  /** Operational status string of `GET /v1/objects/:id`; default `SUCCESS`. */
+  status?: string;
+  /** Object permissions; default: the account permissions. */
+  permissions?: string[];
+  /** Modules of this object. */
+  modules?: SimModuleInit[];
+}
+
+/** An account that can log in. */
+export interface SimAccountInit {
+  email: string;
+  password: string;
+  /** User record overrides; `id` defaults to a unique number, `email` to the account email. */
+  user?: Partial<SimUser>;
+  /** `GET /v1/user/permissions`; default: the demo permissions. */
+  permissions?: string[];
+  /** Objects owned by this account. */
+  objects?: SimObjectInit[];
+}
+
+/** Who must have done what before a socket receives pushes for a module ([U], PROTOCOL §6.4). */
+export type PushRequirement = 'bind+listen' | 'bind' | 'listen';
+
+/** Options of {@link startSimulator}. Every duration is in milliseconds. */
+export interface SimulatorOptions {
+  /** Port to listen on; default `0` (a free port). */
+  port?: number;
+  /** Interface to bind; default `'127.0.0.1'`. */
+  host?: string;
+  /** Include the demo account (`demo@bragerone.local` / `demo`); default `true`. */
+  includeDemo?: boolean;
+  /** Extra accounts (e.g. a second account for isolation tests). */
+  accounts?: SimAccountInit[];
+  /** Token lifetime; default `3_600_000` (1 h). */
+  tokenTtl?: number;
+  /** Plant tick period; default `1000`; `0` disables drift. */
+  tickInterval?: number;
+  /** Delay before a command is applied and pushed; default `50`. */
+  commandDelay?: number;
+  /** How long `MODULE_RESTART` keeps a module offline; default `300`. */
+  restartDowntime?: number;
+  /** `POST /v1/modules/connect` rejects SIDs of no live socket with 400; default `true` ([U]). */
+  connectRequiresKnownSid?: boolean;
+  /** What a socket must do before it gets pushes; default `'bind+listen'` ([U]). */
+  pushRequires?: PushRequirement;
+  /** Allowed CORS origins; default `'*'` (reflect any `Origin`). */
+  corsOrigins?: string[] | '*';
+  /** Static directories by URL prefix, e.g. `{ '/dist': dir }`. */
+  staticDirs?: Record<string, string>;
+  /** Size of the request log; default `2000`. */
+  requestLogLimit?: number;
+  /** Version string of `GET /v1/system/version`; default `1.0.2601010000`. */
+  version?: string;
+  /** Seed of the plant's pseudo-random noise; default `1`. */
+  seed?: number;
+  /** Clock (ms since epoch); default `Date.now`. */
+  now?: () => number;
+}
+
+/** One entry of {@link SimStats.requests}. */
+export interface RequestRecord {
+  method: string;
+  /** Path with query string, as received. */
+  path: string;
+  /** Route id such as `GET /v1/objects/:id`; `UNMATCHED` when no route matched. */
+  routeId: string;
+  /** Request headers (lower-case names); `authorization` is always `Bearer <redacted>`. */
+  headers: Record<string, string>;
+  /** Response status; `0` when the client went away before an answer. */
+  status: number;
+  /** Arrival time (ms since epoch). */
+  at: number;
+}
+
+/** Request counters and log. */
+export interface SimStats {
+  /** Requests (or WS events such as `WS connect`, `WS listen`) seen for a route id since the last reset. */
+  count(routeId: string): number;
+  /** All HTTP requests since the last reset. */
+  total(): number;
+  /** HTTP requests currently being answered. */
+  readonly inFlight: number;
+  /** Peak of `inFlight` since the last reset. */
+  readonly maxInFlight: number;
+  /** The last requests (bounded), oldest first. */
+  readonly requests: readonly RequestRecord[];
+  /** Clears counters, peak and log. */
+  reset(): void;
+}
+
+/** A scripted HTTP answer. `body` objects are sent as JSON; strings as-is. */
+export interface FaultResponse {
+  status: number;
+  /** Default: an HTML page for 502/503/504, otherwise `{"message": <reason>}`. */
+  body?: JsonValue;
+  /** Default: `text/html` for string bodies starting with `<`, else JSON. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** Response shape variants selectable per route (PROTOCOL §4, §9.3). */
+export interface ShapeVariants {
+  'GET /v1/objects': 'data' | 'objects' | 'bare' | 'odd' | 'status201';
+  'GET /v1/modules': 'data' | 'bare' | 'odd' | 'corruptRow' | 'degradedRow';
+  'GET /v1/user': 'wrapped' | 'bare';
+  'GET /v1/system/version': 'wrapped' | 'bare';
+  'GET /v1/user/permissions': 'wrapped' | 'bare' | 'objects';
+  'GET /v1/objects/:id/permissions': 'wrapped' | 'bare' | 'objects';
+  'POST /v1/modules/parameters': 'normal' | '204' | 'nonObject';
+  'POST /v1/modules/activity/quantity': 'normal' | '204';
+  'POST /v1/modules/connect': 'normal' | 'status201' | 'status201All';
+  'POST /v1/auth/user': 'normal' | 'noUser' | 'nullExpiry';
+}
+
+/** Route ids that accept a shape variant. */
+export type ShapeRoute = keyof ShapeVariants;
+
+/** Kinds of broken bodies served by {@link SimFaults.malformed}. */
+export type MalformedKind = 'invalidJson' | 'textPlain';
+
+/** Fault injection (HTTP and realtime). A route id is `METHOD /pattern` or `'*'` (every route but preflights). */
+export interface SimFaults {
+  /** The next `times` matching requests get `response`. */
+  failNext(routeId: string, times: number, response: FaultResponse): void;
+  /** Every matching request gets `response` for the next `ms` milliseconds. */
+  failFor(routeId: string, ms: number, response: FaultResponse): void;
+  /** Delays matching responses by `ms` (the next `times`, or all until cleared). */
+  delay(routeId: string, ms: number, times?: number): void;
+  /** The next `n` logins answer 500 `ER_DUP_ENTRY`. */
+  duplicateEntryLogins(n: number): void;
+  /** Serve a tolerated/odd response shape on a route until cleared. */
+  shape<R extends ShapeRoute>(routeId: R, variant: ShapeVariants[R]): void;
+  /** The next `times` matching JSON answers are broken (`invalidJson` by default). */
+  malformed(routeId: string, times: number, kind?: MalformedKind): void;
+  /** Server-side disconnect of every socket. */
+  dropAllSockets(): void;
+  /** Keep sockets connected but deliver no pushes while on. */
+  zombie(on: boolean): void;
+  /** Refuse the next `n` socket handshakes: at the `/ws` join (default) or with an HTTP `status`. */
+  refuseHandshakes(n: number, opts?: { status?: number }): void;
+  /** Delay every `/ws` join acknowledgement by `ms` (0 = off). */
+  delayAcks(ms: number): void;
+  /** Removes every HTTP and realtime fault and shape. */
+  clear(): void;
+}
+
+/** A connected socket, as seen by {@link Simulator.sockets}. */
+export interface SocketInfo {
+  nsSid: string;
+  engineSid: string;
+  /** Modules bound through `POST /v1/modules/connect`. */
+  bound: string[];
+  /** Modules named in `app:modules:parameters:listen` emits. */
+  listening: string[];
+  /** Last 4 characters of the handshake token. */
+  tokenTail: string;
+  /** How the token arrived. */
+  authVia: 'header' | 'auth';
+  /** Account email. */
+  email: string;
+}
+
+/** Result of {@link Simulator.burst}. */
+export interface BurstResult {
+  sent: number;
+  ms: number;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  /** Server config pointing every base at {@link url}. */
+  readonly server: ServerConfig;
+  /** Request counters and log. */
+  readonly stats: SimStats;
+  /** Fault injection. */
+  readonly faults: SimFaults;
+  /** Serve files of `dir` under URL `prefix` (e.g. `'/dist'`). */
+  serveStatic(prefix: string, dir: string): void;
+  /** Marks every issued token as expired server-side. */
+  expireTokens(): void;
+  /** Revokes every issued token. */
+  revokeTokens(): void;
+  /** Every token ever issued (for secret-leak scans). */
+  issuedTokens(): string[];
+  /** Successful logins since start. */
+  loginCount(): number;
+  /** Current value of `key` (`'P4.v1'`); `undefined` when absent or meta-only. */
+  getParam(devid: string, key: string): unknown;
+  /** Sets a value and pushes a delta. */
+  setParam(devid: string, key: string, value: JsonValue): void;
+  /** Prime payload `{devid: {pool: {chanIdx: body}}}` of one module. */
+  snapshot(devid: string): Record<string, PoolsInit>;
+  /** Flat values `{ 'P4.v1': 612, … }` of one module (meta-only entries omitted). */
+  values(devid: string): Record<string, JsonValue>;
+  /** Changes the module↔cloud link and pushes `app:module:connection:status:changed`. */
+  setModuleOnline(devid: string, online: boolean): void;
+  /** Whether a module is connected to the cloud. */
+  moduleOnline(devid: string): boolean;
+  /** Silently changes several parameters, then pushes `22` `{devid}`. */
+  memoryUpdated(devid: string): void;
+  /** Emits `event` with `payload` to every connected socket. */
+  emitRaw(event: string, payload: unknown): void;
+  /** Pushes a `snapshot` event with the module's full state to eligible sockets. */
+  snapshotPush(devid: string): void;
+  /** Emits `n` parameter deltas as fast as possible (default module: the first one, key `P4.v1`). */
+  burst(n: number, opts?: { devid?: string; key?: string }): Promise<BurstResult>;
+  /** Runs one plant tick now (also when `tickInterval` is 0). */
+  tick(): void;
+  /** Connected sockets. */
+  sockets(): SocketInfo[];
+  /** Stops everything; idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { describe, expect, it } from 'vitest';
+
+// These tests check the BUILT files (`npm test` builds first through `pretest`).
+const root = resolve(__dirname, '../..');
+const dist = (p: string) => resolve(root, 'dist', p);
+const require = createRequire(import.meta.url);
+
+describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
+  it('ESM entry loads and exposes the client', async () => {
+    const m = await import(pathToFileURL(dist('esm/index.js')).href);
+    expect(typeof m.BragerOneApiClient).toBe('function');
+    expect(m.BRAGERONE_SERVER.apiBase).toBe('https://io.brager.pl/v1');
+    const node = await import(pathToFileURL(dist('esm/node.js')).href);
+    expect(typeof node.BragerOneApiClient).toBe('function');
+    const sim = await import(pathToFileURL(dist('esm/simulator.js')).href);
+    expect(typeof sim.startSimulator).toBe('function');
+  });
+
+  it('CJS entry requires and exposes the client', () => {
+    const m = require(dist('cjs/index.js'));
+    expect(typeof m.BragerOneApiClient).toBe('function');
+    expect(m.serverFor('TiSConnect').container).toBe('TisConnect');
+    expect(typeof require(dist('cjs/simulator.js')).startSimulator).toBe('function');
+  });
+
+  it('the IIFE defines the global BragerOne in a bare vm context', () => {
+    const code = readFileSync(dist('bragerone.iife.js'), 'utf8');
+    const ctx: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, AbortController, setTimeout, clearTimeout };
+    ctx.globalThis = ctx;
+    ctx.self = ctx;
+    vm.createContext(ctx);
+    vm.runInContext(code, ctx);
+    const ns = ctx.BragerOne as Record<string, unknown>;
+    expect(typeof ns.BragerOneApiClient).toBe('function');
+    expect(typeof ns.MemoryTokenStore).toBe('function');
+    // The browser bundle must not carry Node-only code.
+    expect(code).not.toMatch(/require\(["']node:/);
+    expect(code).not.toMatch(/from ?["']node:/);
+  });
+
+  it('the browser entry never imports node: modules', () => {
+    const code = readFileSync(dist('esm/index.js'), 'utf8');
+    const chunks = [...code.matchAll(/from "(\.\/chunks\/[^"]+)"/g)].map((m) => readFileSync(dist(`esm/${m[1]}`), 'utf8'));
+    for (const c of [code, ...chunks]) expect(c).not.toMatch(/["']node:/);
+  });
+
+  it('publint and arethetypeswrong report no problems', () => {
+    const opts = { cwd: root, encoding: 'utf8' as const, stdio: 'pipe' as const, timeout: 120_000 };
+    expect(execFileSync('npx', ['publint', '--strict'], opts)).toContain('All good');
+    const out = execFileSync('npx', ['attw', '--pack', '.', '--profile', 'node16', '--format', 'json'], opts);
+    type Problem = { resolutionKind?: string };
+    const report = JSON.parse(out.slice(out.indexOf('{'))) as { analysis?: { problems?: Problem[] }; problems?: Problem[] };
+    const problems = report.analysis?.problems ?? report.problems ?? [];
+    // node10 (TypeScript's legacy `moduleResolution: "node"`) cannot see subpath exports; the node16 profile ignores it.
+    expect(problems.filter((p) => p.resolutionKind !== 'node10')).toEqual([]);
+  }, 180_000);
+});

@@ -1,0 +1,59 @@
+/**
+ * Two build passes from one tree (STYLE.md "Build"):
+ *  - `vite build` (ESM → dist/esm) and `vite build --mode cjs` (→ dist/cjs): library mode, entries index/node/simulator/cli, dependencies external.
+ *  - `vite build --mode iife` / `--mode esm-bundle`: one self-contained browser file with every dependency bundled.
+ */
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+import pkg from './package.json' with { type: 'json' };
+
+const deps = [...Object.keys(pkg.dependencies ?? {})];
+const external = (id: string): boolean =>
+  id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'iife' || mode === 'esm-bundle') {
+    const iife = mode === 'iife';
+    return {
+      resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        sourcemap: true,
+        minify: true,
+        target: 'es2022',
+        lib: {
+          entry: 'src/iife.ts',
+          name: 'BragerOne',
+          formats: [iife ? 'iife' : 'es'],
+          fileName: () => (iife ? 'bragerone.iife.js' : 'bragerone.esm.js'),
+        },
+        rolldownOptions: { output: { codeSplitting: false } },
+      },
+    };
+  }
+  const cjs = mode === 'cjs';
+  return {
+    build: {
+      outDir: cjs ? 'dist/cjs' : 'dist/esm',
+      emptyOutDir: true,
+      sourcemap: true,
+      minify: false,
+      target: 'node20',
+      lib: {
+        entry: {
+          index: 'src/index.ts',
+          node: 'src/node.ts',
+          simulator: 'src/simulator/index.ts',
+          cli: 'src/cli/bin.ts',
+        },
+        formats: [cjs ? 'cjs' : 'es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
+      rolldownOptions: {
+        external,
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  };
+});
