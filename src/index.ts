@@ -24,3 +24,16 @@ export { BragerOneApiClient } from './client.js';
 export type {
   ClientOptions, StatusAndData, ModuleCommandArgs, ModuleCommandRawArgs, ModuleCommandAutoArgs, PrimeOptions,
 } from './client.js';
+export { LocalStorageTokenStore, IndexedDbTokenStore } from './stores/index.js';
+export type { LocalStorageTokenStoreOptions, IndexedDbTokenStoreOptions } from './stores/index.js';
+export { IndexedDbCacheAdapter } from './cache/indexeddb.js';
+export type { IndexedDbCacheOptions } from './cache/indexeddb.js';
+export { EventBus, DEFAULT_ITERATOR_CAPACITY } from './live/event-bus.js';
+export type { ParamUpdate, ParamUpdateIterator, EventBusOptions, EventBusSubscribeOptions } from './live/event-bus.js';
+export { ParamStore } from './live/param-store.js';
+export type { ParamFamily, ParamStoreOptions, ParamChangeListener } from './live/param-store.js';
+export { BragerOneGateway } from './live/gateway.js';
+export type { CloudSessionConnectivity, GatewayOptions, GatewayFromCredentialsOptions } from './live/gateway.js';
+export type { ModuleConnectivity } from './live/connectivity.js';
+export { RealtimeManager, MODULE_CONNECTION_STATUS_CHANGED, MODULE_MEMORY_UPDATED, NUMERIC_EVENT_ALIASES } from './realtime/manager.js';
+export type { RealtimeState, RealtimeManagerOptions } from './realtime/manager.js';
