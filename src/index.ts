@@ -10,7 +10,7 @@ export {
 export type { ValidationIssue } from './errors.js';
 export { BRAGERONE_SERVER, TISCONNECT_SERVER, defineServer, serverFor } from './server.js';
 export type { ServerConfig, ServerInit, Platform } from './server.js';
-export type { Logger, LogLevel } from './log.js';
+export type { Logger, LogLevel, ResolvedLogger } from './log.js';
 export { MemoryTokenStore, tokenFromLoginPayload, isTokenExpired, parseStoredToken, serializeToken } from './auth/token.js';
 export type { Token, TokenStore } from './auth/token.js';
 export type { Credentials } from './auth/session.js';

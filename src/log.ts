@@ -1,8 +1,12 @@
 /** Console-like logger injected through options. */
 export interface Logger {
+  /** Traces (HTTP trace lines with `enableHttpTrace`). */
   debug(...args: unknown[]): void;
+  /** Noteworthy events (re-login, reconnect). */
   info(...args: unknown[]): void;
+  /** Recoverable problems (corrupt stored token, expected outage). */
   warn(...args: unknown[]): void;
+  /** Failures the SDK could not recover from. */
   error(...args: unknown[]): void;
 }
 

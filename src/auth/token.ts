@@ -16,8 +16,11 @@ export interface Token {
 
 /** Where tokens persist between runs. `load()` returns `null` for missing or corrupt values and never throws. */
 export interface TokenStore {
+  /** The stored token, or `null`/`undefined` when missing, unreadable or corrupt. Never throws. */
   load(): Token | null | undefined | Promise<Token | null | undefined>;
+  /** Persists a token; rejects (leaving the previous one intact) when storage is full or denied. */
   save(token: Token): void | Promise<void>;
+  /** Removes the stored token. */
   clear(): void | Promise<void>;
   /**
    * Name of the cross-tab / cross-process lock that guards login for this store (e.g. `bragerone.token:<key>`).
@@ -118,12 +121,15 @@ export class MemoryTokenStore implements TokenStore {
   constructor(initial: Token | null = null) {
     this.#token = initial ? { ...initial } : null;
   }
+  /** A copy of the held token, or `null`. */
   load(): Token | null {
     return this.#token ? { ...this.#token } : null;
   }
+  /** Holds a copy of `token`. */
   save(token: Token): void {
     this.#token = { ...token };
   }
+  /** Forgets the token. */
   clear(): void {
     this.#token = null;
   }

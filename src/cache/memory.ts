@@ -30,6 +30,7 @@ export class MemoryCacheAdapter implements CacheAdapter {
     return this.#bytes;
   }
 
+  /** Entry of a URL (marks it most recently used). */
   get(url: string): CacheEntry | undefined {
     const e = this.#map.get(url);
     if (!e) return undefined;
@@ -38,6 +39,7 @@ export class MemoryCacheAdapter implements CacheAdapter {
     return e;
   }
 
+  /** Stores an entry, evicting least recently used ones beyond the limits. */
   set(url: string, entry: CacheEntry): void {
     this.delete(url);
     if (entry.body.byteLength > this.#maxBytes) return;
@@ -50,6 +52,7 @@ export class MemoryCacheAdapter implements CacheAdapter {
     }
   }
 
+  /** Removes the entry of a URL. */
   delete(url: string): void {
     const e = this.#map.get(url);
     if (!e) return;
@@ -57,6 +60,7 @@ export class MemoryCacheAdapter implements CacheAdapter {
     this.#bytes -= e.body.byteLength;
   }
 
+  /** Removes every entry. */
   clear(): void {
     this.#map.clear();
     this.#bytes = 0;

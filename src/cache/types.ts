@@ -7,9 +7,13 @@ export interface CacheEntry {
 
 /** Storage behind {@link HttpCache}. `get()` returns `undefined` for missing or corrupt entries and never throws. */
 export interface CacheAdapter {
+  /** Entry of a URL, or `undefined` when missing or corrupt. Never throws. */
   get(url: string): CacheEntry | undefined | Promise<CacheEntry | undefined>;
+  /** Stores or replaces the entry of a URL. */
   set(url: string, entry: CacheEntry): void | Promise<void>;
+  /** Removes the entry of a URL. */
   delete(url: string): void | Promise<void>;
+  /** Removes every entry. */
   clear?(): void | Promise<void>;
 }
 
