@@ -136,6 +136,7 @@ export class BragerOneApiClient {
     const level = opts.logLevel ?? (opts.enableHttpTrace ? 'debug' : undefined);
     this.logger = resolveLogger(opts.logger, level);
     this.server = resolveServer(opts);
+    opts.cache?.setLogger?.(this.logger);
     this.httpCache = new HttpCache(opts.cache);
     this.#http = new HttpTransport({
       timeout: opts.timeout ?? 8_000,

@@ -1,3 +1,5 @@
+import type { Logger } from '../log.js';
+
 /** One cached HTTP response body with its validators. */
 export interface CacheEntry {
   etag: string | null;
@@ -15,6 +17,8 @@ export interface CacheAdapter {
   delete(url: string): void | Promise<void>;
   /** Removes every entry. */
   clear?(): void | Promise<void>;
+  /** Optional: the client passes its logger so adapter warnings go through it. */
+  setLogger?(logger: Logger): void;
 }
 
 /** True when `v` has the shape of a {@link CacheEntry}; adapters use it to reject corrupt stored values. */

@@ -2,7 +2,7 @@
 import { type FSWatcher, watch as fsWatch } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Token, type TokenStore, parseStoredToken, serializeToken } from '../auth/token.js';
 import { BragerOneError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -30,7 +30,7 @@ export function safeTokenFileName(email?: string): string {
 /** Default token file path for an account (see {@link FileTokenStoreOptions.path}). */
 export function defaultTokenPath(email?: string): string {
   const xdg = process.env.XDG_CONFIG_HOME;
-  const base = xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.config');
+  const base = xdg !== undefined && xdg !== '' && isAbsolute(xdg) ? xdg : join(homedir(), '.config');
   return join(base, 'bragerone', safeTokenFileName(email));
 }
 
@@ -52,6 +52,8 @@ export class FileTokenStore implements TokenStore {
   readonly #log: LoggerSlot;
   /** Last content this instance wrote (`null` after clear), so `watch()` skips its own changes. */
   #lastOwn: string | null | undefined;
+  /** Saves and clears of this instance run one after another, in call order (a clear never loses to an older save). */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: FileTokenStoreOptions = {}) {
     this.path = resolve(opts.path ?? defaultTokenPath(opts.email));
@@ -85,24 +87,34 @@ export class FileTokenStore implements TokenStore {
   /** Writes `token` atomically with mode 0600. Rejects with {@link BragerOneError} when the write fails. */
   async save(token: Token): Promise<void> {
     const content = `${serializeToken(token)}\n`;
-    try {
-      await writeFileAtomic(this.path, content, 0o600);
-    } catch (err) {
-      throw new BragerOneError(`FileTokenStore: cannot write ${this.path} (${errorKind(err)})`, { cause: err });
-    }
-    this.#lastOwn = content;
+    return this.#serial(async () => {
+      try {
+        await writeFileAtomic(this.path, content, 0o600);
+      } catch (err) {
+        throw new BragerOneError(`FileTokenStore: cannot write ${this.path} (${errorKind(err)})`, { cause: err });
+      }
+      this.#lastOwn = content;
+    });
   }
 
   /** Deletes the token file (a missing file is fine). Rejects with {@link BragerOneError} when it cannot be removed. */
   async clear(): Promise<void> {
-    try {
-      await unlink(this.path);
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== 'ENOENT') {
-        throw new BragerOneError(`FileTokenStore: cannot remove ${this.path} (${errorKind(err)})`, { cause: err });
+    return this.#serial(async () => {
+      try {
+        await unlink(this.path);
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'ENOENT') {
+          throw new BragerOneError(`FileTokenStore: cannot remove ${this.path} (${errorKind(err)})`, { cause: err });
+        }
       }
-    }
-    this.#lastOwn = null;
+      this.#lastOwn = null;
+    });
+  }
+
+  #serial(op: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(op, op);
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
   /**

@@ -20,6 +20,25 @@ import { type Browser, type BrowserContext, type ConsoleMessage, type Page, chro
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
 
+/** A constructor of the page-side `BragerOne` global (tests call them inside `page.evaluate`). */
+export type PageCtor = new (opts?: unknown) => unknown;
+
+/** The parts of the script-tag global `BragerOne` the browser tests use. */
+export interface BragerOneGlobal {
+  BragerOneApiClient: PageCtor;
+  IndexedDbTokenStore: PageCtor;
+  LocalStorageTokenStore: PageCtor;
+  IndexedDbCacheAdapter: PageCtor;
+  MemoryTokenStore: PageCtor;
+}
+
+declare global {
+  interface Window {
+    /** Defined by `dist/bragerone.iife.js`. */
+    BragerOne: BragerOneGlobal;
+  }
+}
+
 /** Repository root. */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** Build output the browser loads. */
@@ -183,7 +202,7 @@ function notReady(): never {
 /** Records console errors and uncaught exceptions of `page` into `into`. */
 export function watchPage(page: Page, into: string[]): void {
   page.on('console', (msg: ConsoleMessage) => {
-    if (msg.type() === 'error') into.push(`console.error: ${msg.text()}`);
+    if (msg.type() === 'error') into.push(`console.error: ${msg.text()} (${msg.location().url || 'page'})`);
   });
   page.on('pageerror', (err) => into.push(`pageerror: ${err.message}`));
 }

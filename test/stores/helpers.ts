@@ -1,0 +1,51 @@
+import type { Logger } from '../../src/log.js';
+
+/** A logger that records every line, by level. */
+export function captureLogger(): Logger & { lines: { level: string; text: string }[]; warnings(): string[] } {
+  const lines: { level: string; text: string }[] = [];
+  const at =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push({ level, text: args.map(String).join(' ') });
+    };
+  return {
+    lines,
+    warnings: () => lines.filter((l) => l.level === 'warn').map((l) => l.text),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
+}
+
+/** Minimal in-memory Web Storage. `quota` (characters of keys + values) makes `setItem` throw `QuotaExceededError`. */
+export class MemoryStorage implements Storage {
+  readonly #map = new Map<string, string>();
+  constructor(readonly quota = Number.POSITIVE_INFINITY) {}
+  get length(): number {
+    return this.#map.size;
+  }
+  clear(): void {
+    this.#map.clear();
+  }
+  getItem(key: string): string | null {
+    return this.#map.get(String(key)) ?? null;
+  }
+  key(index: number): string | null {
+    return [...this.#map.keys()][index] ?? null;
+  }
+  removeItem(key: string): void {
+    this.#map.delete(String(key));
+  }
+  setItem(key: string, value: string): void {
+    const k = String(key);
+    const v = String(value);
+    let used = k.length + v.length;
+    for (const [kk, vv] of this.#map) if (kk !== k) used += kk.length + vv.length;
+    if (used > this.quota) {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    }
+    this.#map.set(k, v);
+  }
+  [name: string]: unknown;
+}
