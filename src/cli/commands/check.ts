@@ -1,0 +1,214 @@
+/**
+ * `check`: calls every read-only endpoint, briefly opens the socket, and reports per response whether it matched
+ * the documented protocol, was tolerated, or drifted. Never writes (no commands); never prints tokens, passwords or
+ * module-card data (the classifiers report structure only).
+ */
+
+import type { BragerOneApiClient } from '../../client.js';
+import { isNetworkError } from '../../errors.js';
+import { RealtimeManager } from '../../realtime/manager.js';
+import type { BragerObject } from '../../schemas/index.js';
+import { type Exchange, Recorder } from '../check/recorder.js';
+import {
+  type Finding, type Verdict, classifyActivity, classifyCard, classifyConnect, classifyEvents, classifyLogin, classifyModules,
+  classifyObjectDetails, classifyObjects, classifyPermissions, classifyPrime, classifyUser, classifyVersion,
+} from '../check/rules.js';
+import { EXIT, describeError, exitCodeOf, isAbort } from '../errors.js';
+import { type Output, formatTable } from '../io.js';
+import type { Session } from '../session.js';
+import { cliVersion } from '../version.js';
+import { waitFor } from './watch.js';
+
+/** Default time the socket stays open to collect events. */
+export const CHECK_SOCKET_WINDOW_MS = 3_000;
+
+/** One row of the report. */
+export interface CheckRow extends Finding {
+  endpoint: string;
+}
+
+/** Counts per verdict. */
+export type CheckSummary = Record<Verdict, number>;
+
+class Report {
+  readonly rows: CheckRow[] = [];
+  add(endpoint: string, f: Finding): void {
+    this.rows.push({ endpoint, verdict: f.verdict, detail: f.detail });
+  }
+  summary(): CheckSummary {
+    const s: CheckSummary = { matched: 0, tolerated: 0, drift: 0, error: 0, info: 0, skipped: 0 };
+    for (const r of this.rows) s[r.verdict]++;
+    return s;
+  }
+}
+
+export async function check(s: Session): Promise<number> {
+  const { out } = s;
+  const t = await s.target();
+  const rec = new Recorder(t.server.apiBase);
+  const client = await s.client({ fetch: rec.fetch, logLevel: s.g.verbose ? 'debug' : 'error' });
+  const report = new Report();
+  const started = new Date().toISOString();
+  const secrets = () => s.secrets();
+  const signal = s.signal;
+
+  /** Runs one call and classifies the raw response it produced; failures become `error` rows. */
+  const probe = async <T>(
+    endpoint: string, method: string, path: string | RegExp, call: () => Promise<T>, classify: (ex: Exchange) => Finding,
+  ): Promise<T | undefined> => {
+    const from = rec.exchanges.length;
+    let result: T | undefined;
+    let failure: unknown;
+    try {
+      result = await call();
+    } catch (e) {
+      if (isAbort(e) || signal.aborted) throw e;
+      failure = e;
+    }
+    const ex = rec.find(from, method, path);
+    if (ex && ex.status < 400) report.add(endpoint, classify(ex));
+    else report.add(endpoint, { verdict: 'error', detail: failure ? describeError(failure, secrets()) : 'no response' });
+    return result;
+  };
+
+  await out.spin('Checking…', (async () => {
+    // 1. Unauthenticated fingerprint; an unreachable server ends the check (exit 3).
+    const before = rec.exchanges.length;
+    try {
+      await client.getSystemVersion({ signal });
+    } catch (e) {
+      if (isNetworkError(e) || exitCodeOf(e) === EXIT.network) throw e;
+    }
+    const v = rec.find(before, 'GET', '/system/version');
+    report.add('GET /system/version', v && v.status < 400 ? classifyVersion(v.body) : { verdict: 'error', detail: `HTTP ${v?.status ?? '?'}` });
+
+    // 2. Auth: a stored token (validated with GET /user) or a login; failures end the check (exit 2/3).
+    const authFrom = rec.exchanges.length;
+    await client.ensureAuth(undefined, undefined, { signal });
+    const login = rec.find(authFrom, 'POST', '/auth/user');
+    if (login) report.add('POST /auth/user', classifyLogin(login.body));
+    else report.add('POST /auth/user', { verdict: 'skipped', detail: 'stored token accepted, no login needed' });
+
+    // 3. Account-level reads.
+    await probe('GET /user', 'GET', '/user', () => client.getUser({ signal }), (ex) => classifyUser(ex.body));
+    await probe('GET /user/permissions', 'GET', '/user/permissions', () => client.getUserPermissions({ signal }), (ex) => classifyPermissions(ex.body));
+    const objects = (await probe('GET /objects', 'GET', '/objects', () => client.getObjects({ signal }), (ex) => classifyObjects(ex.status, ex.body))) ?? [];
+
+    // 4. Per object: details, permissions, modules, cards, prime, activity.
+    let socketTarget: { object: BragerObject; modules: string[] } | null = null;
+    for (const o of objects) {
+      const id = o.id;
+      await probe(`GET /objects/${id}`, 'GET', `/objects/${id}`, () => client.getObject(id, { signal }), (ex) => classifyObjectDetails(ex.body));
+      await probe(`GET /objects/${id}/permissions`, 'GET', `/objects/${id}/permissions`, () => client.getObjectPermissions(id, { signal }), (ex) => classifyPermissions(ex.body));
+      let devids: string[] = [];
+      await probe(`GET /modules (object ${id})`, 'GET', '/modules', () => client.getModules(id, { signal }), (ex) => {
+        const f = classifyModules(ex.body);
+        devids = f.devids;
+        return f;
+      });
+      for (const devid of devids) {
+        const path = `/modules/${encodeURIComponent(devid)}/card`;
+        await probe(`GET /modules/${devid}/card`, 'GET', path, () => client.getModuleCard(devid, { signal }), (ex) => classifyCard(ex.body));
+      }
+      if (devids.length === 0) continue;
+      await probe(`POST /modules/parameters (object ${id})`, 'POST', '/modules/parameters',
+        () => client.modulesParametersPrime(devids, { returnData: true, signal }), (ex) => classifyPrime(ex.status, ex.body, devids));
+      await probe(`POST /modules/activity/quantity (object ${id})`, 'POST', '/modules/activity/quantity',
+        () => client.modulesActivityQuantityPrime(devids, { returnData: true, signal }), (ex) => classifyActivity(ex.status, ex.body));
+      socketTarget ??= { object: o, modules: devids };
+    }
+
+    // 5. Socket: connect, bind, listen briefly.
+    if (!socketTarget) report.add('Socket.IO /ws', { verdict: 'skipped', detail: 'no object with modules' });
+    else await checkSocket(s, client, rec, report, socketTarget.object.id, socketTarget.modules);
+  })());
+
+  const summary = report.summary();
+  const allMatched = summary.tolerated + summary.drift + summary.error === 0;
+  if (out.json) {
+    out.printJson({ tool: 'bragerone check', version: cliVersion(), server: t.server.apiBase, startedAt: started, allMatched, summary, rows: report.rows });
+    return EXIT.ok;
+  }
+  printReport(out, t.server.apiBase, started, report.rows, summary, allMatched);
+  return EXIT.ok;
+}
+
+async function checkSocket(s: Session, client: BragerOneApiClient, rec: Recorder, report: Report, objectId: number, modules: string[]): Promise<void> {
+  const server = client.server;
+  const ws = new RealtimeManager({
+    token: client.accessToken,
+    tokenProvider: async () => {
+      await client.ensureAuth(undefined, undefined, { signal: s.signal });
+      return client.accessToken;
+    },
+    ioBase: client.ioBase,
+    origin: client.oneBase,
+    referer: `${client.oneBase}/`,
+    socketPath: server.sockPath,
+    namespace: server.wsNamespace,
+    connectTimeout: 10_000,
+    groupId: objectId,
+    logger: s.out.logger(),
+    logLevel: s.g.verbose ? 'debug' : 'silent',
+  });
+  const events: Array<[string, unknown]> = [];
+  ws.onEvent((name, payload) => events.push([name, payload]));
+  try {
+    try {
+      await ws.connect();
+    } catch (e) {
+      if (isAbort(e) || s.signal.aborted) throw e;
+      report.add('Socket.IO /ws connect', { verdict: 'error', detail: describeError(e, s.secrets()) });
+      return;
+    }
+    const ns = ws.sid();
+    const engine = ws.engineSid();
+    report.add('Socket.IO /ws connect', ns && ns !== engine
+      ? { verdict: 'matched', detail: 'joined; namespace SID differs from engine SID' }
+      : { verdict: 'tolerated', detail: 'joined without a separate namespace SID (engine SID used)' });
+    const from = rec.exchanges.length;
+    let bindError: unknown;
+    try {
+      await client.modulesConnect(ns ?? '', modules, objectId, engine, { signal: s.signal });
+    } catch (e) {
+      if (isAbort(e) || s.signal.aborted) throw e;
+      bindError = e;
+    }
+    const attempts = rec.exchanges.slice(from).filter((x) => x.method === 'POST' && x.path === '/modules/connect').map((x) => ({ status: x.status, body: x.requestBody }));
+    report.add('POST /modules/connect', bindError ? { verdict: 'error', detail: describeError(bindError, s.secrets()) } : classifyConnect(attempts, ns));
+    await ws.subscribe(modules);
+    const window = s.g.duration ?? CHECK_SOCKET_WINDOW_MS;
+    await waitFor(window, s.signal);
+    const found = classifyEvents(events, modules);
+    if (!found.some((f) => f.event.endsWith('parameters:change') || f.event === 'snapshot')) {
+      report.add('socket deltas', { verdict: 'info', detail: `no parameter deltas within ${window} ms (values may simply not have changed)` });
+    }
+    for (const f of found) report.add(`event ${f.event}`, f);
+  } finally {
+    await ws.disconnect();
+  }
+}
+
+const MARK: Record<Verdict, string> = { matched: 'matched', tolerated: 'tolerated', drift: 'DRIFT', error: 'ERROR', info: 'info', skipped: 'skipped' };
+
+function printReport(out: Output, server: string, started: string, rows: readonly CheckRow[], sum: CheckSummary, allMatched: boolean): void {
+  const c = out.c;
+  const paint = (v: Verdict) => {
+    const m = MARK[v];
+    if (v === 'matched') return c.green(m);
+    if (v === 'tolerated') return c.yellow(m);
+    if (v === 'drift' || v === 'error') return c.red(c.bold(m));
+    return c.dim(m);
+  };
+  out.heading('bragerone check — protocol report');
+  out.print(c.dim(`server ${server} · ${started} · bragerone ${cliVersion()} · read-only, no values shown`));
+  out.print('');
+  out.lines(formatTable(rows.map((r) => [r.endpoint, paint(r.verdict), r.detail]), { head: ['CHECK', 'RESULT', 'DETAIL'], indent: '  ', style: c }));
+  out.print('');
+  const counted = sum.matched + sum.tolerated + sum.drift + sum.error;
+  if (allMatched) out.print(c.green(`All ${counted} checks matched the documented protocol.`));
+  else {
+    out.print(`${counted} checks: ${sum.matched} matched, ${c.yellow(`${sum.tolerated} tolerated`)}, ${c.red(`${sum.drift} drifted`)}, ${c.red(`${sum.error} failed`)}.`);
+    out.print(c.dim('Tolerated = accepted through a documented fallback; drift = differs from the documented protocol. Attach this report to bug reports.'));
+  }
+}

@@ -1,0 +1,87 @@
+/** `demo`: an offline tour against an embedded simulator — login → objects → modules → params → watch. */
+
+import { MemoryTokenStore } from '../../auth/token.js';
+import { formatDuration } from '../args.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import { type Output, formatTable } from '../io.js';
+import { type Session, startEmbeddedSimulator } from '../session.js';
+import { loadParams, printModules, printObjects, printParams } from './read.js';
+import { type WatchEvent, formatWatchEvent, runWatch } from './watch.js';
+
+/** Default watch time of the demo. */
+export const DEMO_WATCH_MS = 10_000;
+
+function step(out: Output, n: number, title: string, hint?: string): void {
+  if (out.json) return;
+  out.print('');
+  out.heading(`${n}. ${title}`);
+  if (hint) out.print(out.c.dim(`  ${hint}`));
+}
+
+export async function demo(s: Session): Promise<number> {
+  if (s.g.server !== undefined) throw new UsageError('"demo" always runs against an embedded simulator; drop --server');
+  const { out } = s;
+  const ms = s.g.duration ?? DEMO_WATCH_MS;
+  const { sim, demo: acct } = await out.spin('Starting the simulator…', startEmbeddedSimulator()).catch((e: unknown) => {
+    throw new CliError(`cannot start the simulator: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
+  });
+  s.useSimulator(sim, acct);
+  s.onClose(() => sim.close());
+  if (!out.json) {
+    out.heading('bragerone demo');
+    out.print(`A simulated BragerOne cloud runs at ${sim.url} (nothing leaves this machine).`);
+  }
+
+  const client = await s.client({
+    tokenStore: new MemoryTokenStore(),
+    credsProvider: () => ({ email: acct.email, password: acct.password }),
+  });
+
+  step(out, 1, 'Log in', `client.ensureAuth('${acct.email}', '${acct.password}')`);
+  const token = await out.spin('Logging in…', client.ensureAuth(acct.email, acct.password, { signal: s.signal }));
+  if (!out.json) out.print(`  ${out.c.green('✓')} signed in as ${acct.email} (user ${token.userId ?? '?'}), token expires ${token.expiresAt ?? 'never'}`);
+
+  step(out, 2, 'Objects (installations)', 'client.getObjects()  ·  CLI: bragerone objects');
+  const objects = await out.spin('Loading objects…', client.getObjects({ signal: s.signal }));
+  if (!out.json) printObjects(out, objects);
+  const first = objects[0];
+  if (!first) throw new CliError('the simulator has no objects', EXIT.usage);
+
+  step(out, 3, `Modules of object ${first.id}`, `client.getModules(${first.id})  ·  CLI: bragerone modules ${first.id}`);
+  const modules = await out.spin('Loading modules…', client.getModules(first.id, { signal: s.signal }));
+  if (!out.json) printModules(out, modules);
+  const devid = modules[0]?.devid;
+  if (!devid) throw new CliError('the demo object has no modules', EXIT.usage);
+
+  step(out, 4, `Parameters of ${devid}`, `client.modulesParametersPrime(['${devid}'])  ·  CLI: bragerone params ${devid}`);
+  const view = await out.spin('Loading parameters…', loadParams(client, devid, s.signal));
+  if (!out.json) printParams(out, view);
+
+  const plan = { objectId: first.id, objectName: first.name, modules: modules.map((m) => m.devid) };
+  step(out, 5, `Live changes for ${formatDuration(ms)}`, 'new BragerOneGateway({ api, objectId, modules })  ·  CLI: bragerone watch');
+  const events: WatchEvent[] = [];
+  const res = await runWatch(s, client, plan, ms, (e) => {
+    if (e.type === 'ready') return;
+    events.push(e);
+    if (!out.json) out.print(`  ${formatWatchEvent(out, e)}`);
+  });
+
+  if (out.json) {
+    out.printJson({ server: sim.server.apiBase, user: { email: acct.email, id: token.userId }, objects, modules, params: view, watch: { durationMs: ms, events } });
+    return EXIT.ok;
+  }
+  out.print(`  ${out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} seen.`)}`);
+  out.print('');
+  out.heading('Next');
+  out.lines(
+    formatTable(
+      [
+        ['bragerone simulator', 'keep a simulator running; point any command at it with --server URL'],
+        ['bragerone --simulator watch --duration 30s', 'the same live view with an embedded simulator'],
+        ['bragerone login', 'use your real BragerOne account (see docs/CLI.md)'],
+      ],
+      { indent: '  ' },
+    ),
+  );
+  return EXIT.ok;
+}
