@@ -1,10 +1,9 @@
 /** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (PROTOCOL §7). */
 
-import type { TokenStore } from '../auth/token.js';
 import { MemoryTokenStore } from '../auth/token.js';
-import { BragerOneApiClient, type ClientOptions } from '../client.js';
+import { BragerOneApiClient } from '../client.js';
 import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
-import type { Logger, ResolvedLogger } from '../log.js';
+import type { ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
 import {
   MODULE_CONNECTION_STATUS_CHANGED,
@@ -12,66 +11,16 @@ import {
   RealtimeManager,
   type TokenRequest,
 } from '../realtime/manager.js';
-import type { ServerConfig } from '../server.js';
 import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
+import type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOptions } from './gateway-types.js';
 import { EventBus } from './event-bus.js';
 import { Listeners } from './listeners.js';
 import { ParamStore } from './param-store.js';
+import { Primer } from './primer.js';
 import { isRecord, metaOf, walkParamPayload } from './payload.js';
 
-/** The client's own Socket.IO session went up or down. */
-export interface CloudSessionConnectivity {
-  /** Session up (connected and joined). */
-  up: boolean;
-  /** What caused the report. */
-  source: 'connect' | 'disconnect' | 'stop';
-  /** `up` differs from the previous report. */
-  changed: boolean;
-  /** Local time, epoch ms. */
-  ts: number;
-}
-
-/** Options of {@link BragerOneGateway}. Durations in milliseconds. */
-export interface GatewayOptions {
-  /** REST client (authenticated on `start()`). */
-  api: BragerOneApiClient;
-  /** Object (group) id of the modules. */
-  objectId: number;
-  /** Module codes to follow. */
-  modules: string[];
-  /** Socket session to use; default: one created from `api` on `start()`. */
-  ws?: RealtimeManager;
-  /** `stop()` also closes `api`. Default `false` (`true` for {@link BragerOneGateway.fromCredentials}). */
-  ownsApi?: boolean;
-  /** Module listing + self-heal cadence (§7.3). Default 60 000; 0 disables. */
-  connectivityPollInterval?: number;
-  /** A session that is up but silent this long is REST-primed and counted as a zombie cycle. Default 180 000; 0 disables. */
-  stalePrimeAfter?: number;
-  /** Zombie cycles before a hard reconnect. Default 2; 0 disables. */
-  zombieHardRestartAfter?: number;
-  /** Passed to the RealtimeManager the gateway creates. */
-  realtime?: { connectTimeout?: number; supervisorInterval?: number; reconnectDelay?: number };
-  /** Prime attempts when the answer is unusable (§7.4). Default 3. */
-  primeAttempts?: number;
-  /** First wait between prime attempts, doubling, capped at 2 000. Default 250. */
-  primeRetryDelay?: number;
-  /** Clock (epoch ms) for `ts` fields and stale detection. Default `Date.now`. */
-  now?: () => number;
-  /** Logger; default `api.logger`. */
-  logger?: Logger;
-}
-
-/** Arguments of {@link BragerOneGateway.fromCredentials}. */
-export type GatewayFromCredentialsOptions = {
-  email: string;
-  password: string;
-  objectId: number;
-  modules: string[];
-  server?: ServerConfig;
-  tokenStore?: TokenStore;
-  /** Further options of the client created (e.g. `fetch`, `logLevel`). */
-  clientOptions?: ClientOptions;
-} & Partial<GatewayOptions>;
+export type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOptions } from './gateway-types.js';
+export type { ModuleConnectivity } from './connectivity.js';
 
 const PARAMS_CHANGE_SUFFIX = 'parameters:change';
 
@@ -98,7 +47,7 @@ export class BragerOneGateway {
   /** Followed modules (sorted, unique). */
   readonly modules: readonly string[];
   private readonly moduleSet: ReadonlySet<string>;
-  private readonly opts: Required<Pick<GatewayOptions, 'connectivityPollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter' | 'primeAttempts' | 'primeRetryDelay'>>;
+  private readonly opts: Required<Pick<GatewayOptions, 'connectivityPollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter'>>;
   private readonly now: () => number;
   private readonly log: ResolvedLogger;
   private readonly ownsApi: boolean;
@@ -117,7 +66,10 @@ export class BragerOneGateway {
   private started = false;
   private stopped = false;
   private sessionUp = false;
-  private bound = false;
+  /** Namespace SID the modules were last bound to; a different current SID means "re-bind needed". */
+  private boundSid: string | null = null;
+  /** A prime failed after a re-bind or memory update; the next poll primes again. */
+  private primeDue = false;
   private primed = false;
   private primeWaiters: Array<(ok: boolean) => void> = [];
   private lastUpdateAt: number | null = null;
@@ -126,6 +78,8 @@ export class BragerOneGateway {
   private polling = false;
   private rebindChain: Promise<void> = Promise.resolve();
   private readonly life = new AbortController();
+  /** Prime runner; keeps in-flight primes from overwriting newer deltas. */
+  private readonly primer: Primer;
 
   constructor(opts: GatewayOptions) {
     this.api = opts.api;
@@ -141,9 +95,14 @@ export class BragerOneGateway {
       connectivityPollInterval: opts.connectivityPollInterval ?? 60_000,
       stalePrimeAfter: opts.stalePrimeAfter ?? 180_000,
       zombieHardRestartAfter: opts.zombieHardRestartAfter ?? 2,
-      primeAttempts: Math.max(1, opts.primeAttempts ?? 3),
-      primeRetryDelay: opts.primeRetryDelay ?? 250,
     };
+    this.primer = new Primer({
+      api: this.api,
+      attempts: Math.max(1, opts.primeAttempts ?? 3),
+      retryDelay: opts.primeRetryDelay ?? 250,
+      signal: this.life.signal,
+      log: this.log,
+    });
     const onError = (err: unknown): void => this.log.error('gateway callback failed:', errMessage(err));
     this.bus = new EventBus({ onError });
     this.paramsL = new Listeners(onError);
@@ -184,7 +143,8 @@ export class BragerOneGateway {
       this.starting = null;
       this.stopPoll();
       if (this.ws) await this.ws.disconnect();
-      this.sessionUp = false;
+      this.boundSid = null;
+      if (this.sessionUp) this.setSession(false, 'disconnect');
       throw err;
     });
     return this.starting;
@@ -309,6 +269,8 @@ export class BragerOneGateway {
     await this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
     this.started = true;
     this.startPoll();
+    // the socket may have been replaced while starting: bind the new session too
+    if (!this.isBound()) this.queueRebind();
   }
 
   private checkAlive(): void {
@@ -360,27 +322,38 @@ export class BragerOneGateway {
     if (!ok) this.log.warn('modules/connect: no body variant accepted; continuing with listen emits');
     ws.groupId = this.objectId;
     await ws.subscribe([...this.modules]);
-    this.bound = true;
+    this.boundSid = sid;
+  }
+
+  /** True when the current socket session is the one the modules were bound to. */
+  private isBound(): boolean {
+    const sid = this.ws?.sid() ?? null;
+    return sid !== null && sid === this.boundSid;
+  }
+
+  private queueRebind(): Promise<void> {
+    this.rebindChain = this.rebindChain.then(() => this.rebind());
+    return this.rebindChain;
   }
 
   private onReconnected(): Promise<void> | void {
-    if (!this.started || this.stopped) return;
+    if (!this.started || this.stopped) return; // during start(), doStart() binds the final session itself
     this.setSession(true, 'connect');
-    this.bound = false;
-    this.rebindChain = this.rebindChain.then(() => this.rebind());
-    return this.rebindChain;
+    return this.queueRebind();
   }
 
   /** Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. */
   private async rebind(): Promise<void> {
     const ws = this.ws;
-    if (this.stopped || !ws?.connected) return;
+    if (this.stopped || !ws?.connected || this.isBound()) return;
+    if (!this.sessionUp) this.setSession(true, 'connect');
     try {
       await this.bind(ws);
       await this.prime(this.modules, true);
       await this.refreshModuleConnectivity();
     } catch (err) {
-      if (!this.stopped) this.logFailure('re-bind after reconnect', err);
+      this.primeDue = true;
+      this.logFailure('re-bind after reconnect', err);
     }
   }
 
@@ -388,7 +361,6 @@ export class BragerOneGateway {
     if (this.stopped) return;
     const changed = up !== this.sessionUp;
     this.sessionUp = up;
-    if (!up) this.bound = false;
     this.sessionL.emit({ up, source, changed, ts: this.now() });
   }
 
@@ -401,6 +373,7 @@ export class BragerOneGateway {
       if (!isRecord(payload)) return;
       this.zombieCycles = 0;
       this.lastUpdateAt = this.now();
+      this.primer.record(payload);
       this.applyParams(payload);
       if (name === 'snapshot') this.snapshotL.emit(payload);
       else this.paramsL.emit(name, payload);
@@ -409,7 +382,10 @@ export class BragerOneGateway {
     } else if (name === MODULE_MEMORY_UPDATED) {
       const devid = isRecord(payload) ? payload.devid : undefined;
       if (typeof devid !== 'string' || !devid || !this.moduleSet.has(devid)) return;
-      this.prime([devid], false).catch((err: unknown) => this.logFailure(`re-prime of ${devid}`, err));
+      this.prime([devid], false).catch((err: unknown) => {
+        this.primeDue = true;
+        this.logFailure(`re-prime of ${devid}`, err);
+      });
     }
   }
 
@@ -423,30 +399,15 @@ export class BragerOneGateway {
     });
   }
 
-  /** Parameter prime with retry on unusable answers (§7.4); activity prime alongside when `activity`. HTTP errors reject. */
+  /** Prime with retry (§7.4) and apply; `false` when unusable. HTTP and network errors reject. */
   private async prime(modules: readonly string[], activity: boolean): Promise<boolean> {
-    const signal = this.life.signal;
-    if (activity) {
-      this.api
-        .modulesActivityQuantityPrime([...modules], { returnData: true, signal })
-        .then((r) => this.log.debug('activity quantity:', r.status))
-        .catch((err: unknown) => this.log.debug('activity quantity prime failed:', errMessage(err)));
-    }
-    for (let attempt = 1; ; attempt++) {
-      const res = await this.api.modulesParametersPrime([...modules], { returnData: true, signal });
-      if (this.stopped) return false;
-      if (res.status === 200 && isRecord(res.data)) {
-        this.lastUpdateAt = this.now();
-        this.applyParams(res.data);
-        this.resolvePrime(true);
-        return true;
-      }
-      if (attempt >= this.opts.primeAttempts) break;
-      await this.sleep(Math.min(2_000, this.opts.primeRetryDelay * 2 ** (attempt - 1)));
-      if (this.stopped) return false;
-    }
-    this.log.warn(`parameter prime unusable after ${this.opts.primeAttempts} attempts; keeping last state`);
-    return false;
+    const data = await this.primer.run(modules, activity);
+    if (data === null || this.stopped) return false;
+    this.lastUpdateAt = this.now();
+    if (modules.length === this.modules.length) this.primeDue = false;
+    this.applyParams(data);
+    this.resolvePrime(true);
+    return true;
   }
 
   private resolvePrime(ok: boolean): void {
@@ -454,21 +415,6 @@ export class BragerOneGateway {
     const ws = this.primeWaiters;
     this.primeWaiters = [];
     for (const w of ws) w(ok);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.life.signal.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      unref(t);
-      const signal = this.life.signal;
-      function done(): void {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
   }
 
   // ——— connectivity poll and self-heal (§7.3) ———
@@ -491,23 +437,24 @@ export class BragerOneGateway {
     this.polling = true;
     let reported = false;
     const report = (what: string, err: unknown): void => {
-      if (reported || this.stopped) return;
+      if (reported) return;
       reported = true;
       this.logFailure(what, err);
     };
     try {
       await this.refreshModuleConnectivity().catch((err: unknown) => report('module listing', err));
       if (this.stopped) return;
+      if (this.ws?.connected && !this.isBound()) {
+        await this.rebindChain; // a re-bind may be running already
+        if (!this.isBound()) await this.queueRebind();
+        return;
+      }
       if (!this.wsSessionUp()) {
         await this.prime(this.modules, true).catch((err: unknown) => report('prime while the socket is down', err));
         return;
       }
-      if (!this.bound) {
-        await this.rebindChain;
-        if (!this.bound && this.ws?.connected) {
-          this.rebindChain = this.rebindChain.then(() => this.rebind());
-          await this.rebindChain;
-        }
+      if (this.primeDue) {
+        await this.prime(this.modules, true).catch((err: unknown) => report('prime retry', err));
         return;
       }
       const last = this.lastUpdateAt;
@@ -528,6 +475,7 @@ export class BragerOneGateway {
 
   /** Logs a failure as one compact line (no stack); upstream outages are flagged as expected. */
   private logFailure(what: string, err: unknown): void {
+    if (this.stopped) return; // aborted work after stop() is not a failure
     if (isExpectedUpstreamUnavailable(err)) this.log.warn(`${what}: upstream unavailable (${errMessage(err)}); keeping last known state`);
     else this.log.warn(`${what} failed: ${errMessage(err)}`);
   }

@@ -90,17 +90,17 @@ export class ParamStore {
     const k = parseParamKey(key);
     if (k === null) return false;
     const fam = this.pools.get(k.pool)?.get(k.idx);
-    return fam !== undefined && Object.prototype.hasOwnProperty.call(fam.channels, k.chan);
+    return fam !== undefined && Object.hasOwn(fam.channels, k.chan);
   }
 
   /** Metadata (`storable`, `updatedAt`, …) last seen for an address, merged over updates; `undefined` if none. */
-  meta(key: string): Readonly<Meta> | undefined {
+  meta(key: string): Readonly<Record<string, unknown>> | undefined {
     const k = parseParamKey(key);
     if (k === null) return undefined;
     const m = this.pools.get(k.pool)?.get(k.idx)?.meta?.[k.chan];
     if (m === undefined) return undefined;
     const out: Meta = {};
-    for (const f in m) if (f !== 'value') out[f] = m[f];
+    for (const f of Object.keys(m)) if (f !== 'value') out[f] = m[f];
     return Object.freeze(out);
   }
 
@@ -176,7 +176,7 @@ export class ParamStore {
     if (body !== null) {
       if (fam.meta === null) fam.meta = {};
       const prev = fam.meta[chan];
-      fam.meta[chan] = prev === undefined ? body : Object.assign({}, prev, body);
+      fam.meta[chan] = mergeMeta(prev, body);
     }
     if (value === undefined) return;
     const ch = fam.channels;
@@ -195,4 +195,12 @@ export class ParamStore {
       }
     }
   }
+}
+
+/** Own keys of `prev` then `body` (never `value` or `__proto__`), in a fresh object: the caller's body is not kept. */
+function mergeMeta(prev: Record<string, unknown> | undefined, body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (prev !== undefined) for (const k in prev) out[k] = prev[k];
+  for (const k in body) if (k !== 'value' && k !== '__proto__' && Object.hasOwn(body, k)) out[k] = body[k];
+  return out;
 }

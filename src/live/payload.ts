@@ -96,7 +96,7 @@ export function parseParamKey(key: string): { pool: string; chan: string; idx: n
 export function walkParamPayload(payload: unknown, visit: ParamVisitor, onlyDevid?: string): void {
   if (!isRecord(payload)) return;
   if (onlyDevid !== undefined) {
-    if (Object.prototype.hasOwnProperty.call(payload, onlyDevid)) walkModule(onlyDevid, payload[onlyDevid], visit);
+    if (Object.hasOwn(payload, onlyDevid)) walkModule(onlyDevid, payload[onlyDevid], visit);
     return;
   }
   for (const devid in payload) walkModule(devid, payload[devid], visit);
@@ -129,7 +129,8 @@ export function metaOf(body: Record<string, unknown> | null): Record<string, unk
   const meta: Record<string, unknown> = {};
   let any = false;
   for (const k in body) {
-    if (k === 'value') continue;
+    // `__proto__` as an own key (JSON.parse makes one) would set the prototype instead of a key: skip it.
+    if (k === 'value' || k === '__proto__' || !Object.hasOwn(body, k)) continue;
     meta[k] = body[k];
     any = true;
   }

@@ -1,83 +1,31 @@
 /** Socket.IO session to the BragerOne `/ws` namespace, with its own supervisor-driven reconnection. */
 
-import type { Manager, ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+import type { Manager, Socket } from 'socket.io-client';
 import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
-import { BRAGERONE_SERVER } from '../server.js';
-import { connectTimeoutError, toConnectError } from './connect-error.js';
+import { BRAGERONE_SERVER, trimBase } from '../server.js';
+import { type IoModule, openSocket } from './open-socket.js';
+import { unrefTimer } from '../http/sleep.js';
+import { NUMERIC_EVENT_ALIASES, type RealtimeManagerOptions, type RealtimeState, type TokenRequest, isBrowserLike } from './types.js';
 
-/** `app:module:connection:status:changed` — module ↔ cloud link changed (PROTOCOL §6.5). */
-export const MODULE_CONNECTION_STATUS_CHANGED = 'app:module:connection:status:changed';
-/** `22` — module memory updated; re-prime that module (PROTOCOL §6.5). */
-export const MODULE_MEMORY_UPDATED = '22';
-/** Numeric event ids that are also forwarded under their names. */
-export const NUMERIC_EVENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
-  '60': 'app:module:task:status:changed',
-  '61': 'app:module:task:created',
-  '63': 'app:module:task:completed',
-});
-
-/** Lifecycle state of a {@link RealtimeManager}. */
-export type RealtimeState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
-
-/** Options of {@link RealtimeManager}. Durations in milliseconds. */
-export interface RealtimeManagerOptions {
-  /** Access token for the first connect. */
-  token: string;
-  /**
-   * Returns a fresh token before every reconnect (bounded by `connectTimeout`; on failure the last token is
-   * reused). The optional hint tells whether the server refused the last handshake as unauthorized, so the
-   * provider should log in again instead of returning a cached token.
-   */
-  tokenProvider?: (hint?: TokenRequest) => Promise<string>;
-  /** io base. Default: BragerOne. */
-  ioBase?: string;
-  /** `Origin` handshake header (Node). Default: BragerOne's one base, or `ioBase` when that is given. */
-  origin?: string;
-  /** `Referer` handshake header (Node). Default: `origin + '/'`. */
-  referer?: string;
-  /** Socket.IO path. Default `/socket.io`. */
-  socketPath?: string;
-  /** Namespace. Default `/ws`. */
-  namespace?: string;
-  /** Hard limit of one connect attempt (handshake + namespace join). Default 20 000. */
-  connectTimeout?: number;
-  /** Supervisor cadence. Default 15 000. */
-  supervisorInterval?: number;
-  /** First delay of the prompt reconnect after a drop (doubles per failure, capped at `supervisorInterval`). Default 500. */
-  reconnectDelay?: number;
-  /** Object id sent as `group_id` in the listen emits. Default `null`. */
-  groupId?: number | null;
-  /** `'auto'` (default) detects a browser/worker; `'browser'` forces polling-first + `auth` payload. */
-  environment?: 'auto' | 'node' | 'browser';
-  /** Logger (console-like) and level; default console at `'warn'`. */
-  logger?: Logger;
-  logLevel?: LogLevel;
-}
-
-/** Hint passed to {@link RealtimeManagerOptions.tokenProvider}. */
-export interface TokenRequest {
-  /** The last handshake was refused with 401/403: the current token is not accepted any more. */
-  rejected: boolean;
-}
+export {
+  MODULE_CONNECTION_STATUS_CHANGED,
+  MODULE_MEMORY_UPDATED,
+  NUMERIC_EVENT_ALIASES,
+  isBrowserLike,
+  type RealtimeManagerOptions,
+  type RealtimeState,
+  type TokenRequest,
+} from './types.js';
 
 type Cb = () => void | Promise<void>;
 type EventHandler = (name: string, payload: unknown) => void;
-type IoModule = typeof import('socket.io-client');
 
 const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
-/** True in browsers and web workers (where handshake headers cannot be set on a WebSocket). */
-export function isBrowserLike(): boolean {
-  const g = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
-  return typeof g.document !== 'undefined' || typeof g.WorkerGlobalScope !== 'undefined';
-}
-
-function unref(t: ReturnType<typeof setTimeout>): void {
-  (t as { unref?: () => void }).unref?.();
-}
+const unref = unrefTimer;
 
 function asLogger(logger: Logger | undefined, level: LogLevel | undefined): ResolvedLogger {
   if (logger && level === undefined && typeof (logger as Partial<ResolvedLogger>).level === 'string') return logger as ResolvedLogger;
@@ -130,14 +78,18 @@ export class RealtimeManager {
   private failures = 0;
   private inOutage = false;
   private attempt: Promise<void> | null = null;
+  /** True between opening a socket and confirming its join. */
+  private joining = false;
+  /** Rejects the join in flight (used by teardown so no attempt waits for its timeout). */
+  private cancelOpen: ((reason: Error) => void) | null = null;
   /** Bumped by disconnect(): attempts started before it must not install their socket. */
   private epoch = 0;
 
   constructor(opts: RealtimeManagerOptions) {
     this.token = opts.token;
     this.tokenProvider = opts.tokenProvider;
-    this.ioBase = (opts.ioBase ?? BRAGERONE_SERVER.ioBase).replace(/\/+$/, '');
-    this.origin = (opts.origin ?? (opts.ioBase === undefined ? BRAGERONE_SERVER.oneBase : this.ioBase)).replace(/\/+$/, '');
+    this.ioBase = trimBase(opts.ioBase ?? BRAGERONE_SERVER.ioBase);
+    this.origin = trimBase(opts.origin ?? (opts.ioBase === undefined ? BRAGERONE_SERVER.oneBase : this.ioBase));
     this.referer = opts.referer ?? `${this.origin}/`;
     this.path = opts.socketPath ?? '/socket.io';
     this.namespace = opts.namespace ?? '/ws';
@@ -355,7 +307,7 @@ export class RealtimeManager {
     }
   }
 
-  private open(ioMod: IoModule, epoch: number): Promise<void> {
+  private async open(io: IoModule, epoch: number): Promise<void> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
     if (!this.browser) {
       headers.Origin = this.origin;
@@ -363,50 +315,34 @@ export class RealtimeManager {
       headers['Accept-Language'] = 'pl-PL,pl;q=0.9';
       headers['x-appversion'] = '1.1.78';
     }
-    const mopts: Partial<ManagerOptions> = {
+    const opened = openSocket({
+      io,
+      ioBase: this.ioBase,
       path: this.path,
-      reconnection: false,
-      autoConnect: false,
-      timeout: this.connectTimeout,
-      transports: this.browser ? ['polling', 'websocket'] : ['websocket'],
-      extraHeaders: headers,
-    };
-    const io = new ioMod.Manager(this.ioBase, mopts);
-    const sopts: Partial<SocketOptions> = {
-      auth: this.browser ? (cb: (data: object) => void) => cb({ token: this.token }) : {},
-    };
-    const socket = io.socket(this.namespace, sopts);
-    this.io = io;
-    this.socket = socket;
-    const where = this.namespace;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(connectTimeoutError(where, this.connectTimeout)), this.connectTimeout);
-      unref(timer);
-      const done = (): void => {
-        clearTimeout(timer);
-        socket.off('connect', onConnect);
-        socket.off('connect_error', onError);
-      };
-      const fail = (err: unknown): void => {
-        done();
-        if (this.socket === socket) this.teardown();
-        reject(err instanceof Error && err.name === 'TimeoutError' ? err : toConnectError(err, where, [this.token]));
-      };
-      const onConnect = (): void => {
-        done();
-        if (epoch !== this.epoch || this.socket !== socket) {
-          reject(new BragerOneError('RealtimeManager disconnected'));
-          return;
-        }
-        socket.onAny((name: string, ...args: unknown[]) => this.dispatch(socket, name, args[0]));
-        socket.on('disconnect', (reason: string) => this.onDrop(socket, reason));
-        resolve();
-      };
-      const onError = (err: unknown): void => fail(err);
-      socket.on('connect', onConnect);
-      socket.on('connect_error', onError);
-      socket.connect();
+      namespace: this.namespace,
+      headers,
+      browser: this.browser,
+      token: () => this.token,
+      connectTimeout: this.connectTimeout,
+      onEvent: (socket, name, payload) => this.dispatch(socket, name, payload),
+      onDisconnect: (socket, reason) => this.onDrop(socket, reason),
     });
+    this.io = opened.manager;
+    this.socket = opened.socket;
+    this.cancelOpen = opened.cancel;
+    this.joining = true;
+    try {
+      await opened.ready;
+      if (epoch !== this.epoch || this.socket !== opened.socket || !opened.socket.connected) {
+        throw new BragerOneError('RealtimeManager: session ended while joining');
+      }
+    } catch (err) {
+      if (this.socket === opened.socket) this.teardown();
+      throw err;
+    } finally {
+      this.joining = false;
+      if (this.cancelOpen === opened.cancel) this.cancelOpen = null;
+    }
   }
 
   private dispatch(socket: Socket, name: string, payload: unknown): void {
@@ -427,6 +363,7 @@ export class RealtimeManager {
 
   private onDrop(socket: Socket, reason: string): void {
     if (socket !== this.socket || this.st === 'closed') return;
+    if (this.joining) return void this.teardown(); // the attempt in flight sees it and fails
     this.log.info(`socket dropped (${reason}); reconnecting`);
     this.teardown();
     this.markOutage();
@@ -495,8 +432,11 @@ export class RealtimeManager {
   private teardown(): void {
     const socket = this.socket;
     const io = this.io;
+    const cancel = this.cancelOpen;
     this.socket = null;
     this.io = null;
+    this.cancelOpen = null;
+    cancel?.(new BragerOneError('RealtimeManager: connect attempt cancelled'));
     try {
       socket?.offAny();
       socket?.removeAllListeners();

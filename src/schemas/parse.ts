@@ -1,12 +1,18 @@
 import * as v from 'valibot';
-import { ResponseValidationError, type ValidationIssue } from '../errors.js';
+import { ResponseValidationError, type ValidationIssue, redactText } from '../errors.js';
 
 /** Converts valibot issues to `{ path, message }` pairs (dotted paths). */
 export function toIssues(issues: ReadonlyArray<v.BaseIssue<unknown>>): ValidationIssue[] {
   return issues.map((i) => ({
-    path: (i.path ?? []).map((p) => String(p.key)).join('.'),
-    message: i.message,
+    path: short((i.path ?? []).map((p) => String(p.key)).join('.'), 120),
+    message: short(i.message, 120),
   }));
+}
+
+/** One line, redacted, at most `max` characters: valibot quotes received values, which may be a whole HTML page. */
+function short(text: string, max: number): string {
+  const one = redactText(text.replace(/\s+/g, ' ').trim());
+  return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
 /** Parses `data` with `schema`, or throws {@link ResponseValidationError} naming `context` (method + path). */

@@ -1,0 +1,130 @@
+/**
+ * REST prime with retry (PROTOCOL §7.4), guarded against the prime/delta race: a socket delta that arrives
+ * while a prime is in flight is at least as new as the snapshot (the socket delivers changes in order),
+ * so the snapshot must not overwrite it.
+ */
+
+import type { BragerOneApiClient } from '../client.js';
+import type { ResolvedLogger } from '../log.js';
+import { isRecord, walkParamPayload } from './payload.js';
+
+/** One in-flight prime: the keys (`devid\0P4.v1`) that live deltas changed meanwhile. */
+export type PrimeTicket = Set<string>;
+
+/** Tracks in-flight primes and the values deltas changed during them. */
+export class PrimeGuard {
+  private readonly inflight = new Set<PrimeTicket>();
+
+  /** Call before sending a prime request. */
+  begin(): PrimeTicket {
+    const t: PrimeTicket = new Set();
+    this.inflight.add(t);
+    return t;
+  }
+
+  /** Call when the prime request settled (success or failure). */
+  end(t: PrimeTicket): void {
+    this.inflight.delete(t);
+  }
+
+  /** Records the values of a live delta payload for every in-flight prime (cheap no-op when none). */
+  record(payload: Record<string, unknown>): void {
+    if (this.inflight.size === 0) return;
+    walkParamPayload(payload, (devid, pool, key, _chan, _idx, value) => {
+      if (value === undefined) return; // meta-only deltas do not make the snapshot's value stale
+      const k = `${devid}\u0000${pool}.${key}`;
+      for (const t of this.inflight) t.add(k);
+    });
+  }
+
+  /** Removes from a prime answer (in place) every value a delta changed while it was in flight. */
+  filter(data: Record<string, unknown>, t: PrimeTicket): void {
+    for (const k of t) {
+      const sep = k.indexOf('\u0000');
+      const dot = k.indexOf('.', sep);
+      const mod = data[k.slice(0, sep)];
+      if (!isRecord(mod)) continue;
+      const pool = k.slice(sep + 1, dot);
+      const key = k.slice(dot + 1);
+      for (const p of [pool, pool.slice(1)]) {
+        const entries = mod[p];
+        if (isRecord(entries)) delete entries[key];
+      }
+    }
+  }
+}
+
+/** Options of {@link Primer}. */
+export interface PrimerOptions {
+  /** REST client. */
+  api: Pick<BragerOneApiClient, 'modulesParametersPrime' | 'modulesActivityQuantityPrime'>;
+  /** Attempts when the answer is unusable (not 200 + object). */
+  attempts: number;
+  /** First wait between attempts, doubling, capped at 2 000 ms. */
+  retryDelay: number;
+  /** Aborts requests and waits (the owner's lifetime). */
+  signal: AbortSignal;
+  /** Logger. */
+  log: ResolvedLogger;
+}
+
+/** Runs primes: parameters (retried while unusable) and, optionally, the activity counters alongside. */
+export class Primer {
+  /** Tracks in-flight primes; feed it every live delta through {@link Primer.record}. */
+  private readonly guard = new PrimeGuard();
+
+  constructor(private readonly o: PrimerOptions) {}
+
+  /** Records a live delta so in-flight primes do not overwrite it. */
+  record(payload: Record<string, unknown>): void {
+    this.guard.record(payload);
+  }
+
+  /**
+   * Primes `modules`. Resolves the (race-filtered) payload, or `null` when every attempt was unusable or the
+   * signal aborted. HTTP and network errors reject (they are not retried here).
+   */
+  async run(modules: readonly string[], activity: boolean): Promise<Record<string, unknown> | null> {
+    const { api, signal, log } = this.o;
+    if (activity) {
+      api
+        .modulesActivityQuantityPrime([...modules], { returnData: true, signal })
+        .then((r) => log.debug('activity quantity:', r.status))
+        .catch((err: unknown) => log.debug('activity quantity prime failed:', err instanceof Error ? err.message : err));
+    }
+    for (let attempt = 1; ; attempt++) {
+      const ticket = this.guard.begin();
+      let res: { status: number; data: unknown };
+      try {
+        res = await api.modulesParametersPrime([...modules], { returnData: true, signal });
+      } finally {
+        this.guard.end(ticket);
+      }
+      if (signal.aborted) return null;
+      if (res.status === 200 && isRecord(res.data)) {
+        this.guard.filter(res.data, ticket);
+        return res.data;
+      }
+      if (attempt >= this.o.attempts) break;
+      await sleep(Math.min(2_000, this.o.retryDelay * 2 ** (attempt - 1)), signal);
+      if (signal.aborted) return null;
+    }
+    log.warn(`parameter prime unusable after ${this.o.attempts} attempts; keeping last state`);
+    return null;
+  }
+}
+
+/** Waits `ms` (unref'd timer); resolves early when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    (t as { unref?: () => void }).unref?.();
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,9 @@
+/** Socket.IO realtime session (socket.io-client is loaded lazily on the first connect). */
+export {
+  RealtimeManager,
+  MODULE_CONNECTION_STATUS_CHANGED,
+  MODULE_MEMORY_UPDATED,
+  NUMERIC_EVENT_ALIASES,
+  isBrowserLike,
+} from './manager.js';
+export type { RealtimeManagerOptions, RealtimeState, TokenRequest } from './manager.js';

@@ -1,0 +1,62 @@
+/** Public constants and types of the realtime layer (no runtime dependencies). */
+
+import type { Logger, LogLevel } from '../log.js';
+
+/** `app:module:connection:status:changed` — module ↔ cloud link changed (PROTOCOL §6.5). */
+export const MODULE_CONNECTION_STATUS_CHANGED = 'app:module:connection:status:changed';
+/** `22` — module memory updated; re-prime that module (PROTOCOL §6.5). */
+export const MODULE_MEMORY_UPDATED = '22';
+/** Numeric event ids that are also forwarded under their names. */
+export const NUMERIC_EVENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  '60': 'app:module:task:status:changed',
+  '61': 'app:module:task:created',
+  '63': 'app:module:task:completed',
+});
+
+/** Lifecycle state of a `RealtimeManager`. */
+export type RealtimeState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Options of `RealtimeManager`. Durations in milliseconds. */
+export interface RealtimeManagerOptions {
+  /** Access token for the first connect. */
+  token: string;
+  /**
+   * Returns a fresh token before every reconnect (bounded by `connectTimeout`; on failure the last token is
+   * reused). The optional hint tells whether the server refused the last handshake as unauthorized, so the
+   * provider should log in again instead of returning a cached token.
+   */
+  tokenProvider?: (hint?: { rejected: boolean }) => Promise<string>;
+  /** io base. Default: BragerOne. */
+  ioBase?: string;
+  /** `Origin` handshake header (Node). Default: BragerOne's one base, or `ioBase` when that is given. */
+  origin?: string;
+  /** `Referer` handshake header (Node). Default: `origin + '/'`. */
+  referer?: string;
+  /** Socket.IO path. Default `/socket.io`. */
+  socketPath?: string;
+  /** Namespace. Default `/ws`. */
+  namespace?: string;
+  /** Hard limit of one connect attempt (handshake + namespace join). Default 20 000. */
+  connectTimeout?: number;
+  /** Supervisor cadence. Default 15 000. */
+  supervisorInterval?: number;
+  /** First delay of the prompt reconnect after a drop (doubles per failure, capped at `supervisorInterval`). Default 500. */
+  reconnectDelay?: number;
+  /** Object id sent as `group_id` in the listen emits. Default `null`. */
+  groupId?: number | null;
+  /** `'auto'` (default) detects a browser/worker; `'browser'` forces polling-first + `auth` payload. */
+  environment?: 'auto' | 'node' | 'browser';
+  /** Console-like logger; default `console`. A resolved SDK logger (e.g. `api.logger`) is used as is. */
+  logger?: Logger;
+  /** Minimum level logged; default `'warn'`. */
+  logLevel?: LogLevel;
+}
+
+/** Hint passed to {@link RealtimeManagerOptions.tokenProvider}. */
+export interface TokenRequest {
+  /** The last handshake was refused with 401/403: the current token is not accepted any more. */
+  rejected: boolean;
+}
+
+/** True in browsers and web workers (where handshake headers cannot be set on a WebSocket). */
+export { isBrowserLike } from '../http/sleep.js';

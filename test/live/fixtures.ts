@@ -1,0 +1,84 @@
+/** Gateway fixtures: a client with a recording `fetch`, a capturing logger, and gateway factories. */
+import { BragerOneApiClient } from '../../src/client.js';
+import { BragerOneGateway, type GatewayOptions } from '../../src/live/gateway.js';
+import type { Logger } from '../../src/log.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../realtime/helpers.js';
+
+export { DEMO_MODULES, DEMO_OBJECT_ID } from '../realtime/helpers.js';
+export { sim, sleep, until } from '../realtime/helpers.js';
+
+/** One REST call as the client sent it. */
+export interface Sent {
+  route: string;
+  body: unknown;
+  at: number;
+}
+
+/** A `fetch` that records method + path (without `/v1` query) and the JSON body of every call. */
+export function recordingFetch(log: Sent[]): typeof fetch {
+  return async (input, init) => {
+    const req = new Request(input, init);
+    const url = new URL(req.url);
+    let body: unknown;
+    const text = init?.body ?? (req.body ? await req.clone().text() : undefined);
+    if (typeof text === 'string' && text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    log.push({ route: `${req.method} ${url.pathname}`, body, at: Date.now() });
+    return fetch(input, init);
+  };
+}
+
+/** A logger that keeps every line. */
+export function captureLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const put = (...a: unknown[]): void =>
+    void lines.push(a.map((x) => (x instanceof Error ? `${x.name}: ${x.message}\n${x.stack ?? ''}` : String(x))).join(' '));
+  return { lines, debug: put, info: put, warn: put, error: put };
+}
+
+/** Everything a gateway test needs. */
+export interface Rig {
+  gw: BragerOneGateway;
+  api: BragerOneApiClient;
+  sent: Sent[];
+  log: Logger & { lines: string[] };
+}
+
+/** Authenticated client + gateway (not started) against `s`; the gateway owns the client. */
+export async function rig(
+  s: Simulator,
+  opts: Partial<GatewayOptions> = {},
+  wrapFetch: (f: typeof fetch) => typeof fetch = (f) => f,
+): Promise<Rig> {
+  const sent: Sent[] = [];
+  const log = captureLogger();
+  const api = new BragerOneApiClient({
+    server: s.server,
+    fetch: wrapFetch(recordingFetch(sent)),
+    logger: log,
+    logLevel: 'info',
+    credsProvider: () => ({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+  });
+  await api.ensureAuth(DEMO_EMAIL, DEMO_PASSWORD);
+  const gw = new BragerOneGateway({
+    api,
+    ownsApi: true,
+    objectId: DEMO_OBJECT_ID,
+    modules: [...DEMO_MODULES],
+    connectivityPollInterval: 0,
+    realtime: { supervisorInterval: 60_000, reconnectDelay: 30 },
+    ...opts,
+  });
+  return { gw, api, sent, log };
+}
+
+/** Calls sent to `route` since index `from`. */
+export function calls(sent: readonly Sent[], route: string, from = 0): Sent[] {
+  return sent.slice(from).filter((x) => x.route === route);
+}

@@ -1,0 +1,253 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, NetworkError, TimeoutError, isApiError, isExpectedUpstreamUnavailable } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import { RealtimeManager, type RealtimeManagerOptions, type RealtimeState } from '../../src/realtime/manager.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { DEMO_MODULES, login, sim, sleep, until } from './helpers.js';
+
+let s: Simulator;
+let token: string;
+const managers: RealtimeManager[] = [];
+
+beforeAll(async () => {
+  s = await sim();
+  token = await login(s);
+});
+afterAll(async () => {
+  await s.close();
+});
+afterEach(async () => {
+  s.faults.clear();
+  await Promise.all(managers.splice(0).map((m) => m.disconnect()));
+});
+
+function capture(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const put = (...a: unknown[]): void => void lines.push(a.map(String).join(' '));
+  return { lines, debug: put, info: put, warn: put, error: put };
+}
+
+function mk(opts: Partial<RealtimeManagerOptions> = {}): RealtimeManager {
+  const m = new RealtimeManager({ token, ioBase: s.url, logLevel: 'silent', supervisorInterval: 60_000, reconnectDelay: 50, ...opts });
+  managers.push(m);
+  return m;
+}
+
+describe('RealtimeManager against the simulator', () => {
+  it('connects with the Authorization header; sid() and engineSid() are the namespace and engine SIDs', async () => {
+    const m = mk();
+    const states: RealtimeState[] = [];
+    m.onStateChange((st) => states.push(st));
+    expect(m.state).toBe('idle');
+    expect(m.sid()).toBeNull();
+    await m.connect();
+    expect(m.connected).toBe(true);
+    const info = s.sockets().find((x) => x.nsSid === m.sid());
+    expect(info).toBeDefined();
+    expect(info?.engineSid).toBe(m.engineSid());
+    expect(m.sid()).not.toBe(m.engineSid());
+    expect(info?.authVia).toBe('header');
+    expect(info?.tokenTail).toBe(token.slice(-4));
+    expect(states).toEqual(['connecting', 'connected']);
+    await m.connect(); // idempotent
+    expect(s.sockets().filter((x) => x.tokenTail === token.slice(-4)).length).toBe(1);
+    await m.disconnect();
+    expect(m.state).toBe('closed');
+    expect(m.connected).toBe(false);
+    await until(() => s.sockets().length === 0, 'server to see the disconnect');
+  });
+
+  it('subscribe() sends the four listen emits for sorted unique modules', async () => {
+    const m = mk({ groupId: 1201 });
+    await m.connect();
+    s.stats.reset();
+    const mods = [...DEMO_MODULES].reverse();
+    await m.subscribe([...mods, mods[0] as string]);
+    expect(m.subscribedModules()).toEqual([...DEMO_MODULES].sort());
+    await until(() => s.stats.count('WS activity listen') === 2, 'listen emits');
+    expect(s.stats.count('WS listen')).toBe(2);
+    expect(s.sockets()[0]?.listening).toEqual([...DEMO_MODULES].sort());
+    s.stats.reset();
+    await m.resubscribe();
+    await until(() => s.stats.count('WS activity listen') === 2, 'repeated listen emits');
+    expect(s.stats.count('WS listen')).toBe(2);
+  });
+
+  it('forwards every event to onEvent, numeric task ids also under their names', async () => {
+    const m = mk();
+    const seen: Array<[string, unknown]> = [];
+    const off = m.onEvent((name, payload) => seen.push([name, payload]));
+    m.onEvent(() => {
+      throw new Error('a broken handler must not stop the others');
+    });
+    await m.connect();
+    s.emitRaw('60', { task: 1 });
+    s.emitRaw('61', { task: 2 });
+    s.emitRaw('63', { task: 3 });
+    s.emitRaw('22', { devid: 'X' });
+    s.emitRaw('custom:event', [1, 2]);
+    await until(() => seen.length >= 8, 'events');
+    expect(seen).toEqual([
+      ['60', { task: 1 }], ['app:module:task:status:changed', { task: 1 }],
+      ['61', { task: 2 }], ['app:module:task:created', { task: 2 }],
+      ['63', { task: 3 }], ['app:module:task:completed', { task: 3 }],
+      ['22', { devid: 'X' }], ['custom:event', [1, 2]],
+    ]);
+    off();
+    s.emitRaw('custom:event', 1);
+    await sleep(50); // proving a negative: nothing more arrives after unsubscribe
+    expect(seen).toHaveLength(8);
+  });
+
+  it('reconnects promptly after a server drop, once-per-outage callbacks, new SIDs, no listener growth', async () => {
+    const m = mk();
+    let down = 0;
+    let up = 0;
+    m.addOnDisconnected(() => void down++);
+    m.addOnConnected(() => void up++);
+    await m.connect();
+    await until(() => up === 1, 'first onConnected');
+    const listeners = m.listenerCount();
+    for (let round = 1; round <= 3; round++) {
+      const before = m.sid();
+      const t0 = Date.now();
+      s.faults.dropAllSockets();
+      await until(() => up === round + 1, `reconnect #${round}`);
+      expect(Date.now() - t0).toBeLessThan(2_000); // far below the 60 s supervisor interval
+      expect(down).toBe(round);
+      expect(m.connected).toBe(true);
+      expect(m.sid()).not.toBe(before);
+      expect(s.sockets().map((x) => x.nsSid)).toEqual([m.sid()]);
+    }
+    expect(m.listenerCount()).toBe(listeners);
+  });
+
+  it('asks the token provider on reconnect and logs in again after the server rejects the token', async () => {
+    const hints: boolean[] = [];
+    const m = mk({
+      tokenProvider: async (hint) => {
+        hints.push(hint?.rejected === true);
+        return hint?.rejected ? login(s) : token;
+      },
+    });
+    await m.connect();
+    s.expireTokens();
+    const t0 = Date.now();
+    s.faults.dropAllSockets();
+    await until(() => m.connected && hints.includes(true), 'reconnect with a fresh token');
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(hints[0]).toBe(false); // first attempt: cached token, refused as unauthorized
+    const tail = s.sockets()[0]?.tokenTail;
+    expect(tail).toBeDefined();
+    expect(tail).not.toBe(token.slice(-4));
+    token = await login(s); // later tests need a valid token
+  });
+
+  it('retries refused handshakes (HTTP 503) with a growing backoff, logged as expected upstream outage', async () => {
+    const log = capture();
+    const m = mk({ reconnectDelay: 100, logger: log, logLevel: 'info' });
+    await m.connect();
+    s.stats.reset();
+    s.faults.refuseHandshakes(3, { status: 503 });
+    const t0 = Date.now();
+    s.faults.dropAllSockets();
+    await until(() => m.connected && s.stats.count('WS refused') === 3, 'reconnect after three refusals', 8_000);
+    const elapsed = Date.now() - t0;
+    // equal jitter: ≥ 50 + 100 + 200 + 400 ms before the fourth (successful) attempt
+    expect(elapsed).toBeGreaterThanOrEqual(700);
+    expect(elapsed).toBeLessThan(5_000);
+    const warns = log.lines.filter((l) => l.includes('upstream unavailable'));
+    expect(warns).toHaveLength(3);
+    expect(log.lines.join('\n')).not.toContain(token);
+  });
+
+  it('the supervisor reconnects even when prompt reconnects keep failing long', async () => {
+    const m = mk({ reconnectDelay: 5_000, supervisorInterval: 150 });
+    await m.connect();
+    s.faults.refuseHandshakes(1);
+    s.faults.dropAllSockets();
+    // prompt retry is 2.5–5 s away; the 150 ms supervisor gets there first
+    await until(() => m.connected, 'supervisor reconnect', 2_000);
+  });
+
+  it('forceReconnect() replaces the session', async () => {
+    const m = mk();
+    let down = 0;
+    m.addOnDisconnected(() => void down++);
+    await m.connect();
+    const sid = m.sid();
+    await m.forceReconnect();
+    expect(m.connected).toBe(true);
+    expect(m.sid()).not.toBe(sid);
+    expect(down).toBe(1);
+    await until(() => s.sockets().length === 1, 'old socket gone on the server');
+  });
+
+  it('disconnect() during an outage stops every retry', async () => {
+    const m = mk({ reconnectDelay: 50 });
+    await m.connect();
+    s.faults.refuseHandshakes(1000, { status: 502 });
+    s.faults.dropAllSockets();
+    await until(() => s.stats.count('WS refused') >= 1, 'a refused retry');
+    await m.disconnect();
+    const n = s.stats.count('WS refused');
+    await sleep(400); // proving a negative: no further attempts after disconnect()
+    expect(s.stats.count('WS refused')).toBe(n);
+    expect(m.state).toBe('closed');
+  });
+});
+
+describe('RealtimeManager first-connect failures', () => {
+  it('a 503 handshake rejects with an ApiError recognised as an expected upstream outage, token-free', async () => {
+    s.faults.refuseHandshakes(1, { status: 503 });
+    const m = mk();
+    const err = await m.connect().then(() => null, (e: unknown) => e);
+    expect(isApiError(err)).toBe(true);
+    expect((err as ApiError).status).toBe(503);
+    expect(isExpectedUpstreamUnavailable(err)).toBe(true);
+    expect(JSON.stringify(err)).not.toContain(token);
+    expect(String((err as Error).message)).not.toContain(token);
+    expect(m.state).toBe('idle');
+    await m.connect(); // a later attempt may succeed
+    expect(m.connected).toBe(true);
+  });
+
+  it('an invalid token rejects with ApiError 401 (not an upstream outage)', async () => {
+    const bad = 'eyJhbGciOiJIUzI1NiJ9.not-a-real-token.sig';
+    const m = mk({ token: bad });
+    const err = await m.connect().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(401);
+    expect(isExpectedUpstreamUnavailable(err)).toBe(false);
+    expect(JSON.stringify(err) + String(err)).not.toContain(bad);
+  });
+
+  it('a refused namespace join rejects with a NetworkError', async () => {
+    s.faults.refuseHandshakes(1);
+    const m = mk();
+    await expect(m.connect()).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('a join that does not complete within connectTimeout rejects with a TimeoutError', async () => {
+    s.faults.delayAcks(2_000);
+    const m = mk({ connectTimeout: 150 });
+    const t0 = Date.now();
+    await expect(m.connect()).rejects.toBeInstanceOf(TimeoutError);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+});
+
+describe('RealtimeManager cancellation', () => {
+  it('disconnect() during a pending join settles connect() at once instead of waiting for the timeout', async () => {
+    s.faults.delayAcks(5_000);
+    const m = mk({ connectTimeout: 10_000 });
+    const p = m.connect().then(() => 'joined', (e: unknown) => e);
+    await sleep(100); // let the handshake start
+    const t0 = Date.now();
+    await m.disconnect();
+    const res = await p;
+    expect(res).toBeInstanceOf(Error);
+    expect(Date.now() - t0).toBeLessThan(500);
+    expect(m.state).toBe('closed');
+  });
+});
