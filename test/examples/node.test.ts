@@ -47,9 +47,14 @@ describe('examples/node', () => {
     expect(lines).toEqual(['real account detected: set BRAGERONE_ALLOW_WRITE=1 to let this example write to your controller']);
   });
 
-  // Owned by the realtime work; run it once it exports main({ log, env, duration }) like the others.
-  it.runIf(exportsMain('realtime'))('realtime.ts runs to completion against its simulator', async () => {
+  it('realtime.ts primes every module and prints live changes from the drifting plant', async () => {
+    expect(exportsMain('realtime')).toBe(true);
     const lines = await runExample('realtime');
-    expect(lines.length).toBeGreaterThan(0);
+    expect(lines).toContain('object 1201 "Demo house", modules: DEMO0A1B2C, DEMO0D3E4F');
+    expect(lines).toContain('session up (connect)');
+    expect(lines.some((l) => /^DEMO0A1B2C: [1-9]\d* parameters primed$/.test(l))).toBe(true);
+    // The simulator ticks every 250 ms during the 2 s watch: changes must arrive over the socket.
+    expect(lines.filter((l) => /^change DEMO0[A-Z0-9]+ P\d+\.[a-z]\d+ = /.test(l)).length).toBeGreaterThan(0);
+    expect(lines.at(-1)).toBe('session down (stop)');
   }, 30_000);
 });
