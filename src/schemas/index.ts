@@ -76,7 +76,6 @@ export const ModuleSchema = v.object({
   devid: v.string(),
   name: v.string(),
   moduleTitle: v.string(),
-  /** Internet gateway; `null`/missing becomes all-empty strings. */
   gateway: v.nullish(ModuleGatewaySchema, EMPTY_GATEWAY),
   deviceMenu: int,
   deviceLanguageVariant: int,
