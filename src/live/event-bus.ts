@@ -1,19 +1,9 @@
 /** In-process stream of parameter updates with sequence numbers, listeners and async iterators. */
+import { Listeners } from './listeners.js';
+import type { ParamEntry } from './payload.js';
 
 /** One parameter change: which module/pool/channel/index, the new value and its metadata. */
-export interface ParamUpdate {
-  /** Module code, e.g. `DEMO0A1B2C`. */
-  devid: string;
-  /** Pool key, always `P<n>`, e.g. `P4`. */
-  pool: string;
-  /** Channel letter, e.g. `v` (value), `s` (status), `u` (unit). */
-  chan: string;
-  /** Parameter index inside the pool. */
-  idx: number;
-  /** New value; `undefined` marks a meta-only entry (an object body without `value`). */
-  value: unknown;
-  /** Metadata of the entry (`storable`, `updatedAt`, …) without `value`; `{}` for bare values. */
-  meta: Record<string, unknown>;
+export interface ParamUpdate extends ParamEntry {
   /** Time of publication in epoch milliseconds. */
   ts: number;
   /** Monotonic sequence number, starting at 0 per bus. */
@@ -42,7 +32,6 @@ export interface EventBusSubscribeOptions {
   capacity?: number;
 }
 
-type Listener = (u: ParamUpdate) => void;
 
 /** Default buffer of one async iterator. */
 export const DEFAULT_ITERATOR_CAPACITY = 1024;
@@ -58,14 +47,15 @@ export const DEFAULT_ITERATOR_CAPACITY = 1024;
  */
 export class EventBus {
   private seq = -1;
-  /** Copy-on-write listener array: `publish` iterates a stable snapshot without allocating. */
-  private listeners: readonly Listener[] = [];
+  /** Copy-on-write listener list: `publish` iterates a stable snapshot without allocating. */
+  private readonly listeners: Listeners<[ParamUpdate]>;
   private readonly capacity: number;
   private readonly onError: ((err: unknown) => void) | undefined;
 
   constructor(opts: EventBusOptions = {}) {
     this.capacity = normalizeCapacity(opts.capacity);
     this.onError = opts.onError;
+    this.listeners = new Listeners((err) => this.report(err));
   }
 
   /** Stamps `seq`, delivers to every listener and returns the published update. */
@@ -80,32 +70,18 @@ export class EventBus {
       ts: update.ts,
       seq: ++this.seq,
     };
-    const ls = this.listeners;
-    for (let i = 0; i < ls.length; i++) {
-      try {
-        (ls[i] as Listener)(u);
-      } catch (err) {
-        this.report(err);
-      }
-    }
+    this.listeners.emit(u);
     return u;
   }
 
   /** Registers a listener; returns a function that removes it (idempotent). */
   on(listener: (u: ParamUpdate) => void): () => void {
-    this.listeners = [...this.listeners, listener];
-    let active = true;
-    return () => {
-      if (!active) return;
-      active = false;
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners = [...this.listeners.slice(0, i), ...this.listeners.slice(i + 1)];
-    };
+    return this.listeners.add(listener);
   }
 
   /** Number of registered listeners (iterators included). */
   listenerCount(): number {
-    return this.listeners.length;
+    return this.listeners.size;
   }
 
   /** Sequence number of the last published update; -1 before the first publish. */

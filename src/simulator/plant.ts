@@ -4,7 +4,7 @@ import { type ParamAddress, parseKey } from './params.js';
 import type { JsonValue } from './types.js';
 
 /** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,6 +9,7 @@ import { isBragerOneError } from '../../src/errors.js';
 import { DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
 import { SEED, gcFunction, settledHeap, within } from './helpers.js';
+import { prng } from '../../src/simulator/plant.js';
 
 let s: Simulator;
 const closeLater: BragerOneApiClient[] = [];
@@ -31,17 +32,7 @@ function client(concurrency: number): BragerOneApiClient {
   return c;
 }
 
-/** Small seeded PRNG (mulberry32) so the storm is reproducible (`FC_SEED` changes it). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// Small seeded PRNG (mulberry32, shared with the simulator's plant) so the storm is reproducible (`FC_SEED` changes it).
 
 describe('load', () => {
   it('5 000 concurrent calls, concurrency 8: all settle, never more than 8 in flight, one login, memory back near baseline', async () => {
