@@ -110,6 +110,8 @@ const ASSET_RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const ASSET_DELAYS = [200, 600];
 const DUP_DELAYS = [200, 400, 800];
 const DUP_RE = /duplicate entry|er_dup_entry/i;
+const ACCEPT_JSON: Readonly<Record<string, string>> = Object.freeze({ Accept: 'application/json' });
+const CONTENT_JSON: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json' });
 
 interface CallOptions extends RequestOptions {
   method?: HttpRequest['method'];
@@ -131,6 +133,8 @@ export class BragerOneApiClient {
   #closed = false;
   /** Shape (key order) of the `/modules/connect` body that worked last; re-filled with current SIDs. */
   #connectShape: 'wsid' | 'sid' | 'wsid+group' | null = null;
+  /** Cache of {@link #authFor}. */
+  #auth: { token: string; headers: Readonly<Record<string, string>>; secrets: string[] } | null = null;
 
   constructor(opts: ClientOptions = {}) {
     const level = opts.logLevel ?? (opts.enableHttpTrace ? 'debug' : undefined);
@@ -482,29 +486,45 @@ export class BragerOneApiClient {
   /** Authenticated (or not) REST call with one re-login + replay on 401. */
   async #call(path: string, opts: CallOptions = {}, label: string): Promise<HttpResponse> {
     this.#assertOpen();
-    const { method = 'GET', body, headers, auth = true, signal, timeout } = opts;
-    const send = (t: Token | null) =>
-      this.#http.request({
-        method,
-        url: `${this.apiBase}${path}`,
-        headers: { ...(t ? this.#authHeaders(t) : { Accept: 'application/json' }), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-        body,
-        signal,
-        timeout,
-        label,
-        secrets: t ? [t.accessToken] : undefined,
-      });
-    if (!auth) return send(null);
-    const token = await this.#session.ensure(signal);
+    if (opts.auth === false) return this.#send(path, opts, label, null);
+    // A usable token needs no promise hop (ensure() would resolve with the same token).
+    const token = this.#session.usable() ?? (await this.#session.ensure(opts.signal));
     try {
-      return await send(token);
+      return await this.#send(path, opts, label, token);
     } catch (e) {
       if (!(isApiError(e) && e.status === 401)) throw e;
       this.logger.info(`${label}: 401, logging in again`);
       this.#session.invalidate(token.accessToken);
-      const fresh = await this.#session.ensure(signal);
-      return send(fresh);
+      const fresh = await this.#session.ensure(opts.signal);
+      return this.#send(path, opts, label, fresh);
     }
+  }
+
+  #send(path: string, opts: CallOptions, label: string, t: Token | null): Promise<HttpResponse> {
+    const { body, headers } = opts;
+    const auth = t ? this.#authFor(t) : null;
+    const base = auth ? auth.headers : ACCEPT_JSON;
+    return this.#http.request({
+      method: opts.method ?? 'GET',
+      url: `${this.apiBase}${path}`,
+      // The transport copies these into its own record, so the shared objects are never mutated.
+      headers: body === undefined && !headers ? base : { ...base, ...(body !== undefined ? CONTENT_JSON : undefined), ...headers },
+      body,
+      signal: opts.signal,
+      timeout: opts.timeout,
+      label,
+      secrets: auth ? auth.secrets : undefined,
+    });
+  }
+
+  /** Auth headers and secret list of a token, built once per token (one object per call would be pure garbage). */
+  #authFor(t: Token): { headers: Readonly<Record<string, string>>; secrets: string[] } {
+    let a = this.#auth;
+    if (!a || a.token !== t.accessToken) {
+      a = { token: t.accessToken, headers: Object.freeze(this.#authHeaders(t)), secrets: [t.accessToken] };
+      this.#auth = a;
+    }
+    return a;
   }
 
   async #post(path: string, body: unknown, ok: number[], opts: PrimeOptions, label: string): Promise<boolean | StatusAndData> {

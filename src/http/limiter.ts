@@ -1,14 +1,26 @@
 interface Waiter {
-  grant: () => void;
+  resolve: (release: () => void) => void;
   reject: (e: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Aborted while waiting: skipped when its turn comes. */
+  gone: boolean;
 }
 
-/** FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable. */
+/** Compact the queue array once this many granted entries sit before its head. */
+const COMPACT_AT = 1024;
+
+/**
+ * FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable.
+ *
+ * The queue is an array with a moving head (dequeue and abort are O(1)), so thousands of queued calls cost no
+ * more per call than a few; a waiter holds only its promise callbacks until its turn.
+ */
 export class Limiter {
   #active = 0;
-  readonly #queue: Waiter[] = [];
+  #queue: Array<Waiter | undefined> = [];
+  #head = 0;
+  #waiting = 0;
   readonly limit: number;
 
   constructor(limit: number) {
@@ -22,34 +34,36 @@ export class Limiter {
 
   /** Requests waiting for a slot. */
   get waiting(): number {
-    return this.#queue.length;
+    return this.#waiting;
+  }
+
+  /** A release function when a slot is free right now and nobody waits; `null` otherwise (then use {@link acquire}). */
+  tryAcquire(): (() => void) | null {
+    if (this.#active >= this.limit || this.#waiting > 0) return null;
+    this.#active++;
+    return this.#releaser();
   }
 
   /** Resolves with a release function once a slot is free; rejects at once with the signal's reason when aborted. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#active < this.limit) {
+    if (this.#active < this.limit && this.#waiting === 0) {
       this.#active++;
       return Promise.resolve(this.#releaser());
     }
     return new Promise((resolve, reject) => {
-      const entry: Waiter = {
-        grant: () => {
-          if (entry.onAbort) signal?.removeEventListener('abort', entry.onAbort);
-          resolve(this.#releaser());
-        },
-        reject,
-        signal,
-      };
+      const w: Waiter = { resolve, reject, signal, onAbort: undefined, gone: false };
       if (signal) {
-        entry.onAbort = () => {
-          const i = this.#queue.indexOf(entry);
-          if (i >= 0) this.#queue.splice(i, 1);
+        w.onAbort = () => {
+          if (w.gone) return;
+          w.gone = true;
+          this.#waiting--;
           reject(signal.reason);
         };
-        signal.addEventListener('abort', entry.onAbort, { once: true });
+        signal.addEventListener('abort', w.onAbort, { once: true });
       }
-      this.#queue.push(entry);
+      this.#queue.push(w);
+      this.#waiting++;
     });
   }
 
@@ -58,9 +72,36 @@ export class Limiter {
     return () => {
       if (done) return;
       done = true;
-      const next = this.#queue.shift();
-      if (next) next.grant();
-      else this.#active--;
+      this.#next();
     };
+  }
+
+  /** Hands the freed slot to the next live waiter, or frees it. */
+  #next(): void {
+    const q = this.#queue;
+    while (this.#head < q.length) {
+      const w = q[this.#head] as Waiter;
+      q[this.#head++] = undefined;
+      if (w.gone) continue;
+      w.gone = true;
+      this.#waiting--;
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      this.#compact();
+      w.resolve(this.#releaser());
+      return;
+    }
+    this.#compact();
+    this.#active--;
+  }
+
+  #compact(): void {
+    const h = this.#head;
+    if (h === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (h >= COMPACT_AT && h * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(h);
+      this.#head = 0;
+    }
   }
 }

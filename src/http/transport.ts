@@ -1,4 +1,3 @@
-import { type $Fetch, createFetch } from 'ofetch';
 import { ApiError, NetworkError, TimeoutError, redactText, scrubDeep } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { Limiter } from './limiter.js';
@@ -49,6 +48,15 @@ export interface TransportOptions {
 }
 
 const MAX_TEXT = 2048;
+/** Methods whose body gets JSON default headers. */
+const PAYLOAD_METHODS = new Set(['PATCH', 'POST', 'PUT', 'DELETE']);
+/** Statuses that never carry a body: nothing is read. */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+function hasHeader(h: Record<string, string>, lower: string): boolean {
+  for (const k in h) if (k.toLowerCase() === lower) return true;
+  return false;
+}
 
 function headersToRecord(h: Headers): Record<string, string> {
   const out: Record<string, string> = {};
@@ -87,18 +95,24 @@ function scrubCause(err: unknown): Error {
   return out;
 }
 
-/** The HTTP layer: ofetch with timeout + abort per attempt, a concurrency limit, error mapping and redacted traces. */
+/**
+ * The HTTP layer: `fetch` with timeout + abort per attempt, a concurrency limit, error mapping and redacted traces.
+ *
+ * It calls `fetch` directly (it used to go through ofetch, whose features it did not use: no retries, no base
+ * URL, no query building, errors mapped here). Kept from that wrapper, so requests are byte-for-byte the same:
+ * a payload method with a non-empty body defaults `content-type` and `accept` to `application/json`; no body is
+ * read for 101/204/205/304.
+ */
 export class HttpTransport {
   readonly limiter: Limiter;
-  readonly #fetch: $Fetch;
+  readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #o: TransportOptions;
   readonly #baseHeaders: Record<string, string>;
 
   constructor(opts: TransportOptions) {
     this.#o = opts;
     this.limiter = new Limiter(opts.concurrency);
-    const f = opts.fetch;
-    this.#fetch = createFetch({ fetch: f ? (input, init) => f(input, init) : (input, init) => globalThis.fetch(input, init) });
+    this.#fetch = opts.fetch;
     this.#baseHeaders = {};
     if (opts.origin && !isBrowserLike()) {
       this.#baseHeaders.Origin = opts.origin;
@@ -107,54 +121,73 @@ export class HttpTransport {
   }
 
   /** Sends one request; rejects with ApiError (≥ 400), TimeoutError, NetworkError or the caller's abort reason. */
-  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    // Fast path without a promise hop when a slot is free. A queued call holds only `req` until its turn (no
+    // timer, controller or headers yet); an already-aborted call never reaches the network.
+    const release = req.signal?.aborted ? null : this.limiter.tryAcquire();
+    if (release) return this.#send<T>(req, release);
+    return this.limiter.acquire(req.signal).then((rel) => this.#send<T>(req, rel));
+  }
+
+  async #send<T>(req: HttpRequest, release: () => void): Promise<HttpResponse<T>> {
     const { signal } = req;
-    const release = await this.limiter.acquire(signal);
+    if (signal?.aborted) {
+      release();
+      throw signal.reason;
+    }
     const timeout = req.timeout ?? this.#o.timeout;
-    const ctrl = new AbortController();
+    const timed = timeout > 0 && Number.isFinite(timeout);
+    // Node's fetch spends ~20 µs of CPU per request following a signal (bench/, docs/BENCHMARKS.md): make one
+    // only when something can abort the request.
+    const ctrl = timed || signal ? new AbortController() : null;
     let timedOut = false;
-    const timer = timeout > 0 && Number.isFinite(timeout)
+    const timer = timed
       ? setTimeout(() => {
           timedOut = true;
-          ctrl.abort(new TimeoutError(`${req.label}: timed out after ${timeout} ms`));
+          ctrl?.abort(new TimeoutError(`${req.label}: timed out after ${timeout} ms`));
         }, timeout)
       : undefined;
     unrefTimer(timer);
-    const onAbort = () => ctrl.abort(signal?.reason);
+    const onAbort = () => ctrl?.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
+    const method = req.method;
     const headers: Record<string, string> = { ...this.#baseHeaders, ...req.headers };
+    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    if (body && PAYLOAD_METHODS.has(method)) {
+      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+      if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
+    }
     const started = this.#o.trace ? Date.now() : 0;
-    if (this.#o.trace) this.#o.logger.debug(`→ ${req.method} ${req.url}`, this.#traceHeaders(headers));
+    if (this.#o.trace) this.#o.logger.debug(`→ ${method} ${req.url}`, this.#traceHeaders(headers));
     const read = req.read ?? 'json';
     try {
-      const res = await this.#fetch.raw(req.url, {
-        method: req.method,
-        headers,
-        body: req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
-        signal: ctrl.signal,
-        retry: false,
-        redirect: 'follow',
-        ignoreResponseError: true,
-        responseType: read === 'bytes' ? 'arrayBuffer' : 'text',
-      });
+      // `headers` is a plain record (a valid `HeadersInit`): fetch builds its own header list from it, so a
+      // `Headers` object made here would only be copied once more.
+      const init: RequestInit = { method, headers, body, signal: ctrl?.signal, redirect: 'follow' };
+      const custom = this.#fetch;
+      const res = await (custom ? custom(req.url, init) : globalThis.fetch(req.url, init));
+      // A body-less status is not read. Other responses are read even when `body` is null: that yields '' or an
+      // empty buffer, which decodes exactly like "nothing read" — and `body` itself is never touched (a buffered
+      // Response, e.g. createNodeHttpFetch's, would have to build a stream just to answer it).
+      const raw = NULL_BODY.has(res.status) ? undefined : read === 'bytes' ? await res.arrayBuffer() : await res.text();
       const contentType = res.headers.get('content-type') ?? '';
-      const data = decodeBody(read, contentType, res._data as ArrayBuffer | string | undefined);
-      if (this.#o.trace) this.#o.logger.debug(`← ${res.status} ${req.method} ${req.url} ${Date.now() - started}ms`);
+      const data = decodeBody(read, contentType, raw);
+      if (this.#o.trace) this.#o.logger.debug(`← ${res.status} ${method} ${req.url} ${Date.now() - started}ms`);
       if (res.status >= 400) {
-        let body = typeof data === 'string' && data.length > MAX_TEXT ? `${data.slice(0, MAX_TEXT)}…` : data;
-        if (req.secrets) body = scrubDeep(body, req.secrets);
-        throw new ApiError(res.status, body, headersToRecord(res.headers), req.label);
+        let errBody = typeof data === 'string' && data.length > MAX_TEXT ? `${data.slice(0, MAX_TEXT)}…` : data;
+        if (req.secrets) errBody = scrubDeep(errBody, req.secrets);
+        throw new ApiError(res.status, errBody, headersToRecord(res.headers), req.label);
       }
       return { status: res.status, headers: res.headers, data: data as T };
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if (signal?.aborted) throw signal.reason;
       if (timedOut) {
-        if (this.#o.trace) this.#o.logger.debug(`✕ timeout ${req.method} ${req.url}`);
+        if (this.#o.trace) this.#o.logger.debug(`✕ timeout ${method} ${req.url}`);
         throw new TimeoutError(`${req.label}: timed out after ${timeout} ms`);
       }
       const cause = scrubCause(err);
-      if (this.#o.trace) this.#o.logger.debug(`✕ ${req.method} ${req.url}: ${cause.message}`);
+      if (this.#o.trace) this.#o.logger.debug(`✕ ${method} ${req.url}: ${cause.message}`);
       throw new NetworkError(`${req.label}: network error: ${cause.message}`, { cause });
     } finally {
       if (timer !== undefined) clearTimeout(timer);

@@ -1,0 +1,112 @@
+// Size budgets (deterministic): an HTTP-only browser app bundled from dist/esm, and the all-in IIFE.
+// Both gzip -9. 1 KB = 1000 bytes here (the stricter reading of the budget).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { fmtBytes } from '../lib/stats.mjs';
+
+export const KB = 1000;
+export const APP_BUDGET = 12 * KB;
+export const IIFE_BUDGET = 28 * KB;
+/** Packages an HTTP-only app must not carry. */
+export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval'];
+
+export const APP_SOURCE = `import { BragerOneApiClient, MemoryTokenStore } from 'bragerone';
+const client = new BragerOneApiClient({ tokenStore: new MemoryTokenStore() });
+globalThis.app = client;
+`;
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+
+function packageOf(input) {
+  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (m) return m[1];
+  if (input.startsWith('dist/') || input.includes('/dist/')) return 'bragerone (dist)';
+  return input.startsWith('<') ? 'app' : input;
+}
+
+/** Bytes in the output per package, largest first, from an esbuild metafile. */
+export function sharesOf(metafile) {
+  const out = Object.values(metafile.outputs)[0];
+  const by = new Map();
+  for (const [input, info] of Object.entries(out.inputs)) {
+    const k = packageOf(input);
+    by.set(k, (by.get(k) ?? 0) + info.bytesInOutput);
+  }
+  const total = [...by.values()].reduce((a, b) => a + b, 0);
+  return [...by.entries()].sort((a, b) => b[1] - a[1]).map(([pkg, bytes]) => ({ pkg, bytes, share: bytes / total }));
+}
+
+async function bundle(root, contents, extra = {}) {
+  const r = await esbuild.build({
+    stdin: { contents, resolveDir: root, sourcefile: '<app>.js', loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    alias: { bragerone: resolve(root, 'dist/esm/index.js') },
+    ...extra,
+  });
+  const code = r.outputFiles[0].contents;
+  // Only inputs that contributed bytes (the metafile also lists modules that were parsed, then shaken out).
+  const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f);
+  return { raw: code.length, gz: gz(code), shares: sharesOf(r.metafile), inputs };
+}
+
+export async function measureSizes(root) {
+  const app = await bundle(root, APP_SOURCE);
+  const forbidden = app.inputs.filter((i) => FORBIDDEN.some((p) => i.includes(`node_modules/${p}/`)));
+  const iifeCode = readFileSync(resolve(root, 'dist/bragerone.iife.js'));
+  const esmBundle = readFileSync(resolve(root, 'dist/bragerone.esm.js'));
+  // Shares of "everything": esbuild re-bundles the full browser entry (the IIFE itself is built by Vite).
+  const all = await bundle(root, `export * from 'bragerone';`);
+  return {
+    app: { raw: app.raw, gz: app.gz, shares: app.shares, forbidden },
+    iife: { raw: iifeCode.length, gz: gz(iifeCode), shares: all.shares },
+    esmBundle: { raw: esmBundle.length, gz: gz(esmBundle) },
+  };
+}
+
+export async function run(ctx) {
+  const s = await measureSizes(ctx.root);
+  ctx.log('\nper-package bytes (minified, before gzip):');
+  for (const [name, list] of [['app: BragerOneApiClient + MemoryTokenStore', s.app.shares], ['everything (esbuild re-bundle of the browser entry)', s.iife.shares]]) {
+    ctx.log(`  ${name}`);
+    for (const x of list) ctx.log(`    ${x.pkg.padEnd(30)} ${fmtBytes(x.bytes).padStart(10)}  ${(x.share * 100).toFixed(1).padStart(5)}%`);
+  }
+  const kb = (b) => `${(b / KB).toFixed(2)} KB`;
+  return [
+    {
+      case: 'size: HTTP-only app (browser ESM, gz)',
+      baseline: '—',
+      ours: kb(s.app.gz),
+      ratio: s.app.gz / APP_BUDGET,
+      target: `≤ ${kb(APP_BUDGET)}`,
+      pass: s.app.gz <= APP_BUDGET && s.app.forbidden.length === 0,
+      data: s.app,
+      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no socket.io/engine.io/idb-keyval',
+    },
+    {
+      case: 'size: dist/bragerone.iife.js (gz)',
+      baseline: '—',
+      ours: kb(s.iife.gz),
+      ratio: s.iife.gz / IIFE_BUDGET,
+      target: `≤ ${kb(IIFE_BUDGET)}`,
+      pass: s.iife.gz <= IIFE_BUDGET,
+      data: s.iife,
+    },
+    {
+      case: 'size: dist/bragerone.esm.js (gz, info)',
+      baseline: '—',
+      ours: kb(s.esmBundle.gz),
+      ratio: null,
+      target: 'info',
+      pass: null,
+      data: s.esmBundle,
+    },
+  ];
+}

@@ -1,0 +1,32 @@
+// The simulator in its own process, so the client under test and the server do not share one event loop.
+// Parent ⇄ child over IPC: the child sends {ready, url}; the parent sends {id, op, args} and gets {id, result | error}.
+import { startSimulator } from '../dist/esm/simulator.js';
+
+const opts = JSON.parse(process.argv[2] ?? '{}');
+const sim = await startSimulator({ port: 0, tickInterval: 0, ...opts });
+
+const ops = {
+  burst: (n, o) => sim.burst(n, o),
+  loginCount: () => sim.loginCount(),
+  count: (route) => sim.stats.count(route),
+  total: () => sim.stats.total(),
+  resetStats: () => sim.stats.reset(),
+  expireTokens: () => sim.expireTokens(),
+  sockets: () => sim.sockets().length,
+  snapshot: (devid) => sim.snapshot(devid),
+  close: async () => {
+    await sim.close();
+    setImmediate(() => process.exit(0));
+  },
+};
+
+process.on('message', async (msg) => {
+  try {
+    const result = await ops[msg.op](...(msg.args ?? []));
+    process.send({ id: msg.id, result: result ?? null });
+  } catch (e) {
+    process.send({ id: msg.id, error: String(e?.stack ?? e) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: true, url: sim.url });
