@@ -192,10 +192,15 @@ export class BragerOneApiClient {
     return { inFlight: this.#http.limiter.active, queued: this.#http.limiter.waiting, ...this.#session.counters };
   }
 
-  /** Releases listeners; idempotent. Later calls reject with {@link BragerOneError}. */
+  /**
+   * Closes the client; idempotent. Queued and in-flight requests reject with a {@link BragerOneError} at once
+   * (nothing keeps running against the network), store listeners are released, and later calls reject too.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     this.#session.close();
+    this.#http.close(new BragerOneError('BragerOneApiClient is closed'));
   }
 
   /** Switches token persistence (or turns it off with `null`). */

@@ -67,6 +67,21 @@ export class Limiter {
     });
   }
 
+  /** Rejects every waiting call with `reason` (used when the owner closes); holders keep their slots. */
+  rejectAll(reason: unknown): void {
+    const q = this.#queue;
+    this.#queue = [];
+    for (let i = this.#head; i < q.length; i++) {
+      const w = q[i];
+      if (!w || w.gone) continue;
+      w.gone = true;
+      this.#waiting--;
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      w.reject(reason);
+    }
+    this.#head = 0;
+  }
+
   #releaser(): () => void {
     let done = false;
     return () => {

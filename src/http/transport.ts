@@ -120,8 +120,30 @@ export class HttpTransport {
     }
   }
 
+  /** Controllers of requests on the wire, aborted by {@link close}. */
+  readonly #live = new Set<AbortController>();
+  #closed: { reason: unknown } | null = null;
+
+  /**
+   * Rejects every queued request and aborts every request on the wire with `reason`; later requests reject with it
+   * at once. (A request with neither a timeout nor a signal has no controller and runs to completion.)
+   */
+  close(reason: unknown): void {
+    if (this.#closed) return;
+    this.#closed = { reason };
+    this.limiter.rejectAll(reason);
+    for (const c of this.#live) c.abort(reason);
+    this.#live.clear();
+  }
+
+  // A method, so control-flow narrowing from an earlier check cannot hide a close() that happened meanwhile.
+  #closedNow(): { reason: unknown } | null {
+    return this.#closed;
+  }
+
   /** Sends one request; rejects with ApiError (≥ 400), TimeoutError, NetworkError or the caller's abort reason. */
   request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    if (this.#closed) return Promise.reject(this.#closed.reason);
     // Fast path without a promise hop when a slot is free. A queued call holds only `req` until its turn (no
     // timer, controller or headers yet); an already-aborted call never reaches the network.
     const release = req.signal?.aborted ? null : this.limiter.tryAcquire();
@@ -131,15 +153,16 @@ export class HttpTransport {
 
   async #send<T>(req: HttpRequest, release: () => void): Promise<HttpResponse<T>> {
     const { signal } = req;
-    if (signal?.aborted) {
+    if (signal?.aborted || this.#closed) {
       release();
-      throw signal.reason;
+      throw signal?.aborted ? signal.reason : this.#closed?.reason;
     }
     const timeout = req.timeout ?? this.#o.timeout;
     const timed = timeout > 0 && Number.isFinite(timeout);
     // Node's fetch spends ~20 µs of CPU per request following a signal (bench/, docs/BENCHMARKS.md): make one
     // only when something can abort the request.
     const ctrl = timed || signal ? new AbortController() : null;
+    if (ctrl) this.#live.add(ctrl);
     let timedOut = false;
     const timer = timed
       ? setTimeout(() => {
@@ -182,6 +205,8 @@ export class HttpTransport {
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if (signal?.aborted) throw signal.reason;
+      const closed = this.#closedNow();
+      if (closed && ctrl?.signal.aborted && ctrl.signal.reason === closed.reason) throw closed.reason;
       if (timedOut) {
         if (this.#o.trace) this.#o.logger.debug(`✕ timeout ${method} ${req.url}`);
         throw new TimeoutError(`${req.label}: timed out after ${timeout} ms`);
@@ -192,6 +217,7 @@ export class HttpTransport {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      if (ctrl) this.#live.delete(ctrl);
       release();
     }
   }

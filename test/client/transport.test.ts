@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BragerOneApiClient, MemoryCacheAdapter, NetworkError, TimeoutError, isExpectedUpstreamUnavailable } from '../../src/index.js';
+import { BragerOneApiClient, BragerOneError, MemoryCacheAdapter, NetworkError, TimeoutError, isExpectedUpstreamUnavailable } from '../../src/index.js';
 import { DEMO, capturingLogger, useSimulator } from '../helpers/sim.js';
 
 const sim = useSimulator();
@@ -263,5 +263,31 @@ describe('fetchTextOne / fetchJsonOne', () => {
     expect(j.data).toBeNull();
     const v = await c.fetchJsonOne('v1/system/version?container=BragerOne&platform=0');
     expect(v.data).toHaveProperty('version');
+  });
+});
+
+describe('close()', () => {
+  it('rejects queued and in-flight calls at once with BragerOneError and frees every slot', async () => {
+    const c = client({ concurrency: 1 });
+    await c.ensureAuth();
+    sim().faults.delay('GET /v1/objects', 5_000);
+    const inflight = c.getObjects();
+    const queued = c.getUser();
+    for (let i = 0; i < 50 && c.stats.queued === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(c.stats.inFlight).toBe(1);
+    expect(c.stats.queued).toBe(1);
+    const t0 = Date.now();
+    await c.close();
+    const [a, b] = await Promise.allSettled([inflight, queued]);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    for (const r of [a, b]) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(BragerOneError);
+      expect(String((r as PromiseRejectedResult).reason)).toMatch(/closed/);
+    }
+    expect(c.stats.inFlight).toBe(0);
+    expect(c.stats.queued).toBe(0);
+    expect(sim().stats.count('GET /v1/user')).toBe(0);
+    await expect(c.getSystemVersion()).rejects.toBeInstanceOf(BragerOneError);
   });
 });
