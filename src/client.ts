@@ -9,10 +9,11 @@ import { sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
 import {
   AuthResponseSchema, type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
-  type ObjectDetails, ObjectDetailsSchema, type Permission, PermissionSchema, type SystemVersion, SystemVersionSchema,
+  type ObjectDetails, ObjectDetailsSchema, type Permission, type SystemVersion, SystemVersionSchema,
   type User, UserSchema,
 } from './schemas/index.js';
 import { parseWith, toIssues, tryParse } from './schemas/parse.js';
+import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
 import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
 
 /** Options of {@link BragerOneApiClient}. Every duration is in milliseconds. */
@@ -554,31 +555,6 @@ function resolveServer(opts: ClientOptions): ServerConfig {
   const oneBase = trimBase(opts.oneBase ?? (opts.apiBase ? ioBase : BRAGERONE_SERVER.oneBase));
   const apiVersion = apiBase.slice(apiBase.lastIndexOf('/') + 1);
   return Object.freeze({ ...BRAGERONE_SERVER, ioBase, oneBase, apiBase, apiVersion });
-}
-
-function unwrap(data: unknown, key: string): unknown {
-  if (data && typeof data === 'object' && !Array.isArray(data) && key in data) {
-    const inner = (data as Record<string, unknown>)[key];
-    if (inner && typeof inner === 'object') return inner;
-  }
-  return data;
-}
-
-function pickList(data: unknown, keys: string[]): unknown[] | null {
-  if (Array.isArray(data)) return data;
-  if (data && typeof data === 'object') {
-    for (const k of keys) {
-      const inner = (data as Record<string, unknown>)[k];
-      if (Array.isArray(inner)) return inner;
-    }
-  }
-  return null;
-}
-
-function parsePermissions(data: unknown, label: string): Permission[] {
-  const list = pickList(data, ['permissions']);
-  if (!list) return parseWith(v.array(PermissionSchema), data, label);
-  return parseWith(v.array(PermissionSchema), list, label);
 }
 
 function messageOf(data: unknown): string {
