@@ -72,12 +72,13 @@ export class ConnectivityTracker {
   /**
    * Applies a `GET /modules` listing. Only subscribed devids count; rows with unparsable `connectedAt` are
    * skipped; when the listing holds at least one subscribed module, subscribed modules missing from it are
-   * marked offline (`derived`); an empty listing changes nothing.
+   * marked offline (`derived`); an empty listing changes nothing. A devid listed twice counts once (first row).
    */
   applyRest(rows: readonly unknown[]): void {
     const seen = new Set<string>();
     for (const row of rows) {
       if (!isRecord(row) || typeof row.devid !== 'string' || !this.subscribed.has(row.devid)) continue;
+      if (seen.has(row.devid)) continue;
       const at = parseConnectedAt(row.connectedAt);
       if (at === null) continue;
       seen.add(row.devid);

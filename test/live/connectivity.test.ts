@@ -21,6 +21,18 @@ describe('parseConnectedAt', () => {
 });
 
 describe('ConnectivityTracker (§7.5)', () => {
+  it('a devid listed twice with different gateways counts once: no flapping metadata events per poll', () => {
+    const { t, seen } = tracker(['A']);
+    const rows = [
+      { devid: 'A', connectedAt: 100, gateway: gw },
+      { devid: 'A', connectedAt: 100, gateway: { ...gw, address: '192.0.2.99' } },
+    ];
+    t.applyRest(rows);
+    t.applyRest(rows);
+    expect(seen.length).toBe(1);
+    expect(seen[0]?.gateway).toEqual(gw);
+  });
+
   it('REST rows: only subscribed devids, unparsable rows skipped, first observation reported', () => {
     const { t, seen } = tracker(['A', 'B']);
     t.applyRest([
