@@ -215,21 +215,7 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-/** Polls `cond` every 10 ms until truthy or `timeout` ms passed. */
-export async function until<T>(cond: () => T | Promise<T>, what: string, timeout = 5_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await cond();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Sleeps; used only where a test stands a short real delay in for a long outage, or proves something does NOT happen. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { sleep, until } from '../helpers/wait.js';
 
 /** Object with keys sorted, for order-insensitive comparisons of flattened stores. */
 export function sorted(o: Record<string, unknown>): Record<string, unknown> {
