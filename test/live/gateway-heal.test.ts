@@ -67,21 +67,25 @@ describe('reconnect re-bind (§7.2)', () => {
   });
 
   it('a re-prime that fails after a reconnect is retried by the next poll', async () => {
-    const r = await started({ connectivityPollInterval: 300 });
+    // The reconnect (≈30 ms after the drop) must come long before the next poll tick, or a poll while the socket
+    // is down takes the one injected failure instead of the re-bind: a 1 s period leaves room on a loaded CI.
+    const r = await started({ connectivityPollInterval: 1_000 });
     const listings = (): number => calls(r.sent, 'GET /v1/modules').length;
     const ticks = listings();
     await until(() => listings() > ticks, 'a poll tick'); // drop right after a tick: the outage ends long before the next
+    // The listing is recorded when it is sent; let that poll finish (its prime check would otherwise see the drop).
+    await sleep(200);
     const from = r.sent.length;
     const full = (): number => calls(r.sent, 'POST /v1/modules/parameters', from).filter((c) => same(c.body, { modules: [A, B] })).length;
     s.faults.failNext('POST /v1/modules/parameters', 1, FAULTS.gatewayTimeout);
     s.faults.dropAllSockets();
     await until(() => r.log.lines.some((l) => l.includes('re-bind after reconnect: upstream unavailable')), 'failed re-prime');
     const failed = full();
-    await until(() => full() > failed, 'prime retried by the poll', 3_000);
-    await until(() => same(sorted(r.gw.params(B).flatten()), sorted(s.values(B))), 'B converges', 3_000);
+    await until(() => full() > failed, 'prime retried by the poll', 5_000);
+    await until(() => same(sorted(r.gw.params(B).flatten()), sorted(s.values(B))), 'B converges', 5_000);
     expect(same(sorted(r.gw.params(A).flatten()), sorted(s.values(A)))).toBe(true);
     const n = full();
-    await sleep(700); // proving a negative: once it succeeded, the poll stops re-priming
+    await sleep(2_200); // proving a negative over two poll periods: once it succeeded, the poll stops re-priming
     expect(full()).toBe(n);
   });
 
