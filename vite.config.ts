@@ -4,6 +4,7 @@
  *  - `vite build --mode iife` / `--mode esm-bundle`: one self-contained browser file with every dependency bundled.
  */
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
@@ -15,7 +16,12 @@ export default defineConfig(({ mode }) => {
   if (mode === 'iife' || mode === 'esm-bundle') {
     const iife = mode === 'iife';
     return {
-      resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
+      resolve: {
+        conditions: ['browser', 'module', 'import', 'default'],
+        mainFields: ['browser', 'module', 'main'],
+        // Node's WebSocket library is never used in a browser (see src/realtime/open-socket.ts).
+        alias: [{ find: /^ws$/, replacement: fileURLToPath(new URL('./src/realtime/no-ws.ts', import.meta.url)) }],
+      },
       build: {
         outDir: 'dist',
         emptyOutDir: false,

@@ -1,11 +1,11 @@
 /** Socket.IO session to the BragerOne `/ws` namespace, with its own supervisor-driven reconnection. */
 
-import type { Manager, Socket } from 'socket.io-client';
 import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
 import { BRAGERONE_SERVER, trimBase } from '../server.js';
-import { type IoModule, openSocket } from './open-socket.js';
+import type { OpenSocketFn } from './open-socket.js';
+import type { WireSocket, WsImpl } from './wire.js';
 import { unrefTimer } from '../http/sleep.js';
 import { NUMERIC_EVENT_ALIASES, type RealtimeManagerOptions, type RealtimeState, type TokenRequest, isBrowserLike } from './types.js';
 
@@ -33,19 +33,19 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
 }
 
 /**
- * One Socket.IO session (own `Manager`, never the shared `io()` cache) with supervisor-driven reconnection.
+ * One Socket.IO session (the SDK's own small Engine.IO/Socket.IO client, loaded lazily) with supervisor-driven reconnection.
  *
  * **Reconnect policy.** Socket.IO's built-in reconnection is off. After an unexpected drop the manager
  * reconnects promptly: the first attempt after `reconnectDelay` (default 500 ms), then doubling per
  * failed attempt up to `supervisorInterval`, each delay with "equal jitter" (uniform in [d/2, d]).
  * Independently, a supervisor wakes every `supervisorInterval` and starts an attempt whenever the socket
  * is not connected and joined (also catching half-open sessions). Every attempt fetches a fresh token,
- * tears the old `Manager` down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
+ * tears the old session down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
  * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unref()`'d.
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
  * and `x-appversion` as handshake headers, empty `auth` (what the reference client sends). Browsers and
- * workers: polling first (so `Authorization` can travel in `extraHeaders`), then upgrade, plus
+ * workers: polling first (so `Authorization` can travel as a request header), then upgrade, plus
  * `auth: { token }` re-evaluated on every (re)connect — an assumption, the real web app's method is unknown.
  */
 export class RealtimeManager {
@@ -65,8 +65,7 @@ export class RealtimeManager {
   private readonly browser: boolean;
   private readonly log: ResolvedLogger;
 
-  private io: Manager | null = null;
-  private socket: Socket | null = null;
+  private socket: WireSocket | null = null;
   private st: RealtimeState = 'idle';
   private modules: string[] = [];
   private handlers: EventHandler[] = [];
@@ -120,7 +119,7 @@ export class RealtimeManager {
 
   /** Engine.IO SID of the current transport session; `null` when none. */
   engineSid(): string | null {
-    return this.io?.engine?.id ?? null;
+    return this.socket?.engineId ?? null;
   }
 
   /** Modules of the last {@link subscribe} call (sorted, unique). */
@@ -268,9 +267,10 @@ export class RealtimeManager {
     }
     this.teardown();
     try {
-      const ioMod: IoModule = await import('socket.io-client');
+      const wire = await import('./open-socket.js');
+      const ws = await wire.webSocketImpl();
       if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
-      await this.open(ioMod, epoch);
+      await this.open(wire.openSocket, ws, epoch);
     } catch (err) {
       this.authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
       if (epoch === this.epoch && !first) {
@@ -307,7 +307,7 @@ export class RealtimeManager {
     }
   }
 
-  private async open(io: IoModule, epoch: number): Promise<void> {
+  private async open(openSocket: OpenSocketFn, ws: WsImpl | null, epoch: number): Promise<void> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
     if (!this.browser) {
       headers.Origin = this.origin;
@@ -316,7 +316,7 @@ export class RealtimeManager {
       headers['x-appversion'] = '1.1.78';
     }
     const opened = openSocket({
-      io,
+      ws,
       ioBase: this.ioBase,
       path: this.path,
       namespace: this.namespace,
@@ -327,7 +327,6 @@ export class RealtimeManager {
       onEvent: (socket, name, payload) => this.dispatch(socket, name, payload),
       onDisconnect: (socket, reason) => this.onDrop(socket, reason),
     });
-    this.io = opened.manager;
     this.socket = opened.socket;
     this.cancelOpen = opened.cancel;
     this.joining = true;
@@ -345,7 +344,7 @@ export class RealtimeManager {
     }
   }
 
-  private dispatch(socket: Socket, name: string, payload: unknown): void {
+  private dispatch(socket: WireSocket, name: string, payload: unknown): void {
     if (socket !== this.socket) return;
     const alias = NUMERIC_EVENT_ALIASES[name];
     const hs = this.handlers;
@@ -361,7 +360,7 @@ export class RealtimeManager {
     }
   }
 
-  private onDrop(socket: Socket, reason: string): void {
+  private onDrop(socket: WireSocket, reason: string): void {
     if (socket !== this.socket || this.st === 'closed') return;
     if (this.joining) return void this.teardown(); // the attempt in flight sees it and fails
     this.log.info(`socket dropped (${reason}); reconnecting`);
@@ -428,27 +427,17 @@ export class RealtimeManager {
     this.supervisor = null;
   }
 
-  /** Detaches and closes the current socket and its Manager (synchronous, never throws). */
+  /** Detaches and closes the current session (synchronous, never throws). */
   private teardown(): void {
     const socket = this.socket;
-    const io = this.io;
     const cancel = this.cancelOpen;
     this.socket = null;
-    this.io = null;
     this.cancelOpen = null;
     cancel?.(new BragerOneError('RealtimeManager: connect attempt cancelled'));
     try {
-      socket?.offAny();
-      socket?.removeAllListeners();
-      socket?.disconnect();
+      socket?.close();
     } catch {
       /* discard a socket that fails to close */
-    }
-    try {
-      io?.removeAllListeners?.();
-      io?.engine?.close();
-    } catch {
-      /* discard */
     }
   }
 }

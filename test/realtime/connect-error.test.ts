@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, NetworkError, isExpectedUpstreamUnavailable } from '../../src/errors.js';
 import { handshakeStatus, toConnectError } from '../../src/realtime/connect-error.js';
+import { WireError } from '../../src/realtime/wire.js';
 
 describe('connect error mapping', () => {
-  it('finds the HTTP status of refused handshakes in the shapes engine.io produces', () => {
-    expect(handshakeStatus({ message: 'websocket error', description: { message: 'Unexpected server response: 503' } })).toBe(503);
-    expect(handshakeStatus({ message: 'xhr poll error', description: 502 })).toBe(502);
-    expect(handshakeStatus({ message: 'xhr poll error', context: { status: 504 } })).toBe(504);
+  it('finds the HTTP status of refused handshakes in the shapes the wire client produces', () => {
+    expect(handshakeStatus(new WireError('Unexpected server response: 503'))).toBe(503);
+    expect(handshakeStatus(new WireError('polling request failed', 502))).toBe(502);
+    expect(handshakeStatus(new WireError('Unauthorized', undefined, { message: 'Unauthorized' }))).toBe(401);
+    expect(handshakeStatus(new WireError('namespace join refused', undefined, { message: 'Forbidden' }))).toBe(403);
     expect(handshakeStatus(new Error('Unauthorized'))).toBe(401);
     expect(handshakeStatus(new Error('Forbidden'))).toBe(403);
     expect(handshakeStatus(new Error('Handshake refused'))).toBeNull();
@@ -15,7 +17,7 @@ describe('connect error mapping', () => {
 
   it('maps to ApiError / NetworkError without secrets', () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig';
-    const e503 = toConnectError({ message: 'websocket error', description: { message: `Unexpected server response: 503 ${token}` } }, '/ws', [token]);
+    const e503 = toConnectError(new WireError(`Unexpected server response: 503 ${token}`), '/ws', [token]);
     expect(e503).toBeInstanceOf(ApiError);
     expect(isExpectedUpstreamUnavailable(e503)).toBe(true);
     const net = toConnectError(new Error(`boom Bearer ${token}`), '/ws', [token]);

@@ -1,8 +1,9 @@
 /**
- * Process-level checks: after stop()/disconnect() nothing keeps Node alive, and socket.io-client is only
- * loaded lazily. Scripts are bundled with esbuild into a temporary directory and run in a child process.
+ * Process-level checks: after stop()/disconnect() nothing keeps Node alive, and the Socket.IO client and `ws`
+ * are only loaded lazily. Scripts are bundled with esbuild into a temporary directory and run in a child process.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,19 +92,28 @@ describe('process exit and lazy loading', () => {
     }
   }, 20_000);
 
-  it('socket.io-client is imported lazily (dynamic import only) by the realtime and live modules', async () => {
+  it('the Socket.IO client and `ws` are imported lazily (dynamic import only) by the realtime and live modules', async () => {
     const code = await bundle('lazy', "export * from './src/live/index.ts'; export * from './src/realtime/index.ts';", {
-      external: ['socket.io-client', 'ofetch', 'valibot', 'idb-keyval'],
+      external: ['ws', 'ofetch', 'valibot', 'idb-keyval'],
       format: 'esm',
     });
-    expect(code).toContain('import("socket.io-client")');
-    expect(code).not.toMatch(/from\s*["']socket\.io-client["']/);
-    expect(code).not.toMatch(/require\(["']socket\.io-client["']\)/);
+    expect(code).toContain('import("ws")');
+    expect(code).not.toMatch(/from\s*["']ws["']/);
+    expect(code).not.toMatch(/require\(["']ws["']\)/);
+    // In the published build the wire client is its own chunk, reached by a dynamic import only.
+    const chunks = join(root, 'dist/esm/chunks');
+    const files = readdirSync(chunks).filter((f) => f.endsWith('.js'));
+    const wire = files.filter((f) => /WireSocket\s*=\s*class\b|class WireSocket\b/.test(readFileSync(join(chunks, f), 'utf8')));
+    expect(wire).toHaveLength(1);
+    const others = [...files.filter((f) => f !== wire[0]).map((f) => join(chunks, f)), join(root, 'dist/esm/index.js')];
+    const refs = others.map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(refs).toContain(`import("./${wire[0]}")`);
+    expect(refs).not.toMatch(new RegExp(`from\\s*["'][^"']*${wire[0]?.replace('.', '\\.')}["']`));
   });
 
   it('an HTTP-only bundle does not contain socket.io-client', async () => {
     const code = await bundle('http-only', "export { BragerOneApiClient } from './src/client.ts';", { format: 'esm' });
     expect(code).toContain('BragerOneApiClient');
-    expect(code).not.toMatch(/socket\.io-client|engine\.io-client|socket\.io-parser/);
+    expect(code).not.toMatch(/socket\.io-client|engine\.io-client|socket\.io-parser|WireSocket|["']ws["']/);
   });
 });
