@@ -10,7 +10,9 @@ export const KB = 1000;
 export const APP_BUDGET = 12 * KB;
 export const IIFE_BUDGET = 28 * KB;
 /** Packages an HTTP-only app must not carry. */
-export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval'];
+export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval', 'ws'];
+/** Strings only the SDK's own Socket.IO client contains (its Engine.IO query and upgrade probe). */
+export const FORBIDDEN_MARKERS = ['transport=websocket', '2probe'];
 
 export const APP_SOURCE = `import { BragerOneApiClient, MemoryTokenStore } from 'bragerone';
 const client = new BragerOneApiClient({ tokenStore: new MemoryTokenStore() });
@@ -54,12 +56,15 @@ async function bundle(root, contents, extra = {}) {
   const code = r.outputFiles[0].contents;
   // Only inputs that contributed bytes (the metafile also lists modules that were parsed, then shaken out).
   const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f);
-  return { raw: code.length, gz: gz(code), shares: sharesOf(r.metafile), inputs };
+  return { raw: code.length, gz: gz(code), shares: sharesOf(r.metafile), inputs, text: new TextDecoder().decode(code) };
 }
 
 export async function measureSizes(root) {
   const app = await bundle(root, APP_SOURCE);
-  const forbidden = app.inputs.filter((i) => FORBIDDEN.some((p) => i.includes(`node_modules/${p}/`)));
+  const forbidden = [
+    ...app.inputs.filter((i) => FORBIDDEN.some((p) => i.includes(`node_modules/${p}/`))),
+    ...FORBIDDEN_MARKERS.filter((m) => app.text.includes(m)).map((m) => `realtime wire client ("${m}")`),
+  ];
   const iifeCode = readFileSync(resolve(root, 'dist/bragerone.iife.js'));
   const esmBundle = readFileSync(resolve(root, 'dist/bragerone.esm.js'));
   // Shares of "everything": esbuild re-bundles the full browser entry (the IIFE itself is built by Vite).

@@ -73,6 +73,21 @@ const SEP = '\x1e';
 const noop = (): void => {};
 let stamp = 0;
 
+function unref(t: unknown): void {
+  (t as { unref?: () => void }).unref?.();
+}
+
+/** Detaches every handler (keeping a no-op error listener: `ws` throws on an unheard 'error') and closes. */
+function dropWs(ws: WsLike): void {
+  ws.onopen = ws.onmessage = ws.onclose = null;
+  ws.onerror = noop;
+  try {
+    ws.close();
+  } catch {
+    /* already closed */
+  }
+}
+
 /** One Engine.IO session with one joined namespace. Nothing is reported after {@link WireSocket.close}. */
 export class WireSocket {
   /** Engine.IO session id (from the OPEN packet). */
@@ -119,20 +134,32 @@ export class WireSocket {
   /** Leaves politely (DISCONNECT + CLOSE when joined), then closes every transport, request and timer. */
   close(): void {
     if (this.#closed) return;
+    const leave = `41${this.#prefix}`;
+    let lastPost: Promise<void> | null = null;
     if (this.connected) {
-      const bye = [`41${this.#prefix}`, '1'];
-      if (this.#writer && this.#writer === this.#wsWriter) this.#writer(bye);
-      else void this.#post(bye, false).catch(noop); // still on polling (or upgrading): one last POST
+      if (this.#writer && this.#writer === this.#wsWriter) this.#writer([leave, '1']);
+      // Still on polling (or upgrading): two last POSTs, since a server handles a DISCONNECT on the next tick and
+      // a CLOSE in the same payload would win.
+      else lastPost = this.#post([leave], false).then(() => this.#post(['1'], false));
     }
     this.connected = false;
-    this.#shutdown();
+    if (!lastPost) return this.#shutdown();
+    // Polling: the long-poll GET is cut only once the goodbye is through (or after a second), else the server
+    // would see the transport close before it reads the goodbye.
+    this.#shutdown(false);
+    const cut = setTimeout(() => this.#ctrl.abort(), 1_000);
+    unref(cut);
+    lastPost.catch(noop).finally(() => {
+      clearTimeout(cut);
+      this.#ctrl.abort();
+    });
   }
 
-  #shutdown(): void {
+  #shutdown(abort = true): void {
     this.#closed = true;
     this.#writer = null;
     clearTimeout(this.#beatTimer);
-    this.#ctrl.abort();
+    if (abort) this.#ctrl.abort();
     for (const stop of this.#stops.splice(0)) stop();
   }
 
@@ -155,18 +182,15 @@ export class WireSocket {
 
   #packet(p: string): void {
     if (this.#closed) return;
-    switch (p[0]) {
-      case '0':
-        return this.#onOpen(p.slice(1));
-      case '1':
-        return this.#end('transport close');
-      case '2': // ping → pong
-        this.#beat();
-        return this.#write(`3${p.slice(1)}`);
-      case '4':
-        return this.#onSio(p.slice(1));
-      // 3 pong, 5 upgrade, 6 noop, b… binary: nothing to do
-    }
+    const type = p[0];
+    if (type === '4') this.#onSio(p.slice(1));
+    else if (type === '2') {
+      // ping → pong
+      this.#beat();
+      this.#write(`3${p.slice(1)}`);
+    } else if (type === '0') this.#onOpen(p.slice(1));
+    else if (type === '1') this.#end('transport close');
+    // 3 pong, 5 upgrade, 6 noop, b… binary: nothing to do
   }
 
   #onOpen(raw: string): void {
@@ -174,7 +198,8 @@ export class WireSocket {
     try {
       open = JSON.parse(raw);
     } catch {
-      return this.#end('parse error', new WireError('malformed Engine.IO OPEN packet'));
+      this.#end('parse error', new WireError('malformed Engine.IO OPEN packet'));
+      return;
     }
     if (this.engineId) return;
     this.engineId = typeof open.sid === 'string' ? open.sid : null;
@@ -190,8 +215,7 @@ export class WireSocket {
   #beat(): void {
     clearTimeout(this.#beatTimer);
     this.#beatTimer = setTimeout(() => this.#end('ping timeout', new WireError('ping timeout')), this.#beatMs);
-    const t = this.#beatTimer as { unref?: () => void };
-    t.unref?.();
+    unref(this.#beatTimer);
   }
 
   // ——— Socket.IO packets: <type>[<ns>,][<ack id>][<json>] ———
@@ -213,7 +237,8 @@ export class WireSocket {
       try {
         data = JSON.parse(s.slice(i));
       } catch {
-        return this.#end('parse error', new WireError('malformed Socket.IO packet'));
+        this.#end('parse error', new WireError('malformed Socket.IO packet'));
+        return;
       }
     }
     if (type === 0) {
@@ -238,15 +263,7 @@ export class WireSocket {
     const impl = this.#o.ws as WsImpl;
     const url = `${this.#o.url.replace(/^http/i, 'ws')}?EIO=4&transport=websocket${sid ? `&sid=${encodeURIComponent(sid)}` : ''}`;
     const ws = impl.headers ? new impl.ctor(url, { headers: this.#o.headers }) : new impl.ctor(url);
-    this.#stops.push(() => {
-      ws.onopen = ws.onmessage = ws.onclose = null;
-      ws.onerror = noop; // `ws` throws on an 'error' without a listener
-      try {
-        ws.close();
-      } catch {
-        /* already closed */
-      }
-    });
+    this.#stops.push(() => dropWs(ws));
     return ws;
   }
 
@@ -283,13 +300,7 @@ export class WireSocket {
   #probe(): void {
     const ws = this.#openWs(this.engineId);
     const giveUp = (): void => {
-      ws.onopen = ws.onmessage = ws.onclose = null;
-      ws.onerror = noop;
-      try {
-        ws.close();
-      } catch {
-        /* already closed */
-      }
+      dropWs(ws);
       if (this.#pausing && !this.#closed) this.#resumePolling();
     };
     ws.onopen = () => ws.send('2probe');

@@ -198,6 +198,7 @@ export class Realtime {
     return [...this.records.values()].map((r) => ({
       nsSid: r.nsSid, engineSid: r.engineSid, bound: [...r.bound].sort(), listening: [...r.listening].sort(),
       tokenTail: r.tokenTail, authVia: r.authVia, email: r.account.email,
+      transport: r.socket.conn.transport.name === 'polling' ? 'polling' : 'websocket',
     }));
   }
 

@@ -251,6 +251,8 @@ export interface SocketInfo {
   authVia: 'header' | 'auth';
   /** Account email. */
   email: string;
+  /** The session's current Engine.IO transport (`polling` until an upgrade). */
+  transport: 'polling' | 'websocket';
 }
 
 /** Result of {@link Simulator.burst}. */

@@ -1,0 +1,127 @@
+/**
+ * Realtime in a real browser, from the script-tag bundle: the SDK's own Socket.IO client starts on HTTP
+ * long-polling with `Authorization` (a browser cannot put headers on a WebSocket), upgrades to the browser's
+ * WebSocket, receives pushed deltas into a `ParamStore`, heals after the server drops every socket and leaves
+ * politely on stop. Once from a page served by another origin (every polling request is a CORS request with a
+ * preflight), and once from a dedicated web worker.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../../src/simulator/index.js';
+import { DIST_DIR, FIXTURES_DIR, type StaticServer, describeBrowser, startStaticServer } from '../helpers/browser.js';
+import { until } from '../helpers/wait.js';
+
+let statics: StaticServer | undefined;
+beforeAll(async () => {
+  statics = await startStaticServer({ '/dist': DIST_DIR, '/fixtures': FIXTURES_DIR });
+});
+afterAll(async () => {
+  await statics?.close();
+});
+
+const DEVID = DEMO_MODULES[0] as string;
+
+/** Page-side: starts a gateway on the global `BragerOne` and keeps what the test reads in `window.rt`. */
+async function startGateway(page: Page, api: string): Promise<void> {
+  await page.evaluate(
+    async ({ api, email, password, objectId, devid }) => {
+      const B = (window as unknown as { BragerOne: Record<string, new (o?: unknown) => Record<string, (...a: unknown[]) => unknown>> }).BragerOne;
+      const server = { apiBase: `${api}/v1`, ioBase: api, oneBase: api };
+      const client = new B.BragerOneApiClient({ server, tokenStore: new B.MemoryTokenStore(), logLevel: 'silent' });
+      await client.ensureAuth(email, password);
+      const gw = new B.BragerOneGateway({ api: client, objectId, modules: [devid], logLevel: 'silent' });
+      const rt = { gw, client, changes: [] as Array<[string, unknown]>, sessions: [] as boolean[] };
+      (window as unknown as { rt: typeof rt }).rt = rt;
+      gw.onCloudSession((c: { up: boolean }) => rt.sessions.push(c.up));
+      await gw.start();
+      const store = gw.params(devid) as { on(cb: (k: string, v: unknown) => void): void };
+      store.on((k, v) => rt.changes.push([k, v]));
+    },
+    { api, email: DEMO_EMAIL, password: DEMO_PASSWORD, objectId: DEMO_OBJECT_ID, devid: DEVID },
+  );
+}
+
+async function changes(page: Page): Promise<Array<[string, unknown]>> {
+  return page.evaluate(() => (window as unknown as { rt: { changes: Array<[string, unknown]> } }).rt.changes);
+}
+
+describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (suite) => {
+  it('polling with Authorization → WebSocket upgrade; deltas arrive; a dropped socket heals; stop leaves', async () => {
+    const s = suite();
+    if (!statics) throw new Error('static server not started');
+    const page = await s.newPage();
+    await page.goto(`${statics.url}/fixtures/blank.html`);
+    await page.addScriptTag({ url: `${statics.url}/dist/bragerone.iife.js` });
+    await startGateway(page, s.origin);
+
+    const [info] = s.sim.sockets();
+    expect(s.sim.sockets()).toHaveLength(1);
+    expect(info?.authVia).toBe('header'); // the polling handshake carried `Authorization`
+    expect(info?.bound).toEqual([DEVID]);
+    await until(() => s.sim.sockets()[0]?.transport === 'websocket', 'upgrade to WebSocket', 10_000);
+    // (The page is on another origin: a polling request with `Authorization` only gets through after a CORS
+    // preflight, so the join above already proves that path.)
+
+    s.sim.setParam(DEVID, 'P4.v1', 432);
+    await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 432), 'pushed delta', 10_000);
+
+    const before = s.sim.sockets()[0]?.nsSid;
+    s.sim.faults.dropAllSockets();
+    await until(() => s.sim.sockets().length === 1 && s.sim.sockets()[0]?.nsSid !== before, 'reconnect', 15_000);
+    await until(() => (s.sim.sockets()[0]?.bound.length ?? 0) === 1, 're-bind', 10_000);
+    s.sim.setParam(DEVID, 'P4.v1', 433);
+    await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 433), 'delta after the reconnect', 10_000);
+
+    await page.evaluate(async () => {
+      const rt = (window as unknown as { rt: { gw: { stop(): Promise<void> }; client: { close(): Promise<void> } } }).rt;
+      await rt.gw.stop();
+      await rt.client.close();
+    });
+    await until(() => s.sim.sockets().length === 0, 'server sees the socket leave', 5_000);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('a dedicated web worker runs a RealtimeManager from the script-tag bundle and receives events', async () => {
+    const s = suite();
+    if (!statics) throw new Error('static server not started');
+    const page = await s.newPage();
+    await page.goto(`${statics.url}/fixtures/blank.html`);
+    await page.evaluate(
+      ({ api, email, password }) => {
+        const src = `
+          importScripts(${JSON.stringify(`${location.origin}/dist/bragerone.iife.js`)});
+          onmessage = async () => {
+            try {
+              const server = { apiBase: ${JSON.stringify(`${api}/v1`)}, ioBase: ${JSON.stringify(api)}, oneBase: ${JSON.stringify(api)} };
+              const client = new BragerOne.BragerOneApiClient({ server, tokenStore: new BragerOne.MemoryTokenStore(), logLevel: 'silent' });
+              const token = await client.ensureAuth(${JSON.stringify(email)}, ${JSON.stringify(password)});
+              const rt = new BragerOne.RealtimeManager({ token: token.accessToken, ioBase: server.ioBase, logLevel: 'silent' });
+              const got = new Promise((resolve) => rt.onEvent((name, payload) => { if (name === 'hello-worker') resolve(payload); }));
+              await rt.connect();
+              postMessage({ connected: rt.connected, sid: rt.sid() });
+              postMessage({ event: await got });
+              await rt.disconnect();
+              await client.close();
+              postMessage({ done: true });
+            } catch (e) { postMessage({ error: String((e && e.message) || e) }); }
+          };`;
+        const msgs: unknown[] = [];
+        (window as unknown as { msgs: unknown[] }).msgs = msgs;
+        const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+        worker.onmessage = (e) => msgs.push(e.data);
+        worker.postMessage('go');
+      },
+      { api: s.origin, email: DEMO_EMAIL, password: DEMO_PASSWORD },
+    );
+    const msgs = (): Promise<Array<Record<string, unknown>>> => page.evaluate(() => (window as unknown as { msgs: Array<Record<string, unknown>> }).msgs);
+    await until(async () => (await msgs()).length > 0, 'worker connected', 15_000);
+    const [first] = await msgs();
+    expect(first).toEqual({ connected: true, sid: s.sim.sockets()[0]?.nsSid });
+    expect(s.sim.sockets()[0]?.authVia).toBe('header');
+    s.sim.emitRaw('hello-worker', { from: 'simulator' });
+    await until(async () => (await msgs()).some((m) => m.done || m.error), 'worker done', 15_000);
+    expect((await msgs()).slice(1)).toEqual([{ event: { from: 'simulator' } }, { done: true }]);
+    await until(() => s.sim.sockets().length === 0, 'worker socket left', 5_000);
+    expect(s.errors).toEqual([]);
+  });
+});
