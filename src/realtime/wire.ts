@@ -143,7 +143,10 @@ export class WireSocket {
       else lastPost = this.#post([leave], false).then(() => this.#post(['1'], false));
     }
     this.connected = false;
-    if (!lastPost) return this.#shutdown();
+    if (!lastPost) {
+      this.#shutdown();
+      return;
+    }
     // Polling: the long-poll GET is cut only once the goodbye is through (or after a second), else the server
     // would see the transport close before it reads the goodbye.
     this.#shutdown(false);

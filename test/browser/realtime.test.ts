@@ -25,17 +25,32 @@ const DEVID = DEMO_MODULES[0] as string;
 async function startGateway(page: Page, api: string): Promise<void> {
   await page.evaluate(
     async ({ api, email, password, objectId, devid }) => {
-      const B = (window as unknown as { BragerOne: Record<string, new (o?: unknown) => Record<string, (...a: unknown[]) => unknown>> }).BragerOne;
+      interface Client {
+        ensureAuth(email: string, password: string): Promise<unknown>;
+      }
+      interface Gateway {
+        onCloudSession(cb: (c: { up: boolean }) => void): void;
+        start(): Promise<void>;
+        params(devid: string): { on(cb: (k: string, v: unknown) => void): void };
+      }
+      const B = (
+        window as unknown as {
+          BragerOne: {
+            BragerOneApiClient: new (o: unknown) => Client;
+            MemoryTokenStore: new () => unknown;
+            BragerOneGateway: new (o: unknown) => Gateway;
+          };
+        }
+      ).BragerOne;
       const server = { apiBase: `${api}/v1`, ioBase: api, oneBase: api };
       const client = new B.BragerOneApiClient({ server, tokenStore: new B.MemoryTokenStore(), logLevel: 'silent' });
       await client.ensureAuth(email, password);
       const gw = new B.BragerOneGateway({ api: client, objectId, modules: [devid], logLevel: 'silent' });
       const rt = { gw, client, changes: [] as Array<[string, unknown]>, sessions: [] as boolean[] };
       (window as unknown as { rt: typeof rt }).rt = rt;
-      gw.onCloudSession((c: { up: boolean }) => rt.sessions.push(c.up));
+      gw.onCloudSession((c) => rt.sessions.push(c.up));
       await gw.start();
-      const store = gw.params(devid) as { on(cb: (k: string, v: unknown) => void): void };
-      store.on((k, v) => rt.changes.push([k, v]));
+      gw.params(devid).on((k, v) => rt.changes.push([k, v]));
     },
     { api, email: DEMO_EMAIL, password: DEMO_PASSWORD, objectId: DEMO_OBJECT_ID, devid: DEVID },
   );

@@ -73,8 +73,8 @@ describe('wire client against a Socket.IO server', () => {
     const rec = conns[0];
     expect(rec?.transports).toEqual(['websocket']);
     expect(rec?.authz).toBe('Bearer direct');
-    expect(socket.id).toBe((rec?.socket as unknown as { id: string }).id);
-    expect(socket.engineId).toBe(rec?.socket.conn.id);
+    expect(socket.id).toBe(rec?.socket.id);
+    expect(socket.engineId).toBe((rec?.socket.conn as unknown as { id: string } | undefined)?.id);
     expect(socket.id).not.toBe(socket.engineId);
     rec?.socket.emit('app:modules:parameters:change', { A: { P4: { v1: { value: 1 } } } });
     socket.emit('hello', { n: 1 });
