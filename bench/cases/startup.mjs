@@ -19,7 +19,7 @@ const c = process.cpuUsage(c0); console.log(JSON.stringify({ t: performance.now(
   return JSON.parse(r.stdout);
 }
 
-/** Runs in a separate process: which modules does `import('bragerone')` load, and when does socket.io-client come in? */
+/** Runs in a separate process: which modules does `import('bragerone')` load, and when do the realtime wire client and `ws` come in? */
 const LAZY_CHECK = `
 const m = await import('bragerone');
 const before = await globalThis.__loadedModules();
@@ -29,7 +29,7 @@ const rt = new m.RealtimeManager({ token: 't', ioBase: 'http://127.0.0.1:9', con
 await rt.connect().catch(() => {});
 await rt.disconnect();
 const afterRealtime = await globalThis.__loadedModules();
-const sio = (l) => l.filter((u) => /socket\\.io-client|engine\\.io-client/.test(u)).length;
+const sio = (l) => l.filter((u) => /\\/chunks\\/open-socket-|\\/node_modules\\/ws\\//.test(u)).length;
 console.log(JSON.stringify({ atImport: sio(before), afterClient: sio(afterClient), afterRealtime: sio(afterRealtime), modulesAtImport: before.filter((u) => !u.startsWith('node:')).length }));
 `;
 
@@ -77,9 +77,9 @@ export async function run(ctx) {
       pass: null,
     },
     {
-      case: 'start-up: socket.io-client loads lazily',
+      case: 'start-up: realtime client + ws load lazily',
       baseline: '—',
-      ours: `import ${lazy.atImport}, client ${lazy.afterClient}, realtime ${lazy.afterRealtime} sio modules`,
+      ours: `import ${lazy.atImport}, client ${lazy.afterClient}, realtime ${lazy.afterRealtime} modules`,
       ratio: null,
       target: '0 / 0 / > 0',
       pass: lazyOk,

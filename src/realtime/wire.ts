@@ -122,8 +122,13 @@ export class WireSocket {
     this.#o = opts;
     this.#h = handlers;
     this.#prefix = opts.namespace === '/' ? '' : `${opts.namespace},`;
-    if (opts.polling) this.#pollLoop = this.#poll();
-    else this.#direct();
+    try {
+      if (opts.polling) this.#pollLoop = this.#poll();
+      else this.#direct();
+    } catch (err) {
+      // e.g. a URL the WebSocket constructor rejects: reported like any other failed connect, never thrown
+      queueMicrotask(() => this.#end('transport error', err));
+    }
   }
 
   /** Sends one event (`42<ns>,["name",payload]`); dropped when not joined. */

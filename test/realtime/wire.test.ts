@@ -257,6 +257,20 @@ describe('wire client against a scripted WebSocket server', () => {
     expect(early.log.drops).toEqual([]);
   });
 
+  it('a WebSocket constructor that throws is reported as a connect error, not thrown', async () => {
+    const throwing: WsImpl = {
+      ctor: class {
+        constructor() {
+          throw new SyntaxError('bad url');
+        }
+      } as unknown as WsImpl['ctor'],
+      headers: false,
+    };
+    const { log } = open({ url, ws: throwing });
+    await until(() => log.errors.length === 1, 'error');
+    expect(log.errors[0]?.message).toBe('bad url');
+  });
+
   it('an HTTP refusal of the WebSocket handshake carries the status in the message', async () => {
     const refusing = createServer((_req, res) => res.writeHead(503).end());
     refusing.on('upgrade', (_req, sock) => sock.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
