@@ -140,22 +140,23 @@ export class WireSocket {
   close(): void {
     if (this.#closed) return;
     const leave = `41${this.#prefix}`;
+    const bye = new AbortController();
     let lastPost: Promise<void> | null = null;
     if (this.connected) {
       if (this.#writer && this.#writer === this.#wsWriter) this.#writer([leave, '1']);
       // Still on polling (or upgrading): two last POSTs, since a server handles a DISCONNECT on the next tick and
       // a CLOSE in the same payload would win.
-      else lastPost = this.#post([leave], false).then(() => this.#post(['1'], false));
+      else lastPost = this.#post([leave], bye.signal).then(() => this.#post(['1'], bye.signal));
     }
     this.connected = false;
     if (!lastPost) {
       this.#shutdown();
       return;
     }
-    // Polling: the long-poll GET is cut only once the goodbye is through (or after a second), else the server
-    // would see the transport close before it reads the goodbye.
+    // Polling: the long-poll GET is cut only once the goodbye is through (or after a second, which also cuts the
+    // goodbye), else the server would see the transport close before it reads the goodbye.
     this.#shutdown(false);
-    const cut = setTimeout(() => this.#ctrl.abort(), 1_000);
+    const cut = setTimeout(() => bye.abort(), 1_000);
     unref(cut);
     lastPost.catch(noop).finally(() => {
       clearTimeout(cut);
@@ -364,7 +365,7 @@ export class WireSocket {
   async #drainPosts(): Promise<void> {
     this.#posting = true;
     try {
-      while (this.#posts.length > 0 && !this.#closed) await this.#post(this.#posts.splice(0), true);
+      while (this.#posts.length > 0 && !this.#closed) await this.#post(this.#posts.splice(0), this.#ctrl.signal);
     } catch (err) {
       this.#end('transport error', err);
     } finally {
@@ -372,12 +373,12 @@ export class WireSocket {
     }
   }
 
-  async #post(packets: string[], abortable: boolean): Promise<void> {
+  async #post(packets: string[], signal: AbortSignal): Promise<void> {
     const res = await fetch(this.#pollUrl(), {
       method: 'POST',
       headers: { ...this.#o.headers, 'content-type': 'text/plain;charset=UTF-8' },
       body: packets.join(SEP),
-      signal: abortable ? this.#ctrl.signal : undefined,
+      signal,
     });
     await res.text();
     if (!res.ok) throw new WireError(`polling request failed: HTTP ${res.status}`, res.status);

@@ -289,3 +289,61 @@ describe('wire client against a scripted WebSocket server', () => {
     }
   });
 });
+
+describe('wire client against a scripted polling server', () => {
+  it('close() on polling sends the goodbye, and cuts it and the long poll after a second when the server hangs', async () => {
+    const pending = new Set<string>();
+    const closedAt: Record<string, number> = {};
+    let getWaiter: ((body: string) => void) | null = null;
+    const http = createServer((req, res) => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && !u.searchParams.has('sid')) {
+        res.end('0{"sid":"eio-p","upgrades":[],"pingInterval":25000,"pingTimeout":20000}');
+        return;
+      }
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        if (req.method === 'GET') {
+          getWaiter = (b) => res.end(b); // long poll: answered when there is something to say
+          pending.add('GET');
+          res.on('close', () => {
+            pending.delete('GET');
+            closedAt.GET = Date.now();
+          });
+        } else if (body === '40/ws,{}') {
+          res.end('ok');
+          setTimeout(() => getWaiter?.('40/ws,{"sid":"ns-p"}'), 10);
+        } else {
+          pending.add(`POST ${body}`); // the goodbye: never answered
+          res.on('close', () => {
+            pending.delete(`POST ${body}`);
+            closedAt.POST = Date.now();
+          });
+        }
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/socket.io/`;
+      const { socket, log } = open({ url, polling: true, ws: null });
+      await until(() => log.connects === 1, 'join');
+      await until(() => pending.has('GET'), 'long poll');
+      const t0 = Date.now();
+      socket.close();
+      await until(() => pending.has('POST 41/ws,'), 'goodbye POST');
+      expect(pending.has('GET')).toBe(true); // the long poll outlives the unanswered goodbye for now
+      await until(() => pending.size === 0, 'both requests cut', 5_000);
+      expect((closedAt.POST ?? 0) - t0).toBeGreaterThanOrEqual(900);
+      expect((closedAt.GET ?? 0) - t0).toBeGreaterThanOrEqual(900);
+      expect(log.drops).toEqual([]);
+      expect(log.errors).toEqual([]);
+    } finally {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+  });
+});
+
