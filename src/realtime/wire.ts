@@ -88,6 +88,49 @@ function dropWs(ws: WsLike): void {
   }
 }
 
+/** A decoded Socket.IO packet (`<type>[<attachments>-][<ns>,][<ack id>][<json>]`). */
+export interface SioPacket {
+  /** 0 CONNECT, 1 DISCONNECT, 2 EVENT, 3 ACK, 4 CONNECT_ERROR, 5/6 binary (any other value: unknown). */
+  type: number;
+  /** Namespace; `/` when the packet names none. */
+  ns: string;
+  /** Acknowledgement id, when the packet carries one. */
+  ack: number | null;
+  /** Parsed JSON payload; `undefined` when the packet has none. */
+  data: unknown;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Decodes one Socket.IO packet; `null` when its payload is not JSON. Never throws. */
+export function decodeSio(s: string): SioPacket | null {
+  const type = s.charCodeAt(0) - 48;
+  let i = 1;
+  if (type === 5 || type === 6) {
+    const dash = s.indexOf('-', i);
+    if (dash > i && [...s.slice(i, dash)].every((c) => isDigit(c.charCodeAt(0)))) i = dash + 1;
+  }
+  let ns = '/';
+  if (s[i] === '/') {
+    const comma = s.indexOf(',', i);
+    const end = comma < 0 ? s.length : comma;
+    ns = s.slice(i, end);
+    i = end + 1;
+  }
+  const idStart = i;
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  const ack = i > idStart ? Number(s.slice(idStart, i)) : null;
+  let data: unknown;
+  if (i < s.length) {
+    try {
+      data = JSON.parse(s.slice(i));
+    } catch {
+      return null;
+    }
+  }
+  return { type, ns, ack, data };
+}
+
 /** One Engine.IO session with one joined namespace. Nothing is reported after {@link WireSocket.close}. */
 export class WireSocket {
   /** Engine.IO session id (from the OPEN packet). */
@@ -230,26 +273,13 @@ export class WireSocket {
   // ——— Socket.IO packets: <type>[<ns>,][<ack id>][<json>] ———
 
   #onSio(s: string): void {
-    const type = s.charCodeAt(0) - 48;
-    let i = 1;
-    let ns = '/';
-    if (s[i] === '/') {
-      const comma = s.indexOf(',', i);
-      const end = comma < 0 ? s.length : comma;
-      ns = s.slice(i, end);
-      i = end + 1;
+    const pkt = decodeSio(s);
+    if (!pkt) {
+      this.#end('parse error', new WireError('malformed Socket.IO packet'));
+      return;
     }
-    if (ns !== this.#o.namespace || type === 5 || type === 6) return; // other namespace; binary events unsupported
-    while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++; // an ack id: not answered
-    let data: unknown;
-    if (i < s.length) {
-      try {
-        data = JSON.parse(s.slice(i));
-      } catch {
-        this.#end('parse error', new WireError('malformed Socket.IO packet'));
-        return;
-      }
-    }
+    const { type, data } = pkt;
+    if (pkt.ns !== this.#o.namespace) return; // another namespace
     if (type === 0) {
       if (this.connected) return;
       const sid = (data as { sid?: unknown } | undefined)?.sid;
@@ -264,6 +294,7 @@ export class WireSocket {
       const msg = (data as { message?: unknown } | undefined)?.message;
       this.#end('io server disconnect', new WireError(typeof msg === 'string' ? msg : 'namespace join refused', undefined, data));
     }
+    // 3 ACK: none requested; 5/6 binary: unsupported (the cloud sends JSON)
   }
 
   // ——— WebSocket ———
