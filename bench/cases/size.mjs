@@ -93,7 +93,7 @@ export async function run(ctx) {
       target: `≤ ${kb(APP_BUDGET)}`,
       pass: s.app.gz <= APP_BUDGET && s.app.forbidden.length === 0,
       data: s.app,
-      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no socket.io/engine.io/idb-keyval',
+      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no realtime client, ws, socket.io/engine.io or idb-keyval',
     },
     {
       case: 'size: dist/bragerone.iife.js (gz)',
