@@ -148,6 +148,7 @@ export class AuthSession {
   }
 
   async #withLock<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#store?.withLock) return this.#store.withLock(fn);
     const key = this.#store?.lockKey;
     const locks = key ? lockManager() : null;
     if (!locks || !key) return fn();

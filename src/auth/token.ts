@@ -28,6 +28,11 @@ export interface TokenStore {
    */
   readonly lockKey?: string;
   /**
+   * Runs `fn` under the store's own cross-process lock; the client then uses it instead of Web Locks for
+   * `lockKey`. `FileTokenStore` implements it with a lock file (Node has no Web Locks across processes).
+   */
+  withLock?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
    * Calls `cb` when another tab or process saved a token (`token`) or cleared it (`null`).
    * Changes made through this very store instance are not reported. Returns an unsubscribe function.
    */

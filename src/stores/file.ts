@@ -7,6 +7,7 @@ import { type Token, type TokenStore, parseStoredToken, serializeToken } from '.
 import { BragerOneError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { acquireFileLock } from './file-lock.js';
 import { LoggerSlot, errorKind } from './internal.js';
 
 /** Options of {@link FileTokenStore}. */
@@ -17,7 +18,15 @@ export interface FileTokenStoreOptions {
   email?: string;
   /** Receives warnings (unreadable or corrupt file); default the client's logger, else `console` at `warn`. */
   logger?: Logger;
+  /**
+   * How long a login waits for another process's login on the same file (ms, default 30 000); after that it goes
+   * ahead without the lock. `0` turns the cross-process lock off. See {@link FileTokenStore.withLock}.
+   */
+  lockWait?: number;
 }
+
+/** A lock file older than this belongs to a hung process (or a reused pid) and is taken over. */
+const LOCK_STALE = 120_000;
 
 /** File-name-safe form of an email: lower case, `[a-z0-9._@+-]` kept, anything else `_`, at most 100 characters. */
 export function safeTokenFileName(email?: string): string {
@@ -41,6 +50,9 @@ export function defaultTokenPath(email?: string): string {
  * - Writes are atomic: a temporary file in the same directory is written, `fsync`ed and renamed over the
  *   target, so a reader (another process) sees the old or the new record, never a partial one.
  * - `load()` resolves `null` when the file is missing (debug log), unreadable or corrupt (warning); it never rejects.
+ * - Logins are serialised across processes: {@link FileTokenStore.withLock} holds `<path>.lock` while a client
+ *   loads, validates or replaces the token, so two CLIs started at once log in once (the second reads the first's
+ *   token). A lock left by a process that died is taken over at once.
  * - `lockKey` is the absolute file path; `watch()` follows the directory with `fs.watch` and reports changes
  *   made by other processes (or other store instances) to this file.
  */
@@ -54,11 +66,29 @@ export class FileTokenStore implements TokenStore {
   #lastOwn: string | null | undefined;
   /** Saves and clears of this instance run one after another, in call order (a clear never loses to an older save). */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #lockWait: number;
 
   constructor(opts: FileTokenStoreOptions = {}) {
     this.path = resolve(opts.path ?? defaultTokenPath(opts.email));
     this.lockKey = this.path;
     this.#log = new LoggerSlot(opts.logger);
+    this.#lockWait = Math.max(0, opts.lockWait ?? 30_000);
+  }
+
+  /**
+   * Runs `fn` holding the cross-process lock file `<path>.lock` (the client wraps its token load, validation and
+   * login in it). When the lock is not free within `lockWait` ms, or lock files cannot be created there, `fn` runs
+   * without it after a warning.
+   */
+  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#lockWait === 0) return fn();
+    const release = await acquireFileLock(`${this.path}.lock`, { wait: this.#lockWait, stale: LOCK_STALE });
+    if (!release) this.#log.warn(`FileTokenStore: ${this.path}.lock not acquired; logging in without it`);
+    try {
+      return await fn();
+    } finally {
+      await release?.();
+    }
   }
 
   /** Routes warnings through the client's logger (an explicit `logger` option wins). */
