@@ -47,9 +47,13 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   simulator: {
-    args: [], opts: ['port', 'host'],
+    args: [], opts: ['port', 'host', 'static'],
     summary: 'run the local simulated cloud in the foreground until Ctrl-C (or --duration)',
-    details: ['--port N     listen port (default: a free port)', '--host ADDR  listen address (default 127.0.0.1)'],
+    details: [
+      '--port N             listen port (default: a free port)',
+      '--host ADDR          listen address (default 127.0.0.1)',
+      '--static /PREFIX=DIR also serve the files of DIR under /PREFIX (repeatable), e.g. --static /app=./dist',
+    ],
   },
   check: {
     args: [], opts: [],
@@ -83,6 +87,7 @@ const OPTIONS = {
   parameter: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  static: { type: 'string', multiple: true },
 } as const;
 
 const GLOBAL = new Set(['platform', 'server', 'simulator', 'json', 'duration', 'email', 'password', 'verbose', 'token-file', 'help', 'version']);
@@ -113,6 +118,8 @@ export interface CommandOptions {
   parameter?: string;
   port?: string;
   host?: string;
+  /** `--static /PREFIX=DIR`, repeatable. */
+  static?: string[];
 }
 
 /** A parsed command line. */
@@ -153,6 +160,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   };
   const opts: CommandOptions = {
     object: v.object, module: v.module ?? [], raw: v.raw, value: v.value, pool: v.pool, parameter: v.parameter, port: v.port, host: v.host,
+    static: v.static ?? [],
   };
   if (command && !global.help) {
     const spec = COMMANDS[command];

@@ -36,7 +36,9 @@ export interface Target {
 }
 
 /** Starts an embedded simulator (loaded on demand so other commands never load the server code). */
-export async function startEmbeddedSimulator(opts: { port?: number; host?: string; tickInterval?: number } = {}): Promise<{ sim: Simulator; demo: DemoAccount }> {
+export async function startEmbeddedSimulator(
+  opts: { port?: number; host?: string; tickInterval?: number; staticDirs?: Record<string, string> } = {},
+): Promise<{ sim: Simulator; demo: DemoAccount }> {
   const m = await import('../simulator/index.js');
   const sim = await m.startSimulator({ tickInterval: EMBEDDED_TICK_MS, ...opts });
   return { sim, demo: { email: m.DEMO_EMAIL, password: m.DEMO_PASSWORD, objectId: m.DEMO_OBJECT_ID, modules: m.DEMO_MODULES } };

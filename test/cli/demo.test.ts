@@ -1,5 +1,5 @@
 // demo, simulator, help/version and usage errors of the built bin.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../../src/simulator/index.js';
@@ -61,6 +61,34 @@ describe('simulator', () => {
     const done = await run.done;
     expect(done.code, done.stderr).toBe(0);
   });
+
+  it('--static /PREFIX=DIR serves a directory next to the API (repeatable); bad values are usage errors', async () => {
+    const site = join(dir, 'site');
+    mkdirSync(join(site, 'sub'), { recursive: true });
+    writeFileSync(join(site, 'index.html'), '<!doctype html><p>hello from static</p>');
+    writeFileSync(join(site, 'sub', 'app.js'), 'console.log(1);');
+    const run = startCli(['simulator', '--json', '--duration', '4s', '--static', `/site=${site}`, '--static', `/dist=${join(ROOT, 'dist')}`], { env: env() });
+    const info = JSON.parse(await run.waitForLine((l) => l.startsWith('{'))) as { url: string; static: string[] };
+    expect(info.static).toEqual([`${info.url}/site/`, `${info.url}/dist/`]);
+    const page = await fetch(`${info.url}/site/index.html`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('hello from static');
+    const js = await fetch(`${info.url}/site/sub/app.js`);
+    expect(await js.text()).toBe('console.log(1);');
+    expect((await fetch(`${info.url}/dist/bragerone.iife.js`)).status).toBe(200);
+    expect((await fetch(`${info.url}/site/missing.html`)).status).toBe(404);
+    expect((await fetch(`${info.url}/site/..%2f..%2fetc%2fpasswd`)).status).not.toBe(200);
+    expect((await fetch(`${info.url}/v1/system/version`)).status).toBe(200); // the API is still there
+    const done = await run.done;
+    expect(done.code, done.stderr).toBe(0);
+
+    for (const bad of ['site', `/=${site}`, '/x=', `/v1=${site}`, `/x=${join(site, 'nope')}`]) {
+      const r = await runCli(['simulator', '--static', bad, '--duration', '1s'], { env: env() });
+      expect(r.code, bad).toBe(1); // usage error
+      expect(r.stderr, bad).toMatch(/--static/);
+    }
+  }, 30_000);
 
   it('stops on SIGTERM with exit 0', async () => {
     const run = startCli(['simulator'], { env: env() });
