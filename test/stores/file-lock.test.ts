@@ -8,14 +8,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { FileTokenStore } from '../../src/stores/file.js';
 import { sampleToken } from './contract.js';
-import { captureLogger } from './helpers.js';
+import { bundleForChild, captureLogger } from './helpers.js';
 
 let root: string;
 let bundle: string;
@@ -24,17 +22,7 @@ let n = 0;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'bragerone-file-lock-'));
-  // Children cannot import TypeScript: bundle the Node entry from source (every dependency inlined).
-  bundle = join(root, 'node-entry.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('../../src/node.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    logLevel: 'silent',
-  });
+  bundle = await bundleForChild('node.ts', join(root, 'node-entry.mjs'));
   sim = await startSimulator({ port: 0, tickInterval: 0 });
 }, 60_000);
 afterAll(async () => {

@@ -2,13 +2,11 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isBragerOneError } from '../../src/errors.js';
 import { FileTokenStore, defaultTokenPath, safeTokenFileName } from '../../src/stores/file.js';
 import { runTokenStoreContract, sampleToken } from './contract.js';
-import { captureLogger } from './helpers.js';
+import { bundleForChild, captureLogger } from './helpers.js';
 
 const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 let root: string;
@@ -205,17 +203,7 @@ describe('FileTokenStore', () => {
 describe('FileTokenStore atomic replace across processes', () => {
   let bundle: string;
   beforeAll(async () => {
-    // Children cannot import TypeScript, so bundle the store from source with esbuild (a devDependency).
-    bundle = join(root, 'file-store.mjs');
-    await build({
-      entryPoints: [fileURLToPath(new URL('../../src/stores/file.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+    bundle = await bundleForChild('stores/file.ts', join(root, 'file-store.mjs'));
   });
 
   it('2 writers × 500 saves while a reader parses continuously: every read parses', async () => {

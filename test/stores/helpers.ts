@@ -1,4 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { Logger } from '../../src/log.js';
+
+/**
+ * Bundles a source module (path relative to `src/`) into one ESM file for child processes, which cannot import
+ * TypeScript; every dependency is inlined. Resolves `outfile`.
+ */
+export async function bundleForChild(srcPath: string, outfile: string): Promise<string> {
+  await build({
+    entryPoints: [fileURLToPath(new URL(`../../src/${srcPath}`, import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
 
 /** A logger that records every line, by level. */
 export function captureLogger(): Logger & { lines: { level: string; text: string }[]; warnings(): string[] } {
