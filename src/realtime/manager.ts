@@ -4,7 +4,7 @@ import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../er
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
 import { BRAGERONE_SERVER, trimBase } from '../server.js';
-import type { OpenSocketFn } from './open-socket.js';
+import { type WireModule, openSocket, webSocketImpl } from './open-socket.js';
 import type { WireSocket, WsImpl } from './wire.js';
 import { unrefTimer } from '../http/sleep.js';
 import { NUMERIC_EVENT_ALIASES, type RealtimeManagerOptions, type RealtimeState, type TokenRequest, isBrowserLike } from './types.js';
@@ -267,10 +267,9 @@ export class RealtimeManager {
     }
     this.teardown();
     try {
-      const wire = await import('./open-socket.js');
-      const ws = await wire.webSocketImpl();
+      const [wire, ws] = await Promise.all([import('./wire.js'), webSocketImpl()]);
       if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
-      await this.open(wire.openSocket, ws, epoch);
+      await this.open(wire, ws, epoch);
     } catch (err) {
       this.authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
       if (epoch === this.epoch && !first) {
@@ -307,7 +306,7 @@ export class RealtimeManager {
     }
   }
 
-  private async open(openSocket: OpenSocketFn, ws: WsImpl | null, epoch: number): Promise<void> {
+  private async open(wire: WireModule, ws: WsImpl | null, epoch: number): Promise<void> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
     if (!this.browser) {
       headers.Origin = this.origin;
@@ -316,6 +315,7 @@ export class RealtimeManager {
       headers['x-appversion'] = '1.1.78';
     }
     const opened = openSocket({
+      wire,
       ws,
       ioBase: this.ioBase,
       path: this.path,

@@ -1,11 +1,20 @@
-/** Opens one Socket.IO namespace session (a {@link WireSocket}) and turns its first outcome into a promise. */
+/**
+ * Opens one Socket.IO namespace session (a {@link WireSocket}) and turns its first outcome into a promise. The wire
+ * module itself is passed in: it is the lazily loaded part, and it imports nothing back (no chunk cycle, so bundlers
+ * keep tree-shaking the rest).
+ */
 
 import { isBrowserLike } from '../http/sleep.js';
 import { connectTimeoutError, toConnectError } from './connect-error.js';
-import { WireSocket, type WsImpl } from './wire.js';
+import type { WireSocket, WsImpl } from './wire.js';
+
+/** The lazily imported wire module. */
+export type WireModule = typeof import('./wire.js');
 
 /** Everything {@link openSocket} needs. */
 export interface OpenSocketParams {
+  /** The wire module (`await import('./wire.js')`). */
+  wire: WireModule;
   /** Server origin. */
   ioBase: string;
   /** Socket.IO path. */
@@ -48,9 +57,6 @@ export async function webSocketImpl(): Promise<WsImpl | null> {
   return { ctor: mod.WebSocket as unknown as WsImpl['ctor'], headers: true };
 }
 
-/** The type of {@link openSocket}. */
-export type OpenSocketFn = typeof openSocket;
-
 /** Starts connecting a session; the caller owns closing it. */
 export function openSocket(p: OpenSocketParams): OpenedSocket {
   const where = p.namespace;
@@ -65,7 +71,7 @@ export function openSocket(p: OpenSocketParams): OpenedSocket {
       else resolve();
     };
   });
-  const socket: WireSocket = new WireSocket(
+  const socket: WireSocket = new p.wire.WireSocket(
     {
       url: `${p.ioBase}${p.path.replace(/\/*$/, '/')}`,
       namespace: p.namespace,
