@@ -127,6 +127,34 @@ describe('wire client against a Socket.IO server', () => {
     expect(rec?.gone).toBe('client namespace disconnect');
   });
 
+  it('an upgrade whose WebSocket cannot connect leaves the session on polling, working', async () => {
+    conns.length = 0;
+    let probes = 0;
+    const broken: WsImpl = {
+      // Same session id, but a port nobody listens on: the probe fails.
+      ctor: class extends (WebSocket as unknown as new (url: string) => object) {
+        constructor(url: string) {
+          probes++;
+          super(url.replace(/:\d+\//, ':1/'));
+        }
+      } as unknown as WsImpl['ctor'],
+      headers: false,
+    };
+    const { socket, log } = open({ url, polling: true, ws: broken });
+    await until(() => log.connects === 1, 'join');
+    await until(() => probes === 1, 'probe attempted');
+    await new Promise((r) => setTimeout(r, 300));
+    const rec = conns[0];
+    rec?.socket.emit('still-polling', 1);
+    socket.emit('back', 2);
+    await until(() => log.events.length === 1 && rec?.emits.length === 1, 'events over polling');
+    expect(rec?.transports).toEqual(['polling']);
+    expect(log.drops).toEqual([]);
+    socket.close();
+    await until(() => rec?.gone !== null, 'server-side disconnect');
+    expect(rec?.gone).toBe('client namespace disconnect');
+  });
+
   it('a server-side disconnect is reported once as "io server disconnect"', async () => {
     conns.length = 0;
     const { log } = open({ url });
