@@ -41,7 +41,8 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
  * Independently, a supervisor wakes every `supervisorInterval` and starts an attempt whenever the socket
  * is not connected and joined (also catching half-open sessions). Every attempt fetches a fresh token,
  * tears the old session down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
- * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unref()`'d.
+ * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unref()`'d. In browsers
+ * and workers, the `online` event starts an attempt at once (a phone back from a tunnel does not wait out the backoff).
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
  * and `x-appversion` as handshake headers, empty `auth` (what the reference client sends). Browsers and
@@ -75,6 +76,8 @@ export class RealtimeManager {
   private supervisor: ReturnType<typeof setInterval> | null = null;
   private backoffTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
+  /** Removes the `online` listener (browsers and workers). */
+  private offlineWatch: (() => void) | null = null;
   private inOutage = false;
   private attempt: Promise<void> | null = null;
   /** True between opening a socket and confirming its join. */
@@ -392,6 +395,24 @@ export class RealtimeManager {
     if (this.supervisor) return;
     this.supervisor = setInterval(() => this.tick(), this.supervisorInterval);
     unref(this.supervisor);
+    this.watchOnline();
+  }
+
+  /** Browsers and workers: when the network comes back, reconnect now instead of after the current backoff. */
+  private watchOnline(): void {
+    const g = globalThis as {
+      addEventListener?: (type: string, cb: () => void) => void;
+      removeEventListener?: (type: string, cb: () => void) => void;
+    };
+    if (this.offlineWatch || typeof g.addEventListener !== 'function') return;
+    const onOnline = (): void => {
+      if (this.st === 'closed' || this.st === 'idle' || this.connected || this.attempt) return;
+      this.log.info('network back online; reconnecting now');
+      this.failures = 0;
+      this.runAttempt(false).catch(() => undefined);
+    };
+    g.addEventListener('online', onOnline);
+    this.offlineWatch = () => g.removeEventListener?.('online', onOnline);
   }
 
   private tick(): void {
@@ -422,6 +443,8 @@ export class RealtimeManager {
   }
 
   private stopTimers(): void {
+    this.offlineWatch?.();
+    this.offlineWatch = null;
     this.clearBackoff();
     if (this.supervisor) clearInterval(this.supervisor);
     this.supervisor = null;

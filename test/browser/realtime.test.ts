@@ -139,4 +139,43 @@ describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (
     await until(() => s.sim.sockets().length === 0, 'worker socket left', 5_000);
     expect(s.errors).toEqual([]);
   });
+
+  it('coming back online reconnects at once instead of after the backoff', async () => {
+    const s = suite();
+    const page = await s.newPage();
+    await page.goto(s.url('/fixtures/harness.html'));
+    await page.evaluate(
+      async ({ api, email, password }) => {
+        const B = (
+          window as unknown as {
+            BragerOne: {
+              BragerOneApiClient: new (o: unknown) => { ensureAuth(e: string, p: string): Promise<{ accessToken: string }> };
+              MemoryTokenStore: new () => unknown;
+              RealtimeManager: new (o: unknown) => { connect(): Promise<void>; onStateChange(cb: (st: string) => void): void; state: string };
+            };
+          }
+        ).BragerOne;
+        const server = { apiBase: `${api}/v1`, ioBase: api, oneBase: api };
+        const client = new B.BragerOneApiClient({ server, tokenStore: new B.MemoryTokenStore(), logLevel: 'silent' });
+        const token = await client.ensureAuth(email, password);
+        // A long first backoff (4–8 s), so only the `online` event can explain a prompt reconnect.
+        const rt = new B.RealtimeManager({ token: token.accessToken, ioBase: api, reconnectDelay: 8_000, supervisorInterval: 60_000, logLevel: 'silent' });
+        (window as unknown as { rt: typeof rt }).rt = rt;
+        await rt.connect();
+      },
+      { api: s.origin, email: DEMO_EMAIL, password: DEMO_PASSWORD },
+    );
+    const state = (): Promise<string> => page.evaluate(() => (window as unknown as { rt: { state: string } }).rt.state);
+    expect(await state()).toBe('connected');
+    s.sim.faults.dropAllSockets();
+    await until(async () => (await state()) === 'reconnecting', 'drop noticed', 10_000);
+    await s.context.setOffline(true);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    await s.context.setOffline(false);
+    await until(async () => (await state()) === 'connected', 'reconnected', 10_000);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(s.sim.sockets()).toHaveLength(1);
+    await page.evaluate(() => (window as unknown as { rt: { disconnect(): Promise<void> } }).rt.disconnect());
+  });
 });
