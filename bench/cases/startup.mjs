@@ -29,7 +29,7 @@ const rt = new m.RealtimeManager({ token: 't', ioBase: 'http://127.0.0.1:9', con
 await rt.connect().catch(() => {});
 await rt.disconnect();
 const afterRealtime = await globalThis.__loadedModules();
-const sio = (l) => l.filter((u) => /\\/chunks\\/open-socket-|\\/node_modules\\/ws\\//.test(u)).length;
+const sio = (l) => l.filter((u) => /\\/chunks\\/wire-|\\/node_modules\\/ws\\//.test(u)).length;
 console.log(JSON.stringify({ atImport: sio(before), afterClient: sio(afterClient), afterRealtime: sio(afterRealtime), modulesAtImport: before.filter((u) => !u.startsWith('node:')).length }));
 `;
 
