@@ -5,7 +5,8 @@
  * supervisor owns that), one namespace per session. Two ways in:
  *  - WebSocket directly (Node, through `ws`, with the handshake headers of PROTOCOL §6.2);
  *  - HTTP long-polling first, with the headers, then an upgrade to WebSocket when the server offers one
- *    (browsers, which cannot put headers on a WebSocket handshake).
+ *    (browsers, which cannot put headers on a WebSocket handshake). A server that refuses polling (HTTP 400)
+ *    gets a WebSocket directly instead.
  *
  * It replaces `socket.io-client` (≈13 KB gz in a browser bundle, against ≈2 KB for this file); the packet
  * formats and the upgrade handshake follow the Engine.IO v4 and Socket.IO v5 protocol documents. Loaded lazily.
@@ -258,9 +259,10 @@ export class WireSocket {
     const ms = Number(open.pingInterval) + Number(open.pingTimeout);
     if (ms > 0) this.#beatMs = ms;
     this.#beat();
-    if (this.#o.polling && !this.#writer) this.#writer = (packets) => this.#enqueuePost(packets);
+    const polling = !this.#wsWriter;
+    if (polling && !this.#writer) this.#writer = (packets) => this.#enqueuePost(packets);
     this.#write(`40${this.#prefix}${JSON.stringify(this.#o.auth())}`);
-    if (this.#o.polling && this.#o.ws && Array.isArray(open.upgrades) && open.upgrades.includes('websocket')) this.#probe();
+    if (polling && this.#o.ws && Array.isArray(open.upgrades) && open.upgrades.includes('websocket')) this.#probe();
   }
 
   /** The server pings every `pingInterval`; silence for `pingInterval + pingTimeout` ends the session. */
@@ -382,6 +384,12 @@ export class WireSocket {
         text = await res.text();
         if (!res.ok) throw new WireError(`polling request failed: HTTP ${res.status}`, res.status);
       } catch (err) {
+        // A server that does not take long-polling (Engine.IO answers 400 "Transport unknown") may still take a
+        // WebSocket: try one directly, credentials in the CONNECT payload (a browser cannot send headers on it).
+        if (this.engineId === null && !this.#closed && this.#o.ws && err instanceof WireError && err.status === 400) {
+          this.#direct();
+          return;
+        }
         return this.#end('transport error', err);
       }
       for (const p of text.split(SEP)) this.#packet(p);

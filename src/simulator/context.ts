@@ -15,6 +15,7 @@ export interface ResolvedOptions {
   connectRequiresKnownSid: boolean;
   pushRequires: PushRequirement;
   corsOrigins: string[] | '*';
+  socketTransports: Array<'polling' | 'websocket'>;
   requestLogLimit: number;
   version: string;
   seed: number;

@@ -56,6 +56,7 @@ export class Realtime {
     this.io = new Server(http, {
       path,
       serveClient: false,
+      transports: ctx.opts.socketTransports,
       cors: { origin: origins === '*' ? true : origins, credentials: true, allowedHeaders: CORS_ALLOW_HEADERS },
     });
     const engine = this.io.engine;

@@ -138,6 +138,11 @@ export interface SimulatorOptions {
   pushRequires?: PushRequirement;
   /** Allowed CORS origins; default `'*'` (reflect any `Origin`). */
   corsOrigins?: string[] | '*';
+  /**
+   * Engine.IO transports the socket accepts; default both. Whether the real cloud accepts long-polling is unknown
+   * (PROTOCOL §6.1 [U]); `['websocket']` makes a polling handshake fail with HTTP 400, as a WebSocket-only server does.
+   */
+  socketTransports?: Array<'polling' | 'websocket'>;
   /** Static directories by URL prefix, e.g. `{ '/dist': dir }`. */
   staticDirs?: Record<string, string>;
   /** Size of the request log; default `2000`. */

@@ -179,3 +179,26 @@ describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (
     await page.evaluate(() => (window as unknown as { rt: { disconnect(): Promise<void> } }).rt.disconnect());
   });
 });
+
+describeBrowser(
+  'realtime in Chromium against a WebSocket-only server',
+  (suite) => {
+    it('polling is refused (400), so the page joins over a WebSocket with the token in the auth payload', async () => {
+      const s = suite();
+      const page = await s.newPage();
+      await page.goto(s.url('/fixtures/harness.html'));
+      await startGateway(page, s.origin);
+      const [info] = s.sim.sockets();
+      expect(info?.transport).toBe('websocket');
+      expect(info?.authVia).toBe('auth');
+      expect(info?.bound).toEqual([DEVID]);
+      s.sim.setParam(DEVID, 'P4.v1', 321);
+      await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 321), 'pushed delta', 10_000);
+      // The browser itself logs the refused polling request; nothing else may be logged.
+      expect(s.errors.filter((e) => !/status of 400 .*transport=polling/.test(e))).toEqual([]);
+      expect(s.errors).toHaveLength(1);
+    });
+  },
+  { socketTransports: ['websocket'] },
+);
+

@@ -166,6 +166,32 @@ describe('wire client against a Socket.IO server', () => {
   });
 });
 
+describe('wire client against a WebSocket-only Socket.IO server', () => {
+  it('polling refused with 400 → a WebSocket directly, credentials in the CONNECT payload; without WebSocket a typed 400', async () => {
+    const http = createServer();
+    const io = new Server(http, { path: '/socket.io', transports: ['websocket'] });
+    const seen: Array<{ transport: string; auth: unknown }> = [];
+    io.of('/ws').on('connection', (socket: Socket) => {
+      seen.push({ transport: socket.conn.transport.name, auth: socket.handshake.auth });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/socket.io/`;
+      const viaWs = open({ url, polling: true, auth: () => ({ token: 'ws-only' }), ws: { ...WS, headers: false } });
+      await until(() => viaWs.log.connects === 1, 'join over the fallback');
+      expect(seen).toEqual([{ transport: 'websocket', auth: { token: 'ws-only' } }]);
+      viaWs.socket.close();
+
+      const noWs = open({ url, polling: true, ws: null });
+      await until(() => noWs.log.errors.length === 1, 'error');
+      expect(noWs.log.errors[0]).toBeInstanceOf(WireError);
+      expect((noWs.log.errors[0] as WireError).status).toBe(400);
+    } finally {
+      await io.close();
+    }
+  });
+});
+
 describe('wire client against a scripted WebSocket server', () => {
   let wss: WebSocketServer;
   let url: string;
