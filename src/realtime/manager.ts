@@ -77,7 +77,7 @@ export class RealtimeManager {
   private backoffTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   /** Removes the `online` listener (browsers and workers). */
-  private offlineWatch: (() => void) | null = null;
+  private stopOnlineWatch: (() => void) | null = null;
   private inOutage = false;
   private attempt: Promise<void> | null = null;
   /** True between opening a socket and confirming its join. */
@@ -404,7 +404,7 @@ export class RealtimeManager {
       addEventListener?: (type: string, cb: () => void) => void;
       removeEventListener?: (type: string, cb: () => void) => void;
     };
-    if (this.offlineWatch || typeof g.addEventListener !== 'function') return;
+    if (this.stopOnlineWatch || typeof g.addEventListener !== 'function') return;
     const onOnline = (): void => {
       if (this.st === 'closed' || this.st === 'idle' || this.connected || this.attempt) return;
       this.log.info('network back online; reconnecting now');
@@ -412,7 +412,7 @@ export class RealtimeManager {
       this.runAttempt(false).catch(() => undefined);
     };
     g.addEventListener('online', onOnline);
-    this.offlineWatch = () => g.removeEventListener?.('online', onOnline);
+    this.stopOnlineWatch = () => g.removeEventListener?.('online', onOnline);
   }
 
   private tick(): void {
@@ -443,8 +443,8 @@ export class RealtimeManager {
   }
 
   private stopTimers(): void {
-    this.offlineWatch?.();
-    this.offlineWatch = null;
+    this.stopOnlineWatch?.();
+    this.stopOnlineWatch = null;
     this.clearBackoff();
     if (this.supervisor) clearInterval(this.supervisor);
     this.supervisor = null;
