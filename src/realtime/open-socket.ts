@@ -4,7 +4,7 @@
  * keep tree-shaking the rest).
  */
 
-import { isBrowserLike } from '../http/sleep.js';
+import { isBrowserLike, unrefTimer } from '../http/sleep.js';
 import { connectTimeoutError, toConnectError } from './connect-error.js';
 import type { WireSocket, WsImpl } from './wire.js';
 
@@ -63,7 +63,7 @@ export function openSocket(p: OpenSocketParams): OpenedSocket {
   let settle: ((err?: Error) => void) | null = null;
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => settle?.(connectTimeoutError(where, p.connectTimeout)), p.connectTimeout);
-    (timer as { unref?: () => void }).unref?.();
+    unrefTimer(timer);
     settle = (err) => {
       settle = null;
       clearTimeout(timer);

@@ -74,6 +74,7 @@ const SEP = '\x1e';
 const noop = (): void => {};
 let stamp = 0;
 
+/** Like `unrefTimer` in http/sleep.ts; repeated because this lazily loaded module imports nothing (no chunk cycle). */
 function unref(t: unknown): void {
   (t as { unref?: () => void }).unref?.();
 }

@@ -1,7 +1,8 @@
 /** Internal, Node only: a cross-process mutex held as a lock file next to a path. */
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ensurePrivateDir } from './atomic-file.js';
 
 /** How {@link acquireFileLock} waits. */
 export interface FileLockOptions {
@@ -47,8 +48,7 @@ const quietUnlink = (p: string): Promise<void> => unlink(p).catch(() => {});
  */
 export async function acquireFileLock(path: string, opts: FileLockOptions): Promise<(() => Promise<void>) | null> {
   const dir = dirname(path);
-  const created = await mkdir(dir, { recursive: true, mode: 0o700 }).catch(() => null);
-  if (created) await chmod(dir, 0o700).catch(() => {});
+  if (!(await ensurePrivateDir(dir).then(() => true, () => false))) return null;
   const me: Holder = { pid: process.pid, at: Date.now(), id: randomBytes(8).toString('hex') };
   const mine = JSON.stringify(me);
   const tmp = join(dir, `.${basename(path)}.${me.id}.tmp`);

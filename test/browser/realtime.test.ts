@@ -21,6 +21,13 @@ afterAll(async () => {
 
 const DEVID = DEMO_MODULES[0] as string;
 
+/** The simulator pushes a module's deltas to a socket only once it is bound AND listening (PROTOCOL §6.4): the
+ * listen emit and the REST prime race, so a value set before the listen arrives would reach neither. */
+function subscribed(s: { sim: { sockets(): Array<{ bound: string[]; listening: string[] }> } }): boolean {
+  const info = s.sim.sockets()[0];
+  return info?.bound.includes(DEVID) === true && info.listening.includes(DEVID);
+}
+
 /** Page-side: starts a gateway on the global `BragerOne` and keeps what the test reads in `window.rt`. */
 async function startGateway(page: Page, api: string): Promise<void> {
   await page.evaluate(
@@ -29,7 +36,6 @@ async function startGateway(page: Page, api: string): Promise<void> {
         ensureAuth(email: string, password: string): Promise<unknown>;
       }
       interface Gateway {
-        onCloudSession(cb: (c: { up: boolean }) => void): void;
         start(): Promise<void>;
         params(devid: string): { on(cb: (k: string, v: unknown) => void): void };
       }
@@ -46,9 +52,8 @@ async function startGateway(page: Page, api: string): Promise<void> {
       const client = new B.BragerOneApiClient({ server, tokenStore: new B.MemoryTokenStore(), logLevel: 'silent' });
       await client.ensureAuth(email, password);
       const gw = new B.BragerOneGateway({ api: client, objectId, modules: [devid], logLevel: 'silent' });
-      const rt = { gw, client, changes: [] as Array<[string, unknown]>, sessions: [] as boolean[] };
+      const rt = { gw, client, changes: [] as Array<[string, unknown]> };
       (window as unknown as { rt: typeof rt }).rt = rt;
-      gw.onCloudSession((c) => rt.sessions.push(c.up));
       await gw.start();
       gw.params(devid).on((k, v) => rt.changes.push([k, v]));
     },
@@ -77,13 +82,14 @@ describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (
     // (The page is on another origin: a polling request with `Authorization` only gets through after a CORS
     // preflight, so the join above already proves that path.)
 
+    await until(() => subscribed(s), 'bound and listening', 10_000);
     s.sim.setParam(DEVID, 'P4.v1', 432);
     await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 432), 'pushed delta', 10_000);
 
     const before = s.sim.sockets()[0]?.nsSid;
     s.sim.faults.dropAllSockets();
     await until(() => s.sim.sockets().length === 1 && s.sim.sockets()[0]?.nsSid !== before, 'reconnect', 15_000);
-    await until(() => (s.sim.sockets()[0]?.bound.length ?? 0) === 1, 're-bind', 10_000);
+    await until(() => subscribed(s), 're-bind and listen', 10_000);
     s.sim.setParam(DEVID, 'P4.v1', 433);
     await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 433), 'delta after the reconnect', 10_000);
 
@@ -192,6 +198,7 @@ describeBrowser(
       expect(info?.transport).toBe('websocket');
       expect(info?.authVia).toBe('auth');
       expect(info?.bound).toEqual([DEVID]);
+      await until(() => subscribed(s), 'bound and listening', 10_000);
       s.sim.setParam(DEVID, 'P4.v1', 321);
       await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 321), 'pushed delta', 10_000);
       // The browser itself logs the refused polling request; nothing else may be logged.

@@ -67,6 +67,7 @@ describe('simulator', () => {
     mkdirSync(join(site, 'sub'), { recursive: true });
     writeFileSync(join(site, 'index.html'), '<!doctype html><p>hello from static</p>');
     writeFileSync(join(site, 'sub', 'app.js'), 'console.log(1);');
+    writeFileSync(join(dir, 'secret.txt'), 'not for the web');
     const run = startCli(['simulator', '--json', '--duration', '4s', '--static', `/site=${site}`, '--static', `/dist=${join(ROOT, 'dist')}`], { env: env() });
     const info = JSON.parse(await run.waitForLine((l) => l.startsWith('{'))) as { url: string; static: string[] };
     expect(info.static).toEqual([`${info.url}/site/`, `${info.url}/dist/`]);
@@ -78,7 +79,10 @@ describe('simulator', () => {
     expect(await js.text()).toBe('console.log(1);');
     expect((await fetch(`${info.url}/dist/bragerone.iife.js`)).status).toBe(200);
     expect((await fetch(`${info.url}/site/missing.html`)).status).toBe(404);
-    expect((await fetch(`${info.url}/site/..%2f..%2fetc%2fpasswd`)).status).not.toBe(200);
+    // `secret.txt` exists next to the served directory: no encoded `..` may reach it
+    for (const p of ['..%2fsecret.txt', '%2e%2e%2fsecret.txt', 'sub%2f..%2f..%2fsecret.txt']) {
+      expect((await fetch(`${info.url}/site/${p}`)).status, p).not.toBe(200);
+    }
     expect((await fetch(`${info.url}/v1/system/version`)).status).toBe(200); // the API is still there
     const done = await run.done;
     expect(done.code, done.stderr).toBe(0);
