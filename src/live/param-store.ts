@@ -28,6 +28,9 @@ export interface ParamStoreOptions {
 /** Listener of {@link ParamStore.on}. */
 export type ParamChangeListener = (key: string, value: unknown) => void;
 
+/** Subscriber of {@link ParamStore.subscribe}: receives the current frozen snapshot. */
+export type ParamSnapshotListener = (snapshot: Readonly<Record<string, unknown>>) => void;
+
 type Meta = Record<string, unknown>;
 
 /** Internal mutable family record. */
@@ -51,6 +54,10 @@ export class ParamStore {
   readonly devid: string | undefined;
   private readonly pools = new Map<string, Map<number, FamilyRec>>();
   private listeners: readonly ParamChangeListener[] = [];
+  private subscribers: readonly ParamSnapshotListener[] = [];
+  /** Frozen `flatten()` of the current state; `null` after a change until the next `getSnapshot()`. */
+  private snapshot: Readonly<Record<string, unknown>> | null = null;
+  private notifyQueued = false;
   private count = 0;
   // One-entry cache of the last pool touched: payloads are grouped by pool.
   private lastPoolName = '';
@@ -114,7 +121,10 @@ export class ParamStore {
     return Object.freeze({ pool: p, idx, channels, value: channels.v, unitCode: channels.u, statusRaw: channels.s });
   }
 
-  /** Every stored value as `{ 'P4.v1': 21.5, 'P4.s1': 0, … }`. */
+  /**
+   * Every stored value as `{ 'P4.v1': 612, 'P4.u1': 1, 'P5.s0': 9, … }`: raw register values as the device sends
+   * them (612 is 61.2 °C once the unit's transform is applied; `bragerone/catalog` does that).
+   */
   flatten(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [pool, fams] of this.pools) {
@@ -148,12 +158,59 @@ export class ParamStore {
     };
   }
 
-  /** Removes every value (listeners stay registered and are not notified). */
+  /** Removes every value (`on()` listeners stay registered and are not notified; `subscribe()`rs are). */
   clear(): void {
     this.pools.clear();
     this.count = 0;
     this.lastPoolName = '';
     this.lastPool = null;
+    this.changed();
+  }
+
+  /**
+   * The current values as one frozen object (`{ 'P4.v1': 612, … }`). The same object is returned until the next
+   * change, so it works as React's `useSyncExternalStore` snapshot.
+   */
+  getSnapshot(): Readonly<Record<string, unknown>> {
+    if (this.snapshot === null) this.snapshot = Object.freeze(this.flatten());
+    return this.snapshot;
+  }
+
+  /**
+   * Store contract of Svelte and of React's `useSyncExternalStore` in one: `cb` is called at once with the
+   * snapshot, then once after each batch of changes (one ingest, or one delta frame: changes made in the same
+   * task are batched into one call). Returns the unsubscribe function. A throwing subscriber is ignored.
+   */
+  subscribe(cb: ParamSnapshotListener): () => void {
+    this.subscribers = [...this.subscribers, cb];
+    try {
+      cb(this.getSnapshot());
+    } catch {
+      /* subscriber errors never break the store */
+    }
+    return () => {
+      this.subscribers = this.subscribers.filter((l) => l !== cb);
+    };
+  }
+
+  /** Drops the cached snapshot and queues one notification of the subscribers for this task. */
+  private changed(): void {
+    this.snapshot = null;
+    if (this.notifyQueued || this.subscribers.length === 0) return;
+    this.notifyQueued = true;
+    queueMicrotask(() => {
+      this.notifyQueued = false;
+      const subs = this.subscribers;
+      if (subs.length === 0) return;
+      const snap = this.getSnapshot();
+      for (const cb of subs) {
+        try {
+          cb(snap);
+        } catch {
+          /* subscriber errors never break the store */
+        }
+      }
+    });
   }
 
   /** Hot path shared by ingest, bus and upsert. `value === undefined` means meta-only. */
@@ -184,6 +241,7 @@ export class ParamStore {
     if (prev === undefined && !(chan in ch)) this.count++;
     else if (Object.is(prev, value)) return;
     ch[chan] = value;
+    if (this.snapshot !== null || this.subscribers.length !== 0) this.changed();
     const ls = this.listeners;
     if (ls.length === 0) return;
     const full = `${pool}.${key}`;
