@@ -9,6 +9,7 @@ import type {
   SimObjectInit,
   SimUser,
 } from './types.js';
+import { DESCRIPTION } from './webapp/description.js';
 
 /** Email of the demo account. */
 export const DEMO_EMAIL = 'demo@bragerone.local';
@@ -32,8 +33,12 @@ export const DEMO_PERMISSIONS: readonly string[] = Object.freeze([
 ]);
 
 /**
- * Raw parameters of the demo pellet boiler (synthetic). Temperatures in P4 are tenths of °C except
- * the set-points `v8`/`v9` (whole °C, bounds `n`/`x`). `P5.s0` bits: 0 CH pump, 1 DHW pump, 3 burner.
+ * Raw parameters of the demo pellet boiler (synthetic). Unit codes (`u`) are keys of the web app's unit
+ * descriptor table (`webapp/description.ts`): 1 = tenths of °C, 2 = whole °C, 10 = tens of kg, 11 = %,
+ * 20 = operating mode enum, 47 = °C with offset 127, 49 = tenths of kW, 66 = time of day in 10-minute steps.
+ * `P5.s0` bits: 0 CH pump, 1 DHW pump, 3 burner. `P5.s1` bit 0: alarm. `P5.s40` sensor configuration:
+ * bit 0 feeder sensor fitted (0 → the feeder temperature is hidden), bit 1 DHW disabled (1 → DHW hidden).
+ * `P4.v59`/`v60`: burner operating time in minutes, low and high 16-bit words.
  */
 export const BOILER_PARAMS: PoolsInit = {
   P4: {
@@ -42,16 +47,21 @@ export const BOILER_PARAMS: PoolsInit = {
     v3: { value: 478 }, u3: { value: 1 }, // DHW temperature
     v4: { value: 35 }, u4: { value: 1 }, // outside temperature
     v5: { value: 1420 }, u5: { value: 1 }, // flue gas temperature
+    v6: { value: 178 }, u6: { value: 47 }, // return temperature (raw − 127 = °C)
+    v7: { value: 254 }, u7: { value: 1 }, // feeder temperature (sensor not fitted: hidden)
     v8: { value: 65 }, u8: { value: 2 }, n8: { value: 40 }, x8: { value: 85 }, // boiler set-point
     v9: { value: 50 }, u9: { value: 2 }, n9: { value: 35 }, x9: { value: 65 }, // DHW set-point
     v12: { value: 73 }, u12: { value: 11 }, // fuel level %
-    v59: { value: 12345 }, v60: { value: 1 }, // burner hours (two registers)
+    v13: { value: 1234 }, u13: { value: 10 }, // fuel consumed, tens of kg
+    v14: { value: 200 }, u14: { value: 49 }, // burner power, tenths of kW
+    v20: { value: 43 }, u20: { value: 66 }, n20: { value: 0 }, x20: { value: 144 }, // DHW heating start 07:00
+    v59: { value: 12345 }, v60: { value: 1 }, // burner operating time in minutes (two words)
   },
   P5: { s0: { value: 9 }, s1: { value: 0 }, s40: { value: 0 } },
   P6: { v0: { value: 1 }, u0: { value: 20 }, n0: 0, x0: 3, v1: { value: 40 }, u1: { value: 11 } },
 };
 
-/** Raw parameters of the demo mixing circuit. `P5.s0` bit 0: circuit pump. */
+/** Raw parameters of the demo mixing circuit (tenths of °C; room set-point 10.0–30.0 °C). `P5.s0` bit 0: circuit pump. */
 export const MIXER_PARAMS: PoolsInit = {
   P4: {
     v1: { value: 385 }, u1: { value: 1 }, n1: 200, x1: 700, // flow temperature
@@ -80,11 +90,13 @@ export function demoAccount(): SimAccountInit {
             devid: 'DEMO0A1B2C', id: 301, name: 'Boiler room', moduleTitle: 'Pellet Boiler 25kW',
             gateway: { address: '192.0.2.10', interface: 'wifi', version: 'V2.08' },
             params: BOILER_PARAMS, plant: 'boiler', card: { id: 175 },
+            deviceMenu: DESCRIPTION.deviceMenus.boiler, permissions: [...DESCRIPTION.permissions.boiler],
           },
           {
             devid: 'DEMO0D3E4F', id: 302, name: 'Mixing circuit', moduleTitle: 'Mixing Valve Controller',
             gateway: { address: '192.0.2.11', interface: 'eth0', version: 'V2.08' },
             params: MIXER_PARAMS, plant: 'mixer', card: { id: 176 },
+            deviceMenu: DESCRIPTION.deviceMenus.mixer, permissions: [...DESCRIPTION.permissions.mixer],
           },
         ],
       },

@@ -1,7 +1,7 @@
 /**
  * Local BragerOne-compatible cloud for tests, demos and benchmarks (Node only).
  * One `node:http` server speaks the REST API under `/v1`, Socket.IO at `/socket.io` (namespace `/ws`)
- * and serves a tiny synthetic web app. See `docs/SIMULATOR.md`.
+ * and serves a synthetic web app generated from `webapp/description.ts`. See `docs/SIMULATOR.md`.
  * @module
  */
 
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { defineServer } from '../server.js';
 import { AssetServer } from './assets.js';
 import { type ResolvedOptions, SimContext } from './context.js';
-import { buildWorld, demoAccount } from './data.js';
+import { buildWorld, DEMO_EMAIL, DEMO_PASSWORD, demoAccount } from './data.js';
 import { createRequestHandler } from './dispatch.js';
 import { FaultBook, StatsBook } from './faults.js';
 import { Plant } from './plant.js';
@@ -29,6 +29,20 @@ export {
   MIXER_PARAMS,
 } from './data.js';
 export { DUPLICATE_ENTRY_FAULT, FAULTS } from './faults.js';
+export {
+  DESCRIPTION as WEB_APP_DESCRIPTION,
+  type GenerateOptions,
+  generateWebApp,
+  renderLandingPage,
+  type WebAppAsset,
+  type WebAppAssetKind,
+  type WebAppBuild,
+  type WebAppDescription,
+  type LandingInput,
+  type LandingLink,
+} from './webapp/index.js';
+/** Types of the web-app description (`WEB_APP_DESCRIPTION`), for callers that edit or extend it. */
+export type * as WebAppModel from './webapp/description.js';
 export type * from './types.js';
 
 /** Default option values of {@link startSimulator}. */
@@ -76,7 +90,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const faults = new FaultBook(o.now);
   const stats = new StatsBook(o.requestLogLimit);
   const ctx = new SimContext(o, world, new TokenBook(o.tokenTtl, o.now), faults, stats);
-  const assets = new AssetServer(o.now());
+  const demo = opts.includeDemo === false ? null : { email: DEMO_EMAIL, password: DEMO_PASSWORD };
+  const assets = new AssetServer({ now: o.now, scale: opts.webApp?.scale ?? 0, demo });
   for (const [prefix, dir] of Object.entries(opts.staticDirs ?? {})) assets.addStatic(prefix, dir);
 
   const http = createServer({ keepAliveTimeout: 5000 });
@@ -115,6 +130,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     stats,
     faults,
     serveStatic: (prefix, dir) => assets.addStatic(prefix, dir),
+    webApp: assets.webApp,
     expireTokens: () => ctx.tokens.expireAll(),
     revokeTokens: () => ctx.tokens.revokeAll(),
     issuedTokens: () => ctx.tokens.all(),

@@ -96,10 +96,16 @@ export class Plant {
     put('P4.v4', this.outside());
     const flue = p.num('P4.v5', 1400);
     put('P4.v5', Math.round(flue + ((burner ? 1400 : 400) - flue) * 0.05));
+    put('P4.v6', 127 + Math.round(nextTemp / 10) - (burner ? 12 : 6)); // return: 6–12 °C below the boiler
     put('P5.s0', s);
-    put('P6.v1', burner ? 35 + this.noise(10) : 0);
+    const fan = burner ? 35 + this.noise(10) : 0;
+    put('P6.v1', fan);
+    put('P4.v14', fan * 5); // burner power in tenths of kW (40 % fan → 20.0 kW)
     const fuel = p.num('P4.v12', 70);
-    if (burner && this.rand() < 0.02) put('P4.v12', fuel <= 0 ? 100 : fuel - 1);
+    if (burner && this.rand() < 0.02) {
+      put('P4.v12', fuel <= 0 ? 100 : fuel - 1);
+      put('P4.v13', p.num('P4.v13', 0) + 1);
+    }
     return out;
   }
 

@@ -145,6 +145,8 @@ export interface SimulatorOptions {
   socketTransports?: Array<'polling' | 'websocket'>;
   /** Static directories by URL prefix, e.g. `{ '/dist': dir }`. */
   staticDirs?: Record<string, string>;
+  /** The synthetic web app served at `/` and `/assets/` (docs/SIMULATOR.md, "Web app"). */
+  webApp?: WebAppOptions;
   /** Size of the request log; default `2000`. */
   requestLogLimit?: number;
   /** Version string of `GET /v1/system/version`; default `1.0.2601010000`. */
@@ -153,6 +155,79 @@ export interface SimulatorOptions {
   seed?: number;
   /** Clock (ms since epoch); default `Date.now`. */
   now?: () => number;
+}
+
+/** Options of the synthetic web app. */
+export interface WebAppOptions {
+  /**
+   * Benchmark padding: `n` adds `1400 × n` synthetic parameters (index maps and labels), a 45-route menu for
+   * deviceMenu 2190 and synthetic component code, making the index about `3 MB × n`. Default `0`.
+   */
+  scale?: number;
+}
+
+/** How {@link SimWebApp.corrupt} breaks an asset (same URL, new body and ETag). */
+export type AssetCorruption =
+  /** the first half of the body */
+  | 'truncate'
+  /** 4 KiB of invalid UTF-8 and control bytes */
+  | 'garbage'
+  /** an empty 200 answer */
+  | 'empty'
+  /** `export default [[[[…]]]]` nested 50,000 deep */
+  | 'deep'
+  /** the body padded with a 20 MiB string literal */
+  | 'huge'
+  /** prototype-pollution keys, HTML/script injection in texts and code that sets `globalThis.__bragerCanary` */
+  | 'hostile'
+  /** an HTML page with status 200 (an SPA fallback) */
+  | 'html'
+  /** 404 */
+  | 'missing';
+
+/** Label changes for {@link SimWebApp.publish}: symbol → texts per language. */
+export interface WebAppChanges {
+  labels?: Record<string, { pl?: string; en?: string }>;
+  /** Keep serving the previous build's files (like a CDN); default `false` (old hashed URLs answer 404). */
+  keepOld?: boolean;
+}
+
+/** Summary of the current web-app build. */
+export interface WebAppInfo {
+  build: number;
+  scale: number;
+  /** e.g. `index-AbC123xy.js` */
+  indexName: string;
+  /** Every asset file name under `/assets/` of this build. */
+  assets: string[];
+  /** deviceMenu → menu chunk file name. */
+  menus: Record<string, string>;
+  /** `<lang>/<namespace>` → i18n chunk file name. */
+  i18n: Record<string, string>;
+  /** Symbol → dedicated chunk file name (`STATUS_P5_0`, the canary `PARAM_CANARY`). */
+  paramChunks: Record<string, string>;
+  stats: { symbols: number; inlineMaps: number; labels: number; indexBytes: number };
+}
+
+/** Control of the synthetic web app. */
+export interface SimWebApp {
+  /** Current index file name. */
+  readonly indexName: string;
+  /** Current build number (starts at 1). */
+  readonly build: number;
+  /** File names, maps and sizes of the current build. */
+  info(): WebAppInfo;
+  /** Text of a served asset (`index-….js`, `/` for the HTML page); corruption not applied. */
+  text(file: string): string | undefined;
+  /** Publishes a new build (new build number, changed texts → new hashes); returns the new index name. */
+  publish(changes?: WebAppChanges): string;
+  /**
+   * Serves a broken body for every current asset whose file name or base name (`index`, `module.menu`, `units`,
+   * `PARAM_CANARY`; `/` = the HTML page) equals `name`. Returns the affected file names.
+   */
+  corrupt(name: string, mode: AssetCorruption): string[];
+  /** Undoes {@link corrupt} for `name`, or for everything. */
+  restore(name?: string): void;
 }
 
 /** One entry of {@link SimStats.requests}. */
@@ -276,8 +351,10 @@ export interface Simulator {
   readonly stats: SimStats;
   /** Fault injection. */
   readonly faults: SimFaults;
-  /** Serve files of `dir` under URL `prefix` (e.g. `'/dist'`). */
+  /** Serve files of `dir` under URL `prefix` (e.g. `'/dist'`); the landing page links it. */
   serveStatic(prefix: string, dir: string): void;
+  /** The synthetic web app (publish new builds, corrupt assets). */
+  readonly webApp: SimWebApp;
   /** Marks every issued token as expired server-side. */
   expireTokens(): void;
   /** Revokes every issued token. */
