@@ -12,7 +12,37 @@ const deps = [...Object.keys(pkg.dependencies ?? {})];
 const external = (id: string): boolean =>
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
+/**
+ * The catalog's script-tag file shares the classes of the main IIFE (CatalogError extends the page's
+ * BragerOneError): every import of src/errors.ts is redirected to a shim that reads `globalThis.BragerOne`.
+ */
+const sharedErrors = fileURLToPath(new URL('./src/errors.ts', import.meta.url));
+const errorsShim = fileURLToPath(new URL('./src/catalog/iife-errors.ts', import.meta.url));
+const shareMainClasses = {
+  name: 'bragerone-share-main-classes',
+  async resolveId(this: { resolve: (s: string, i?: string, o?: { skipSelf: boolean }) => Promise<{ id: string } | null> }, source: string, importer?: string) {
+    if (!importer || importer === errorsShim) return null;
+    const r = await this.resolve(source, importer, { skipSelf: true });
+    return r && r.id === sharedErrors ? errorsShim : null;
+  },
+};
+
 export default defineConfig(({ mode }) => {
+  if (mode === 'iife-catalog') {
+    return {
+      plugins: [shareMainClasses],
+      resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        sourcemap: true,
+        minify: true,
+        target: 'es2022',
+        lib: { entry: 'src/catalog/iife.ts', name: 'BragerOneCatalog', formats: ['iife'], fileName: () => 'bragerone-catalog.iife.js' },
+        rolldownOptions: { output: { codeSplitting: false } },
+      },
+    };
+  }
   if (mode === 'iife' || mode === 'esm-bundle') {
     const iife = mode === 'iife';
     return {
@@ -50,6 +80,7 @@ export default defineConfig(({ mode }) => {
         entry: {
           index: 'src/index.ts',
           node: 'src/node.ts',
+          catalog: 'src/catalog/index.ts',
           simulator: 'src/simulator/index.ts',
           cli: 'src/cli/bin.ts',
         },

@@ -9,12 +9,14 @@ run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run('npx', ['vite', 'build', '--mode', 'cjs', '--logLevel', 'warn']);
 run('npx', ['vite', 'build', '--mode', 'iife', '--logLevel', 'warn']);
 run('npx', ['vite', 'build', '--mode', 'esm-bundle', '--logLevel', 'warn']);
+run('npx', ['vite', 'build', '--mode', 'iife-catalog', '--logLevel', 'warn']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 cpSync('dist/types', 'dist/esm', { recursive: true });
 cpSync('dist/types', 'dist/cjs', { recursive: true });
 rmSync('dist/types', { recursive: true, force: true });
 for (const dir of ['dist/esm', 'dist/cjs']) {
   writeFileSync(`${dir}/simulator.d.ts`, "export * from './simulator/index.js';\n");
+  writeFileSync(`${dir}/catalog.d.ts`, "export * from './catalog/index.js';\n");
   writeFileSync(`${dir}/cli.d.ts`, "export * from './cli/bin.js';\n");
 }
 writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);

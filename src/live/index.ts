@@ -2,7 +2,7 @@
 export { EventBus, DEFAULT_ITERATOR_CAPACITY } from './event-bus.js';
 export type { ParamUpdate, ParamUpdateIterator, EventBusOptions, EventBusSubscribeOptions } from './event-bus.js';
 export { ParamStore } from './param-store.js';
-export type { ParamFamily, ParamStoreOptions, ParamChangeListener } from './param-store.js';
+export type { ParamFamily, ParamStoreOptions, ParamChangeListener, ParamSnapshotListener } from './param-store.js';
 export { flattenParamPayload, walkParamPayload, parseParamKey, parseChanIdx, normalizePool, metaOf } from './payload.js';
 export type { ParamEntry, ParamVisitor } from './payload.js';
 export { BragerOneGateway } from './gateway.js';

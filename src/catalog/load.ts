@@ -1,0 +1,190 @@
+/**
+ * `loadCatalog()`: discovery of the web app's index (CATALOG.md §1.2), the fingerprint, the snapshot (option or
+ * the client's cache adapter), parsing, the health check, and the switch to a new build (§3.11 [SIM]).
+ */
+import type { BragerOneApiClient } from '../client.js';
+import { AssetFetcher } from './assets.js';
+import { Catalog, type CatalogChange, CatalogCore, healthOf } from './catalog.js';
+import { CatalogError } from './errors.js';
+import { compileTransform } from './model/transform.js';
+import { type InlineFallback, findIndexCandidates, parseIndex } from './parse/index.js';
+import { type CatalogState, SNAPSHOT_SCHEMA, loadStoredState, readState, storeState } from './snapshot.js';
+import type { Json } from './types.js';
+
+/** Options of {@link loadCatalog}. */
+export interface LoadCatalogOptions {
+  /** Assets come from `api.oneBase` through `api.getBytes` (HTTP cache, retries, concurrency; no `Authorization`). */
+  api: BragerOneApiClient;
+  /** Language of the texts; default the web app's `defaultTranslation`, else `en`. */
+  lang?: string;
+  /** A previous `catalog.toJSON()`: used when its fingerprint still matches (no index, menu or i18n download). */
+  snapshot?: unknown;
+  /**
+   * Store the snapshot through the client's `CacheAdapter` (`api.httpCache.adapter`: memory, IndexedDB or file) and
+   * reuse it in the next process or page load. Default `true`.
+   */
+  persist?: boolean;
+  /** Told when the web-app build changed since the stored snapshot (applied, or kept old after a failed check). */
+  onChange?: (change: CatalogChange) => void;
+  signal?: AbortSignal;
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The system version part of the fingerprint; `unknown` when the endpoint fails (logged). */
+async function systemVersion(api: BragerOneApiClient, signal?: AbortSignal): Promise<string> {
+  try {
+    return (await api.getSystemVersion(signal ? { signal } : {})).version.trim();
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    api.logger.warn(`catalog: GET /system/version failed (${errText(e)}); fingerprint uses "unknown"`);
+    return 'unknown';
+  }
+}
+
+/** Candidate index URLs from `{one}/` (then `{one}/assets/`), plus the two fixed fallbacks (§1.2). */
+async function indexCandidates(assets: AssetFetcher, tried: string[], signal?: AbortSignal): Promise<string[]> {
+  const one = assets.oneBase;
+  const found: string[] = [];
+  for (const page of [`${one}/`, `${one}/assets/`]) {
+    try {
+      for (const c of findIndexCandidates(await assets.text(page, signal), one)) if (!found.includes(c)) found.push(c);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      tried.push(`${new URL(page).pathname} (${errText(e)})`);
+    }
+    if (found.length > 0) break;
+  }
+  for (const f of [`${one}/assets/index-main.js`, `${one}/assets/index.js`]) if (!found.includes(f)) found.push(f);
+  return found;
+}
+
+const fileName = (url: string) => new URL(url).pathname.split('/').pop() ?? url;
+
+/** Downloads and parses the first candidate that loads; `null` with `tried` filled when none does. */
+/** A freshly parsed build: its state and the in-memory inputs of the inline fallbacks. */
+interface Parsed {
+  state: CatalogState;
+  fallback: InlineFallback;
+}
+
+async function parseFirst(api: BragerOneApiClient, assets: AssetFetcher, candidates: readonly string[], version: string, tried: string[], signal?: AbortSignal): Promise<Parsed | null> {
+  for (const url of candidates) {
+    let text: string;
+    try {
+      text = await assets.text(url, signal);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      tried.push(`${new URL(url).pathname} (${errText(e)})`);
+      continue;
+    }
+    const { index, fallback, warnings } = parseIndex(text, url, { oneBase: assets.oneBase });
+    for (const w of warnings) api.logger.warn(`catalog: ${w}`);
+    const transforms: Record<string, Json> = Object.create(null);
+    for (const [code, d] of Object.entries(index.unitDescriptors)) {
+      if (typeof d.value === 'string') transforms[code] = (compileTransform(d.value) as Json | null) ?? { kind: 'unknown' };
+    }
+    const state: CatalogState = {
+      schema: SNAPSHOT_SCHEMA,
+      fingerprint: `${version}|${fileName(url)}`,
+      oneBase: assets.oneBase,
+      index,
+      i18n: Object.create(null),
+      menus: Object.create(null),
+      maps: Object.create(null),
+      transforms,
+    };
+    return { state, fallback };
+  }
+  return null;
+}
+
+/**
+ * Loads the parameter catalog of the web app (API.md, Catalog). With a snapshot whose fingerprint still matches
+ * (given, or stored through the client's cache adapter), no index is downloaded or parsed. When the build changed,
+ * the new one is parsed and must pass the health check before it replaces the stored one; otherwise the old
+ * snapshot keeps serving and `onChange` hears `{ applied: false }`. Rejects with {@link CatalogError} when no index
+ * can be loaded and no snapshot exists (the message lists what was tried).
+ */
+export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
+  const { api, signal } = opts;
+  const assets = new AssetFetcher(api);
+  const adapter = opts.persist === false ? undefined : api.httpCache.adapter;
+  const tried: string[] = [];
+  const [version, stored, candidates] = await Promise.all([
+    systemVersion(api, signal),
+    opts.snapshot !== undefined ? Promise.resolve(readState(opts.snapshot)) : loadStoredState(adapter, assets.oneBase),
+    indexCandidates(assets, tried, signal),
+  ]);
+  if (opts.snapshot !== undefined && !stored) api.logger.warn('catalog: the given snapshot is not usable (other schema or shape); loading afresh');
+  const usable = stored && stored.oneBase === assets.oneBase ? stored : null;
+  const first = candidates[0];
+  const current = first ? `${version}|${fileName(first)}` : null;
+  let state: CatalogState | null = null;
+  let fallback: InlineFallback | undefined;
+  let change: CatalogChange | null = null;
+  if (usable && current !== null && usable.fingerprint === current) {
+    state = usable;
+  } else {
+    const parsed = await parseFirst(api, assets, candidates, version, tried, signal);
+    const fresh = parsed?.state;
+    if (parsed && fresh) {
+      const health = healthOf(fresh);
+      if (usable && !health.ok) {
+        api.logger.warn(`catalog: new web-app build ${fresh.fingerprint} failed the health check (${health.problems.join('; ')}); keeping ${usable.fingerprint}`);
+        state = usable;
+        change = { previous: usable.fingerprint, fingerprint: fresh.fingerprint, applied: false, problems: health.problems };
+      } else {
+        if (!health.ok) api.logger.warn(`catalog: health check: ${health.problems.join('; ')}`);
+        state = fresh;
+        fallback = parsed.fallback;
+        if (usable) change = { previous: usable.fingerprint, fingerprint: fresh.fingerprint, applied: true, problems: health.problems };
+      }
+    } else if (usable) {
+      api.logger.warn(`catalog: web app unreachable (${tried.join(', ')}); using the stored snapshot ${usable.fingerprint}`);
+      state = usable;
+    }
+  }
+  if (!state) throw new CatalogError(`no web-app index could be loaded from ${assets.oneBase}: tried ${tried.join(', ') || 'nothing'}`, { code: 'unavailable' });
+  const core = new CatalogCore(state, assets, api.logger);
+  core.fallback = fallback;
+  if (adapter) core.persist = (s) => storeState(adapter, s);
+  if (state !== usable) {
+    core.markDirty();
+    await core.flush();
+  }
+  core.refresher = (sig) => refresh(api, core, sig);
+  if (opts.onChange) core.onChange(opts.onChange);
+  if (change) core.emit(change);
+  const lang = (opts.lang ?? state.index.languageConfig?.defaultTranslation ?? 'en').trim().toLowerCase() || 'en';
+  return new Catalog(core, lang);
+}
+
+/**
+ * Checks the live build again: when the fingerprint changed, parses the new index and swaps it in only when it
+ * passes the health check (menus, i18n and maps are then loaded afresh on demand). Returns the change, or `null`.
+ */
+async function refresh(api: BragerOneApiClient, core: CatalogCore, signal?: AbortSignal): Promise<CatalogChange | null> {
+  const tried: string[] = [];
+  const [version, candidates] = await Promise.all([systemVersion(api, signal), indexCandidates(core.assets, tried, signal)]);
+  const first = candidates[0];
+  if (first && `${version}|${fileName(first)}` === core.state.fingerprint) return null;
+  const parsed = await parseFirst(api, core.assets, candidates, version, tried, signal);
+  const fresh = parsed?.state;
+  if (!parsed || !fresh) {
+    api.logger.warn(`catalog: refresh found no loadable index (${tried.join(', ')}); keeping ${core.state.fingerprint}`);
+    return null;
+  }
+  if (fresh.fingerprint === core.state.fingerprint) return null;
+  const health = healthOf(fresh);
+  const change: CatalogChange = { previous: core.state.fingerprint, fingerprint: fresh.fingerprint, applied: health.ok, problems: health.problems };
+  if (health.ok) {
+    core.replace(fresh, parsed.fallback);
+    core.markDirty();
+    await core.flush();
+  } else {
+    api.logger.warn(`catalog: new web-app build ${fresh.fingerprint} failed the health check (${health.problems.join('; ')}); keeping ${change.previous}`);
+  }
+  core.emit(change);
+  return change;
+}

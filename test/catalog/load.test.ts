@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryCacheAdapter } from '../../src/cache/memory.js';
+import { loadCatalog } from '../../src/catalog/index.js';
+import { isCatalogError } from '../../src/catalog/errors.js';
+import { BragerOneApiClient } from '../../src/client.js';
+import { MemoryTokenStore } from '../../src/auth/token.js';
+import { isBragerOneError } from '../../src/errors.js';
+import { defineServer } from '../../src/server.js';
+import { ParamStore } from '../../src/live/param-store.js';
+import { capturingLogger, DEMO, useSimulator } from '../helpers/sim.js';
+
+const sim = useSimulator();
+
+function client(cache = new MemoryCacheAdapter()) {
+  return new BragerOneApiClient({ server: sim().server, tokenStore: new MemoryTokenStore(), cache, logLevel: 'silent' });
+}
+
+/** Requests of the web app since `from` (index into the simulator's log). */
+function assetRequests(from: number) {
+  return sim().stats.requests.slice(from).filter((r) => r.path === '/' || r.path.startsWith('/assets/'));
+}
+
+async function primed(api: BragerOneApiClient, devid: string): Promise<ParamStore> {
+  const res = await api.modulesParametersPrime([devid], { returnData: true });
+  const store = new ParamStore({ devid });
+  store.ingestPrimePayload(res.data);
+  return store;
+}
+
+describe('loadCatalog against the simulator web app', () => {
+  it('discovers the index from the page, fingerprints it and answers in the default language', async () => {
+    const api = client();
+    const from = sim().stats.requests.length;
+    const cat = await loadCatalog({ api });
+    const version = (await api.getSystemVersion()).version;
+    expect(cat.fingerprint).toBe(`${version}|${sim().webApp.indexName}`);
+    expect(cat.lang).toBe('pl');
+    expect(cat.languages().map((l) => l.code)).toEqual(['pl', 'en']);
+    expect(cat.health().ok).toBe(true);
+    const reqs = assetRequests(from);
+    expect(reqs.map((r) => r.path)).toEqual(['/', `/assets/${sim().webApp.indexName}`]);
+    // Assets never carry the bearer token (CATALOG.md §5).
+    expect(reqs.every((r) => r.headers.authorization === undefined)).toBe(true);
+    await api.close();
+  });
+
+  it('names, units and display values of the boiler, in Polish and in English', async () => {
+    const api = client();
+    await api.ensureAuth(DEMO.email, DEMO.password);
+    const [boiler] = await api.getModules(1201);
+    if (!boiler) throw new Error('no module');
+    const cat = await loadCatalog({ api });
+    const panels = await cat.panels(boiler.deviceMenu, { permissions: boiler.permissions });
+    expect(panels.map((p) => p.title)).toContain('Kocioł');
+    const all = panels.flatMap((p) => p.symbols);
+    expect(all).toEqual(expect.arrayContaining(['PARAM_P4_1', 'PARAM_P4_8', 'PARAM_0', 'PARAM_P4_20', 'STATUS_P5_0']));
+    expect(all).not.toContain('STATUS_P5_1'); // needs DISPLAY_PARAMETER_LEVEL_MAX, which the module lacks
+    const store = await primed(api, boiler.devid);
+    store.upsert('P4.v1', 612);
+    const temp = await cat.resolve('PARAM_P4_1', store);
+    expect(temp).toMatchObject({ symbol: 'PARAM_P4_1', address: 'P4.v1', label: 'Temperatura kotła', unit: '°C', raw: 612, value: 61.2, visible: true });
+    const en = cat.withLanguage('en');
+    expect(en.lang).toBe('en');
+    expect(await en.resolve('PARAM_P4_1', store)).toMatchObject({ label: 'Boiler temperature', unit: '°C', value: 61.2 });
+    const sp = await en.resolve('PARAM_P4_8', store);
+    expect(sp).toMatchObject({ address: 'P4.v8', unit: '°C', writable: true, min: 40, max: 85 });
+    const hhmm = await en.resolve('PARAM_P4_20', { 'P4.v20': 43, 'P4.u20': 66 });
+    expect(hhmm.value).toBe('07:00');
+    const mode = await en.resolve('PARAM_0', { 'P6.v0': 1, 'P6.u0': 20 });
+    expect(mode.valueLabel).toBe('Automatic');
+    expect(mode.options?.map((o) => o.raw)).toEqual([0, 1, 2, 3]);
+    expect(cat.symbolsFor('P4.v1')).toContain('PARAM_P4_1');
+    await api.close();
+  });
+
+  it('prepareWrite: inverse transform and raw n/x bounds checked before anything is sent', async () => {
+    const api = client();
+    const cat = await loadCatalog({ api });
+    const values = { 'P4.v8': 65, 'P4.u8': 2, 'P4.n8': 40, 'P4.x8': 85, 'P4.v20': 43, 'P4.u20': 66, 'P4.n20': 0, 'P4.x20': 144 };
+    expect(await cat.prepareWrite('PARAM_P4_8', 70, values)).toMatchObject({ route: 'parameter', pool: 'P4', parameter: 'v8', value: 70 });
+    expect(await cat.prepareWrite('PARAM_P4_20', '08:30', values)).toMatchObject({ route: 'parameter', parameter: 'v20', value: 52 });
+    const from = sim().stats.requests.length;
+    const err = await cat.prepareWrite('PARAM_P4_8', 90, values).catch((e: unknown) => e);
+    expect(isCatalogError(err)).toBe(true);
+    expect(isBragerOneError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/outside/);
+    const bad = await cat.prepareWrite('PARAM_P4_8', 'hot', values).catch((e: unknown) => e);
+    expect(isCatalogError(bad)).toBe(true);
+    const unknown = await cat.prepareWrite('NO_SUCH_SYMBOL', 1, values).catch((e: unknown) => e);
+    expect(isCatalogError(unknown)).toBe(true);
+    expect(sim().stats.requests.slice(from).filter((r) => r.path.includes('/module/command'))).toEqual([]);
+    await api.close();
+  });
+
+  it('a second load with the same cache adapter makes no index, menu or i18n request', async () => {
+    const cache = new MemoryCacheAdapter();
+    const first = client(cache);
+    const a = await loadCatalog({ api: first });
+    await a.panels(0);
+    await a.resolve('PARAM_P4_1', { 'P4.v1': 600, 'P4.u1': 1 });
+    await first.close();
+    const from = sim().stats.requests.length;
+    const second = client(cache);
+    const b = await loadCatalog({ api: second });
+    expect(b.fingerprint).toBe(a.fingerprint);
+    const panels = await b.panels(0);
+    expect(panels.length).toBeGreaterThan(0);
+    expect(await b.resolve('PARAM_P4_1', { 'P4.v1': 600, 'P4.u1': 1 })).toMatchObject({ label: 'Temperatura kotła', value: 60 });
+    // Only the page itself (for the fingerprint, answered 304 from the HTTP cache).
+    expect(assetRequests(from).map((r) => r.path)).toEqual(['/']);
+    await second.close();
+  });
+
+  it('toJSON() round-trips: a snapshot answers without the index, and a stale one is replaced', async () => {
+    const api = client();
+    const a = await loadCatalog({ api, persist: false });
+    await a.panels(0);
+    const snap = JSON.parse(JSON.stringify(a.toJSON()));
+    const from = sim().stats.requests.length;
+    const b = await loadCatalog({ api, snapshot: snap, persist: false });
+    expect(b.fingerprint).toBe(a.fingerprint);
+    expect(assetRequests(from).map((r) => r.path)).toEqual(['/']);
+    const stale = { ...snap, fingerprint: 'old|index-OLD.js' };
+    const changes: unknown[] = [];
+    const c = await loadCatalog({ api, snapshot: stale, persist: false, onChange: (ch) => changes.push(ch) });
+    expect(c.fingerprint).toBe(a.fingerprint);
+    expect(changes).toEqual([{ previous: 'old|index-OLD.js', fingerprint: a.fingerprint, applied: true, problems: [] }]);
+    await api.close();
+  });
+
+  it('refresh() picks up a new build and tells the listeners', async () => {
+    const api = client();
+    const cat = await loadCatalog({ api, persist: false });
+    const before = cat.fingerprint;
+    expect(await cat.refresh()).toBeNull();
+    const seen: string[] = [];
+    cat.onChange((c) => seen.push(c.fingerprint));
+    sim().webApp.publish({ keepOld: true });
+    try {
+      const change = await cat.refresh();
+      expect(change?.applied).toBe(true);
+      expect(cat.fingerprint).not.toBe(before);
+      expect(cat.fingerprint.endsWith(sim().webApp.indexName)).toBe(true);
+      expect(seen).toEqual([cat.fingerprint]);
+      expect((await cat.resolve('PARAM_P4_1', { 'P4.v1': 600, 'P4.u1': 1 })).label).toBeTruthy();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('an unreachable web app rejects with a CatalogError that says what was tried', async () => {
+    const logger = capturingLogger();
+    const server = defineServer({ ioBase: sim().url, oneBase: 'http://127.0.0.1:9' });
+    const api = new BragerOneApiClient({ server, logger, logLevel: 'warn', timeout: 2000 });
+    const err = await loadCatalog({ api, persist: false }).catch((e: unknown) => e);
+    expect(isCatalogError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/tried .*index-main\.js.*index\.js/);
+    await api.close();
+  });
+});
