@@ -20,6 +20,8 @@ const sharedErrors = fileURLToPath(new URL('./src/errors.ts', import.meta.url));
 const errorsShim = fileURLToPath(new URL('./src/catalog/iife-errors.ts', import.meta.url));
 const shareMainClasses = {
   name: 'bragerone-share-main-classes',
+  // Before Vite's own resolver: a normal plugin's resolveId is never reached for relative imports.
+  enforce: 'pre' as const,
   async resolveId(this: { resolve: (s: string, i?: string, o?: { skipSelf: boolean }) => Promise<{ id: string } | null> }, source: string, importer?: string) {
     if (!importer || importer === errorsShim) return null;
     const r = await this.resolve(source, importer, { skipSelf: true });

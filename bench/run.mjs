@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench`: size budgets, start-up, per-call, live-data and memory cases against the BUILT package (dist/).
+// `npm run bench`: size budgets, start-up, per-call, live-data, memory and catalog cases against the BUILT package (dist/).
 // Every timing is a ratio against a baseline measured in the same run, interleaved, on the same local simulator
 // (which runs in a child process). Prints one table and writes bench/results.json.
 //
-//   node bench/run.mjs [--quick] [--only=size,startup,http,live,memory]
+//   node bench/run.mjs [--quick] [--only=size,startup,http,live,memory,catalog]
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,8 @@ await section('live', async () => (await import('./cases/live.mjs')).run(ctx));
 if (ctx.sim) await ctx.sim.close();
 ctx.sim = null;
 await section('memory', async () => (await import('./cases/memory.mjs')).run(ctx));
+// Starts its own simulator with the scaled (~3 MB) web app.
+await section('catalog', async () => (await import('./cases/catalog.mjs')).run(ctx));
 
 // ——— table ———
 const fmtRatio = (r) => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);

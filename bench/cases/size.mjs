@@ -1,5 +1,6 @@
-// Size budgets (deterministic): an HTTP-only browser app bundled from dist/esm, and the all-in IIFE.
-// Both gzip -9. 1 KB = 1000 bytes here (the stricter reading of the budget).
+// Size budgets (deterministic): an HTTP-only browser app bundled from dist/esm, the all-in IIFE, and the catalog
+// (an app importing `bragerone/catalog`, and dist/bragerone-catalog.iife.js). gzip -9. 1 KB = 1000 bytes here (the
+// stricter reading of the budget). The catalog's size is dominated by its JS parser (acorn + acorn-loose).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,14 +10,29 @@ import { fmtBytes } from '../lib/stats.mjs';
 export const KB = 1000;
 export const APP_BUDGET = 12 * KB;
 export const IIFE_BUDGET = 28 * KB;
+/** An app that imports `loadCatalog` (browser ESM, min+gz), HTTP client included; ~59% of its minified bytes are acorn + acorn-loose. */
+export const CATALOG_APP_BUDGET = 82 * KB;
+/** dist/bragerone-catalog.iife.js (gz); loaded after bragerone.iife.js, whose classes it reuses. */
+export const CATALOG_IIFE_BUDGET = 72 * KB;
+/** The JS parser of the catalog (CATALOG-PARSER.md): only apps that import `bragerone/catalog` may carry it. */
+export const PARSER_PACKAGES = ['acorn', 'acorn-loose'];
 /** Packages an HTTP-only app must not carry. */
-export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval', 'ws'];
-/** Strings only the SDK's own Socket.IO client contains (its Engine.IO query and upgrade probe). */
-export const FORBIDDEN_MARKERS = ['transport=websocket', '2probe'];
+export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval', 'ws', ...PARSER_PACKAGES];
+/**
+ * Strings only the SDK's own Socket.IO client contains (its Engine.IO query and upgrade probe), and strings only the
+ * catalog contains (its snapshot key and its parse-layer error text).
+ */
+export const FORBIDDEN_MARKERS = ['transport=websocket', '2probe', 'bragerone-catalog:v', 'web-app index'];
 
 export const APP_SOURCE = `import { BragerOneApiClient, MemoryTokenStore } from 'bragerone';
 const client = new BragerOneApiClient({ tokenStore: new MemoryTokenStore() });
 globalThis.app = client;
+`;
+
+export const CATALOG_APP_SOURCE = `import { BragerOneApiClient, MemoryTokenStore } from 'bragerone';
+import { loadCatalog } from 'bragerone/catalog';
+const api = new BragerOneApiClient({ tokenStore: new MemoryTokenStore() });
+globalThis.app = loadCatalog({ api });
 `;
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
@@ -50,7 +66,7 @@ async function bundle(root, contents, extra = {}) {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    alias: { bragerone: resolve(root, 'dist/esm/index.js') },
+    alias: { bragerone: resolve(root, 'dist/esm/index.js'), 'bragerone/catalog': resolve(root, 'dist/esm/catalog.js') },
     ...extra,
   });
   const code = r.outputFiles[0].contents;
@@ -59,18 +75,32 @@ async function bundle(root, contents, extra = {}) {
   return { raw: code.length, gz: gz(code), shares: sharesOf(r.metafile), inputs, text: new TextDecoder().decode(code) };
 }
 
+/** What an HTTP-only app must not contain, found in a bundle: forbidden packages, catalog modules, marker strings. */
+export function forbiddenIn(b) {
+  return [
+    ...b.inputs.filter((i) => FORBIDDEN.some((p) => i.includes(`node_modules/${p}/`))),
+    ...b.inputs.filter((i) => /(^|\/)dist\/esm\/catalog\.js$/.test(i)).map((i) => `catalog entry ${i}`),
+    ...FORBIDDEN_MARKERS.filter((m) => b.text.includes(m)).map((m) => `marker "${m}"`),
+  ];
+}
+
 export async function measureSizes(root) {
   const app = await bundle(root, APP_SOURCE);
-  const forbidden = [
-    ...app.inputs.filter((i) => FORBIDDEN.some((p) => i.includes(`node_modules/${p}/`))),
-    ...FORBIDDEN_MARKERS.filter((m) => app.text.includes(m)).map((m) => `realtime wire client ("${m}")`),
-  ];
+  const forbidden = forbiddenIn(app);
   const iifeCode = readFileSync(resolve(root, 'dist/bragerone.iife.js'));
   const esmBundle = readFileSync(resolve(root, 'dist/bragerone.esm.js'));
   // Shares of "everything": esbuild re-bundles the full browser entry (the IIFE itself is built by Vite).
   const all = await bundle(root, `export * from 'bragerone';`);
+  const catalogApp = await bundle(root, CATALOG_APP_SOURCE);
+  const catalogIife = readFileSync(resolve(root, 'dist/bragerone-catalog.iife.js'));
+  const parserBytes = catalogApp.shares.filter((x) => PARSER_PACKAGES.includes(x.pkg)).reduce((a, x) => a + x.bytes, 0);
+  // gz of the parser alone, bundled the way the catalog uses it (both entry points, minified).
+  const parser = await bundle(root, `export { parse } from 'acorn'; export { parse as looseParse } from 'acorn-loose';`);
   return {
     app: { raw: app.raw, gz: app.gz, shares: app.shares, forbidden },
+    // The same detector run on the catalog app: it must trip (proves the HTTP-only check can fail).
+    catalogApp: { raw: catalogApp.raw, gz: catalogApp.gz, shares: catalogApp.shares, parserBytes, parserGz: parser.gz, forbidden: forbiddenIn(catalogApp) },
+    catalogIife: { raw: catalogIife.length, gz: gz(catalogIife) },
     iife: { raw: iifeCode.length, gz: gz(iifeCode), shares: all.shares },
     esmBundle: { raw: esmBundle.length, gz: gz(esmBundle) },
   };
@@ -79,7 +109,11 @@ export async function measureSizes(root) {
 export async function run(ctx) {
   const s = await measureSizes(ctx.root);
   ctx.log('\nper-package bytes (minified, before gzip):');
-  for (const [name, list] of [['app: BragerOneApiClient + MemoryTokenStore', s.app.shares], ['everything (esbuild re-bundle of the browser entry)', s.iife.shares]]) {
+  for (const [name, list] of [
+    ['app: BragerOneApiClient + MemoryTokenStore', s.app.shares],
+    ['everything (esbuild re-bundle of the browser entry)', s.iife.shares],
+    ['catalog app: + loadCatalog from bragerone/catalog', s.catalogApp.shares],
+  ]) {
     ctx.log(`  ${name}`);
     for (const x of list) ctx.log(`    ${x.pkg.padEnd(30)} ${fmtBytes(x.bytes).padStart(10)}  ${(x.share * 100).toFixed(1).padStart(5)}%`);
   }
@@ -93,7 +127,7 @@ export async function run(ctx) {
       target: `≤ ${kb(APP_BUDGET)}`,
       pass: s.app.gz <= APP_BUDGET && s.app.forbidden.length === 0,
       data: s.app,
-      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no realtime client, ws, socket.io/engine.io or idb-keyval',
+      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no realtime client, ws, socket.io/engine.io, idb-keyval, acorn or catalog code',
     },
     {
       case: 'size: dist/bragerone.iife.js (gz)',
@@ -103,6 +137,25 @@ export async function run(ctx) {
       target: `≤ ${kb(IIFE_BUDGET)}`,
       pass: s.iife.gz <= IIFE_BUDGET,
       data: s.iife,
+    },
+    {
+      case: 'size: app with bragerone/catalog (browser ESM, gz)',
+      baseline: `${kb(s.catalogApp.parserGz)} acorn+loose alone`,
+      ours: kb(s.catalogApp.gz),
+      ratio: s.catalogApp.gz / CATALOG_APP_BUDGET,
+      target: `≤ ${kb(CATALOG_APP_BUDGET)}`,
+      pass: s.catalogApp.gz <= CATALOG_APP_BUDGET,
+      data: s.catalogApp,
+      note: `parser (acorn + acorn-loose) = ${((s.catalogApp.parserBytes / s.catalogApp.raw) * 100).toFixed(0)}% of the minified bytes`,
+    },
+    {
+      case: 'size: dist/bragerone-catalog.iife.js (gz)',
+      baseline: `${kb(s.catalogApp.parserGz)} acorn+loose alone`,
+      ours: kb(s.catalogIife.gz),
+      ratio: s.catalogIife.gz / CATALOG_IIFE_BUDGET,
+      target: `≤ ${kb(CATALOG_IIFE_BUDGET)}`,
+      pass: s.catalogIife.gz <= CATALOG_IIFE_BUDGET,
+      data: s.catalogIife,
     },
     {
       case: 'size: dist/bragerone.esm.js (gz, info)',

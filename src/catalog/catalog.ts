@@ -140,6 +140,11 @@ export class CatalogCore {
         const text = await this.assets.text(asset.url, signal);
         const { value, warnings } = parseMenuChunk(text);
         for (const w of warnings) this.logger.debug?.(`catalog: menu ${key}: ${w}`);
+        if (normalizeMenu(value).length === 0) {
+          // Garbled or empty chunk: degrade to an empty menu now, not cached, so a later call retries (§3.12 [SIM]).
+          this.logger.warn(`catalog: menu chunk of deviceMenu ${key} holds no menu (${warnings.join('; ') || 'no value'})`);
+          return;
+        }
         this.state.menus[key] = value;
         this.#dirty = true;
       } catch (e) {
@@ -166,6 +171,11 @@ export class CatalogCore {
             const text = await this.assets.text(url, signal);
             const { value, escapeLeaks } = parseI18nChunk(text);
             if (escapeLeaks > 0) this.logger.warn(`catalog: ${escapeLeaks} escape leak(s) in i18n ${lang}/${ns}`);
+            if (Object.keys(value).length === 0) {
+              // A garbled, truncated or empty chunk: a parse failure, not cached, so a later call retries (§3.12 [SIM]).
+              this.logger.warn(`catalog: i18n ${lang}/${ns} holds no texts; not cached, a later call retries`);
+              return;
+            }
             packs[ns] = value;
             this.#dirty = true;
           } catch (e) {
@@ -189,10 +199,12 @@ export class CatalogCore {
           if (asset) {
             try {
               const { map: raw } = parseParamChunk(await this.assets.text(asset.url, signal), symbol);
-              if (raw) {
+              // An empty object is what a garbled chunk parses to: a parse failure, not a map (§3.12 [SIM]).
+              if (raw && Object.keys(raw).length > 0) {
                 this.#storeMap(symbol, { raw, origin: `asset:${asset.url}` });
                 return;
               }
+              this.logger.warn(`catalog: chunk of ${symbol} holds no param map, trying the index`);
             } catch (e) {
               if (signal?.aborted) throw e;
               this.logger.warn(`catalog: chunk of ${symbol} failed, trying the index: ${e instanceof Error ? e.message : String(e)}`);

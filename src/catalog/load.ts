@@ -61,13 +61,13 @@ async function indexCandidates(assets: AssetFetcher, tried: string[], signal?: A
 
 const fileName = (url: string) => new URL(url).pathname.split('/').pop() ?? url;
 
-/** Downloads and parses the first candidate that loads; `null` with `tried` filled when none does. */
 /** A freshly parsed build: its state and the in-memory inputs of the inline fallbacks. */
 interface Parsed {
   state: CatalogState;
   fallback: InlineFallback;
 }
 
+/** Downloads and parses the first candidate that loads; `null` with `tried` filled when none does. */
 async function parseFirst(api: BragerOneApiClient, assets: AssetFetcher, candidates: readonly string[], version: string, tried: string[], signal?: AbortSignal): Promise<Parsed | null> {
   for (const url of candidates) {
     let text: string;
@@ -100,6 +100,20 @@ async function parseFirst(api: BragerOneApiClient, assets: AssetFetcher, candida
 }
 
 /**
+ * {@link parseFirst}, and when every candidate failed although the page named a hashed index (a stale page, or a
+ * build published in between), one rediscovery of the page and its new candidates (§1.2 step 6; never recursing).
+ */
+async function parseDiscovered(api: BragerOneApiClient, assets: AssetFetcher, candidates: readonly string[], version: string, tried: string[], signal?: AbortSignal): Promise<Parsed | null> {
+  const parsed = await parseFirst(api, assets, candidates, version, tried, signal);
+  const one = assets.oneBase;
+  const fixed = [`${one}/assets/index-main.js`, `${one}/assets/index.js`];
+  if (parsed || candidates.every((c) => fixed.includes(c))) return parsed;
+  api.logger.warn(`catalog: no index candidate loaded (${tried.join(', ')}); discovering the index again`);
+  const again = (await indexCandidates(assets, tried, signal)).filter((c) => !candidates.includes(c));
+  return again.length > 0 ? parseFirst(api, assets, again, version, tried, signal) : null;
+}
+
+/**
  * Loads the parameter catalog of the web app (API.md, Catalog). With a snapshot whose fingerprint still matches
  * (given, or stored through the client's cache adapter), no index is downloaded or parsed. When the build changed,
  * the new one is parsed and must pass the health check before it replaces the stored one; otherwise the old
@@ -126,7 +140,7 @@ export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
   if (usable && current !== null && usable.fingerprint === current) {
     state = usable;
   } else {
-    const parsed = await parseFirst(api, assets, candidates, version, tried, signal);
+    const parsed = await parseDiscovered(api, assets, candidates, version, tried, signal);
     const fresh = parsed?.state;
     if (parsed && fresh) {
       const health = healthOf(fresh);
@@ -169,7 +183,7 @@ async function refresh(api: BragerOneApiClient, core: CatalogCore, signal?: Abor
   const [version, candidates] = await Promise.all([systemVersion(api, signal), indexCandidates(core.assets, tried, signal)]);
   const first = candidates[0];
   if (first && `${version}|${fileName(first)}` === core.state.fingerprint) return null;
-  const parsed = await parseFirst(api, core.assets, candidates, version, tried, signal);
+  const parsed = await parseDiscovered(api, core.assets, candidates, version, tried, signal);
   const fresh = parsed?.state;
   if (!parsed || !fresh) {
     api.logger.warn(`catalog: refresh found no loadable index (${tried.join(', ')}); keeping ${core.state.fingerprint}`);
