@@ -4,11 +4,10 @@
  *  - `vite build --mode iife` / `--mode esm-bundle`: one self-contained browser file with every dependency bundled.
  */
 import { builtinModules } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
-const deps = [...Object.keys(pkg.dependencies ?? {})];
+const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 const external = (id: string): boolean =>
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
@@ -19,8 +18,6 @@ export default defineConfig(({ mode }) => {
       resolve: {
         conditions: ['browser', 'module', 'import', 'default'],
         mainFields: ['browser', 'module', 'main'],
-        // Node's WebSocket library is never used in a browser (see src/realtime/open-socket.ts).
-        alias: [{ find: /^ws$/, replacement: fileURLToPath(new URL('./src/realtime/no-ws.ts', import.meta.url)) }],
       },
       build: {
         outDir: 'dist',
