@@ -22,7 +22,7 @@ export default defineConfig(({ mode }) => {
       build: {
         outDir: 'dist',
         emptyOutDir: false,
-        sourcemap: true,
+        sourcemap: false,
         minify: true,
         target: 'es2022',
         lib: {
@@ -31,7 +31,8 @@ export default defineConfig(({ mode }) => {
           formats: [iife ? 'iife' : 'es'],
           fileName: () => (iife ? 'bragerone.iife.js' : 'bragerone.esm.js'),
         },
-        rolldownOptions: { output: { codeSplitting: false } },
+        // Vite keeps whitespace in library-mode ES output; the browser file is for direct use, so minify it fully.
+        rolldownOptions: { output: { codeSplitting: false, ...(iife ? {} : { minify: true }) } },
       },
     };
   }
@@ -40,7 +41,7 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: cjs ? 'dist/cjs' : 'dist/esm',
       emptyOutDir: true,
-      sourcemap: true,
+      sourcemap: false,
       minify: false,
       target: 'node20',
       lib: {
@@ -48,7 +49,8 @@ export default defineConfig(({ mode }) => {
           index: 'src/index.ts',
           node: 'src/node.ts',
           simulator: 'src/simulator/index.ts',
-          cli: 'src/cli/bin.ts',
+          // The bin runs the ESM build only.
+          ...(cjs ? {} : { cli: 'src/cli/bin.ts' }),
         },
         formats: [cjs ? 'cjs' : 'es'],
         fileName: (_format, name) => `${name}.js`,
