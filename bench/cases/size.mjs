@@ -7,12 +7,14 @@ import * as esbuild from 'esbuild';
 import { fmtBytes } from '../lib/stats.mjs';
 
 export const KB = 1000;
-export const APP_BUDGET = 12 * KB;
-export const IIFE_BUDGET = 28 * KB;
+export const APP_BUDGET = 15 * KB;
+export const IIFE_BUDGET = 40 * KB;
+/** Stretch goal of the IIFE (trimming the SDK's own code); reported, not enforced. */
+export const IIFE_STRETCH = 36 * KB;
 /** Packages an HTTP-only app must not carry. */
 export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval', 'ws'];
-/** Strings only the SDK's own Socket.IO client contains (its Engine.IO query and upgrade probe). */
-export const FORBIDDEN_MARKERS = ['transport=websocket', '2probe'];
+/** Strings of Engine.IO / Socket.IO client code (its query keys and upgrade probe), wherever it came from. */
+export const FORBIDDEN_MARKERS = ['transport=websocket', 'probe error', 'EIO'];
 
 export const APP_SOURCE = `import { BragerOneApiClient, MemoryTokenStore } from 'bragerone';
 const client = new BragerOneApiClient({ tokenStore: new MemoryTokenStore() });
@@ -63,7 +65,7 @@ export async function measureSizes(root) {
   const app = await bundle(root, APP_SOURCE);
   const forbidden = [
     ...app.inputs.filter((i) => FORBIDDEN.some((p) => i.includes(`node_modules/${p}/`))),
-    ...FORBIDDEN_MARKERS.filter((m) => app.text.includes(m)).map((m) => `realtime wire client ("${m}")`),
+    ...FORBIDDEN_MARKERS.filter((m) => app.text.includes(m)).map((m) => `realtime client code ("${m}")`),
   ];
   const iifeCode = readFileSync(resolve(root, 'dist/bragerone.iife.js'));
   const esmBundle = readFileSync(resolve(root, 'dist/bragerone.esm.js'));
@@ -93,7 +95,7 @@ export async function run(ctx) {
       target: `≤ ${kb(APP_BUDGET)}`,
       pass: s.app.gz <= APP_BUDGET && s.app.forbidden.length === 0,
       data: s.app,
-      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no realtime client, ws, socket.io/engine.io or idb-keyval',
+      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no socket.io-client, engine.io, parsers, ws or idb-keyval',
     },
     {
       case: 'size: dist/bragerone.iife.js (gz)',
@@ -103,6 +105,15 @@ export async function run(ctx) {
       target: `≤ ${kb(IIFE_BUDGET)}`,
       pass: s.iife.gz <= IIFE_BUDGET,
       data: s.iife,
+    },
+    {
+      case: 'size: dist/bragerone.iife.js stretch (gz)',
+      baseline: '—',
+      ours: kb(s.iife.gz),
+      ratio: s.iife.gz / IIFE_STRETCH,
+      target: `≤ ${kb(IIFE_STRETCH)} (stretch, info)`,
+      pass: null,
+      note: s.iife.gz <= IIFE_STRETCH ? 'stretch met' : `stretch missed by ${kb(s.iife.gz - IIFE_STRETCH)}`,
     },
     {
       case: 'size: dist/bragerone.esm.js (gz, info)',
