@@ -4,11 +4,10 @@
  *  - `vite build --mode iife` / `--mode esm-bundle`: one self-contained browser file with every dependency bundled.
  */
 import { builtinModules } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
-const deps = [...Object.keys(pkg.dependencies ?? {})];
+const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 const external = (id: string): boolean =>
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
@@ -37,7 +36,7 @@ export default defineConfig(({ mode }) => {
       build: {
         outDir: 'dist',
         emptyOutDir: false,
-        sourcemap: true,
+        sourcemap: false,
         minify: true,
         target: 'es2022',
         lib: { entry: 'src/catalog/iife.ts', name: 'BragerOneCatalog', formats: ['iife'], fileName: () => 'bragerone-catalog.iife.js' },
@@ -51,13 +50,11 @@ export default defineConfig(({ mode }) => {
       resolve: {
         conditions: ['browser', 'module', 'import', 'default'],
         mainFields: ['browser', 'module', 'main'],
-        // Node's WebSocket library is never used in a browser (see src/realtime/open-socket.ts).
-        alias: [{ find: /^ws$/, replacement: fileURLToPath(new URL('./src/realtime/no-ws.ts', import.meta.url)) }],
       },
       build: {
         outDir: 'dist',
         emptyOutDir: false,
-        sourcemap: true,
+        sourcemap: false,
         minify: true,
         target: 'es2022',
         lib: {
@@ -66,7 +63,8 @@ export default defineConfig(({ mode }) => {
           formats: [iife ? 'iife' : 'es'],
           fileName: () => (iife ? 'bragerone.iife.js' : 'bragerone.esm.js'),
         },
-        rolldownOptions: { output: { codeSplitting: false } },
+        // Vite keeps whitespace in library-mode ES output; the browser file is for direct use, so minify it fully.
+        rolldownOptions: { output: { codeSplitting: false, ...(iife ? {} : { minify: true }) } },
       },
     };
   }
@@ -75,7 +73,7 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: cjs ? 'dist/cjs' : 'dist/esm',
       emptyOutDir: true,
-      sourcemap: true,
+      sourcemap: false,
       minify: false,
       target: 'node20',
       lib: {
@@ -84,7 +82,8 @@ export default defineConfig(({ mode }) => {
           node: 'src/node.ts',
           catalog: 'src/catalog/index.ts',
           simulator: 'src/simulator/index.ts',
-          cli: 'src/cli/bin.ts',
+          // The bin runs the ESM build only.
+          ...(cjs ? {} : { cli: 'src/cli/bin.ts' }),
         },
         formats: [cjs ? 'cjs' : 'es'],
         fileName: (_format, name) => `${name}.js`,

@@ -3,7 +3,7 @@
 // Every timing is a ratio against a baseline measured in the same run, interleaved, on the same local simulator
 // (which runs in a child process). Prints one table and writes bench/results.json.
 //
-//   node bench/run.mjs [--quick] [--only=size,startup,http,live,memory,catalog]
+//   node bench/run.mjs [--quick] [--only=size,install,startup,http,live,memory,catalog]
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,11 +39,9 @@ const log = (...a) => console.log(...a);
   if (newer.length) console.warn(`bench: warning — dist/ is older than ${newer.length} source file(s) (e.g. ${newer[0]}); run \`npm run build\`.`);
 }
 const lib = await import('../dist/esm/index.js');
-// Node entry: `createNodeHttpFetch` (stretch transport) is benchmarked when it is exported.
-const nodeLib = await import('../dist/esm/node.js');
 const started = performance.now();
 const rows = [];
-const ctx = { root, quick, log, lib, nodeLib, sim: null };
+const ctx = { root, quick, log, lib, sim: null };
 
 async function section(name, fn) {
   if (!want(name)) return;
@@ -61,6 +59,7 @@ async function section(name, fn) {
 }
 
 await section('size', async () => (await import('./cases/size.mjs')).run(ctx));
+await section('install', async () => (await import('./cases/install.mjs')).run(ctx));
 await section('startup', async () => (await import('./cases/startup.mjs')).run(ctx));
 if (want('http') || want('live')) ctx.sim = await startSimProcess();
 await section('http', async () => (await import('./cases/http.mjs')).run(ctx));

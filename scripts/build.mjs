@@ -1,7 +1,8 @@
 // Builds every artefact: ESM + CJS library passes, the IIFE and browser-ESM bundles, and the .d.ts trees.
 // Then checks that every path in package.json "exports"/"bin" exists, so the map and dist/ never drift apart.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 rmSync('dist', { recursive: true, force: true });
@@ -17,11 +18,37 @@ rmSync('dist/types', { recursive: true, force: true });
 for (const dir of ['dist/esm', 'dist/cjs']) {
   writeFileSync(`${dir}/simulator.d.ts`, "export * from './simulator/index.js';\n");
   writeFileSync(`${dir}/catalog.d.ts`, "export * from './catalog/index.js';\n");
-  writeFileSync(`${dir}/cli.d.ts`, "export * from './cli/bin.js';\n");
 }
 writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+// Ship only the .d.ts files the public entries reach (no types of the CLI or of simulator internals).
+const reached = new Set();
+const visit = (file) => {
+  if (reached.has(file) || !existsSync(file)) return;
+  reached.add(file);
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)\.js['"]/g)) {
+    visit(join(dirname(file), `${m[1]}.d.ts`));
+  }
+};
+const typeEntries = [];
+const walkTypes = (v) => {
+  if (typeof v === 'string' && v.endsWith('.d.ts')) typeEntries.push(v);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) walkTypes(x);
+};
+walkTypes(pkg.exports);
+for (const t of typeEntries) visit(join('.', t));
+for (const dir of ['dist/esm', 'dist/cjs']) {
+  for (const f of readdirSync(dir, { recursive: true })) {
+    const p = join(dir, String(f));
+    if (p.endsWith('.d.ts') && !reached.has(p)) rmSync(p);
+  }
+  const prune = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) prune(join(d, e.name));
+    if (readdirSync(d).length === 0) rmSync(d, { recursive: true });
+  };
+  prune(dir);
+}
 const paths = [];
 const walk = (v) => {
   if (typeof v === 'string') paths.push(v);

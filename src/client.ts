@@ -3,7 +3,7 @@ import { AuthSession, type Credentials } from './auth/session.js';
 import { type Token, type TokenStore, MemoryTokenStore, tokenFromLoginPayload } from './auth/token.js';
 import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
-import { ApiError, BragerOneError, NetworkError, ResponseValidationError, isApiError } from './errors.js';
+import { ApiError, BragerOneError, ResponseValidationError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
 import { sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
@@ -107,8 +107,6 @@ export type PrimeOptions = RequestOptions & { returnData?: boolean };
 
 const OK_CONNECT = [200, 204];
 const OK_COMMAND = [200, 201, 202, 204];
-const ASSET_RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const ASSET_DELAYS = [200, 600];
 const DUP_DELAYS = [200, 400, 800];
 const DUP_RE = /duplicate entry|er_dup_entry/i;
 const ACCEPT_JSON: Readonly<Record<string, string>> = Object.freeze({ Accept: 'application/json' });
@@ -116,6 +114,7 @@ const CONTENT_JSON: Readonly<Record<string, string>> = Object.freeze({ 'Content-
 
 interface CallOptions extends RequestOptions {
   method?: HttpRequest['method'];
+  query?: HttpRequest['query'];
   body?: unknown;
   headers?: Record<string, string>;
   auth?: boolean;
@@ -147,6 +146,7 @@ export class BragerOneApiClient {
       timeout: opts.timeout ?? 8_000,
       concurrency: opts.concurrency ?? 4,
       origin: this.server.oneBase,
+      baseURL: this.server.apiBase,
       logger: this.logger,
       trace: opts.enableHttpTrace === true,
       redactSecrets: opts.redactSecrets !== false,
@@ -155,7 +155,7 @@ export class BragerOneApiClient {
     this.#session = new AuthSession({
       login: (c, s) => this.#login(c, s),
       validate: async (t, s) => {
-        await this.#http.request({ method: 'GET', url: `${this.apiBase}/user`, headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
+        await this.#http.request({ method: 'GET', url: '/user', headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
       },
       logger: this.logger,
       refreshLeeway: opts.refreshLeeway ?? 90_000,
@@ -224,7 +224,7 @@ export class BragerOneApiClient {
     const t = this.#session.token;
     try {
       if (t) {
-        await this.#http.request({ method: 'POST', url: `${this.apiBase}/auth/revoke`, headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
+        await this.#http.request({ method: 'POST', url: '/auth/revoke', headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
       }
     } catch (e) {
       if (!(isApiError(e) && [401, 403, 404].includes(e.status))) {
@@ -237,8 +237,8 @@ export class BragerOneApiClient {
 
   /** `GET /system/version` (no auth). */
   async getSystemVersion(opts?: RequestOptions): Promise<SystemVersion> {
-    const q = `container=${encodeURIComponent(this.server.container)}&platform=0`;
-    const res = await this.#call(`/system/version?${q}`, { ...opts, auth: false }, 'GET /system/version');
+    const query = { container: this.server.container, platform: 0 };
+    const res = await this.#call('/system/version', { ...opts, auth: false, query }, 'GET /system/version');
     const body = res.data as { version?: unknown } | null;
     const inner = body && typeof body.version === 'object' ? body.version : body;
     return parseWith(SystemVersionSchema, inner, 'GET /system/version');
@@ -281,7 +281,7 @@ export class BragerOneApiClient {
   /** `GET /modules?page=1&limit=999&group_id=…`. Rows that fail validation are skipped (logged). */
   async getModules(objectId: number, opts?: RequestOptions): Promise<Module[]> {
     const label = 'GET /modules';
-    const res = await this.#call(`/modules?page=1&limit=999&group_id=${encodeURIComponent(objectId)}`, opts, label);
+    const res = await this.#call('/modules', { ...opts, query: { page: 1, limit: 999, group_id: objectId } }, label);
     if (res.status !== 200) throw new ApiError(res.status, res.data, {}, `${label}: unexpected status`);
     const list = pickList(res.data, ['data']);
     if (!list) {
@@ -419,25 +419,10 @@ export class BragerOneApiClient {
    */
   async getBytes(url: string, opts: RequestOptions = {}): Promise<Uint8Array> {
     this.#assertOpen();
-    let attempt = 0;
-    for (;;) {
-      try {
-        return await this.#getBytesOnce(url, opts);
-      } catch (e) {
-        const retryable = e instanceof NetworkError || (isApiError(e) && ASSET_RETRY_STATUS.has(e.status));
-        const delay = ASSET_DELAYS[attempt];
-        if (!retryable || delay === undefined || opts.signal?.aborted) throw e;
-        attempt++;
-        this.logger.debug(`GET asset: retry ${attempt} in ${delay} ms`);
-        await sleep(delay, opts.signal);
-      }
-    }
-  }
-
-  async #getBytesOnce(url: string, opts: RequestOptions): Promise<Uint8Array> {
     const cond = await this.httpCache.headersFor(url);
+    // The transport (ofetch's retry) repeats transport errors and 429/500/502/503/504 after ≈200 ms and ≈600 ms.
     const req = (headers: Record<string, string>) =>
-      this.#http.request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset' });
+      this.#http.request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2 });
     let res = await req(cond);
     if (res.status === 304) {
       const body = await this.httpCache.getBody(url);
@@ -467,7 +452,7 @@ export class BragerOneApiClient {
       try {
         const res = await this.#http.request({
           method: 'POST',
-          url: `${this.apiBase}/auth/user`,
+          url: '/auth/user',
           headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
           body: { email: creds.email, password: creds.password },
           signal,
@@ -512,7 +497,8 @@ export class BragerOneApiClient {
     const base = auth ? auth.headers : ACCEPT_JSON;
     return this.#http.request({
       method: opts.method ?? 'GET',
-      url: `${this.apiBase}${path}`,
+      url: path,
+      query: opts.query,
       // The transport copies these into its own record, so the shared objects are never mutated.
       headers: body === undefined && !headers ? base : { ...base, ...(body !== undefined ? CONTENT_JSON : undefined), ...headers },
       body,

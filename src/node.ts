@@ -7,5 +7,3 @@ export { FileTokenStore, defaultTokenPath } from './stores/file.js';
 export type { FileTokenStoreOptions } from './stores/file.js';
 export { FileCacheAdapter } from './cache/file.js';
 export type { FileCacheOptions } from './cache/file.js';
-export { createNodeHttpFetch } from './http/node-fetch.js';
-export type { NodeHttpFetch, NodeHttpFetchOptions } from './http/node-fetch.js';

@@ -152,8 +152,8 @@ export async function run(ctx) {
       baseline: `${medMax(b, fmtRate)} bare socket.io-client`,
       ours: medMax(o, fmtRate),
       ratio: pairedRatio(rates.ours, rates.bare),
-      target: '≥ 0.80×',
-      pass: pairedRatio(rates.ours, rates.bare) >= 0.8,
+      target: '≥ 0.90×',
+      pass: pairedRatio(rates.ours, rates.bare) >= 0.9,
       data: { rounds: R, events: n, bare: b, ours: o },
     });
   }

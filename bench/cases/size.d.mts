@@ -18,6 +18,7 @@ export const IIFE_BUDGET: number;
 export const CATALOG_APP_BUDGET: number;
 export const CATALOG_IIFE_BUDGET: number;
 export const PARSER_PACKAGES: string[];
+export const IIFE_STRETCH: number;
 export const FORBIDDEN: string[];
 export const FORBIDDEN_MARKERS: string[];
 export const CATALOG_APP_SOURCE: string;

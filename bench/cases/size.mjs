@@ -8,10 +8,12 @@ import * as esbuild from 'esbuild';
 import { fmtBytes } from '../lib/stats.mjs';
 
 export const KB = 1000;
-export const APP_BUDGET = 12 * KB;
-export const IIFE_BUDGET = 28 * KB;
-/** An app that imports `loadCatalog` (browser ESM, min+gz), HTTP client included; ~59% of its minified bytes are acorn + acorn-loose. */
-export const CATALOG_APP_BUDGET = 82 * KB;
+export const APP_BUDGET = 15 * KB;
+export const IIFE_BUDGET = 40 * KB;
+/** Stretch goal of the IIFE (trimming the SDK's own code); reported, not enforced. */
+export const IIFE_STRETCH = 36 * KB;
+/** An app that imports `loadCatalog` (browser ESM, min+gz), HTTP client included; about half of its minified bytes are acorn + acorn-loose. */
+export const CATALOG_APP_BUDGET = 90 * KB;
 /** dist/bragerone-catalog.iife.js (gz); loaded after bragerone.iife.js, whose classes it reuses. */
 export const CATALOG_IIFE_BUDGET = 72 * KB;
 /** The JS parser of the catalog (CATALOG-PARSER.md): only apps that import `bragerone/catalog` may carry it. */
@@ -19,10 +21,10 @@ export const PARSER_PACKAGES = ['acorn', 'acorn-loose'];
 /** Packages an HTTP-only app must not carry. */
 export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval', 'ws', ...PARSER_PACKAGES];
 /**
- * Strings only the SDK's own Socket.IO client contains (its Engine.IO query and upgrade probe), and strings only the
- * catalog contains (its snapshot key and its parse-layer error text).
+ * Strings of Engine.IO / Socket.IO client code (its query keys and upgrade probe), wherever it came from, and strings
+ * only the catalog contains (its snapshot key and its load error text).
  */
-export const FORBIDDEN_MARKERS = ['transport=websocket', '2probe', 'bragerone-catalog:v', 'web-app index'];
+export const FORBIDDEN_MARKERS = ['transport=websocket', 'probe error', 'EIO', 'bragerone-catalog:v', 'web-app index'];
 
 export const APP_SOURCE = `import { BragerOneApiClient, MemoryTokenStore } from 'bragerone';
 const client = new BragerOneApiClient({ tokenStore: new MemoryTokenStore() });
@@ -156,6 +158,15 @@ export async function run(ctx) {
       target: `≤ ${kb(CATALOG_IIFE_BUDGET)}`,
       pass: s.catalogIife.gz <= CATALOG_IIFE_BUDGET,
       data: s.catalogIife,
+    },
+    {
+      case: 'size: dist/bragerone.iife.js stretch (gz)',
+      baseline: '—',
+      ours: kb(s.iife.gz),
+      ratio: s.iife.gz / IIFE_STRETCH,
+      target: `≤ ${kb(IIFE_STRETCH)} (stretch, info)`,
+      pass: null,
+      note: s.iife.gz <= IIFE_STRETCH ? 'stretch met' : `stretch missed by ${kb(s.iife.gz - IIFE_STRETCH)}`,
     },
     {
       case: 'size: dist/bragerone.esm.js (gz, info)',

@@ -19,7 +19,7 @@ const c = process.cpuUsage(c0); console.log(JSON.stringify({ t: performance.now(
   return JSON.parse(r.stdout);
 }
 
-/** Runs in a separate process: which modules does `import('bragerone')` load, and when do the realtime wire client and `ws` come in? */
+/** Runs in a separate process: which modules does `import('bragerone')` load, and when do socket.io-client and `ws` come in? */
 const LAZY_CHECK = `
 const m = await import('bragerone');
 const before = await globalThis.__loadedModules();
@@ -29,7 +29,7 @@ const rt = new m.RealtimeManager({ token: 't', ioBase: 'http://127.0.0.1:9', con
 await rt.connect().catch(() => {});
 await rt.disconnect();
 const afterRealtime = await globalThis.__loadedModules();
-const sio = (l) => l.filter((u) => /\\/chunks\\/wire-|\\/node_modules\\/ws\\//.test(u)).length;
+const sio = (l) => l.filter((u) => /\\/node_modules\\/(socket\\.io-client|engine\\.io-client|ws)\\//.test(u)).length;
 console.log(JSON.stringify({ atImport: sio(before), afterClient: sio(afterClient), afterRealtime: sio(afterRealtime), modulesAtImport: before.filter((u) => !u.startsWith('node:')).length }));
 `;
 
@@ -77,7 +77,7 @@ export async function run(ctx) {
       pass: null,
     },
     {
-      case: 'start-up: realtime client + ws load lazily',
+      case: 'start-up: socket.io-client + ws load only on connect',
       baseline: '—',
       ours: `import ${lazy.atImport}, client ${lazy.afterClient}, realtime ${lazy.afterRealtime} modules`,
       ratio: null,

@@ -1,3 +1,4 @@
+import { type $Fetch, type FetchContext, type FetchOptions, createFetch } from 'ofetch';
 import { ApiError, NetworkError, TimeoutError, redactText, scrubDeep } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { Limiter } from './limiter.js';
@@ -17,7 +18,10 @@ export type BodyKind = 'json' | 'text' | 'bytes';
 /** One HTTP request as the transport sees it. */
 export interface HttpRequest extends RequestOptions {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Absolute URL, or a path under the transport's `baseURL`. */
   url: string;
+  /** Query parameters appended to `url` (ofetch's `query`). */
+  query?: Record<string, string | number>;
   headers?: Record<string, string>;
   /** JSON-serialised when not a string. */
   body?: unknown;
@@ -27,6 +31,8 @@ export interface HttpRequest extends RequestOptions {
   label: string;
   /** Strings scrubbed from error bodies (a server echoing a token or password). */
   secrets?: string[];
+  /** Retries after a transport error, timeout or a 429/500/502/503/504 answer, ≈200 ms then ≈600 ms. Default 0. */
+  retries?: 0 | 1 | 2;
 }
 
 /** A response with status < 400. */
@@ -40,7 +46,10 @@ export interface HttpResponse<T = unknown> {
 export interface TransportOptions {
   timeout: number;
   concurrency: number;
+  /** `Origin`/`Referer` value (Node only); `null` sends neither. */
   origin: string | null;
+  /** Base of relative request URLs. */
+  baseURL: string;
   logger: ResolvedLogger;
   trace: boolean;
   redactSecrets: boolean;
@@ -48,15 +57,24 @@ export interface TransportOptions {
 }
 
 const MAX_TEXT = 2048;
-/** Methods whose body gets JSON default headers. */
-const PAYLOAD_METHODS = new Set(['PATCH', 'POST', 'PUT', 'DELETE']);
-/** Statuses that never carry a body: nothing is read. */
-const NULL_BODY = new Set([101, 204, 205, 304]);
+/** Retry schedule of {@link HttpRequest.retries} (PROTOCOL §8.1). */
+const RETRY_DELAYS = [200, 600] as const;
+const RETRY_STATUS = [429, 500, 502, 503, 504];
 
-function hasHeader(h: Record<string, string>, lower: string): boolean {
-  for (const k in h) if (k.toLowerCase() === lower) return true;
-  return false;
+/** What one logical request carries through ofetch's hooks and attempts (an extra key of its options). */
+interface Flight {
+  req: HttpRequest;
+  timeout: number;
+  /** The last attempt hit its timeout (waiting for headers, or reading the body). */
+  timedOut: boolean;
+  /** Ends the current attempt's controller, listeners and body timer. */
+  done: (() => void) | null;
+  started: number;
+  /** Retries so far. */
+  retried: number;
 }
+type Options = FetchOptions<'text' | 'arrayBuffer'> & { flight: Flight };
+type Ctx = FetchContext & { options: { flight?: Flight } };
 
 function headersToRecord(h: Headers): Record<string, string> {
   const out: Record<string, string> = {};
@@ -66,19 +84,16 @@ function headersToRecord(h: Headers): Record<string, string> {
   return out;
 }
 
-function decodeBody(kind: BodyKind, contentType: string, raw: ArrayBuffer | string | undefined): unknown {
+function decodeBody(kind: BodyKind, contentType: string, raw: unknown): unknown {
   if (kind === 'bytes') return raw instanceof ArrayBuffer ? new Uint8Array(raw) : new Uint8Array();
   const text = typeof raw === 'string' ? raw : '';
-  if (kind === 'text') return text;
-  if (contentType.includes('application/json')) {
-    if (text === '') return null;
-    try {
-      return JSON.parse(text);
-    } catch {
-      return null;
-    }
+  if (kind === 'text' || !contentType.includes('application/json')) return text;
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
-  return text;
 }
 
 /** Removes headers-bearing objects from a transport error: only name, message and code survive. */
@@ -96,37 +111,52 @@ function scrubCause(err: unknown): Error {
 }
 
 /**
- * The HTTP layer: `fetch` with timeout + abort per attempt, a concurrency limit, error mapping and redacted traces.
+ * The HTTP layer, built on `ofetch.create`-style `createFetch`: ofetch resolves the base URL and query, serialises
+ * JSON bodies (defaulting `content-type`/`accept`), arms the per-attempt `timeout` for the response headers, reads
+ * the body (none for 101/204/205/304), runs the trace hooks, retries `getBytes` (`retry`/`retryDelay`/
+ * `retryStatusCodes`) and raises `FetchError`, which is mapped here into {@link ApiError}, {@link TimeoutError} or
+ * {@link NetworkError} with a scrubbed cause.
  *
- * It calls `fetch` directly (it used to go through ofetch, whose features it did not use: no retries, no base
- * URL, no query building, errors mapped here). Kept from that wrapper, so requests are byte-for-byte the same:
- * a payload method with a non-empty body defaults `content-type` and `accept` to `application/json`; no body is
- * read for 101/204/205/304.
+ * Kept above it: the FIFO concurrency limit, the caller's abort and `close()` (one controller per attempt, so a
+ * retry never reuses an aborted signal, and a caller's abort during a retry delay rejects at once), and a body
+ * timer: after the headers, reading the body gets `timeout` again, so a hung body cannot hang the call.
  */
 export class HttpTransport {
   readonly limiter: Limiter;
-  readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #o: TransportOptions;
   readonly #baseHeaders: Record<string, string>;
+  readonly #fetch: $Fetch;
+  /** Controllers of attempts on the wire, aborted by {@link close}. */
+  readonly #live = new Set<AbortController>();
+  #closed: { reason: unknown } | null = null;
 
   constructor(opts: TransportOptions) {
     this.#o = opts;
     this.limiter = new Limiter(opts.concurrency);
-    this.#fetch = opts.fetch;
     this.#baseHeaders = {};
     if (opts.origin && !isBrowserLike()) {
       this.#baseHeaders.Origin = opts.origin;
       this.#baseHeaders.Referer = `${opts.origin}/`;
     }
+    const custom = opts.fetch;
+    // Read at call time, so a fetch installed after construction (polyfills, tests' interceptors) is used.
+    const base: typeof globalThis.fetch = custom ?? ((input, init) => globalThis.fetch(input, init));
+    this.#fetch = createFetch({
+      fetch: (input, init) => this.#attempt(base, input, init),
+      defaults: {
+        baseURL: opts.baseURL,
+        retryStatusCodes: RETRY_STATUS,
+        retryDelay: (ctx) => this.#retryDelay(ctx as Ctx),
+        onRequest: (ctx) => this.#onRequest(ctx as Ctx),
+        onRequestError: (ctx) => this.#onRequestError(ctx as Ctx),
+        onResponse: (ctx) => this.#onResponse(ctx as Ctx),
+      },
+    });
   }
-
-  /** Controllers of requests on the wire, aborted by {@link close}. */
-  readonly #live = new Set<AbortController>();
-  #closed: { reason: unknown } | null = null;
 
   /**
    * Rejects every queued request and aborts every request on the wire with `reason`; later requests reject with it
-   * at once. (A request with neither a timeout nor a signal has no controller and runs to completion.)
+   * at once.
    */
   close(reason: unknown): void {
     if (this.#closed) return;
@@ -144,8 +174,8 @@ export class HttpTransport {
   /** Sends one request; rejects with ApiError (≥ 400), TimeoutError, NetworkError or the caller's abort reason. */
   request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     if (this.#closed) return Promise.reject(this.#closed.reason);
-    // Fast path without a promise hop when a slot is free. A queued call holds only `req` until its turn (no
-    // timer, controller or headers yet); an already-aborted call never reaches the network.
+    // Fast path without a promise hop when a slot is free. A queued call holds only `req` until its turn; an
+    // already-aborted call never reaches the network.
     const release = req.signal?.aborted ? null : this.limiter.tryAcquire();
     if (release) return this.#send<T>(req, release);
     return this.limiter.acquire(req.signal).then((rel) => this.#send<T>(req, rel));
@@ -153,82 +183,158 @@ export class HttpTransport {
 
   async #send<T>(req: HttpRequest, release: () => void): Promise<HttpResponse<T>> {
     const { signal } = req;
-    if (signal?.aborted || this.#closed) {
-      release();
-      throw signal?.aborted ? signal.reason : this.#closed?.reason;
-    }
-    const timeout = req.timeout ?? this.#o.timeout;
-    const timed = timeout > 0 && Number.isFinite(timeout);
-    // Node's fetch spends ~20 µs of CPU per request following a signal (bench/, docs/BENCHMARKS.md): make one
-    // only when something can abort the request.
-    const ctrl = timed || signal ? new AbortController() : null;
-    if (ctrl) this.#live.add(ctrl);
-    let timedOut = false;
-    const timer = timed
-      ? setTimeout(() => {
-          timedOut = true;
-          ctrl?.abort(new TimeoutError(`${req.label}: timed out after ${timeout} ms`));
-        }, timeout)
-      : undefined;
-    unrefTimer(timer);
-    const onAbort = () => ctrl?.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const method = req.method;
-    // Not `{ ...base, ...req.headers }`: V8 takes a slow runtime path for a second spread and returns a
-    // dictionary-mode object, which also slows fetch's own header copy (≈ 3–5 µs per request in all).
-    // Same own keys, order and values; the only difference, a key named `__proto__`, no SDK header has.
-    const headers: Record<string, string> = Object.assign({}, this.#baseHeaders, req.headers);
-    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    if (body && PAYLOAD_METHODS.has(method)) {
-      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
-      if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
-    }
-    const started = this.#o.trace ? Date.now() : 0;
-    if (this.#o.trace) this.#o.logger.debug(`→ ${method} ${req.url}`, this.#traceHeaders(headers));
-    const read = req.read ?? 'json';
+    const flight: Flight = { req, timeout: req.timeout ?? this.#o.timeout, timedOut: false, done: null, started: 0, retried: 0 };
+    let onAbort: (() => void) | undefined;
     try {
-      // `headers` is a plain record (a valid `HeadersInit`): fetch builds its own header list from it, so a
-      // `Headers` object made here would only be copied once more.
-      const init: RequestInit = { method, headers, body, signal: ctrl?.signal, redirect: 'follow' };
-      const custom = this.#fetch;
-      const res = await (custom ? custom(req.url, init) : globalThis.fetch(req.url, init));
-      // A body-less status is not read. Other responses are read even when `body` is null: that yields '' or an
-      // empty buffer, which decodes exactly like "nothing read" — and `body` itself is never touched (a buffered
-      // Response, e.g. createNodeHttpFetch's, would have to build a stream just to answer it).
-      const raw = NULL_BODY.has(res.status) ? undefined : read === 'bytes' ? await res.arrayBuffer() : await res.text();
-      const contentType = res.headers.get('content-type') ?? '';
-      const data = decodeBody(read, contentType, raw);
-      if (this.#o.trace) this.#o.logger.debug(`← ${res.status} ${method} ${req.url} ${Date.now() - started}ms`);
-      if (res.status >= 400) {
-        let errBody = typeof data === 'string' && data.length > MAX_TEXT ? `${data.slice(0, MAX_TEXT)}…` : data;
-        if (req.secrets) errBody = scrubDeep(errBody, req.secrets);
-        throw new ApiError(res.status, errBody, headersToRecord(res.headers), req.label);
+      if (signal?.aborted || this.#closed) throw signal?.aborted ? signal.reason : this.#closed?.reason;
+      const read = req.read ?? 'json';
+      const timed = flight.timeout > 0 && Number.isFinite(flight.timeout);
+      const opts: Options = {
+        method: req.method,
+        // Not `{ ...base, ...req.headers }`: V8 takes a slow path for a second spread (dictionary-mode object).
+        headers: Object.assign({}, this.#baseHeaders, req.headers),
+        body: req.body as Options['body'],
+        query: req.query,
+        responseType: read === 'bytes' ? 'arrayBuffer' : 'text',
+        timeout: timed ? flight.timeout : undefined,
+        retry: req.retries ?? 0,
+        flight,
+      };
+      let pending = this.#fetch.raw(req.url, opts);
+      if (signal) {
+        // A caller's abort wins at once, even during a retry delay (the next attempt's onRequest then stops it).
+        pending.catch(() => undefined);
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+        });
+        pending = Promise.race([pending, aborted]);
       }
-      return { status: res.status, headers: res.headers, data: data as T };
+      const res = await pending;
+      return { status: res.status, headers: res.headers, data: res._data as T };
     } catch (err) {
-      if (err instanceof ApiError) throw err;
-      if (signal?.aborted) throw signal.reason;
-      const closed = this.#closedNow();
-      if (closed && ctrl?.signal.aborted && ctrl.signal.reason === closed.reason) throw closed.reason;
-      if (timedOut) {
-        if (this.#o.trace) this.#o.logger.debug(`✕ timeout ${method} ${req.url}`);
-        throw new TimeoutError(`${req.label}: timed out after ${timeout} ms`);
-      }
-      const cause = scrubCause(err);
-      if (this.#o.trace) this.#o.logger.debug(`✕ ${method} ${req.url}: ${cause.message}`);
-      throw new NetworkError(`${req.label}: network error: ${cause.message}`, { cause });
+      throw this.#mapError(err, flight);
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (ctrl) this.#live.delete(ctrl);
+      flight.done?.();
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
       release();
     }
   }
 
-  #traceHeaders(h: Record<string, string>): Record<string, string> {
-    if (!this.#o.redactSecrets) return h;
-    const out: Record<string, string> = {};
-    for (const k of Object.keys(h)) out[k] = k.toLowerCase() === 'authorization' ? 'Bearer <redacted>' : (h[k] as string);
-    return out;
+  #mapError(err: unknown, flight: Flight): unknown {
+    const { req } = flight;
+    if (req.signal?.aborted) return req.signal.reason;
+    const closed = this.#closedNow();
+    if (closed) return closed.reason;
+    const res = (err as { response?: Response & { _data?: unknown } } | null)?.response;
+    if (err instanceof Error && err.name === 'FetchError' && res) {
+      const data = res._data;
+      let body = typeof data === 'string' && data.length > MAX_TEXT ? `${data.slice(0, MAX_TEXT)}…` : data;
+      if (req.secrets) body = scrubDeep(body, req.secrets);
+      return new ApiError(res.status, body, headersToRecord(res.headers), req.label);
+    }
+    if (flight.timedOut) {
+      if (this.#o.trace) this.#o.logger.debug(`✕ timeout ${req.method} ${req.url}`);
+      return new TimeoutError(`${req.label}: timed out after ${flight.timeout} ms`);
+    }
+    const cause = scrubCause(err);
+    if (this.#o.trace) this.#o.logger.debug(`✕ ${req.method} ${req.url}: ${cause.message}`);
+    return new NetworkError(`${req.label}: network error: ${cause.message}`, { cause });
+  }
+
+  /**
+   * One attempt on the wire: links ofetch's timeout signal, the caller's signal and {@link close} to a fresh
+   * controller, and once the headers are in, gives the body read its own `timeout`.
+   */
+  async #attempt(base: typeof globalThis.fetch, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const flight = (init as { flight?: Flight } | undefined)?.flight;
+    if (!flight || !init) return base(input, init);
+    // ofetch runs its hooks asynchronously: close() or an abort may have come after onRequest.
+    const closed = this.#closedNow();
+    if (closed) throw closed.reason;
+    if (flight.req.signal?.aborted) throw flight.req.signal.reason;
+    const ctrl = new AbortController();
+    const timeoutSignal = init.signal;
+    const caller = flight.req.signal;
+    const onTimeout = (): void => {
+      flight.timedOut = true;
+      ctrl.abort(timeoutSignal?.reason);
+    };
+    const onCaller = (): void => ctrl.abort(caller?.reason);
+    let bodyTimer: ReturnType<typeof setTimeout> | undefined;
+    flight.done = () => {
+      flight.done = null;
+      if (bodyTimer !== undefined) clearTimeout(bodyTimer);
+      timeoutSignal?.removeEventListener('abort', onTimeout);
+      caller?.removeEventListener('abort', onCaller);
+      this.#live.delete(ctrl);
+    };
+    timeoutSignal?.addEventListener('abort', onTimeout, { once: true });
+    caller?.addEventListener('abort', onCaller, { once: true });
+    this.#live.add(ctrl);
+    init.signal = ctrl.signal;
+    const res = await base(input, init);
+    if (flight.timeout > 0 && Number.isFinite(flight.timeout)) {
+      bodyTimer = setTimeout(() => {
+        flight.timedOut = true;
+        ctrl.abort(new TimeoutError(`${flight.req.label}: timed out after ${flight.timeout} ms`));
+      }, flight.timeout);
+      unrefTimer(bodyTimer);
+    }
+    return res;
+  }
+
+  /** Every attempt: stop when aborted or closed; a fresh timeout (never the previous attempt's signal); trace. */
+  #onRequest(ctx: Ctx): void {
+    const flight = ctx.options.flight;
+    if (!flight) return;
+    flight.done?.();
+    const { signal } = flight.req;
+    if (signal?.aborted) throw signal.reason;
+    const closed = this.#closedNow();
+    if (closed) throw closed.reason;
+    flight.timedOut = false;
+    ctx.options.signal = undefined;
+    if (this.#o.trace) {
+      flight.started = Date.now();
+      this.#o.logger.debug(`→ ${flight.req.method} ${flight.req.url}`, this.#traceHeaders(ctx.options.headers));
+    }
+  }
+
+  /** A transport failure: a caller's abort or close() is final (no retry). */
+  #onRequestError(ctx: Ctx): void {
+    const flight = ctx.options.flight;
+    if (!flight) return;
+    flight.done?.();
+    const { signal } = flight.req;
+    if (signal?.aborted) throw signal.reason;
+    const closed = this.#closedNow();
+    if (closed) throw closed.reason;
+    if (this.#o.trace) this.#o.logger.debug(`✕ ${flight.req.method} ${flight.req.url}: ${scrubCause(ctx.error).message}`);
+  }
+
+  /** The body is in: decode JSON by content type, trace. */
+  #onResponse(ctx: Ctx): void {
+    const flight = ctx.options.flight;
+    const res = ctx.response;
+    if (!flight || !res) return;
+    flight.done?.();
+    res._data = decodeBody(flight.req.read ?? 'json', res.headers.get('content-type') ?? '', res._data);
+    if (this.#o.trace) this.#o.logger.debug(`← ${res.status} ${flight.req.method} ${ctx.request} ${Date.now() - flight.started}ms`);
+  }
+
+  #retryDelay(ctx: Ctx): number {
+    const flight = ctx.options.flight;
+    const n = flight ? flight.retried++ : 0;
+    const delay = RETRY_DELAYS[Math.min(n, RETRY_DELAYS.length - 1)] as number;
+    this.#o.logger.debug(`${flight?.req.label ?? 'request'}: retry ${n + 1} in ${delay} ms`);
+    return delay;
+  }
+
+  #traceHeaders(h: HeadersInit | undefined): Record<string, string> {
+    const rec = h instanceof Headers ? headersToRecord(h) : { ...(h as Record<string, string> | undefined) };
+    if (!this.#o.redactSecrets) return rec;
+    for (const k of Object.keys(rec)) if (k.toLowerCase() === 'authorization') rec[k] = 'Bearer <redacted>';
+    return rec;
   }
 }

@@ -12,7 +12,10 @@ function asRec(v: unknown): Rec | null {
   return typeof v === 'object' && v !== null ? (v as Rec) : null;
 }
 
-/** Collects the human-readable messages of a transport error and of its `data` (a refused join's payload). */
+/**
+ * Collects the human-readable messages of a socket.io-client connect error: its own, its `description` (the
+ * WebSocket error event, e.g. `Unexpected server response: 503` in Node) and its `data` (a refused join's payload).
+ */
 function messagesOf(err: unknown): string[] {
   const out: string[] = [];
   const add = (v: unknown): void => {
@@ -24,6 +27,11 @@ function messagesOf(err: unknown): string[] {
     return out;
   }
   add(e.message);
+  const desc = asRec(e.description);
+  if (desc) {
+    add(desc.message);
+    add(asRec(desc.error)?.message);
+  }
   add(asRec(e.data)?.message);
   add(e.data);
   return out;
@@ -33,6 +41,10 @@ function messagesOf(err: unknown): string[] {
 export function handshakeStatus(err: unknown): number | null {
   const e = asRec(err);
   if (e) {
+    // engine.io-client: a polling request failure carries the HTTP status as `description`, its request as `context`
+    if (typeof e.description === 'number' && e.description >= 400) return e.description;
+    const ctx = asRec(e.context);
+    if (ctx && typeof ctx.status === 'number' && ctx.status >= 400) return ctx.status;
     if (typeof e.status === 'number' && e.status >= 400) return e.status;
     const data = asRec(e.data);
     if (data && typeof data.status === 'number' && data.status >= 400) return data.status;

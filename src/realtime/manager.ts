@@ -4,9 +4,8 @@ import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../er
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
 import { BRAGERONE_SERVER, trimBase } from '../server.js';
-import { type WireModule, openSocket, webSocketImpl } from './open-socket.js';
-import type { WireSocket, WsImpl } from './wire.js';
 import { unrefTimer } from '../http/sleep.js';
+import { type IoModule, IoSession } from './session.js';
 import { NUMERIC_EVENT_ALIASES, type RealtimeManagerOptions, type RealtimeState, type TokenRequest, isBrowserLike } from './types.js';
 
 export {
@@ -33,7 +32,8 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
 }
 
 /**
- * One Socket.IO session (the SDK's own small Engine.IO/Socket.IO client, loaded lazily) with supervisor-driven reconnection.
+ * One Socket.IO session on its own socket.io-client `Manager` (imported lazily on the first connect), with
+ * supervisor-driven reconnection.
  *
  * **Reconnect policy.** Socket.IO's built-in reconnection is off. After an unexpected drop the manager
  * reconnects promptly: the first attempt after `reconnectDelay` (default 500 ms), then doubling per
@@ -46,8 +46,9 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
  * and `x-appversion` as handshake headers, empty `auth` (what the reference client sends). Browsers and
- * workers: polling first (so `Authorization` can travel as a request header), then upgrade, plus
- * `auth: { token }` re-evaluated on every (re)connect — an assumption, the real web app's method is unknown.
+ * workers: polling first (so `Authorization` can travel in `extraHeaders`), then upgrade, plus
+ * `auth: { token }` re-evaluated on every (re)connect — an assumption, the real web app's method is unknown. A server
+ * that refuses polling with HTTP 400 gets a WebSocket directly (token in the `auth` payload).
  */
 export class RealtimeManager {
   /** Object id sent as `group_id` (integer) in the listen emits; `null` omits it. */
@@ -66,7 +67,7 @@ export class RealtimeManager {
   private readonly browser: boolean;
   private readonly log: ResolvedLogger;
 
-  private socket: WireSocket | null = null;
+  private socket: IoSession | null = null;
   private st: RealtimeState = 'idle';
   private modules: string[] = [];
   private handlers: EventHandler[] = [];
@@ -82,8 +83,6 @@ export class RealtimeManager {
   private attempt: Promise<void> | null = null;
   /** True between opening a socket and confirming its join. */
   private joining = false;
-  /** Rejects the join in flight (used by teardown so no attempt waits for its timeout). */
-  private cancelOpen: ((reason: Error) => void) | null = null;
   /** Bumped by disconnect(): attempts started before it must not install their socket. */
   private epoch = 0;
 
@@ -170,7 +169,10 @@ export class RealtimeManager {
     return this.runAttempt(false);
   }
 
-  /** Receives every server event; numeric task ids `60/61/63` are delivered twice (number, then name). Returns an unsubscribe function. */
+  /**
+   * Receives every server event once, with its first argument; the numeric task ids `60/61/63` arrive under their
+   * names (`app:module:task:status:changed`, …). Returns an unsubscribe function.
+   */
   onEvent(handler: (name: string, payload: unknown) => void): () => void {
     this.handlers.push(handler);
     return () => {
@@ -270,9 +272,9 @@ export class RealtimeManager {
     }
     this.teardown();
     try {
-      const [wire, ws] = await Promise.all([import('./wire.js'), webSocketImpl()]);
+      const io: IoModule = await import('socket.io-client');
       if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
-      await this.open(wire, ws, epoch);
+      await this.open(io, epoch);
     } catch (err) {
       this.authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
       if (epoch === this.epoch && !first) {
@@ -309,7 +311,7 @@ export class RealtimeManager {
     }
   }
 
-  private async open(wire: WireModule, ws: WsImpl | null, epoch: number): Promise<void> {
+  private async open(io: IoModule, epoch: number): Promise<void> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
     if (!this.browser) {
       headers.Origin = this.origin;
@@ -317,9 +319,8 @@ export class RealtimeManager {
       headers['Accept-Language'] = 'pl-PL,pl;q=0.9';
       headers['x-appversion'] = '1.1.78';
     }
-    const opened = openSocket({
-      wire,
-      ws,
+    const session: IoSession = new IoSession({
+      io,
       ioBase: this.ioBase,
       path: this.path,
       namespace: this.namespace,
@@ -327,32 +328,28 @@ export class RealtimeManager {
       browser: this.browser,
       token: () => this.token,
       connectTimeout: this.connectTimeout,
-      onEvent: (socket, name, payload) => this.dispatch(socket, name, payload),
-      onDisconnect: (socket, reason) => this.onDrop(socket, reason),
+      onEvent: (name, payload) => this.dispatch(session, name, payload),
+      onDisconnect: (reason) => this.onDrop(session, reason),
     });
-    this.socket = opened.socket;
-    this.cancelOpen = opened.cancel;
+    this.socket = session;
     this.joining = true;
     try {
-      await opened.ready;
-      if (epoch !== this.epoch || this.socket !== opened.socket || !opened.socket.connected) {
+      await session.ready;
+      if (epoch !== this.epoch || this.socket !== session || !session.connected) {
         throw new BragerOneError('RealtimeManager: session ended while joining');
       }
     } catch (err) {
-      if (this.socket === opened.socket) this.teardown();
+      if (this.socket === session) this.teardown();
       throw err;
     } finally {
       this.joining = false;
-      if (this.cancelOpen === opened.cancel) this.cancelOpen = null;
     }
   }
 
-  private dispatch(socket: WireSocket, name: string, payload: unknown): void {
+  private dispatch(socket: IoSession, name: string, payload: unknown): void {
     if (socket !== this.socket) return;
-    const alias = NUMERIC_EVENT_ALIASES[name];
-    const hs = this.handlers;
-    for (const h of hs) this.callHandler(h, name, payload);
-    if (alias) for (const h of hs) this.callHandler(h, alias, payload);
+    const event = (Object.hasOwn(NUMERIC_EVENT_ALIASES, name) && NUMERIC_EVENT_ALIASES[name]) || name;
+    for (const h of this.handlers) this.callHandler(h, event, payload);
   }
 
   private callHandler(h: EventHandler, name: string, payload: unknown): void {
@@ -363,7 +360,7 @@ export class RealtimeManager {
     }
   }
 
-  private onDrop(socket: WireSocket, reason: string): void {
+  private onDrop(socket: IoSession, reason: string): void {
     if (socket !== this.socket || this.st === 'closed') return;
     if (this.joining) return void this.teardown(); // the attempt in flight sees it and fails
     this.log.info(`socket dropped (${reason}); reconnecting`);
@@ -453,14 +450,7 @@ export class RealtimeManager {
   /** Detaches and closes the current session (synchronous, never throws). */
   private teardown(): void {
     const socket = this.socket;
-    const cancel = this.cancelOpen;
     this.socket = null;
-    this.cancelOpen = null;
-    cancel?.(new BragerOneError('RealtimeManager: connect attempt cancelled'));
-    try {
-      socket?.close();
-    } catch {
-      /* discard a socket that fails to close */
-    }
+    socket?.close(new BragerOneError('RealtimeManager: connect attempt cancelled'));
   }
 }

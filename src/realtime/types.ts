@@ -6,7 +6,7 @@ import type { Logger, LogLevel } from '../log.js';
 export const MODULE_CONNECTION_STATUS_CHANGED = 'app:module:connection:status:changed';
 /** `22` — module memory updated; re-prime that module (PROTOCOL §6.5). */
 export const MODULE_MEMORY_UPDATED = '22';
-/** Numeric event ids that are also forwarded under their names. */
+/** Numeric event ids forwarded under their names (each event reaches a handler once, under its name). */
 export const NUMERIC_EVENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   '60': 'app:module:task:status:changed',
   '61': 'app:module:task:created',

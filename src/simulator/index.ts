@@ -14,7 +14,8 @@ import { buildWorld, DEMO_EMAIL, DEMO_PASSWORD, demoAccount } from './data.js';
 import { createRequestHandler } from './dispatch.js';
 import { FaultBook, StatsBook } from './faults.js';
 import { Plant } from './plant.js';
-import { Realtime } from './realtime.js';
+import { Realtime, loadSocketIoServer } from './realtime.js';
+export { SOCKET_IO_MISSING } from './realtime.js';
 import { TokenBook } from './tokens.js';
 import type { BurstResult, JsonValue, Simulator, SimulatorOptions } from './types.js';
 
@@ -82,8 +83,12 @@ function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   };
 }
 
-/** Starts a simulator on `host:port` (default `127.0.0.1`, a free port) and resolves once it listens. */
+/**
+ * Starts a simulator on `host:port` (default `127.0.0.1`, a free port) and resolves once it listens. Needs the
+ * optional peer dependency `socket.io`; without it, rejects with a `BragerOneError` that says `npm install socket.io`.
+ */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const ServerCtor = await loadSocketIoServer();
   const o = resolveOptions(opts);
   const accounts = [...(opts.includeDemo === false ? [] : [demoAccount()]), ...(opts.accounts ?? [])];
   const world = buildWorld(accounts, o.now());
@@ -95,7 +100,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   for (const [prefix, dir] of Object.entries(opts.staticDirs ?? {})) assets.addStatic(prefix, dir);
 
   const http = createServer({ keepAliveTimeout: 5000 });
-  const realtime = new Realtime(ctx, http, createRequestHandler(ctx, assets), '/socket.io', '/ws');
+  const realtime = new Realtime(ctx, ServerCtor, http, createRequestHandler(ctx, assets), '/socket.io', '/ws');
   const plant = new Plant(ctx);
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Namespace, Server, type Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { BragerOneError } from '../errors.js';
 import type { SimContext } from './context.js';
 import type { AccountModel } from './data.js';
 import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, send } from './http-util.js';
@@ -22,6 +23,28 @@ function moduleList(payload: unknown): string[] {
   const p = payload as Record<string, unknown>;
   const list = Array.isArray(p.modules) ? p.modules : Array.isArray(p.devids) ? p.devids : [];
   return list.filter((x): x is string => typeof x === 'string');
+}
+
+/** Message of the error `startSimulator` rejects with when the optional peer `socket.io` is not installed. */
+export const SOCKET_IO_MISSING =
+  'bragerone/simulator needs the Socket.IO server, an optional peer dependency: npm install socket.io';
+
+/**
+ * Loads the Socket.IO server (the optional peer `socket.io`) on demand. When it is not installed, rejects with a
+ * {@link BragerOneError} that says how to install it; any other failure is rethrown as is.
+ */
+export async function loadSocketIoServer(): Promise<typeof Server> {
+  try {
+    const mod = await import('socket.io');
+    return mod.Server;
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    const msg = err instanceof Error ? err.message : String(err);
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /['"]socket\.io['"]/.test(msg)) {
+      throw new BragerOneError(SOCKET_IO_MISSING, { cause: err });
+    }
+    throw err;
+  }
 }
 
 /** Engine.IO session id of a socket (typed private in engine.io, but stable and public at runtime). */
@@ -47,13 +70,15 @@ export class Realtime {
    */
   constructor(
     private readonly ctx: SimContext,
+    /** The `Server` class of the optional peer `socket.io` (see {@link loadSocketIoServer}). */
+    ServerCtor: typeof Server,
     http: HttpServer,
     rest: (req: IncomingMessage, res: ServerResponse) => void,
     path: string,
     namespace: string,
   ) {
     const origins = ctx.opts.corsOrigins;
-    this.io = new Server(http, {
+    this.io = new ServerCtor(http, {
       path,
       serveClient: false,
       transports: ctx.opts.socketTransports,

@@ -16,7 +16,7 @@ describe('size budgets (built files)', () => {
     expect(existsSync(dist('esm/index.js')) && existsSync(dist('bragerone.iife.js'))).toBe(true);
   });
 
-  it.runIf(existsSync(dist('esm/index.js')))(`an HTTP-only browser app is ≤ ${kb(APP_BUDGET)} gz and carries no realtime client, ws, idb-keyval, acorn or catalog code`, async () => {
+  it.runIf(existsSync(dist('esm/index.js')))(`an HTTP-only browser app is ≤ ${kb(APP_BUDGET)} gz and carries no socket.io-client, engine.io, ws, idb-keyval, acorn or catalog code`, async () => {
     // The same measurement `npm run bench` prints (bench/cases/size.mjs): esbuild --bundle --minify, gzip -9.
     const { app } = await measureSizes(root);
     const size = app.gz;
