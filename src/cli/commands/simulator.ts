@@ -1,9 +1,9 @@
 /** `simulator`: the local simulated cloud in the foreground until Ctrl-C (or `--duration`). */
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, fstatSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDuration, parseId } from '../args.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
+import { CliError, EXIT, STOPPED, UsageError, abortReason, stopCode } from '../errors.js';
 import { formatTable } from '../io.js';
 import { type Session, startEmbeddedSimulator } from '../session.js';
 import { waitFor } from './watch.js';
@@ -24,6 +24,47 @@ export function parseStaticDirs(values: readonly string[]): Record<string, strin
   return dirs;
 }
 
+/** How often the simulator checks that the process that started it is still there. */
+const PARENT_POLL_MS = 500;
+
+/**
+ * Stops a foreground simulator when whoever started it is gone, so it never lingers as an orphan holding its
+ * port (e.g. `npx bragerone simulator &` killed through npx, which does not pass the signal on):
+ *  - the parent process exits (SIGTERM, SIGHUP, a crash): this process is re-parented, `process.ppid` changes;
+ *  - stdin is a pipe or socket (a supervising program started it that way) and gets closed.
+ * A terminal or `/dev/null` on stdin is not watched. Returns a function that removes the watchers.
+ */
+export function stopWithParent(stop: (why: string) => void): () => void {
+  const ppid = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== ppid) stop(`parent process ${ppid} exited`);
+  }, PARENT_POLL_MS);
+  timer.unref();
+  let stdinPipe = false;
+  try {
+    const st = fstatSync(0);
+    stdinPipe = st.isFIFO() || st.isSocket();
+  } catch {
+    /* no stdin */
+  }
+  const onEnd = () => stop('stdin closed');
+  if (stdinPipe) {
+    process.stdin.on('end', onEnd);
+    process.stdin.on('close', onEnd);
+    process.stdin.on('error', onEnd);
+    process.stdin.resume(); // read (and drop) whatever arrives, to see the end of the pipe
+  }
+  return () => {
+    clearInterval(timer);
+    if (stdinPipe) {
+      process.stdin.off('end', onEnd);
+      process.stdin.off('close', onEnd);
+      process.stdin.off('error', onEnd);
+      process.stdin.pause();
+    }
+  };
+}
+
 export async function simulator(s: Session, o: { port?: string; host?: string; static?: string[] }): Promise<number> {
   if (s.g.server !== undefined || s.g.simulator) throw new UsageError('"simulator" starts its own server; drop --server/--simulator');
   const port = o.port === undefined ? 0 : parseId(o.port, '--port');
@@ -33,8 +74,20 @@ export async function simulator(s: Session, o: { port?: string; host?: string; s
   const { sim, demo } = await startEmbeddedSimulator({ port, host: o.host, staticDirs }).catch((e: unknown) => {
     throw new CliError(`cannot start the simulator: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
   });
+  // Ctrl-C, SIGTERM/SIGHUP (the session's signal), --duration, or the parent going away end the run.
+  const ctrl = new AbortController();
+  const onSession = () => ctrl.abort(s.signal.reason);
+  s.signal.addEventListener('abort', onSession, { once: true });
+  const unwatch = s.io.stdin === process.stdin
+    ? stopWithParent((why) => {
+        if (ctrl.signal.aborted) return;
+        out.err(`bragerone simulator: ${why}; stopping`);
+        ctrl.abort(abortReason(STOPPED));
+      })
+    : () => {};
   try {
     const info = {
+      pid: process.pid,
       url: sim.url,
       apiBase: sim.server.apiBase,
       email: demo.email,
@@ -50,6 +103,7 @@ export async function simulator(s: Session, o: { port?: string; host?: string; s
         formatTable(
           [
             ['URL', sim.url],
+            ['PID', String(process.pid)],
             ['REST base', sim.server.apiBase],
             ['Demo account', `${demo.email} / ${demo.password}`],
             ['Object', String(demo.objectId)],
@@ -63,10 +117,12 @@ export async function simulator(s: Session, o: { port?: string; host?: string; s
       out.print(`Try:  bragerone --server ${sim.url} --email ${demo.email} --password ${demo.password} objects`);
       out.print(s.g.duration === undefined ? 'Press Ctrl-C to stop.' : `Stopping after ${formatDuration(s.g.duration)} (or Ctrl-C).`);
     }
-    await waitFor(s.g.duration, s.signal);
+    await waitFor(s.g.duration, ctrl.signal);
     if (!out.json) out.print(out.c.dim('Simulator stopped.'));
-    return EXIT.ok;
+    return stopCode(ctrl.signal);
   } finally {
+    unwatch();
+    s.signal.removeEventListener('abort', onSession);
     await sim.close();
   }
 }
