@@ -1,3 +1,5 @@
+import { BragerOneError } from './errors.js';
+
 /** Base URLs and Socket.IO coordinates of one BragerOne-compatible cloud. */
 export interface ServerConfig {
   /** REST + Socket.IO origin, e.g. `https://io.brager.pl`. */
@@ -33,10 +35,62 @@ export function trimBase(url: string): string {
   return url.slice(0, end);
 }
 
-/** Builds a frozen {@link ServerConfig}; `oneBase` defaults to `ioBase`, `container` to `BragerOne`. */
+const EXAMPLE = "defineServer({ ioBase: 'http://127.0.0.1:8080' })";
+
+/** A base URL for a message: user-info dropped, at most 80 characters. */
+function shown(value: unknown): string {
+  if (typeof value !== 'string') return value === null ? 'null' : typeof value;
+  const text = value.replace(/\/\/[^/@]*@/, '//');
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
+function checkUrl(value: unknown, what: string): string {
+  let ok = false;
+  if (typeof value === 'string') {
+    try {
+      const u = new URL(value);
+      ok = u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) throw new BragerOneError(`defineServer: \`${what}\` must be an http:// or https:// URL, e.g. ${EXAMPLE}; got ${shown(value)}`);
+  return value as string;
+}
+
+/**
+ * Builds a frozen {@link ServerConfig}; `oneBase` defaults to `ioBase`, `container` to `BragerOne`.
+ * @throws {BragerOneError} for a missing or malformed `ioBase` (the origin, without `/v1`), `oneBase`, `apiVersion`
+ *   (`v<N>`), `sockPath` or `wsNamespace` (leading `/`); the message shows an example.
+ */
 export function defineServer(init: ServerInit): ServerConfig {
-  const ioBase = trimBase(init.ioBase);
+  if (init === null || typeof init !== 'object') throw new BragerOneError(`defineServer needs an object, e.g. ${EXAMPLE}`);
+  const given = init as ServerInit & { apiBase?: unknown };
+  if (given.ioBase === undefined) {
+    const api = typeof given.apiBase === 'string' ? given.apiBase : null;
+    const hint = api ? ` (it takes the origin: ioBase: ${shown(ioBaseFromApiBase(api))}; apiBase is derived as ioBase + '/v1')` : '';
+    throw new BragerOneError(`defineServer needs \`ioBase\`, the server's origin without /v1, e.g. ${EXAMPLE}${hint}`);
+  }
+  const ioBase = trimBase(checkUrl(init.ioBase, 'ioBase'));
+  if (/\/v\d+$/.test(ioBase)) {
+    throw new BragerOneError(
+      `defineServer: \`ioBase\` is the origin without the API version; got ${shown(init.ioBase)}, use ioBase: ${shown(ioBaseFromApiBase(ioBase))} (apiBase becomes ioBase + '/v1')`,
+    );
+  }
+  if (init.oneBase !== undefined) checkUrl(init.oneBase, 'oneBase');
   const apiVersion = init.apiVersion ?? 'v1';
+  if (typeof apiVersion !== 'string' || !/^v\d+$/.test(apiVersion)) {
+    throw new BragerOneError(`defineServer: \`apiVersion\` must look like 'v1'; got ${shown(apiVersion)}`);
+  }
+  for (const key of ['sockPath', 'wsNamespace'] as const) {
+    const v = init[key];
+    if (v !== undefined && (typeof v !== 'string' || !v.startsWith('/'))) {
+      throw new BragerOneError(`defineServer: \`${key}\` must start with '/', e.g. ${key === 'sockPath' ? "'/socket.io'" : "'/ws'"}; got ${shown(v)}`);
+    }
+  }
+  if (init.container !== undefined && typeof init.container !== 'string') {
+    throw new BragerOneError(`defineServer: \`container\` must be a string such as 'BragerOne'; got ${typeof init.container}`);
+  }
   return Object.freeze({
     ioBase,
     oneBase: trimBase(init.oneBase ?? ioBase),
