@@ -238,6 +238,23 @@ describe('bragerone simulator never outlives whoever started it', () => {
   });
 });
 
+describe('npm run examples', () => {
+  it('runs the simulator with --static serving examples/ and prints every example page URL, each one served', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const script = pkg.scripts.examples as string;
+    expect(script.startsWith('node bin/bragerone.js ')).toBe(true);
+    expect(script).toContain('--static /examples=examples');
+    const args = script.slice('node bin/bragerone.js '.length).split(' ');
+    const run = startCli([...args, '--json'], { env: { XDG_CONFIG_HOME: tempDir() } });
+    const info = JSON.parse(await run.waitForLine((l) => l.startsWith('{'))) as { url: string; pages: string[] };
+    expect(info.pages).toEqual(expect.arrayContaining([`${info.url}/examples/browser/esm.html`, `${info.url}/examples/browser/script-tag.html`]));
+    for (const page of info.pages) expect((await fetch(page)).status, page).toBe(200);
+    expect((await fetch(`${info.url}/dist/bragerone.iife.js`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+  });
+});
+
 describe('pure helpers', () => {
   it('tables measure CJK and emoji as two columns each', () => {
     expect(visibleWidth('温度')).toBe(4);

@@ -50,6 +50,27 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
     for (const c of [code, ...chunks]) expect(c).not.toMatch(/["']node:/);
   });
 
+  it('the CLI\'s string-width stays out of the browser entry and both browser bundles', () => {
+    // The CLI imports it (table widths); only dist/esm/cli.js and its chunks may reach it.
+    const seen = new Set<string>();
+    const visit = (file: string): string[] => {
+      if (seen.has(file)) return [];
+      seen.add(file);
+      const code = readFileSync(dist(`esm/${file}`), 'utf8');
+      const specs = [...code.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1] as string);
+      return specs.flatMap((sp) => (sp.startsWith('./') ? visit(resolve('/', file, '..', sp).slice(1)) : [sp]));
+    };
+    const external = [...visit('index.js'), ...visit('node.js')];
+    expect(external.filter((sp) => sp.includes('string-width'))).toEqual([]);
+    seen.clear();
+    expect(visit('cli.js')).toContain('string-width'); // the walk does find it where it belongs
+    for (const bundle of ['bragerone.iife.js', 'bragerone.esm.js']) {
+      const code = readFileSync(dist(bundle), 'utf8');
+      // string-width's fingerprints: its grapheme segmenter and its emoji property regexes.
+      expect(code, bundle).not.toMatch(/Intl\.Segmenter|RGI_Emoji/);
+    }
+  });
+
   it('publint and arethetypeswrong report no problems', () => {
     const opts = { cwd: root, encoding: 'utf8' as const, stdio: 'pipe' as const, timeout: 120_000 };
     expect(execFileSync('npx', ['publint', '--strict'], opts)).toContain('All good');

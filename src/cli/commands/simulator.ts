@@ -1,7 +1,7 @@
 /** `simulator`: the local simulated cloud in the foreground until Ctrl-C (or `--duration`). */
 
-import { existsSync, fstatSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, fstatSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { formatDuration, parseId } from '../args.js';
 import { CliError, EXIT, STOPPED, UsageError, abortReason, stopCode } from '../errors.js';
 import { formatTable } from '../io.js';
@@ -22,6 +22,27 @@ export function parseStaticDirs(values: readonly string[]): Record<string, strin
     dirs[prefix] = abs;
   }
   return dirs;
+}
+
+/** HTML pages in `dir` and its subdirectories (two levels, sorted), as paths relative to `dir` with `/`. */
+export function htmlPages(dir: string, depth = 2): string[] {
+  const out: string[] = [];
+  const walk = (d: string, level: number) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const full = join(d, e.name);
+      if (e.isDirectory() && level < depth) walk(full, level + 1);
+      else if (e.isFile() && e.name.endsWith('.html')) out.push(relative(dir, full).split(sep).join('/'));
+    }
+  };
+  walk(dir, 0);
+  return out.sort();
 }
 
 /** How often the simulator checks that the process that started it is still there. */
@@ -95,6 +116,7 @@ export async function simulator(s: Session, o: { port?: string; host?: string; s
       objectId: demo.objectId,
       modules: [...demo.modules],
       static: Object.keys(staticDirs).map((prefix) => `${sim.url}${prefix}/`),
+      pages: Object.entries(staticDirs).flatMap(([prefix, dir]) => htmlPages(dir).map((p) => `${sim.url}${prefix}/${p}`)),
     };
     if (out.json) out.printNdjson(info);
     else {
@@ -109,6 +131,7 @@ export async function simulator(s: Session, o: { port?: string; host?: string; s
             ['Object', String(demo.objectId)],
             ['Modules', demo.modules.join(', ')],
             ...Object.entries(staticDirs).map(([prefix, dir]): [string, string] => ['Static', `${sim.url}${prefix}/ → ${dir}`]),
+            ...info.pages.map((url, i): [string, string] => [i === 0 ? 'Pages' : '', url]),
           ],
           { indent: '  ' },
         ),
