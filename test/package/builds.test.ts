@@ -58,7 +58,11 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
       seen.add(file);
       const code = readFileSync(dist(`esm/${file}`), 'utf8');
       const specs = [...code.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1] as string);
-      return specs.flatMap((sp) => (sp.startsWith('./') ? visit(resolve('/', file, '..', sp).slice(1)) : [sp]));
+      return specs.flatMap((sp) => {
+        if (!sp.startsWith('./') && !sp.startsWith('../')) return [sp];
+        const target = resolve('/', file, '..', sp).slice(1);
+        return existsSync(dist(`esm/${target}`)) ? visit(target) : [];
+      });
     };
     const external = [...visit('index.js'), ...visit('node.js')];
     expect(external.filter((sp) => sp.includes('string-width'))).toEqual([]);
