@@ -8,34 +8,18 @@ import { normalizePool } from './live/payload.js';
 /** A URL for a message: user-info dropped (it could hold a password), at most 80 characters. */
 export function shownUrl(value: unknown): string {
   if (typeof value !== 'string') return value === null ? 'null' : typeof value;
-  let text = value;
-  try {
-    const u = new URL(value);
-    if (u.username || u.password) {
-      u.username = '';
-      u.password = '';
-      text = u.toString();
-    }
-  } catch {
-    /* not a URL: shown as given (shortened) */
-  }
+  const text = value.replace(/\/\/[^/@\s]*@/, '//');
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
-/** Parses an http(s) URL or throws a {@link BragerOneError} naming `what` and an example. */
-export function requireHttpUrl(value: unknown, what: string, example: string): URL {
-  let u: URL | null = null;
-  if (typeof value === 'string') {
-    try {
-      u = new URL(value);
-    } catch {
-      u = null;
-    }
-  }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
-    throw new BragerOneError(`${what} must be an http:// or https:// URL, e.g. ${example}; got ${shownUrl(value)}`);
-  }
-  return u;
+/** `http(s)://` + user-info? + host[:port], then an optional path. */
+const HTTP_URL = /^(https?:\/\/)(?:[^/@\s]*@)?([^\s/?#@]+)(\/[^\s?#]*)?$/i;
+
+/** Splits an http(s) URL into origin (without user-info) and path, or throws a {@link BragerOneError}. */
+export function requireHttpUrl(value: unknown, what: string, example: string): { origin: string; pathname: string } {
+  const m = typeof value === 'string' ? HTTP_URL.exec(value) : null;
+  if (!m) throw new BragerOneError(`${what} must be an http:// or https:// URL, e.g. ${example}; got ${shownUrl(value)}`);
+  return { origin: `${(m[1] as string).toLowerCase()}${m[2]}`, pathname: m[3] ?? '/' };
 }
 
 const VERSION_SEGMENT = /\/v\d+\/?$/;

@@ -44,16 +44,11 @@ function shown(value: unknown): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
+/** `http(s)://host[:port]` followed by an optional path (no `URL` needed: this runs at module load everywhere). */
+const HTTP_URL = /^https?:\/\/[^\s/?#@]+(?::\d+)?(?:\/[^\s?#]*)?$/i;
+
 function checkUrl(value: unknown, what: string): string {
-  let ok = false;
-  if (typeof value === 'string') {
-    try {
-      const u = new URL(value);
-      ok = u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      ok = false;
-    }
-  }
+  const ok = typeof value === 'string' && HTTP_URL.test(value.replace(/\/\/[^/@\s]*@/, '//'));
   if (!ok) throw new BragerOneError(`defineServer: \`${what}\` must be an http:// or https:// URL, e.g. ${EXAMPLE}; got ${shown(value)}`);
   return value as string;
 }

@@ -114,7 +114,12 @@ export class ParamStore {
     return Object.freeze({ pool: p, idx, channels, value: channels.v, unitCode: channels.u, statusRaw: channels.s });
   }
 
-  /** Every stored value as `{ 'P4.v1': 21.5, 'P4.s1': 0, … }`. */
+  /**
+   * Every stored channel value as `{ 'P4.v1': 612, 'P4.u1': 1, 'P5.s0': 9, … }`. Values are **raw** register contents
+   * as the controller sends them: integers in the controller's own scale (612 here is 61.2 °C — tenths — for this
+   * register; other registers are whole degrees, percent or bit masks), not display values. Units and scaling come
+   * from the `u` channel and the web app's assets.
+   */
   flatten(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [pool, fams] of this.pools) {
