@@ -75,6 +75,18 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
     }
   });
 
+  it('every docs/ page the README links to exists and is in the package (no dead links on a registry page)', () => {
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1] as string);
+    expect(links.length).toBeGreaterThan(0);
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const packed = new Set((JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((f) => f.path));
+    for (const link of new Set(links)) {
+      expect(existsSync(resolve(root, link)), link).toBe(true);
+      expect(packed.has(link), `${link} is not in the package`).toBe(true);
+    }
+  });
+
   it('publint and arethetypeswrong report no problems', () => {
     const opts = { cwd: root, encoding: 'utf8' as const, stdio: 'pipe' as const, timeout: 120_000 };
     expect(execFileSync('npx', ['publint', '--strict'], opts)).toContain('All good');
