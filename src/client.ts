@@ -392,8 +392,8 @@ export class BragerOneApiClient {
   moduleCommand(args: ModuleCommandArgs): Promise<boolean | StatusAndData>;
   async moduleCommand(args: ModuleCommandArgs): Promise<boolean | StatusAndData> {
     const { devid, value, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
-    const { pool, parameter } = commandAddress('moduleCommand', args.pool, args.parameter);
-    checkWriteValue('moduleCommand', value, args.allowAnyValue);
+    const { pool, parameter } = commandAddress(args.pool, args.parameter);
+    checkWriteValue(value, args.allowAnyValue);
     const body: Record<string, unknown> = { devid, pool, parameter, value };
     if (parameterName != null) body.parameterName = parameterName;
     if (unit != null) body.unit = unit;

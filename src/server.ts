@@ -1,4 +1,5 @@
 import { BragerOneError } from './errors.js';
+import { httpUrl, shown } from './options.js';
 
 /** Base URLs and Socket.IO coordinates of one BragerOne-compatible cloud. */
 export interface ServerConfig {
@@ -35,57 +36,24 @@ export function trimBase(url: string): string {
   return url.slice(0, end);
 }
 
-const EXAMPLE = "defineServer({ ioBase: 'http://127.0.0.1:8080' })";
-
-/** A base URL for a message: user-info dropped, at most 80 characters. */
-function shown(value: unknown): string {
-  if (typeof value !== 'string') return value === null ? 'null' : typeof value;
-  const text = value.replace(/\/\/[^/@]*@/, '//');
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
-}
-
-/** `http(s)://host[:port]` followed by an optional path (no `URL` needed: this runs at module load everywhere). */
-const HTTP_URL = /^https?:\/\/[^\s/?#@]+(?::\d+)?(?:\/[^\s?#]*)?$/i;
-
-function checkUrl(value: unknown, what: string): string {
-  const ok = typeof value === 'string' && HTTP_URL.test(value.replace(/\/\/[^/@\s]*@/, '//'));
-  if (!ok) throw new BragerOneError(`defineServer: \`${what}\` must be an http:// or https:// URL, e.g. ${EXAMPLE}; got ${shown(value)}`);
-  return value as string;
-}
-
 /**
  * Builds a frozen {@link ServerConfig}; `oneBase` defaults to `ioBase`, `container` to `BragerOne`.
- * @throws {BragerOneError} for a missing or malformed `ioBase` (the origin, without `/v1`), `oneBase`, `apiVersion`
- *   (`v<N>`), `sockPath` or `wsNamespace` (leading `/`); the message shows an example.
+ * @throws {BragerOneError} for a missing or malformed `ioBase` (the origin, without `/v1`) or `oneBase`; the message
+ *   shows an example.
  */
 export function defineServer(init: ServerInit): ServerConfig {
-  if (init === null || typeof init !== 'object') throw new BragerOneError(`defineServer needs an object, e.g. ${EXAMPLE}`);
-  const given = init as ServerInit & { apiBase?: unknown };
-  if (given.ioBase === undefined) {
-    const api = typeof given.apiBase === 'string' ? given.apiBase : null;
-    const hint = api ? ` (it takes the origin: ioBase: ${shown(ioBaseFromApiBase(api))}; apiBase is derived as ioBase + '/v1')` : '';
-    throw new BragerOneError(`defineServer needs \`ioBase\`, the server's origin without /v1, e.g. ${EXAMPLE}${hint}`);
-  }
-  const ioBase = trimBase(checkUrl(init.ioBase, 'ioBase'));
-  if (/\/v\d+$/.test(ioBase)) {
+  // `ioBase` (required) is the origin without /v1; a REST base passed as `apiBase` or `ioBase` names its origin.
+  const given = (init ?? {}) as ServerInit & { apiBase?: unknown };
+  const u = httpUrl(given.ioBase ?? given.apiBase);
+  const ioBase = trimBase(String(given.ioBase));
+  const bad = (key: string, v: unknown): never => {
     throw new BragerOneError(
-      `defineServer: \`ioBase\` is the origin without the API version; got ${shown(init.ioBase)}, use ioBase: ${shown(ioBaseFromApiBase(ioBase))} (apiBase becomes ioBase + '/v1')`,
+      `defineServer: \`${key}\` must be an http(s) origin without /v1, e.g. defineServer({ ioBase: '${u?.origin ?? 'http://127.0.0.1:8080'}' }); got ${shown(v)}`,
     );
-  }
-  if (init.oneBase !== undefined) checkUrl(init.oneBase, 'oneBase');
+  };
+  if (!httpUrl(given.ioBase) || /\/v\d+$/.test(ioBase)) bad('ioBase', given.ioBase);
+  if (given.oneBase !== undefined && !httpUrl(given.oneBase)) bad('oneBase', given.oneBase);
   const apiVersion = init.apiVersion ?? 'v1';
-  if (typeof apiVersion !== 'string' || !/^v\d+$/.test(apiVersion)) {
-    throw new BragerOneError(`defineServer: \`apiVersion\` must look like 'v1'; got ${shown(apiVersion)}`);
-  }
-  for (const key of ['sockPath', 'wsNamespace'] as const) {
-    const v = init[key];
-    if (v !== undefined && (typeof v !== 'string' || !v.startsWith('/'))) {
-      throw new BragerOneError(`defineServer: \`${key}\` must start with '/', e.g. ${key === 'sockPath' ? "'/socket.io'" : "'/ws'"}; got ${shown(v)}`);
-    }
-  }
-  if (init.container !== undefined && typeof init.container !== 'string') {
-    throw new BragerOneError(`defineServer: \`container\` must be a string such as 'BragerOne'; got ${typeof init.container}`);
-  }
   return Object.freeze({
     ioBase,
     oneBase: trimBase(init.oneBase ?? ioBase),
