@@ -4,6 +4,7 @@
  *  - `vite build --mode iife` / `--mode esm-bundle`: one self-contained browser file with every dependency bundled.
  */
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 

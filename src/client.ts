@@ -14,13 +14,14 @@ import {
 } from './schemas/index.js';
 import { parseWith, toIssues, tryParse } from './schemas/parse.js';
 import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
+import { checkWriteValue, commandAddress, validateClientOptions } from './options.js';
 import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
 
 /** Options of {@link BragerOneApiClient}. Every duration is in milliseconds. */
 export interface ClientOptions {
   /** Cloud to talk to; overrides `apiBase`/`oneBase`/`ioBase`. Default {@link BRAGERONE_SERVER}. */
   server?: ServerConfig;
-  /** REST base, e.g. `https://io.brager.pl/v1`. */
+  /** REST base ending with the API version, e.g. `https://io.brager.pl/v1` (checked at construction). */
   apiBase?: string;
   /** Web-app origin: `Origin`/`Referer` value and asset base. */
   oneBase?: string;
@@ -65,10 +66,12 @@ export interface ModuleCommandArgs extends RequestOptions {
   devid: string;
   /** Pool, e.g. `"P4"`. */
   pool: string;
-  /** Channel + index, e.g. `"v8"`. */
+  /** Channel + index, e.g. `"v8"`; the full key `"P4.v8"` is accepted when its pool matches `pool` (`"v8"` is sent). */
   parameter: string;
-  /** Raw device value. */
+  /** Raw register value: a finite number or a boolean (checked before sending unless `allowAnyValue`). */
   value: unknown;
+  /** Send `value` even when it is not a finite number or boolean (a string, an object). Default `false`. */
+  allowAnyValue?: boolean;
   /** Symbol from the web-app assets, e.g. `PARAM_66`. */
   parameterName?: string;
   /** Unit id some writes expect. */
@@ -78,6 +81,11 @@ export interface ModuleCommandArgs extends RequestOptions {
   /** Return `{ status, data }` instead of `true`/`false`. */
   returnData?: boolean;
 }
+
+/** `returnData: true` variant of a command's arguments (resolves `{ status, data }`). */
+export type WithData<A> = A & { returnData: true };
+/** Default variant of a command's arguments (resolves `boolean`). */
+export type WithoutData<A> = A & { returnData?: false };
 
 /** Arguments of {@link BragerOneApiClient.moduleCommandRaw}. */
 export interface ModuleCommandRawArgs extends RequestOptions {
@@ -93,6 +101,8 @@ export interface ModuleCommandRawArgs extends RequestOptions {
 export interface ModuleCommandAutoArgs extends RequestOptions {
   devid: string;
   value?: unknown;
+  /** Parameter route only: send a value that is not a finite number or boolean. Default `false`. */
+  allowAnyValue?: boolean;
   command?: string;
   pool?: string;
   parameter?: string;
@@ -136,7 +146,9 @@ export class BragerOneApiClient {
   /** Cache of {@link #authFor}. */
   #auth: { token: string; headers: Readonly<Record<string, string>>; secrets: string[] } | null = null;
 
+  /** @throws {BragerOneError} when an option cannot work (e.g. `apiBase` without `/v1`); the message shows an example. */
   constructor(opts: ClientOptions = {}) {
+    validateClientOptions(opts);
     const level = opts.logLevel ?? (opts.enableHttpTrace ? 'debug' : undefined);
     this.logger = resolveLogger(opts.logger, level);
     this.server = resolveServer(opts);
@@ -363,9 +375,25 @@ export class BragerOneApiClient {
     return this.#post('/modules/activity/quantity', { modules }, OK_CONNECT, opts, 'POST /modules/activity/quantity');
   }
 
-  /** `POST /module/command`: writes a raw value to `pool`.`parameter`. Never retried automatically. */
+  /**
+   * `POST /module/command`: writes a raw register value to `pool`.`parameter`. Never retried automatically.
+   *
+   * Checked before anything is sent (rejecting with a {@link BragerOneError}): `parameter` may be the full key
+   * (`'P4.v8'`) only when its pool is `pool`; `value` must be a finite number or a boolean unless `allowAnyValue`.
+   * Ranges are not checked here (the module's `n`/`x` limits live in its parameters).
+   *
+   * @returns `true` when the cloud **accepted** the command (HTTP 200/201/202/204), `false` for another 2xx. It does
+   *   not mean the controller applied it: the controller's confirmation arrives later as a pushed parameter change
+   *   (`BragerOneGateway` / `ParamStore.on`), or not at all if the controller refuses the value.
+   *   With `returnData: true`, `{ status, data }` instead.
+   */
+  moduleCommand(args: WithData<ModuleCommandArgs>): Promise<StatusAndData>;
+  moduleCommand(args: WithoutData<ModuleCommandArgs>): Promise<boolean>;
+  moduleCommand(args: ModuleCommandArgs): Promise<boolean | StatusAndData>;
   async moduleCommand(args: ModuleCommandArgs): Promise<boolean | StatusAndData> {
-    const { devid, pool, parameter, value, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
+    const { devid, value, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
+    const { pool, parameter } = commandAddress(args.pool, args.parameter);
+    checkWriteValue(value, args.allowAnyValue);
     const body: Record<string, unknown> = { devid, pool, parameter, value };
     if (parameterName != null) body.parameterName = parameterName;
     if (unit != null) body.unit = unit;
@@ -373,7 +401,14 @@ export class BragerOneApiClient {
     return this.#post('/module/command', body, OK_COMMAND, { returnData, signal, timeout }, 'POST /module/command');
   }
 
-  /** `POST /module/command/raw`: a symbolic command such as `MODULE_RESTART`. */
+  /**
+   * `POST /module/command/raw`: a symbolic command such as `MODULE_RESTART` (its optional `value` is sent as given).
+   * @returns `true` when the cloud accepted the command (HTTP 200/201/202/204); its effect shows up later as pushed
+   *   events. With `returnData: true`, `{ status, data }`.
+   */
+  moduleCommandRaw(args: WithData<ModuleCommandRawArgs>): Promise<StatusAndData>;
+  moduleCommandRaw(args: WithoutData<ModuleCommandRawArgs>): Promise<boolean>;
+  moduleCommandRaw(args: ModuleCommandRawArgs): Promise<boolean | StatusAndData>;
   async moduleCommandRaw(args: ModuleCommandRawArgs): Promise<boolean | StatusAndData> {
     const { devid, command, value, extraPayload, returnData, signal, timeout } = args;
     const body: Record<string, unknown> = { devid, command };
@@ -382,7 +417,13 @@ export class BragerOneApiClient {
     return this.#post('/module/command/raw', body, OK_COMMAND, { returnData, signal, timeout }, 'POST /module/command/raw');
   }
 
-  /** Routes to {@link moduleCommandRaw} (`command`) or {@link moduleCommand} (`pool` + `parameter`); both or neither → rejects, nothing sent. */
+  /**
+   * Routes to {@link moduleCommandRaw} (`command`) or {@link moduleCommand} (`pool` + `parameter`, with its checks);
+   * both or neither → rejects, nothing sent. Returns what the chosen method returns (`true` = accepted by the cloud).
+   */
+  moduleCommandAuto(args: WithData<ModuleCommandAutoArgs>): Promise<StatusAndData>;
+  moduleCommandAuto(args: WithoutData<ModuleCommandAutoArgs>): Promise<boolean>;
+  moduleCommandAuto(args: ModuleCommandAutoArgs): Promise<boolean | StatusAndData>;
   async moduleCommandAuto(args: ModuleCommandAutoArgs): Promise<boolean | StatusAndData> {
     const hasRaw = typeof args.command === 'string' && args.command.length > 0;
     const hasParam = args.pool != null && args.parameter != null;
@@ -394,8 +435,10 @@ export class BragerOneApiClient {
       return this.moduleCommandRaw({ devid, command: command as string, value, extraPayload, returnData, signal, timeout });
     }
     if (hasParam) {
-      const { devid, pool, parameter, value, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
-      return this.moduleCommand({ devid, pool: pool as string, parameter: parameter as string, value, parameterName, unit, extraPayload, returnData, signal, timeout });
+      const { devid, pool, parameter, value, allowAnyValue, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
+      return this.moduleCommand({
+        devid, pool: pool as string, parameter: parameter as string, value, allowAnyValue, parameterName, unit, extraPayload, returnData, signal, timeout,
+      });
     }
     throw new Error('moduleCommandAuto: needs `command`, or both `pool` and `parameter`');
   }

@@ -1,3 +1,6 @@
+import { BragerOneError } from './errors.js';
+import { httpUrl, shown } from './options.js';
+
 /** Base URLs and Socket.IO coordinates of one BragerOne-compatible cloud. */
 export interface ServerConfig {
   /** REST + Socket.IO origin, e.g. `https://io.brager.pl`. */
@@ -33,9 +36,23 @@ export function trimBase(url: string): string {
   return url.slice(0, end);
 }
 
-/** Builds a frozen {@link ServerConfig}; `oneBase` defaults to `ioBase`, `container` to `BragerOne`. */
+/**
+ * Builds a frozen {@link ServerConfig}; `oneBase` defaults to `ioBase`, `container` to `BragerOne`.
+ * @throws {BragerOneError} for a missing or malformed `ioBase` (the origin, without `/v1`) or `oneBase`; the message
+ *   shows an example.
+ */
 export function defineServer(init: ServerInit): ServerConfig {
-  const ioBase = trimBase(init.ioBase);
+  // `ioBase` (required) is the origin without /v1; a REST base passed as `apiBase` or `ioBase` names its origin.
+  const given = (init ?? {}) as ServerInit & { apiBase?: unknown };
+  const u = httpUrl(given.ioBase ?? given.apiBase);
+  const ioBase = trimBase(String(given.ioBase));
+  const bad = (key: string, v: unknown): never => {
+    throw new BragerOneError(
+      `defineServer: \`${key}\` must be an http(s) origin without /v1, e.g. defineServer({ ioBase: '${u?.origin ?? 'http://127.0.0.1:8080'}' }); got ${shown(v)}`,
+    );
+  };
+  if (!httpUrl(given.ioBase) || /\/v\d+$/.test(ioBase)) bad('ioBase', given.ioBase);
+  if (given.oneBase !== undefined && !httpUrl(given.oneBase)) bad('oneBase', given.oneBase);
   const apiVersion = init.apiVersion ?? 'v1';
   return Object.freeze({
     ioBase,

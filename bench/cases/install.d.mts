@@ -18,6 +18,7 @@ export interface InstallResult {
 }
 export const INSTALL_BUDGET: number;
 export const CATALOG_PARSER_PACKAGES: string[];
+export const CLI_WIDTH_PACKAGES: string[];
 export const SERVER_PACKAGES: string[];
 export function measureInstall(root: string, opts?: { timeout?: number }): InstallResult;
 export function run(ctx: unknown): Promise<unknown>;

@@ -234,8 +234,10 @@ const GLOBAL_HELP = [
   '  --server URL                     any BragerOne-compatible base URL, e.g. a running simulator (REST = URL/v1)',
   '  --simulator                      run against an embedded simulator (demo account unless --email)',
   '  --email ADDRESS                  account (else BRAGERONE_EMAIL, else the last `login`)',
-  '  --password TEXT                  password (else BRAGERONE_PASSWORD, else prompted on the terminal, never echoed)',
-  '  --token-file PATH                token file (default $XDG_CONFIG_HOME or ~/.config /bragerone/token-<email>.json)',
+  '  --password TEXT                  password (else BRAGERONE_PASSWORD, else prompted on the terminal, never echoed);',
+  '                                   a given --password always logs in afresh and replaces the stored token',
+  '  --token-file PATH                token file (default $XDG_CONFIG_HOME/bragerone/token-<email>.json,',
+  '                                   or ~/.config/bragerone/token-<email>.json without XDG_CONFIG_HOME)',
   '  --json                           one JSON document on stdout (NDJSON lines for watch)',
   '  --duration D                     e.g. 3s, 500ms, 2m (watch, demo, simulator, check)',
   '  --verbose                        HTTP trace and stack traces on stderr (secrets redacted)',
@@ -267,7 +269,8 @@ export function helpText(command?: CommandName | null): string {
     'Global options (before or after the command):',
     ...GLOBAL_HELP,
     '',
-    'Exit codes: 0 ok, 1 usage or other failure, 2 authentication failed, 3 network or upstream unavailable, 130 interrupted.',
+    'Exit codes: 0 ok, 1 usage or other failure, 2 authentication failed, 3 network or upstream unavailable,',
+    '130 interrupted (Ctrl-C). SIGTERM/SIGHUP stop long-running commands cleanly (exit 0); a closed output pipe exits 0.',
     'Try `bragerone demo` for an offline tour.',
   ].join('\n');
 }

@@ -35,6 +35,31 @@ export class UsageError extends CliError {
   }
 }
 
+/** Abort reason of Ctrl-C (SIGINT): one-shot and long-running commands exit 130. */
+export const INTERRUPTED = 'interrupted';
+/** Abort reason of SIGTERM/SIGHUP or a parent that went away: long-running commands stop cleanly (exit 0). */
+export const STOPPED = 'stopped';
+/** Abort reason of a closed stdout (EPIPE, e.g. `| head -1`): the run ends quietly with exit 0. */
+export const OUTPUT_CLOSED = 'output closed';
+
+/** An abort reason of the CLI (a `DOMException` named `AbortError`, as fetch and the SDK expect). */
+export function abortReason(kind: typeof INTERRUPTED | typeof STOPPED | typeof OUTPUT_CLOSED): DOMException {
+  return new DOMException(kind, 'AbortError');
+}
+
+/** Which CLI abort reason `x` is, if any. */
+export function abortKind(x: unknown): string | null {
+  return isAbort(x) && typeof (x as { message?: unknown }).message === 'string' ? (x as { message: string }).message : null;
+}
+
+/**
+ * Exit code of a long-running command (watch, demo, simulator) that ended normally or because `signal` aborted:
+ * 130 after Ctrl-C, else 0 (duration over, SIGTERM/SIGHUP, parent gone, output closed).
+ */
+export function stopCode(signal: AbortSignal): number {
+  return signal.aborted && abortKind(signal.reason) === INTERRUPTED ? EXIT.interrupted : EXIT.ok;
+}
+
 /** True for the abort reason of a cancelled call (Ctrl-C). */
 export function isAbort(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError';

@@ -11,7 +11,7 @@ import { login, logout, whoami } from './commands/auth.js';
 import { modules, objects, params } from './commands/read.js';
 import { simulator } from './commands/simulator.js';
 import { watch } from './commands/watch.js';
-import { EXIT, describeError, exitCodeOf } from './errors.js';
+import { EXIT, INTERRUPTED, OUTPUT_CLOSED, STOPPED, abortKind, abortReason, describeError, exitCodeOf } from './errors.js';
 import { type CliIo, Output, processIo } from './io.js';
 import { Session } from './session.js';
 import { cliVersion } from './version.js';
@@ -24,7 +24,10 @@ export interface MainOptions {
   io?: CliIo;
   /** Aborting ends long-running commands (watch, simulator, demo) like Ctrl-C. */
   signal?: AbortSignal;
-  /** Install SIGINT/SIGTERM handlers that abort the run. Default `true` when `io` is the real process. */
+  /**
+   * Install SIGINT/SIGTERM/SIGHUP handlers that abort the run (SIGINT as Ctrl-C: exit 130; SIGTERM/SIGHUP stop
+   * long-running commands cleanly). Default `true` when `io` is the real process.
+   */
   handleSignals?: boolean;
 }
 
@@ -62,19 +65,22 @@ export async function main(argv: string[] = process.argv.slice(2), opts: MainOpt
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const handleSignals = opts.handleSignals ?? opts.io === undefined;
   let interrupts = 0;
-  const onSignal = () => {
+  const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(EXIT.interrupted);
-    ctrl.abort(new DOMException('interrupted', 'AbortError'));
+    ctrl.abort(abortReason(sig === 'SIGINT' ? INTERRUPTED : STOPPED));
   };
   if (handleSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
   }
   const session = new Session(g, out, io, ctrl.signal);
   try {
     return await run(session, parsed);
   } catch (e) {
+    // A closed stdout (`| head -1`) ends the run quietly, as `ls` and `git` do.
+    if (abortKind(ctrl.signal.reason) === OUTPUT_CLOSED) return EXIT.ok;
     const code = exitCodeOf(e);
     out.err(`${out.ce.red('bragerone:')} ${describeError(e, session.secrets())}`);
     if (g.verbose && e instanceof Error && e.stack) out.err(out.ce.dim(e.stack));
@@ -85,6 +91,7 @@ export async function main(argv: string[] = process.argv.slice(2), opts: MainOpt
     if (handleSignals) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     }
   }
 }

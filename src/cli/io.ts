@@ -1,5 +1,6 @@
 /** Terminal output of the CLI: streams, colours, aligned tables, a spinner and a redacting logger. */
 
+import stringWidth from 'string-width';
 import { redactText, scrubSecrets } from '../errors.js';
 import type { Logger } from '../log.js';
 
@@ -65,11 +66,12 @@ export function colors(enabled: boolean): Colors {
   };
 }
 
-const ANSI_RE = /\x1b\[[0-9;]*m/g;
-
-/** Printed width of a string (ANSI colour codes excluded). */
+/**
+ * Printed width of a string in terminal columns: ANSI colour codes count 0, East Asian wide characters and emoji 2,
+ * combining marks 0 (`string-width`; the CLI is Node-only, so this never reaches a browser bundle).
+ */
 export function visibleWidth(s: string): number {
-  return s.replace(ANSI_RE, '').length;
+  return stringWidth(s);
 }
 
 /** Options of {@link formatTable}. */

@@ -3,14 +3,14 @@
  * where its token lives, how the password is obtained, and the API clients created for the command.
  */
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { type Token, type TokenStore, MemoryTokenStore } from '../auth/token.js';
 import type { Credentials } from '../auth/session.js';
 import { BragerOneApiClient, type ClientOptions } from '../client.js';
 import { BRAGERONE_SERVER, type ServerConfig, defineServer, serverFor, trimBase } from '../server.js';
 import type { Simulator } from '../simulator/types.js';
-import { FileTokenStore, defaultTokenPath } from '../stores/file.js';
+import { FileTokenStore, defaultTokenPath, safeTokenFileName } from '../stores/file.js';
 import type { GlobalOptions } from './args.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import type { CliIo, Output } from './io.js';
@@ -97,6 +97,11 @@ async function writeAccounts(doc: AccountsDoc): Promise<void> {
   await rename(tmp, file);
 }
 
+/** Key of an account's default token file: the email on BragerOne, `email+host` on any other server. */
+function tokenKey(server: ServerConfig, email: string): string {
+  return server.apiBase === BRAGERONE_SERVER.apiBase ? email : `${email}+${new URL(server.ioBase).host}`;
+}
+
 /** The state of one CLI run. Call {@link close} at the end. */
 export class Session {
   readonly g: GlobalOptions;
@@ -107,6 +112,8 @@ export class Session {
   #target: Promise<Target> | null = null;
   #remembered: string | undefined;
   #password: string | null = null;
+  /** Whether this run already logged in with a `--password` given on the command line. */
+  #freshLogin = false;
   readonly #clients: BragerOneApiClient[] = [];
   readonly #cleanups: Array<() => Promise<void> | void> = [];
 
@@ -194,8 +201,30 @@ export class Session {
     if (this.g.tokenFile) return resolve(this.g.tokenFile);
     if (!email) return null;
     const t = await this.target();
-    const key = t.server.apiBase === BRAGERONE_SERVER.apiBase ? email : `${email}+${new URL(t.server.ioBase).host}`;
-    return defaultTokenPath(key);
+    return defaultTokenPath(tokenKey(t.server, email));
+  }
+
+  /**
+   * Token files in the default directory that belong to the current server (any account). `logout` uses them
+   * when no account is known, so a token saved by an `--email` run is found without `--email`.
+   */
+  async tokenFilesOfServer(): Promise<string[]> {
+    const t = await this.target();
+    const dir = dirname(defaultTokenPath());
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return [];
+    }
+    const other = t.server.apiBase !== BRAGERONE_SERVER.apiBase;
+    // `token-<email>+<host>.json` on other servers; the default server's files carry no `+<host>` suffix.
+    const suffix = other ? safeTokenFileName(`x+${new URL(t.server.ioBase).host}`).slice('token-x'.length) : null;
+    return names
+      .filter((n) => n.startsWith('token-') && n.endsWith('.json'))
+      .filter((n) => (suffix ? n.endsWith(suffix) : !/\+[^@]*\.json$/.test(n)))
+      .sort()
+      .map((n) => join(dir, n));
   }
 
   /** Token store of an account: a file (`--token-file` or the default path), in memory for an embedded simulator. */
@@ -230,21 +259,36 @@ export class Session {
     await writeAccounts(doc).catch(() => {});
   }
 
-  /** A client for the current server and account; logs in lazily (stored token first, then credentials). */
+  /**
+   * A client for the current server and account; logs in lazily (stored token first, then credentials).
+   * A password typed on the command line (`--password`) is always used: the first client of the run logs in
+   * with it at once (a wrong one fails with exit 2) and its token replaces the stored one.
+   */
   async client(extra: Partial<ClientOptions> = {}): Promise<BragerOneApiClient> {
     const t = await this.target();
     const email = await this.email();
     const verbose = this.g.verbose;
+    const store = 'tokenStore' in extra ? (extra.tokenStore ?? null) : await this.tokenStore(email);
+    const fresh = this.g.password !== undefined && !this.#freshLogin && !('tokenStore' in extra);
     const client = new BragerOneApiClient({
       server: t.server,
-      tokenStore: await this.tokenStore(email),
       credsProvider: () => this.credentials(),
       logger: this.out.logger(),
       logLevel: verbose ? 'debug' : 'warn',
       enableHttpTrace: verbose,
       ...extra,
+      tokenStore: fresh ? null : store,
     });
     this.#clients.push(client);
+    if (fresh) {
+      const creds = await this.credentials();
+      const token = await this.out.spin('Logging in…', client.ensureAuth(creds.email, creds.password, { signal: this.signal }));
+      this.#freshLogin = true;
+      if (store) {
+        client.setTokenStore(store);
+        await store.save(token);
+      }
+    }
     return client;
   }
 
@@ -262,6 +306,11 @@ export class Session {
   /** Closes every client, then runs the registered cleanups (simulators last). */
   async close(): Promise<void> {
     for (const s of this.secrets()) this.out.secrets.add(s);
+    // An `--email` run that signed in (stored token or login) makes that account the default of this server,
+    // so later commands and `logout` find its token without `--email`.
+    if (this.g.email && !this.g.tokenFile && this.#clients.some((c) => c.token !== null)) {
+      await this.rememberAccount(this.g.email.trim()).catch(() => {});
+    }
     for (const c of this.#clients) await c.close().catch(() => {});
     for (const fn of this.#cleanups.reverse()) await Promise.resolve(fn()).catch(() => {});
   }

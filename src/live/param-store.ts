@@ -122,8 +122,10 @@ export class ParamStore {
   }
 
   /**
-   * Every stored value as `{ 'P4.v1': 612, 'P4.u1': 1, 'P5.s0': 9, … }`: raw register values as the device sends
-   * them (612 is 61.2 °C once the unit's transform is applied; `bragerone/catalog` does that).
+   * Every stored channel value as `{ 'P4.v1': 612, 'P4.u1': 1, 'P5.s0': 9, … }`. Values are **raw** register contents
+   * as the controller sends them: integers in the controller's own scale (612 here is 61.2 °C — tenths — for this
+   * register; other registers are whole degrees, percent or bit masks), not display values. Units and scaling come
+   * from the `u` channel and the web app's assets: `bragerone/catalog` applies them.
    */
   flatten(): Record<string, unknown> {
     const out: Record<string, unknown> = {};

@@ -16,10 +16,19 @@ export interface ResolvedOptions {
   pushRequires: PushRequirement;
   corsOrigins: string[] | '*';
   socketTransports: Array<'polling' | 'websocket'>;
+  invalidWriteStatus: number;
   requestLogLimit: number;
   version: string;
   seed: number;
   now: () => number;
+}
+
+/** A parameter write the simulator refused (see `invalidWriteStatus`). */
+export interface RefusedWrite {
+  devid: string;
+  key: string;
+  value: JsonValue;
+  reason: string;
 }
 
 /** Delta frame body of one module: pool → chanIdx → `{value, updatedAt, …}`. */
@@ -43,6 +52,8 @@ export class SimContext {
   readonly timers = new Set<NodeJS.Timeout>();
   /** Aborted when the simulator closes. */
   readonly closing = new AbortController();
+  /** Parameter writes refused like a controller would (out of range, not a number); newest last, at most 100. */
+  readonly refusedWrites: RefusedWrite[] = [];
   private taskSeq = 1;
 
   /** Wires the shared parts together. */

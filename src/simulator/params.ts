@@ -54,6 +54,22 @@ export class ParamState {
     return this.pools.get(addr.pool)?.get(addr.chanIdx)?.value;
   }
 
+  /**
+   * Why a controller would refuse writing `value` to `addr`, or `null` when it takes it: not a number (a boolean is
+   * taken only where the current value is a boolean), or outside the family's limits (`n<idx>`/`x<idx>` in the
+   * same pool, e.g. `n8`/`x8` for `v8`).
+   */
+  refusesWrite(addr: ParamAddress, value: unknown): string | null {
+    const current = this.get(addr);
+    if (typeof value === 'boolean') return typeof current === 'boolean' ? null : 'Value is not a number';
+    if (typeof value !== 'number' || !Number.isFinite(value)) return 'Value is not a number';
+    const idx = addr.chanIdx.slice(1);
+    const lo = this.get({ pool: addr.pool, chanIdx: `n${idx}` });
+    const hi = this.get({ pool: addr.pool, chanIdx: `x${idx}` });
+    if ((typeof lo === 'number' && value < lo) || (typeof hi === 'number' && value > hi)) return 'Value out of range';
+    return null;
+  }
+
   /** Numeric value or `fallback`. */
   num(key: string, fallback: number): number {
     const addr = parseKey(key);

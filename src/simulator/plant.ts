@@ -31,10 +31,15 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 export class Plant {
   private timer: NodeJS.Timeout | null = null;
   private readonly rand: () => number;
+  /** Clock reading when the plant was created: the phase origin of the outside-temperature sine. */
+  private readonly t0: number;
+  /** Outside temperature of each module at its first tick: the sine's centre, so the series starts there. */
+  private readonly outsideBase = new Map<string, number>();
 
   /** Creates a stopped plant. */
   constructor(private readonly ctx: SimContext) {
     this.rand = prng(ctx.opts.seed);
+    this.t0 = ctx.opts.now();
   }
 
   /** Starts ticking every `tickInterval` ms (no-op when 0). The timer is unref'd. */
@@ -60,10 +65,18 @@ export class Plant {
     }
   }
 
-  /** Outside temperature (tenths of °C): slow 10-minute sine around 3.5 °C. */
-  private outside(): number {
-    const t = this.ctx.opts.now() / 600_000;
-    return Math.round(35 + 60 * Math.sin(2 * Math.PI * t));
+  /**
+   * Outside temperature (tenths of °C): a slow 10-minute sine of ±6 °C around the module's first value (3.5 °C in the
+   * demo), starting at that value, so the series is continuous from its first reading (≤ 0.1 °C per second).
+   */
+  private outside(m: ModuleModel): number {
+    let base = this.outsideBase.get(m.devid);
+    if (base === undefined) {
+      base = m.params.num('P4.v4', 35);
+      this.outsideBase.set(m.devid, base);
+    }
+    const t = (this.ctx.opts.now() - this.t0) / 600_000;
+    return Math.round(base + 60 * Math.sin(2 * Math.PI * t));
   }
 
   private noise(n: number): number {
@@ -93,7 +106,7 @@ export class Plant {
     s = setBit(s, 1, dhwPump);
     put('P4.v1', nextTemp);
     put('P4.v3', clamp(dhw + (dhwPump ? 2 + this.noise(1) : this.rand() < 0.3 ? -1 : 0), 50, 800));
-    put('P4.v4', this.outside());
+    put('P4.v4', this.outside(m));
     const flue = p.num('P4.v5', 1400);
     put('P4.v5', Math.round(flue + ((burner ? 1400 : 400) - flue) * 0.05));
     put('P4.v6', 127 + Math.round(nextTemp / 10) - (burner ? 12 : 6)); // return: 6–12 °C below the boiler
@@ -125,7 +138,7 @@ export class Plant {
     const target = pump ? 450 : 250;
     put('P4.v1', Math.round(flow + Math.sign(target - flow) * Math.min(Math.abs(target - flow), 2 + this.noise(2))));
     put('P4.v2', clamp(room + (this.rand() < 0.3 ? (pump ? 1 : -1) : 0), 50, 350));
-    put('P4.v4', this.outside());
+    put('P4.v4', this.outside(m));
     put('P5.s0', s);
     return out;
   }

@@ -238,6 +238,14 @@ export const REST_ROUTES: readonly Route[] = [
     if (!m.params.has(addr)) throw new HttpError(400, 'Unknown parameter');
     if (m.connectedAt === 0) return call.json(408, FAULTS.dispatchTimeout.body ?? {});
     const value = body.value as JsonValue;
+    const refused = m.params.refusesWrite(addr, value);
+    if (refused) {
+      // Like a controller: the old value stays and nothing is pushed. The HTTP answer is an option ([U]).
+      call.ctx.refusedWrites.push({ devid: m.devid, key: `${addr.pool}.${addr.chanIdx}`, value, reason: refused });
+      if (call.ctx.refusedWrites.length > 100) call.ctx.refusedWrites.shift();
+      const status = call.ctx.opts.invalidWriteStatus;
+      return call.json(status, status >= 200 && status < 300 ? { ok: true } : { message: refused });
+    }
     call.ctx.runTask(m.devid, 'PARAMETER', () => call.ctx.applyValues(m.devid, [[addr, value]], false, true));
     call.json(200, { ok: true });
   }),

@@ -143,6 +143,12 @@ export interface SimulatorOptions {
    * (PROTOCOL §6.1 [U]); `['websocket']` makes a polling handshake fail with HTTP 400, as a WebSocket-only server does.
    */
   socketTransports?: Array<'polling' | 'websocket'>;
+  /**
+   * HTTP status of a refused parameter write (a value outside the register family's `n`/`x` limits, or not a
+   * number). The value is kept and nothing is pushed either way. Default `200` (`{"ok":true}`, as for an accepted
+   * write); e.g. `400` answers `{"message":"Value out of range"}`. What the real cloud answers is unknown ([U]).
+   */
+  invalidWriteStatus?: number;
   /** Static directories by URL prefix, e.g. `{ '/dist': dir }`. */
   staticDirs?: Record<string, string>;
   /** The synthetic web app served at `/` and `/assets/` (docs/SIMULATOR.md, "Web app"). */
@@ -363,6 +369,11 @@ export interface Simulator {
   issuedTokens(): string[];
   /** Successful logins since start. */
   loginCount(): number;
+  /**
+   * Parameter writes refused like a controller would (value outside the family's `n`/`x` limits, or not a number):
+   * the old value was kept and nothing pushed. Newest last, at most 100.
+   */
+  refusedWrites(): Array<{ devid: string; key: string; value: JsonValue; reason: string }>;
   /** Current value of `key` (`'P4.v1'`); `undefined` when absent or meta-only. */
   getParam(devid: string, key: string): unknown;
   /** Sets a value and pushes a delta. */

@@ -2,9 +2,11 @@
  * The browser examples, loaded from the simulator (same origin as the API) in Chromium: they log in with the demo
  * account, list objects and modules, and on reload reuse the stored token (no second login).
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { type BrowserSuite, describeBrowser, screenshot } from '../helpers/browser.js';
+import { type BrowserSuite, EXAMPLES_DIR, describeBrowser, screenshot } from '../helpers/browser.js';
 
 /** Waits until the example page says `ready` or `error`; returns the state and the status line. */
 async function settle(page: Page): Promise<{ state: string; status: string }> {
@@ -64,6 +66,20 @@ describeBrowser('browser examples (Chromium, served by the simulator)', (suite) 
     const page = suite().context.pages()[0] as Page;
     const raw = await page.evaluate(() => localStorage.getItem('bragerone.token'));
     expect(JSON.parse(raw ?? 'null')).toMatchObject({ accessToken: expect.any(String), tokenType: 'bearer' });
+  });
+
+  it('opened from file://, both pages say so and name `npm run examples` instead of failing silently', async () => {
+    for (const name of ['script-tag.html', 'esm.html']) {
+      const page = await suite().newPage();
+      await page.goto(pathToFileURL(join(EXAMPLES_DIR, 'browser', name)).href);
+      await page.waitForFunction(() => document.body.dataset.state === 'file', undefined, { timeout: 10_000 });
+      const status = await page.evaluate(() => document.getElementById('status')?.textContent ?? '');
+      expect(status, name).toMatch(/opened as a file \(file:\/\/\)/);
+      expect(status, name).toContain('npm run examples');
+      await screenshot(page, `file-${name.replace('.html', '')}.png`);
+      await page.close();
+    }
+    expect(suite().sim.stats.count('POST /v1/auth/user')).toBe(0);
   });
 
   it('a revoked stored token is replaced by one new login on the next load', async () => {

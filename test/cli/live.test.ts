@@ -56,12 +56,12 @@ describe('watch', () => {
     expect(events.filter((e) => e.type === 'module').map((e) => e.online)).toEqual([false, true]);
   });
 
-  it('ends cleanly with exit 0 on Ctrl-C (SIGINT)', async () => {
+  it('ends cleanly with exit 130 on Ctrl-C (SIGINT)', async () => {
     const run = startCli(['watch', ...creds()], { env: { XDG_CONFIG_HOME: dir } });
     await run.waitForLine((l) => l.includes('live'));
     run.child.kill('SIGINT');
     const res = await run.done;
-    expect(res.code, res.stderr).toBe(0);
+    expect(res.code, res.stderr).toBe(130);
     expect(res.stdout).toMatch(/Watching DEMO0A1B2C, DEMO0D3E4F of object 1201/);
     expect(res.stdout).toMatch(/\d+ changes? in [\d.]+ s\./);
   });

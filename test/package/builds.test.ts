@@ -50,6 +50,43 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
     for (const c of [code, ...chunks]) expect(c).not.toMatch(/["']node:/);
   });
 
+  it('the CLI\'s string-width stays out of the browser entry and both browser bundles', () => {
+    // The CLI imports it (table widths); only dist/esm/cli.js and its chunks may reach it.
+    const seen = new Set<string>();
+    const visit = (file: string): string[] => {
+      if (seen.has(file)) return [];
+      seen.add(file);
+      const code = readFileSync(dist(`esm/${file}`), 'utf8');
+      const specs = [...code.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1] as string);
+      return specs.flatMap((sp) => {
+        if (!sp.startsWith('./') && !sp.startsWith('../')) return [sp];
+        const target = resolve('/', file, '..', sp).slice(1);
+        return existsSync(dist(`esm/${target}`)) ? visit(target) : [];
+      });
+    };
+    const external = [...visit('index.js'), ...visit('node.js')];
+    expect(external.filter((sp) => sp.includes('string-width'))).toEqual([]);
+    seen.clear();
+    expect(visit('cli.js')).toContain('string-width'); // the walk does find it where it belongs
+    for (const bundle of ['bragerone.iife.js', 'bragerone.esm.js']) {
+      const code = readFileSync(dist(bundle), 'utf8');
+      // string-width's fingerprints: its grapheme segmenter and its emoji property regexes.
+      expect(code, bundle).not.toMatch(/Intl\.Segmenter|RGI_Emoji/);
+    }
+  });
+
+  it('every docs/ page the README links to exists and is in the package (no dead links on a registry page)', () => {
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1] as string);
+    expect(links.length).toBeGreaterThan(0);
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const packed = new Set((JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((f) => f.path));
+    for (const link of new Set(links)) {
+      expect(existsSync(resolve(root, link)), link).toBe(true);
+      expect(packed.has(link), `${link} is not in the package`).toBe(true);
+    }
+  });
+
   it('publint and arethetypeswrong report no problems', () => {
     const opts = { cwd: root, encoding: 'utf8' as const, stdio: 'pipe' as const, timeout: 120_000 };
     expect(execFileSync('npx', ['publint', '--strict'], opts)).toContain('All good');

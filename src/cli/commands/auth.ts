@@ -1,6 +1,7 @@
 /** `login`, `logout`, `whoami`. */
 
 import { MemoryTokenStore, isTokenExpired } from '../../auth/token.js';
+import { FileTokenStore } from '../../stores/file.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { formatTable } from '../io.js';
 import { canPrompt, promptLine } from '../prompt.js';
@@ -37,14 +38,26 @@ export async function login(s: Session): Promise<number> {
 /** Revokes the stored token on the server (best effort for an expired one) and deletes it. */
 export async function logout(s: Session): Promise<number> {
   const { out } = s;
+  const t = await s.target();
   const email = await s.email();
-  const store = await s.tokenStore(email);
-  const path = await s.tokenPath(email);
+  let store = await s.tokenStore(email);
+  let path = t.sim && !s.g.tokenFile ? null : await s.tokenPath(email);
+  if (!email && !s.g.tokenFile && !t.sim) {
+    // No account named or remembered: the token file the other commands would use is the only one of this server.
+    const files = await s.tokenFilesOfServer();
+    if (files.length > 1) {
+      throw new UsageError(`several stored tokens for ${t.server.apiBase}: ${files.join(', ')}; pass --email to choose one`);
+    }
+    if (files[0]) {
+      path = files[0];
+      store = new FileTokenStore({ path });
+    }
+  }
   const token = store ? await store.load() : null;
   if (!store || !token) {
     await s.forgetAccount(email);
     if (out.json) out.printJson({ loggedOut: false, reason: 'no stored token', tokenFile: path });
-    else out.print(`Not logged in${email ? ` as ${email}` : ''}: no stored token${path ? ` (${path})` : ''}.`);
+    else out.print(`Not logged in${email ? ` as ${email}` : ''}: no stored token${path ? ` (looked for ${path})` : ` for ${t.server.apiBase}`}.`);
     return EXIT.ok;
   }
   let revoked = false;
@@ -61,7 +74,7 @@ export async function logout(s: Session): Promise<number> {
     await s.forgetAccount(email);
   }
   if (out.json) out.printJson({ loggedOut: true, revoked, tokenFile: path });
-  else out.print(`${out.c.green('✓')} Logged out${email ? ` ${email}` : ''}: token ${revoked ? 'revoked and ' : '(already expired) '}removed${path ? ` (${path})` : ''}.`);
+  else out.print(`${out.c.green('✓')} Logged out${email ? ` ${email}` : ''}: token ${revoked ? 'revoked and ' : '(already expired) '}removed${path ? `: deleted ${path}` : ''}.`);
   return EXIT.ok;
 }
 

@@ -2,7 +2,7 @@
 
 import { MemoryTokenStore } from '../../auth/token.js';
 import { formatDuration } from '../args.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
+import { CliError, EXIT, UsageError, stopCode } from '../errors.js';
 import { type Output, formatTable } from '../io.js';
 import { type Session, startEmbeddedSimulator } from '../session.js';
 import { loadParams, printModules, printObjects, printParams } from './read.js';
@@ -68,7 +68,7 @@ export async function demo(s: Session): Promise<number> {
 
   if (out.json) {
     out.printJson({ server: sim.server.apiBase, user: { email: acct.email, id: token.userId }, objects, modules, params: view, watch: { durationMs: ms, events } });
-    return EXIT.ok;
+    return stopCode(s.signal);
   }
   out.print(`  ${out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} seen.`)}`);
   out.print('');
@@ -83,5 +83,5 @@ export async function demo(s: Session): Promise<number> {
       { indent: '  ' },
     ),
   );
-  return EXIT.ok;
+  return stopCode(s.signal);
 }

@@ -3,7 +3,7 @@
 import type { BragerOneApiClient } from '../../client.js';
 import { BragerOneGateway } from '../../live/gateway.js';
 import { formatDuration, parseId } from '../args.js';
-import { CliError, EXIT } from '../errors.js';
+import { CliError, EXIT, stopCode } from '../errors.js';
 import { type Output, cell, clock } from '../io.js';
 import type { Session } from '../session.js';
 
@@ -139,5 +139,5 @@ export async function watch(s: Session, opts: { object?: string; module: string[
   }
   const res = await runWatch(s, client, plan, ms, (e) => (out.json ? out.printNdjson(e) : out.print(formatWatchEvent(out, e))));
   if (!out.json) out.print(out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} in ${(res.elapsed / 1000).toFixed(1)} s.`));
-  return EXIT.ok;
+  return stopCode(s.signal);
 }
