@@ -489,7 +489,7 @@ export function healthOf(state: CatalogState): CatalogHealth {
     if (units && Object.keys(units).length === 0 && idx.i18nImports.some((i) => i.lang.toLowerCase() === lang && i.namespace.toLowerCase() === 'units')) {
       problems.push(`i18n ${lang}/units is empty`);
     }
-    if (units && /\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\u\{/i.test(JSON.stringify(units).replace(/\\\\/g, ''))) problems.push(`escape leaks in i18n ${lang}/units`);
+    if (units && stringsIn(units).some((t) => /\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\u\{/i.test(t))) problems.push(`escape leaks in i18n ${lang}/units`);
   }
   const leaked = (v: unknown) => typeof v === 'string' && /_0x|\['|\["/.test(v);
   for (const [symbol, stored] of Object.entries(state.maps)) {
@@ -498,9 +498,15 @@ export function healthOf(state: CatalogState): CatalogHealth {
     if (leaked(raw.componentType) || leaked(raw.useComponent)) problems.push(`obfuscated component type left in ${symbol}`);
   }
   for (const [dm, menu] of Object.entries(state.menus)) {
-    if (/_0x|\['|\["/.test(JSON.stringify(permissionsIn(menu)))) problems.push(`obfuscated permission names in the menu of deviceMenu ${dm}`);
+    if (permissionsIn(menu).some((p) => /_0x|\['|\["/.test(p))) problems.push(`obfuscated permission names in the menu of deviceMenu ${dm}`);
   }
   return { ok: problems.length === 0, problems, stats };
+}
+
+function stringsIn(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (depth < 50 && v !== null && typeof v === 'object') for (const x of Object.values(v)) stringsIn(x, out, depth + 1);
+  return out;
 }
 
 function permissionsIn(v: unknown, out: string[] = [], depth = 0): string[] {

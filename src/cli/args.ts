@@ -5,7 +5,7 @@ import { UsageError } from './errors.js';
 
 /** Names of the commands. */
 export type CommandName =
-  | 'login' | 'logout' | 'whoami' | 'objects' | 'modules' | 'params' | 'watch' | 'command' | 'simulator' | 'check' | 'demo' | 'help';
+  | 'login' | 'logout' | 'whoami' | 'objects' | 'modules' | 'params' | 'watch' | 'set' | 'command' | 'simulator' | 'check' | 'demo' | 'help';
 
 interface CommandSpec {
   /** Positional arguments (a trailing `?` marks an optional one). */
@@ -25,15 +25,30 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   objects: { args: [], opts: [], summary: 'list your objects (installations)' },
   modules: { args: ['objectId'], opts: [], summary: 'list the controller modules of an object' },
   params: {
-    args: ['devid'], opts: [],
-    summary: 'current parameter values of a module, grouped by pool (value/unit/min/max/status)',
+    args: ['devid'], opts: ['registers', 'lang'],
+    summary: 'current parameter values of a module: panel, label, display value and unit (from the web app\'s catalog)',
+    details: [
+      '--raw          bare registers grouped by pool (value/unit code/min/max/status) instead of the catalog view',
+      '--lang pl|en   language of labels and texts (default: the web app\'s default language)',
+    ],
   },
   watch: {
-    args: [], opts: ['object', 'module'],
+    args: [], opts: ['object', 'module', 'registers', 'lang'],
     summary: 'follow live parameter changes until Ctrl-C or --duration',
     details: [
       '--module DEVID   module to follow (repeatable); default: every module of the object',
       '--object ID      object of the modules; default: the first object (or the one holding --module)',
+      '--raw            register keys and raw values instead of labels and display values',
+      '--lang pl|en     language of labels and texts',
+    ],
+  },
+  set: {
+    args: ['devid', 'symbol', 'value'], opts: ['lang'],
+    summary: 'change a parameter safely by its catalog symbol and display value (range-checked before sending)',
+    details: [
+      'bragerone set DEMO0A1B2C PARAM_P4_8 70      boiler set-point to 70 °C (raw limits n/x checked first)',
+      'bragerone set DEMO0A1B2C PARAM_0 Manual     enum parameters take their label or raw value',
+      'Symbols are listed by `bragerone params <devid> --json`. A value outside the limits exits 1 and sends nothing.',
     ],
   },
   command: {
@@ -56,12 +71,12 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   check: {
-    args: [], opts: [],
+    args: [], opts: ['lang'],
     summary: 'read-only protocol check of your account: what matched, was tolerated or drifted (attach it to bug reports)',
     details: ['Never writes; never prints tokens, passwords or module-card personal data. --duration sets the socket window (default 3s).'],
   },
   demo: {
-    args: [], opts: [],
+    args: [], opts: ['lang'],
     summary: 'offline tour against an embedded simulator: login → objects → modules → params → watch (10s, --duration)',
   },
   help: { args: ['command?'], opts: [], summary: 'show help for a command' },
@@ -88,6 +103,9 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   static: { type: 'string', multiple: true },
+  lang: { type: 'string' },
+  /** `--raw` of `params` and `watch` (a flag there; `command --raw NAME` takes a value). */
+  registers: { type: 'boolean' },
 } as const;
 
 const GLOBAL = new Set(['platform', 'server', 'simulator', 'json', 'duration', 'email', 'password', 'verbose', 'token-file', 'help', 'version']);
@@ -120,6 +138,28 @@ export interface CommandOptions {
   host?: string;
   /** `--static /PREFIX=DIR`, repeatable. */
   static?: string[];
+  /** `--lang`: language of catalog texts. */
+  lang?: string;
+  /** `--raw` of `params`/`watch`: bare registers instead of the catalog view. */
+  registers?: boolean;
+}
+
+/** Commands where `--raw` is a flag (the register view) rather than `command --raw NAME`. */
+const RAW_FLAG_COMMANDS = new Set(['params', 'watch']);
+
+/** The command word of argv: the first token that is neither an option nor the value of a string option. */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') return argv[i + 1];
+    if (!a.startsWith('-')) return a;
+    if (a.includes('=')) continue;
+    const name = a.replace(/^-+/, '');
+    const spec = (OPTIONS as Record<string, { type: string; short?: string }>)[name];
+    const short = Object.values(OPTIONS).find((o) => 'short' in o && `-${o.short}` === a);
+    if ((spec?.type ?? short?.type) === 'string') i++;
+  }
+  return undefined;
 }
 
 /** A parsed command line. */
@@ -134,7 +174,9 @@ export interface ParsedArgs {
 export function parseCommandLine(argv: string[]): ParsedArgs {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const word = commandWord(argv);
+    const args = word && RAW_FLAG_COMMANDS.has(word) ? argv.map((a) => (a === '--raw' ? '--registers' : a)) : argv;
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(cleanParseError(e));
   }
@@ -160,12 +202,13 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   };
   const opts: CommandOptions = {
     object: v.object, module: v.module ?? [], raw: v.raw, value: v.value, pool: v.pool, parameter: v.parameter, port: v.port, host: v.host,
-    static: v.static ?? [],
+    static: v.static ?? [], lang: v.lang, registers: v.registers === true,
   };
   if (command && !global.help) {
     const spec = COMMANDS[command];
     for (const name of Object.keys(v)) {
-      if (!GLOBAL.has(name) && !spec.opts.includes(name)) throw new UsageError(`option --${name} is not valid for "${command}"`);
+      const shown = name === 'registers' ? 'raw' : name;
+      if (!GLOBAL.has(name) && !spec.opts.includes(name)) throw new UsageError(`option --${shown} is not valid for "${command}"`);
     }
     const required = spec.args.filter((a) => !a.endsWith('?'));
     if (rest.length < required.length) throw new UsageError(`"${command}" needs <${required[rest.length]}> (usage: ${usageLine(command)})`);

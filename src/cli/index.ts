@@ -5,6 +5,7 @@
 
 import { COMMANDS, type ParsedArgs, helpText, parseCommandLine } from './args.js';
 import { command as commandCmd } from './commands/command.js';
+import { set } from './commands/catalog.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
 import { login, logout, whoami } from './commands/auth.js';
@@ -110,7 +111,9 @@ async function run(s: Session, p: ParsedArgs): Promise<number> {
     case 'modules':
       return modules(s, arg0);
     case 'params':
-      return params(s, arg0);
+      return params(s, arg0, p.opts);
+    case 'set':
+      return set(s, arg0, p.args[1] ?? '', p.args[2], p.opts.lang);
     case 'watch':
       return watch(s, p.opts);
     case 'command':
@@ -118,9 +121,9 @@ async function run(s: Session, p: ParsedArgs): Promise<number> {
     case 'simulator':
       return simulator(s, p.opts);
     case 'check':
-      return check(s);
+      return check(s, p.opts.lang);
     case 'demo':
-      return demo(s);
+      return demo(s, p.opts.lang);
     default:
       return EXIT.usage;
   }

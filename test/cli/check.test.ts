@@ -48,6 +48,12 @@ describe('check', () => {
     }
     expect(rowOf(report, 'event app:modules:parameters:change').verdict).toBe('matched');
     expect(rowOf(report, 'POST /modules/connect').detail).toMatch(/wsid/);
+    // The web app's catalog: index, languages, units, the module's deviceMenu and the health report, without values.
+    expect(rowOf(report, 'catalog index').detail).toMatch(/\|index-[\w-]+\.js$/);
+    expect(rowOf(report, 'catalog languages').detail).toBe('pl, en');
+    expect(rowOf(report, 'catalog units').verdict).toBe('matched');
+    expect(rowOf(report, 'catalog deviceMenu 0')).toMatchObject({ verdict: 'matched', detail: expect.stringMatching(/^\d+ panels, (\d+) symbols, \1 described, \1 labelled$/) });
+    expect(rowOf(report, 'catalog health').verdict).toBe('matched');
   });
 
   it('human report says all matched', async () => {

@@ -24,9 +24,12 @@ describe('demo', () => {
     expect(r.stdout).toMatch(/1201\s+Demo house/);
     expect(r.stdout).toMatch(/DEMO0A1B2C\s+Boiler room/);
     expect(r.stdout).toMatch(/DEMO0D3E4F\s+Mixing circuit/);
-    expect(r.stdout).toMatch(/P4\.v8\s+\d+\s+2\s+40\s+85/);
-    // The embedded plant ticks once a second: changes show up within 2 s.
-    expect(r.stdout).toMatch(/DEMO0[A-F0-9]{5}\s+P\d+\.\w+\s+\S+ → \S+/);
+    // Names, units and display values parsed from the simulator's web app (the demo user reads English).
+    expect(r.stdout).toMatch(/Boiler temperature\s+\d+(\.\d)? °C\s+P4\.v1/);
+    expect(r.stdout).toMatch(/Boiler set-point\s+\d+ °C\s+P4\.v8/);
+    expect(r.stdout).toMatch(/Operating mode\s+Automatic/);
+    // The embedded plant ticks once a second: labelled changes show up within 2 s.
+    expect(r.stdout).toMatch(/DEMO0[A-F0-9]{5}\s+[A-Z][a-z].* -?\d+(\.\d)? °C\s+P\d+\.v\d+ = -?\d+/);
     expect(r.stderr).toBe('');
   });
 
@@ -40,6 +43,9 @@ describe('demo', () => {
     expect(doc.objects.map((o) => o.id)).toEqual([DEMO_OBJECT_ID]);
     expect(doc.modules.map((m) => m.devid)).toEqual([...DEMO_MODULES]);
     expect(doc.params.devid).toBe('DEMO0A1B2C');
+    const cat = (doc as unknown as { catalog: { lang: string; parameters: Array<{ symbol: string; label: string; unit: string | null }> } }).catalog;
+    expect(cat.lang).toBe('en');
+    expect(cat.parameters.find((p) => p.symbol === 'PARAM_P4_1')).toMatchObject({ label: 'Boiler temperature', unit: '°C' });
     expect(typeof doc.params.values['P4.v1']).toBe('number');
     expect(doc.watch.durationMs).toBe(1500);
     expect(doc.watch.events.some((e) => e.type === 'param')).toBe(true);
@@ -110,7 +116,7 @@ describe('help, version and usage errors', () => {
   it('--help lists every command and exits 0; per-command help works', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['login', 'logout', 'whoami', 'objects', 'modules <objectId>', 'params <devid>', 'watch', 'command <devid>', 'simulator', 'check', 'demo']) {
+    for (const c of ['login', 'logout', 'whoami', 'objects', 'modules <objectId>', 'params <devid>', 'watch', 'set <devid> <symbol> <value>', 'command <devid>', 'simulator', 'check', 'demo']) {
       expect(r.stdout).toContain(c);
     }
     const w = await runCli(['watch', '--help']);

@@ -37,6 +37,20 @@ describe('watch', () => {
       ['DEMO0A1B2C', 'P4.v3', 502, 501],
     ]);
     expect(params.every((e) => typeof e.ts === 'string' && Number.isFinite(Date.parse(e.ts as string)))).toBe(true);
+    // With the catalog, each change names the parameters shown at that register (the demo user reads English).
+    expect(params[0]?.labels).toEqual([{ symbol: 'PARAM_P4_3', label: 'DHW temperature', text: '50.1 °C' }]);
+    expect(params[1]?.labels).toEqual([{ symbol: 'TEMP_POKOJOWA_ZAWORU_1', label: 'Room temperature', text: '22.2 °C' }]);
+  });
+
+  it('--raw keeps the register view (no labels) and the human line names the register', async () => {
+    const sim = getSim();
+    const run = startCli(['watch', '--raw', ...creds(), '--duration', '1s', '--json'], { env: { XDG_CONFIG_HOME: dir } });
+    await run.waitForLine((l) => l.includes('"ready"'));
+    sim.setParam('DEMO0A1B2C', 'P4.v1', 633);
+    const res = await run.done;
+    expect(res.code, res.stderr).toBe(0);
+    const params = ndjson(res.stdout).filter((e) => e.type === 'param');
+    expect(params.map((e) => [e.key, e.value, e.labels])).toEqual([['P4.v1', 633, undefined]]);
   });
 
   it('--module limits the watch and module link changes are reported', async () => {

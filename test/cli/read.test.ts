@@ -1,6 +1,7 @@
 // objects / modules / params against a test simulator (no drift: tickInterval 0), JSON checked against its state.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MODULES, DEMO_OBJECT_ID } from '../../src/simulator/index.js';
+import { until } from '../helpers/wait.js';
 import { DEMO, useSimulator } from '../helpers/sim.js';
 import { assertBuilt, runCli, tempDir } from './helpers.js';
 
@@ -77,10 +78,10 @@ describe('modules', () => {
 });
 
 describe('params', () => {
-  it('--json values equal the simulator state, grouped by pool and family', async () => {
+  it('--raw --json values equal the simulator state, grouped by pool and family', async () => {
     const sim = getSim();
     sim.setParam('DEMO0A1B2C', 'P4.v1', 604);
-    const r = await run(['params', 'DEMO0A1B2C', ...creds(), '--json']);
+    const r = await run(['params', 'DEMO0A1B2C', '--raw', ...creds(), '--json']);
     expect(r.code, r.stderr).toBe(0);
     const view = JSON.parse(r.stdout) as { devid: string; values: Record<string, unknown>; pools: Record<string, Array<{ idx: number; channels: Record<string, unknown> }>> };
     expect(view.devid).toBe('DEMO0A1B2C');
@@ -91,8 +92,8 @@ describe('params', () => {
     expect(Object.keys(view.pools)).toEqual(['P4', 'P5', 'P6']);
   });
 
-  it('human view shows value, unit, min and max per family', async () => {
-    const r = await run(['params', 'DEMO0A1B2C', ...creds()]);
+  it('--raw human view shows value, unit, min and max per family', async () => {
+    const r = await run(['params', 'DEMO0A1B2C', ...creds(), '--raw']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/PARAM\s+VALUE\s+UNIT\s+MIN\s+MAX\s+STATUS/);
     const v8 = String(getSim().getParam('DEMO0A1B2C', 'P4.v8'));
@@ -100,10 +101,76 @@ describe('params', () => {
     expect(r.stdout).toMatch(/P5\.s0\s+9\b/);
   });
 
+  it('default view: panel, label, display value and unit from the web app catalog (language of the user)', async () => {
+    const sim = getSim();
+    sim.setParam('DEMO0A1B2C', 'P4.v1', 612);
+    const r = await run(['params', 'DEMO0A1B2C', ...creds()]);
+    expect(r.code, r.stderr).toBe(0);
+    // The demo user's language is English; the web app offers pl and en.
+    expect(r.stdout).toMatch(/Boiler temperature\s+61\.2 °C\s+P4\.v1/);
+    expect(r.stdout).toMatch(/Operating mode\s+Automatic\s+P6\.v0/);
+    expect(r.stdout).toMatch(/DHW heating start\s+07:00\s+P4\.v20/);
+    expect(r.stdout).toContain('Boiler');
+    const pl = await run(['params', 'DEMO0A1B2C', ...creds(), '--lang', 'pl']);
+    expect(pl.code, pl.stderr).toBe(0);
+    expect(pl.stdout).toMatch(/Temperatura kotła\s+61\.2 °C/);
+    expect(pl.stdout).toContain('Kocioł');
+  });
+
+  it('--json catalog view lists each parameter with symbol, address, label, value and unit', async () => {
+    const sim = getSim();
+    sim.setParam('DEMO0A1B2C', 'P4.v8', 66);
+    const r = await run(['params', 'DEMO0A1B2C', ...creds(), '--json', '--lang', 'en']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { lang: string; fingerprint: string; parameters: Array<{ symbol: string; address: string; label: string; value: unknown; unit: string; text: string; writable: boolean }> };
+    expect(doc.lang).toBe('en');
+    expect(doc.fingerprint).toMatch(/\|index-[\w-]+\.js$/);
+    const sp = doc.parameters.find((p) => p.symbol === 'PARAM_P4_8');
+    expect(sp).toMatchObject({ address: 'P4.v8', label: 'Boiler set-point', value: 66, unit: '°C', text: '66 °C', writable: true });
+  });
+
+  it('--lang with a language the web app does not offer → exit 1 naming the offered ones', async () => {
+    const r = await run(['params', 'DEMO0A1B2C', ...creds(), '--lang', 'xx']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/offers pl, en/);
+  });
+
   it('unknown module → exit 1', async () => {
     const r = await run(['params', 'NOSUCHDEV1', ...creds()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/module NOSUCHDEV1 not found/);
+  });
+});
+
+describe('set', () => {
+  it('writes through prepareWrite: display value → raw register, confirmed by the simulator state', async () => {
+    const sim = getSim();
+    sim.setParam('DEMO0A1B2C', 'P4.v8', 65);
+    const r = await run(['set', 'DEMO0A1B2C', 'PARAM_P4_8', '70', ...creds()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Boiler set-point: 65 °C → 70/);
+    // The simulated controller applies a command after its commandDelay.
+    await until(() => sim.getParam('DEMO0A1B2C', 'P4.v8') === 70, 'P4.v8 = 70');
+    const hhmm = await run(['set', 'DEMO0A1B2C', 'PARAM_P4_20', '08:30', ...creds(), '--json']);
+    expect(hhmm.code, hhmm.stderr).toBe(0);
+    expect(JSON.parse(hhmm.stdout).request).toMatchObject({ route: 'parameter', pool: 'P4', parameter: 'v20', value: 52 });
+    await until(() => sim.getParam('DEMO0A1B2C', 'P4.v20') === 52, 'P4.v20 = 52');
+    const mode = await run(['set', 'DEMO0A1B2C', 'PARAM_0', 'Manual', ...creds()]);
+    expect(mode.code, mode.stderr).toBe(0);
+    await until(() => sim.getParam('DEMO0A1B2C', 'P6.v0') === 2, 'P6.v0 = 2');
+  });
+
+  it('out of range → exit 1 before any command request', async () => {
+    const sim = getSim();
+    const before = sim.stats.count('POST /v1/module/command');
+    const r = await run(['set', 'DEMO0A1B2C', 'PARAM_P4_8', '95', ...creds()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/outside/);
+    const bad = await run(['set', 'DEMO0A1B2C', 'PARAM_P4_8', 'hot', ...creds()]);
+    expect(bad.code).toBe(1);
+    const unknown = await run(['set', 'DEMO0A1B2C', 'NO_SUCH_SYMBOL', '1', ...creds()]);
+    expect(unknown.code).toBe(1);
+    expect(sim.stats.count('POST /v1/module/command')).toBe(before);
   });
 });
 

@@ -27,11 +27,25 @@ export async function catalogClient(s: Session): Promise<BragerOneApiClient> {
   return s.client(cache ? { cache } : {});
 }
 
-/** Loads the catalog for a client (language from `--lang`, else the web app's default). */
+/**
+ * Loads the catalog for a client. Language: `--lang`, else the signed-in user's language when the web app offers
+ * it, else the web app's default.
+ */
 export async function openCatalog(s: Session, client: BragerOneApiClient, lang?: string): Promise<Catalog> {
+  let wanted = lang?.trim().toLowerCase();
+  if (!wanted) {
+    try {
+      wanted = (await client.getUser({ signal: s.signal })).language.trim().toLowerCase() || undefined;
+    } catch {
+      wanted = undefined; // the web app's default then
+    }
+  }
   const opts: Parameters<typeof loadCatalog>[0] = { api: client, signal: s.signal };
-  if (lang) opts.lang = lang;
-  return s.out.spin('Loading the parameter catalog…', loadCatalog(opts));
+  const catalog = await s.out.spin('Loading the parameter catalog…', loadCatalog(opts));
+  if (!wanted || wanted === catalog.lang) return catalog;
+  if (catalog.languages().some((l) => l.code === wanted)) return catalog.withLanguage(wanted);
+  if (lang) throw new UsageError(`--lang ${lang.slice(0, 10)}: the web app offers ${catalog.languages().map((l) => l.code).join(', ')}`);
+  return catalog;
 }
 
 /** The module `devid` with its object (deviceMenu and permissions come from `getModules`). */
@@ -88,6 +102,30 @@ export async function labelledRows(catalog: Catalog, mod: Pick<Module, 'deviceMe
     }
   }
   return rows;
+}
+
+/** The catalog view of one module: rows resolved against a REST prime. */
+export async function moduleRows(s: Session, client: BragerOneApiClient, devid: string, lang?: string): Promise<{ catalog: Catalog; mod: Module & { objectId: number }; rows: LabelledRow[] }> {
+  const mod = await s.out.spin('Finding the module…', findModule(client, devid, s.signal));
+  const catalog = await openCatalog(s, client, lang);
+  const res = await s.out.spin('Loading parameters…', client.modulesParametersPrime([devid], { returnData: true, signal: s.signal }));
+  const store = new ParamStore({ devid });
+  store.ingestPrimePayload(res.data);
+  const rows = await s.out.spin('Resolving…', labelledRows(catalog, mod, store, s.signal));
+  return { catalog, mod, rows };
+}
+
+/** `params <devid>` with the catalog: panel, label, display value and unit per row. */
+export async function labelledParams(s: Session, devid: string, lang?: string): Promise<number> {
+  const client = await catalogClient(s);
+  const { catalog, rows } = await moduleRows(s, client, devid, lang);
+  if (s.out.json) {
+    s.out.printJson({ devid, lang: catalog.lang, fingerprint: catalog.fingerprint, parameters: rows });
+    return EXIT.ok;
+  }
+  s.out.print(`Parameters of ${s.out.c.bold(devid)} (${rows.length} shown, ${catalog.lang}; --raw for bare registers)`);
+  printLabelled(s.out, rows);
+  return EXIT.ok;
 }
 
 /** Prints labelled rows as one table per panel. */

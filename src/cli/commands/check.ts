@@ -7,7 +7,7 @@
 import type { BragerOneApiClient } from '../../client.js';
 import { isNetworkError } from '../../errors.js';
 import { RealtimeManager } from '../../realtime/manager.js';
-import type { BragerObject } from '../../schemas/index.js';
+import type { BragerObject, Module } from '../../schemas/index.js';
 import { type Exchange, Recorder } from '../check/recorder.js';
 import {
   type Finding, type Verdict, classifyActivity, classifyCard, classifyConnect, classifyEvents, classifyLogin, classifyModules,
@@ -16,6 +16,8 @@ import {
 import { EXIT, describeError, exitCodeOf, isAbort } from '../errors.js';
 import { type Output, formatTable } from '../io.js';
 import type { Session } from '../session.js';
+import { type Catalog, loadCatalog } from '../../catalog/index.js';
+import { catalogReport } from './catalog.js';
 import { cliVersion } from '../version.js';
 import { waitFor } from './watch.js';
 
@@ -42,7 +44,7 @@ class Report {
   }
 }
 
-export async function check(s: Session): Promise<number> {
+export async function check(s: Session, lang?: string): Promise<number> {
   const { out } = s;
   const t = await s.target();
   const rec = new Recorder(t.server.apiBase);
@@ -95,17 +97,19 @@ export async function check(s: Session): Promise<number> {
     const objects = (await probe('GET /objects', 'GET', '/objects', () => client.getObjects({ signal }), (ex) => classifyObjects(ex.status, ex.body))) ?? [];
 
     // 4. Per object: details, permissions, modules, cards, prime, activity.
+    const allModules: Module[] = [];
     let socketTarget: { object: BragerObject; modules: string[] } | null = null;
     for (const o of objects) {
       const id = o.id;
       await probe(`GET /objects/${id}`, 'GET', `/objects/${id}`, () => client.getObject(id, { signal }), (ex) => classifyObjectDetails(ex.body));
       await probe(`GET /objects/${id}/permissions`, 'GET', `/objects/${id}/permissions`, () => client.getObjectPermissions(id, { signal }), (ex) => classifyPermissions(ex.body));
       let devids: string[] = [];
-      await probe(`GET /modules (object ${id})`, 'GET', '/modules', () => client.getModules(id, { signal }), (ex) => {
+      const mods = await probe(`GET /modules (object ${id})`, 'GET', '/modules', () => client.getModules(id, { signal }), (ex) => {
         const f = classifyModules(ex.body);
         devids = f.devids;
         return f;
       });
+      allModules.push(...(mods ?? []));
       for (const devid of devids) {
         const path = `/modules/${encodeURIComponent(devid)}/card`;
         await probe(`GET /modules/${devid}/card`, 'GET', path, () => client.getModuleCard(devid, { signal }), (ex) => classifyCard(ex.body));
@@ -118,7 +122,10 @@ export async function check(s: Session): Promise<number> {
       socketTarget ??= { object: o, modules: devids };
     }
 
-    // 5. Socket: connect, bind, listen briefly.
+    // 5. The web app's catalog: index, languages, units, menus per deviceMenu, symbols resolved (no values).
+    await checkCatalog(client, report, allModules, lang, signal);
+
+    // 6. Socket: connect, bind, listen briefly.
     if (!socketTarget) report.add('Socket.IO /ws', { verdict: 'skipped', detail: 'no object with modules' });
     else await checkSocket(s, client, rec, report, socketTarget.object.id, socketTarget.modules);
   })());
@@ -131,6 +138,27 @@ export async function check(s: Session): Promise<number> {
   }
   printReport(out, t.server.apiBase, started, report.rows, summary, allMatched);
   return EXIT.ok;
+}
+
+async function checkCatalog(client: BragerOneApiClient, report: Report, modules: readonly Module[], lang: string | undefined, signal: AbortSignal): Promise<void> {
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog({ api: client, signal, persist: false, ...(lang ? { lang } : {}) });
+  } catch (e) {
+    if (isAbort(e) || signal.aborted) throw e;
+    report.add('catalog index', { verdict: 'error', detail: describeError(e) });
+    return;
+  }
+  const r = await catalogReport(catalog, modules, signal);
+  const h = catalog.health();
+  report.add('catalog index', { verdict: 'matched', detail: catalog.fingerprint });
+  report.add('catalog languages', { verdict: h.stats.languages > 0 ? 'matched' : 'tolerated', detail: catalog.languages().map((l) => l.code).join(', ') });
+  report.add('catalog units', { verdict: h.stats.unitDescriptors > 0 ? 'matched' : 'drift', detail: `${h.stats.unitDescriptors} unit descriptors, ${h.stats.inlineMaps} inline parameter maps` });
+  for (const [dm, m] of Object.entries(r.data.menus as Record<string, { panels: number; symbols: number; described: number; labelled: number }>)) {
+    const verdict = m.symbols > 0 && m.labelled === m.symbols ? 'matched' : m.symbols > 0 && m.described > 0 ? 'tolerated' : 'drift';
+    report.add(`catalog deviceMenu ${dm}`, { verdict, detail: `${m.panels} panels, ${m.symbols} symbols, ${m.described} described, ${m.labelled} labelled` });
+  }
+  report.add('catalog health', h.ok ? { verdict: 'matched', detail: 'every check of the health report passed' } : { verdict: 'drift', detail: h.problems.join('; ') });
 }
 
 async function checkSocket(s: Session, client: BragerOneApiClient, rec: Recorder, report: Report, objectId: number, modules: string[]): Promise<void> {

@@ -5,8 +5,9 @@ import { formatDuration } from '../args.js';
 import { CliError, EXIT, UsageError, stopCode } from '../errors.js';
 import { type Output, formatTable } from '../io.js';
 import { type Session, startEmbeddedSimulator } from '../session.js';
-import { loadParams, printModules, printObjects, printParams } from './read.js';
-import { type WatchEvent, formatWatchEvent, runWatch } from './watch.js';
+import { moduleRows, printLabelled } from './catalog.js';
+import { loadParams, printModules, printObjects } from './read.js';
+import { type WatchEvent, catalogLabeller, formatWatchEvent, runWatch } from './watch.js';
 
 /** Default watch time of the demo. */
 export const DEMO_WATCH_MS = 10_000;
@@ -18,7 +19,7 @@ function step(out: Output, n: number, title: string, hint?: string): void {
   if (hint) out.print(out.c.dim(`  ${hint}`));
 }
 
-export async function demo(s: Session): Promise<number> {
+export async function demo(s: Session, lang?: string): Promise<number> {
   if (s.g.server !== undefined) throw new UsageError('"demo" always runs against an embedded simulator; drop --server');
   const { out } = s;
   const ms = s.g.duration ?? DEMO_WATCH_MS;
@@ -53,21 +54,26 @@ export async function demo(s: Session): Promise<number> {
   const devid = modules[0]?.devid;
   if (!devid) throw new CliError('the demo object has no modules', EXIT.usage);
 
-  step(out, 4, `Parameters of ${devid}`, `client.modulesParametersPrime(['${devid}'])  ·  CLI: bragerone params ${devid}`);
+  step(out, 4, `Parameters of ${devid}`, `loadCatalog({ api }) → catalog.panels(deviceMenu) → catalog.resolve(symbol, store)  ·  CLI: bragerone params ${devid}`);
   const view = await out.spin('Loading parameters…', loadParams(client, devid, s.signal));
-  if (!out.json) printParams(out, view);
+  const { catalog, rows } = await moduleRows(s, client, devid, lang);
+  if (!out.json) {
+    out.print(out.c.dim(`  names, units and display values parsed from the web app's assets (${catalog.lang}; --lang en for English)`));
+    printLabelled(out, rows);
+  }
 
   const plan = { objectId: first.id, objectName: first.name, modules: modules.map((m) => m.devid) };
   step(out, 5, `Live changes for ${formatDuration(ms)}`, 'new BragerOneGateway({ api, objectId, modules })  ·  CLI: bragerone watch');
   const events: WatchEvent[] = [];
+  const labeller = await catalogLabeller(s, client, plan, lang);
   const res = await runWatch(s, client, plan, ms, (e) => {
     if (e.type === 'ready') return;
     events.push(e);
     if (!out.json) out.print(`  ${formatWatchEvent(out, e)}`);
-  });
+  }, labeller);
 
   if (out.json) {
-    out.printJson({ server: sim.server.apiBase, user: { email: acct.email, id: token.userId }, objects, modules, params: view, watch: { durationMs: ms, events } });
+    out.printJson({ server: sim.server.apiBase, user: { email: acct.email, id: token.userId }, objects, modules, params: view, catalog: { fingerprint: catalog.fingerprint, lang: catalog.lang, parameters: rows }, watch: { durationMs: ms, events } });
     return stopCode(s.signal);
   }
   out.print(`  ${out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} seen.`)}`);
@@ -78,6 +84,7 @@ export async function demo(s: Session): Promise<number> {
       [
         ['bragerone simulator', 'keep a simulator running; point any command at it with --server URL'],
         ['bragerone --simulator watch --duration 30s', 'the same live view with an embedded simulator'],
+        ['bragerone --simulator set DEMO0A1B2C PARAM_P4_8 70', 'change the boiler set-point safely (range-checked)'],
         ['bragerone login', 'use your real BragerOne account (see docs/CLI.md)'],
       ],
       { indent: '  ' },

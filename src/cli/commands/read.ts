@@ -9,6 +9,7 @@ import { parseId } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
 import { type Output, cell, formatTable } from '../io.js';
 import type { Session } from '../session.js';
+import { labelledParams } from './catalog.js';
 
 /** Prints objects as a table. */
 export function printObjects(out: Output, objects: readonly BragerObject[]): void {
@@ -128,7 +129,8 @@ export function printParams(out: Output, view: ParamsView): void {
   }
 }
 
-export async function params(s: Session, devid: string): Promise<number> {
+export async function params(s: Session, devid: string, opts: { registers?: boolean; lang?: string } = {}): Promise<number> {
+  if (!opts.registers) return labelledParams(s, devid, opts.lang);
   const client = await s.client();
   const view = await s.out.spin('Loading parameters…', loadParams(client, devid, s.signal));
   if (s.out.json) {

@@ -6,6 +6,8 @@ import { formatDuration, parseId } from '../args.js';
 import { CliError, EXIT, stopCode } from '../errors.js';
 import { type Output, cell, clock } from '../io.js';
 import type { Session } from '../session.js';
+import type { ParamStore } from '../../live/param-store.js';
+import { catalogClient, displayText, openCatalog } from './catalog.js';
 
 /** What to follow. */
 export interface WatchPlan {
@@ -17,7 +19,11 @@ export interface WatchPlan {
 /** One NDJSON line of `watch --json`. */
 export type WatchEvent =
   | { type: 'ready'; ts: string; objectId: number; modules: string[] }
-  | { type: 'param'; ts: string; devid: string; key: string; value: unknown; prev: unknown }
+  | {
+      type: 'param'; ts: string; devid: string; key: string; value: unknown; prev: unknown;
+      /** With the catalog: the parameters shown at this register, with label and display text. */
+      labels?: Array<{ symbol: string; label: string; text: string }>;
+    }
   | { type: 'module'; ts: string; devid: string; online: boolean }
   | { type: 'session'; ts: string; up: boolean };
 
@@ -55,6 +61,39 @@ export async function resolveWatchPlan(
   throw new CliError(`module ${wanted[0]} not found in any of your objects`, EXIT.usage);
 }
 
+/** Labels a changed register with the catalog: the visible parameters shown at that address. */
+export type Labeller = (devid: string, key: string, store: ParamStore) => Array<{ symbol: string; label: string; text: string }>;
+
+/**
+ * A {@link Labeller} over the catalog: loads the panels of every module of the plan (deviceMenu and permissions from
+ * `getModules`), then names a register by the panel symbols whose primary address it is.
+ */
+export async function catalogLabeller(s: Session, client: BragerOneApiClient, plan: WatchPlan, lang?: string): Promise<Labeller> {
+  const catalog = await openCatalog(s, client, lang);
+  const mods = await client.getModules(plan.objectId, { signal: s.signal });
+  const shown = new Map<string, Set<string>>();
+  for (const devid of plan.modules) {
+    const m = mods.find((x) => x.devid === devid);
+    if (!m) continue;
+    const panels = await catalog.panels(m.deviceMenu, { permissions: m.permissions, signal: s.signal });
+    const symbols = panels.flatMap((p) => p.symbols);
+    await catalog.describe(symbols, { signal: s.signal });
+    shown.set(devid, new Set(symbols));
+  }
+  return (devid, key, store) => {
+    const set = shown.get(devid);
+    if (!set) return [];
+    const out: Array<{ symbol: string; label: string; text: string }> = [];
+    for (const symbol of catalog.symbolsFor(key)) {
+      if (!set.has(symbol)) continue;
+      const p = catalog.resolveKnown(symbol, store, { devid });
+      if (!p.visible) continue;
+      out.push({ symbol, label: p.label ?? symbol, text: displayText(p) });
+    }
+    return out;
+  };
+}
+
 /** Resolves after `ms` (never when `undefined`) or when `signal` aborts. */
 export function waitFor(ms: number | undefined, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -73,6 +112,10 @@ export function waitFor(ms: number | undefined, signal: AbortSignal): Promise<vo
 export function formatWatchEvent(out: Output, e: WatchEvent): string {
   const t = out.c.dim(clock(Date.parse(e.ts)));
   if (e.type === 'param') {
+    if (e.labels && e.labels.length > 0) {
+      const shown = e.labels.map((l) => `${l.label} ${out.c.bold(l.text)}`).join(' · ');
+      return `${t}  ${e.devid}  ${shown}  ${out.c.dim(`${e.key} = ${cell(e.value)}`)}`;
+    }
     const prev = e.prev === undefined ? '' : `${cell(e.prev)} → `;
     return `${t}  ${e.devid}  ${e.key.padEnd(8)} ${prev}${out.c.bold(cell(e.value))}`;
   }
@@ -88,6 +131,7 @@ export async function runWatch(
   plan: WatchPlan,
   ms: number | undefined,
   emit: (e: WatchEvent) => void,
+  labeller?: Labeller,
 ): Promise<{ changes: number; elapsed: number }> {
   const gw = new BragerOneGateway({ api: client, objectId: plan.objectId, modules: plan.modules, realtime: { connectTimeout: 10_000 } });
   let live = false;
@@ -110,7 +154,8 @@ export async function runWatch(
         const prev = last[key];
         last[key] = value;
         changes++;
-        emit({ type: 'param', ts: iso(), devid, key, value, prev });
+        const labels = labeller?.(devid, key, store);
+        emit(labels && labels.length > 0 ? { type: 'param', ts: iso(), devid, key, value, prev, labels } : { type: 'param', ts: iso(), devid, key, value, prev });
       });
     }
     live = true;
@@ -128,16 +173,17 @@ export async function runWatch(
   }
 }
 
-export async function watch(s: Session, opts: { object?: string; module: string[] }): Promise<number> {
+export async function watch(s: Session, opts: { object?: string; module: string[]; registers?: boolean; lang?: string }): Promise<number> {
   const { out } = s;
-  const client = await s.client();
+  const client = await catalogClient(s);
   const plan = await out.spin('Finding modules…', resolveWatchPlan(client, opts, s.signal));
+  const labeller = opts.registers ? undefined : await catalogLabeller(s, client, plan, opts.lang);
   const ms = s.g.duration;
   if (!out.json) {
     const until = ms === undefined ? 'until Ctrl-C' : `for ${formatDuration(ms)}`;
     out.print(`Watching ${plan.modules.join(', ')} of object ${plan.objectId}${plan.objectName ? ` (${plan.objectName})` : ''} ${until}…`);
   }
-  const res = await runWatch(s, client, plan, ms, (e) => (out.json ? out.printNdjson(e) : out.print(formatWatchEvent(out, e))));
+  const res = await runWatch(s, client, plan, ms, (e) => (out.json ? out.printNdjson(e) : out.print(formatWatchEvent(out, e))), labeller);
   if (!out.json) out.print(out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} in ${(res.elapsed / 1000).toFixed(1)} s.`));
   return stopCode(s.signal);
 }
