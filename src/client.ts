@@ -3,12 +3,12 @@ import { AuthSession, type Credentials } from './auth/session.js';
 import { type Token, type TokenStore, MemoryTokenStore, tokenFromLoginPayload } from './auth/token.js';
 import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
-import { ApiError, BragerOneError, NetworkError, ResponseValidationError, isApiError } from './errors.js';
+import { ApiError, BragerOneError, NetworkError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
 import { sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
 import {
-  AuthResponseSchema, type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
+  type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
   type ObjectDetails, ObjectDetailsSchema, type Permission, type SystemVersion, SystemVersionSchema,
   type User, UserSchema,
 } from './schemas/index.js';
@@ -132,6 +132,7 @@ export class BragerOneApiClient {
   readonly #http: HttpTransport;
   readonly #session: AuthSession;
   #closed = false;
+  #warnedNoExpiry = false;
   /** Shape (key order) of the `/modules/connect` body that worked last; re-filled with current SIDs. */
   #connectShape: 'wsid' | 'sid' | 'wsid+group' | null = null;
   /** Cache of {@link #authFor}. */
@@ -454,6 +455,15 @@ export class BragerOneApiClient {
     return res.data;
   }
 
+  /** One warning per client: a login without a readable `expiresAt` gives a token that never expires locally. */
+  #warnNoExpiry(payload: unknown): void {
+    if (this.#warnedNoExpiry) return;
+    this.#warnedNoExpiry = true;
+    const raw = payload && typeof payload === 'object' ? (payload as Record<string, unknown>).expiresAt : undefined;
+    const what = raw === undefined || raw === null ? 'no expiresAt' : raw === '' ? 'an empty expiresAt' : 'an unparsable expiresAt';
+    this.logger.warn(`POST /auth/user: the login answer has ${what}; the token is treated as never expiring (a 401 still triggers a new login)`);
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new BragerOneError('BragerOneApiClient is closed');
   }
@@ -475,10 +485,10 @@ export class BragerOneApiClient {
           secrets: [creds.password],
         });
         if (res.status !== 200) throw new ApiError(res.status, null, {}, 'POST /auth/user: unexpected status');
-        const r = v.safeParse(AuthResponseSchema, res.data);
-        // The payload holds the token: never attach it to the error.
-        if (!r.success) throw new ResponseValidationError('POST /auth/user', toIssues(r.issues), undefined);
-        return tokenFromLoginPayload(res.data);
+        // Only a string access token is required (the payload holds it: errors never carry the payload).
+        const token = tokenFromLoginPayload(res.data);
+        if (token.expiresAt === null) this.#warnNoExpiry(res.data);
+        return token;
       } catch (e) {
         const delay = DUP_DELAYS[attempt];
         const dup = isApiError(e) && e.status === 500 && DUP_RE.test(messageOf(e.data));

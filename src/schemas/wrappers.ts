@@ -26,7 +26,11 @@ export function pickList(data: unknown, keys: readonly string[]): unknown[] | nu
   return null;
 }
 
-/** `{permissions: [...]}` or a bare list of strings or `{name}` items → names; anything else → ResponseValidationError. */
+/**
+ * `{permissions: [...]}` or a bare list of strings or `{name}` items → names. A body without such a list (`{}`,
+ * `{data: …}`, a string, no body) → `[]`, as the reference; a list holding other items → ResponseValidationError.
+ */
 export function parsePermissions(data: unknown, label: string): Permission[] {
-  return parseWith(PERMISSIONS, pickList(data, ['permissions']) ?? data, label);
+  const list = pickList(data, ['permissions']);
+  return list ? parseWith(PERMISSIONS, list, label) : [];
 }

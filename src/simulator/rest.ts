@@ -185,7 +185,7 @@ export const REST_ROUTES: readonly Route[] = [
       return m ? [m] : [];
     });
     const rows = models.map((m, i) => moduleRow(m, shape === 'degradedRow' && i === models.length - 1));
-    if (shape === 'corruptRow') rows.push({ id: 999999, devid: 'CORRUPT0001', name: null });
+    if (shape === 'corruptRow') rows.push({ id: 999999, devid: null, name: null });
     const pageRows = rows.slice((page - 1) * limit, page * limit);
     if (shape === 'bare') call.json(200, pageRows);
     else if (shape === 'odd') call.json(200, { rows: pageRows });
