@@ -2,6 +2,7 @@
 // cloud never fail a call; a login without a readable expiry warns once per client.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/index.js';
+import type { JsonValue } from '../../src/simulator/index.js';
 import { DEMO, capturingLogger, useSimulator } from '../helpers/sim.js';
 
 const sim = useSimulator();
@@ -69,7 +70,8 @@ describe('login', () => {
 describe('resources', () => {
   it('permission endpoints answer [] for a body without a list', async () => {
     const { c } = client();
-    for (const body of [{}, { data: ['X'] }, 'nothing']) {
+    const bodies: JsonValue[] = [{}, { data: ['X'] }, 'nothing'];
+    for (const body of bodies) {
       sim().faults.failNext('GET /v1/user/permissions', 1, { status: 200, body });
       expect(await c.getUserPermissions(), JSON.stringify(body)).toEqual([]);
       sim().faults.failNext('GET /v1/objects/:id/permissions', 1, { status: 200, body });
