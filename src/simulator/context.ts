@@ -14,6 +14,8 @@ export interface ResolvedOptions {
   restartDowntime: number;
   connectRequiresKnownSid: boolean;
   pushRequires: PushRequirement;
+  refuseBinds: boolean;
+  sidRegistrationDelay: number;
   corsOrigins: string[] | '*';
   socketTransports: Array<'polling' | 'websocket'>;
   requestLogLimit: number;

@@ -65,6 +65,8 @@ export class FaultBook implements SimFaults {
   refuseHttp: { n: number; status: number } = { n: 0, status: 503 };
   /** Delay of `/ws` join acknowledgements. */
   ackDelay = 0;
+  /** `POST /v1/modules/connect` refuses every body variant while on. */
+  bindsRefused = false;
   /** Set by the realtime half. */
   hooks: RealtimeFaultHooks | null = null;
 
@@ -112,6 +114,10 @@ export class FaultBook implements SimFaults {
     this.ackDelay = Math.max(0, ms);
   }
 
+  refuseBinds(on: boolean): void {
+    this.bindsRefused = on;
+  }
+
   clear(): void {
     this.failRules = [];
     this.windows = [];
@@ -123,6 +129,7 @@ export class FaultBook implements SimFaults {
     this.refuseJoins = 0;
     this.refuseHttp = { n: 0, status: 503 };
     this.ackDelay = 0;
+    this.bindsRefused = false;
   }
 
   /** Consumes the fault answer for a request, if any (windows first, then counted rules). */

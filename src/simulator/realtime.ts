@@ -146,7 +146,10 @@ export class Realtime {
     const rec: SocketRecord = {
       socket, nsSid: socket.id, engineSid: engineSidOf(socket), ...who, bound: new Set(), listening: new Set(),
     };
-    this.records.set(socket.id, rec);
+    // Known to /modules/connect (and to pushes) at once, or after `sidRegistrationDelay` like an asynchronous server.
+    const delay = this.ctx.opts.sidRegistrationDelay;
+    if (delay > 0) this.ctx.later(delay, () => void (socket.connected && this.records.set(socket.id, rec)));
+    else this.records.set(socket.id, rec);
     this.ctx.stats.bump('WS connect');
     socket.on('app:modules:parameters:listen', (payload: unknown) => {
       this.ctx.stats.bump('WS listen');

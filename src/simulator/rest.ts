@@ -209,6 +209,7 @@ export const REST_ROUTES: readonly Route[] = [
       call.json(201, {});
       return;
     }
+    if (call.ctx.opts.refuseBinds || call.ctx.faults.bindsRefused) throw new HttpError(400, 'Socket not registered');
     const a = acct(call);
     const owned = list.filter((d) => call.ctx.ownedModule(a, d) !== undefined);
     const ok = call.ctx.pusher.bind(sid, a, owned);

@@ -136,6 +136,13 @@ export interface SimulatorOptions {
   connectRequiresKnownSid?: boolean;
   /** What a socket must do before it gets pushes; default `'bind+listen'` ([U]). */
   pushRequires?: PushRequirement;
+  /** `POST /v1/modules/connect` answers 400 to every body variant, for the whole run; default `false` (see also `faults.refuseBinds`). */
+  refuseBinds?: boolean;
+  /**
+   * A new socket's ids become known to `POST /v1/modules/connect` only this long after its `/ws` join (a server that
+   * registers them asynchronously, the reason the reference waits 0.1 s before binding); default `0`.
+   */
+  sidRegistrationDelay?: number;
   /** Allowed CORS origins; default `'*'` (reflect any `Origin`). */
   corsOrigins?: string[] | '*';
   /**
@@ -238,6 +245,8 @@ export interface SimFaults {
   refuseHandshakes(n: number, opts?: { status?: number }): void;
   /** Delay every `/ws` join acknowledgement by `ms` (0 = off). */
   delayAcks(ms: number): void;
+  /** While on, `POST /v1/modules/connect` answers 400 to every body variant (a cloud that binds nothing). */
+  refuseBinds(on: boolean): void;
   /** Removes every HTTP and realtime fault and shape. */
   clear(): void;
 }
