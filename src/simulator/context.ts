@@ -1,5 +1,6 @@
 import type { AccountModel, ModuleModel, World } from './data.js';
 import type { FaultBook, StatsBook } from './faults.js';
+import type { LaxMixer } from './lax.js';
 import { type ParamAddress, parseKey } from './params.js';
 import type { TokenBook } from './tokens.js';
 import type { JsonObject, JsonValue, PushRequirement } from './types.js';
@@ -21,6 +22,10 @@ export interface ResolvedOptions {
   requestLogLimit: number;
   version: string;
   seed: number;
+  /** See `SimulatorOptions.strict`. */
+  strict: boolean;
+  /** Seed of the lax-data mixer, or `null` when data is served in canonical form. */
+  laxSeed: number | null;
   now: () => number;
 }
 
@@ -45,6 +50,10 @@ export class SimContext {
   readonly timers = new Set<NodeJS.Timeout>();
   /** Aborted when the simulator closes. */
   readonly closing = new AbortController();
+  /** The simulator's own origin (its `oneBase`), known once it listens. */
+  origin = '';
+  /** Lax forms of bodies and events (`laxData`), or `null`. */
+  lax: LaxMixer | null = null;
   private taskSeq = 1;
 
   /** Wires the shared parts together. */

@@ -13,6 +13,7 @@ import { type ResolvedOptions, SimContext } from './context.js';
 import { buildWorld, demoAccount } from './data.js';
 import { createRequestHandler } from './dispatch.js';
 import { FaultBook, StatsBook } from './faults.js';
+import { LaxMixer } from './lax.js';
 import { Plant } from './plant.js';
 import { Realtime } from './realtime.js';
 import { TokenBook } from './tokens.js';
@@ -50,8 +51,29 @@ export const SIMULATOR_DEFAULTS = Object.freeze({
   seed: 1,
 } as const);
 
+/** Environment variable giving `strict`/`laxData` defaults to every simulator of a process (docs/SIMULATOR.md). */
+export const SIMULATOR_PROFILE_ENV = 'BRAGERONE_SIMULATOR';
+
+/**
+ * Reads `strict` and `laxData` defaults from a profile such as `"strict,lax=7"` (`strict`, `lax`, `lax=<seed>`,
+ * separated by commas or spaces; anything else is ignored).
+ */
+export function parseSimulatorProfile(profile: string | undefined): Pick<SimulatorOptions, 'strict' | 'laxData'> {
+  const out: Pick<SimulatorOptions, 'strict' | 'laxData'> = {};
+  for (const word of (profile ?? '').toLowerCase().split(/[\s,]+/)) {
+    if (word === 'strict') out.strict = true;
+    const lax = /^lax(?:=(\d+))?$/.exec(word);
+    if (lax) out.laxData = lax[1] === undefined ? true : { seed: Number(lax[1]) };
+  }
+  return out;
+}
+
 function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   const d = SIMULATOR_DEFAULTS;
+  const profile = parseSimulatorProfile(typeof process === 'undefined' ? undefined : process.env[SIMULATOR_PROFILE_ENV]);
+  const strict = o.strict ?? profile.strict ?? false;
+  const lax = o.laxData ?? profile.laxData ?? false;
+  const seed = o.seed ?? d.seed;
   return {
     port: o.port ?? d.port,
     host: o.host ?? d.host,
@@ -63,11 +85,14 @@ function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     pushRequires: o.pushRequires ?? d.pushRequires,
     refuseBinds: o.refuseBinds ?? d.refuseBinds,
     sidRegistrationDelay: Math.max(0, o.sidRegistrationDelay ?? d.sidRegistrationDelay),
-    corsOrigins: o.corsOrigins ?? d.corsOrigins,
+    // strict: only the simulator's own origin, filled in once it listens
+    corsOrigins: o.corsOrigins ?? (strict ? [] : d.corsOrigins),
     socketTransports: [...(o.socketTransports ?? d.socketTransports)],
     requestLogLimit: o.requestLogLimit ?? d.requestLogLimit,
     version: o.version ?? d.version,
-    seed: o.seed ?? d.seed,
+    seed,
+    strict,
+    laxSeed: lax === false ? null : lax === true ? seed : (lax.seed ?? seed),
     now: o.now ?? Date.now,
   };
 }
@@ -80,6 +105,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const faults = new FaultBook(o.now);
   const stats = new StatsBook(o.requestLogLimit);
   const ctx = new SimContext(o, world, new TokenBook(o.tokenTtl, o.now), faults, stats);
+  if (o.laxSeed !== null) ctx.lax = new LaxMixer(o.laxSeed);
   const assets = new AssetServer(o.now());
   for (const [prefix, dir] of Object.entries(opts.staticDirs ?? {})) assets.addStatic(prefix, dir);
 
@@ -97,6 +123,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const addr = http.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
+  ctx.origin = url;
+  if (o.strict && opts.corsOrigins === undefined) o.corsOrigins = [url];
   plant.start();
 
   let closed: Promise<void> | null = null;

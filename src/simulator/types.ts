@@ -158,6 +158,20 @@ export interface SimulatorOptions {
   version?: string;
   /** Seed of the plant's pseudo-random noise; default `1`. */
   seed?: number;
+  /**
+   * Play a fussy cloud (docs/SIMULATOR.md): socket auth by the handshake `Authorization` header only (no `auth`
+   * payload); REST calls and the socket handshake must carry an `Origin` (or `Referer`) of the simulator's own origin,
+   * the handshake also `x-appversion` (else HTTP 403); the `/ws` namespace must be joined within 1 s of the engine
+   * opening; CORS answers only the simulator's own origin (unless `corsOrigins` is given). Default `false`, or from
+   * the `BRAGERONE_SIMULATOR` environment variable (`strict`).
+   */
+  strict?: boolean;
+  /**
+   * Serve every REST body and pushed event with the lax field forms the reference accepts (numeric strings for
+   * integers, `0`/`1`/`"true"`/`"false"` for booleans, epoch seconds and zone-less strings for date-times), mixed at
+   * random from `seed` (default: the `seed` option). Default off, or from `BRAGERONE_SIMULATOR` (`lax` or `lax=<seed>`).
+   */
+  laxData?: boolean | { seed?: number };
   /** Clock (ms since epoch); default `Date.now`. */
   now?: () => number;
 }
