@@ -3,9 +3,9 @@ import { AuthSession, type Credentials } from './auth/session.js';
 import { type Token, type TokenStore, MemoryTokenStore, tokenFromLoginPayload } from './auth/token.js';
 import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
-import { ApiError, BragerOneError, NetworkError, isApiError } from './errors.js';
+import { ApiError, BragerOneError, NetworkError, TimeoutError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
-import { sleep } from './http/sleep.js';
+import { isBrowserLike, sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
 import {
   type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
@@ -156,7 +156,7 @@ export class BragerOneApiClient {
     this.#session = new AuthSession({
       login: (c, s) => this.#login(c, s),
       validate: async (t, s) => {
-        await this.#http.request({ method: 'GET', url: `${this.apiBase}/user`, headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
+        await this.#request({ method: 'GET', url: `${this.apiBase}/user`, headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
       },
       logger: this.logger,
       refreshLeeway: opts.refreshLeeway ?? 90_000,
@@ -225,7 +225,7 @@ export class BragerOneApiClient {
     const t = this.#session.token;
     try {
       if (t) {
-        await this.#http.request({ method: 'POST', url: `${this.apiBase}/auth/revoke`, headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
+        await this.#request({ method: 'POST', url: `${this.apiBase}/auth/revoke`, headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
       }
     } catch (e) {
       if (!(isApiError(e) && [401, 403, 404].includes(e.status))) {
@@ -438,7 +438,7 @@ export class BragerOneApiClient {
   async #getBytesOnce(url: string, opts: RequestOptions): Promise<Uint8Array> {
     const cond = await this.httpCache.headersFor(url);
     const req = (headers: Record<string, string>) =>
-      this.#http.request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset' });
+      this.#request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset' });
     let res = await req(cond);
     if (res.status === 304) {
       const body = await this.httpCache.getBody(url);
@@ -464,6 +464,18 @@ export class BragerOneApiClient {
     this.logger.warn(`POST /auth/user: the login answer has ${what}; the token is treated as never expiring (a 401 still triggers a new login)`);
   }
 
+  /**
+   * Every request goes through here. In a browser, a fetch that fails outright on a cross-origin URL is most often
+   * the CORS policy (browsers hide the reason): the error says so, instead of a bare "Failed to fetch".
+   */
+  async #request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    try {
+      return await this.#http.request<T>(req);
+    } catch (e) {
+      throw crossOriginHint(e, req.url);
+    }
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new BragerOneError('BragerOneApiClient is closed');
   }
@@ -475,7 +487,7 @@ export class BragerOneApiClient {
   async #login(creds: Credentials, signal?: AbortSignal): Promise<Token> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.#http.request({
+        const res = await this.#request({
           method: 'POST',
           url: `${this.apiBase}/auth/user`,
           headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -520,7 +532,7 @@ export class BragerOneApiClient {
     const { body, headers } = opts;
     const auth = t ? this.#authFor(t) : null;
     const base = auth ? auth.headers : ACCEPT_JSON;
-    return this.#http.request({
+    return this.#request({
       method: opts.method ?? 'GET',
       url: `${this.apiBase}${path}`,
       // The transport copies these into its own record, so the shared objects are never mutated.
@@ -553,7 +565,7 @@ export class BragerOneApiClient {
     this.#assertOpen();
     const token = await this.#session.ensure(opts.signal);
     const url = `${this.oneBase}/${path.replace(/^\/+/, '')}`;
-    return this.#http.request({ method: 'GET', url, headers: this.#authHeaders(token), read, ...opts, label: `GET one:/${path.replace(/^\/+/, '').slice(0, 60)}` });
+    return this.#request({ method: 'GET', url, headers: this.#authHeaders(token), read, ...opts, label: `GET one:/${path.replace(/^\/+/, '').slice(0, 60)}` });
   }
 }
 
@@ -565,6 +577,26 @@ function resolveServer(opts: ClientOptions): ServerConfig {
   const oneBase = trimBase(opts.oneBase ?? (opts.apiBase ? ioBase : BRAGERONE_SERVER.oneBase));
   const apiVersion = apiBase.slice(apiBase.lastIndexOf('/') + 1);
   return Object.freeze({ ...BRAGERONE_SERVER, ioBase, oneBase, apiBase, apiVersion });
+}
+
+/** Adds a CORS hint to a browser's transport failure on a cross-origin URL (docs/PROTOCOL.md §2.1); else `e`. */
+function crossOriginHint(e: unknown, url: string): unknown {
+  if (!(e instanceof NetworkError) || e instanceof TimeoutError || !isBrowserLike()) return e;
+  const page = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  let target: string;
+  try {
+    target = new URL(url).origin;
+  } catch {
+    return e;
+  }
+  if (typeof page !== 'string' || page === target) return e;
+  const hint = new NetworkError(
+    `${e.message} (cross-origin request from ${page} to ${target}: the browser blocked it or the network failed; ` +
+      `the server must allow this origin with CORS, and a cloud that accepts only its own web app's Origin never will: ` +
+      'use a relay on an allowed origin)',
+    { cause: e.cause },
+  );
+  return hint;
 }
 
 function messageOf(data: unknown): string {
