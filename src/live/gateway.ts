@@ -1,4 +1,4 @@
-/** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (PROTOCOL §7). */
+/** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (docs/PROTOCOL.md §7). */
 
 import { MemoryTokenStore } from '../auth/token.js';
 import { BragerOneApiClient } from '../client.js';

@@ -3,7 +3,7 @@
  *
  * Text packets only (the cloud sends JSON), no acknowledgements, no built-in reconnection (the manager's
  * supervisor owns that), one namespace per session. Two ways in:
- *  - WebSocket directly (Node, through `ws`, with the handshake headers of PROTOCOL §6.2);
+ *  - WebSocket directly (Node, through `ws`, with the handshake headers of docs/PROTOCOL.md §6.2);
  *  - HTTP long-polling first, with the headers, then an upgrade to WebSocket when the server offers one
  *    (browsers, which cannot put headers on a WebSocket handshake). A server that refuses polling (HTTP 400)
  *    gets a WebSocket directly instead.

@@ -1,4 +1,4 @@
-/** The response wrappers the cloud is known to vary (PROTOCOL §9.3), normalised in one place. */
+/** The response wrappers the cloud is known to vary (docs/PROTOCOL.md §9.3), normalised in one place. */
 import * as v from 'valibot';
 import { type Permission, PermissionSchema } from './index.js';
 import { parseWith } from './parse.js';

@@ -133,7 +133,7 @@ export class SimContext {
     });
   }
 
-  /** Emits the task lifecycle around `apply` (made-up payloads, PROTOCOL §6.5). */
+  /** Emits the task lifecycle around `apply` (made-up payloads, docs/PROTOCOL.md §6.5). */
   runTask(devid: string, kind: string, apply: () => void): void {
     const taskId = this.taskSeq++;
     this.later(this.opts.commandDelay, () => {

@@ -12,7 +12,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
- * One parameter entry as it appears in a prime payload (PROTOCOL §4.10): either an object with an
+ * One parameter entry as it appears in a prime payload (docs/PROTOCOL.md §4.10): either an object with an
  * optional `value` plus meta keys (`storable`, `createdAt`, `updatedAt`, …) or a bare scalar value.
  */
 export type ParamBody = JsonObject | string | number | boolean | null;
@@ -23,7 +23,7 @@ export type PoolsInit = Record<string, Record<string, ParamBody>>;
 /** Behaviour of the simulated plant attached to a module (see `plant.ts`). */
 export type PlantKind = 'boiler' | 'mixer' | 'none';
 
-/** The snake_case user record of PROTOCOL §4.2. */
+/** The snake_case user record of docs/PROTOCOL.md §4.2. */
 export interface SimUser {
   id: number;
   name: string;
@@ -37,7 +37,7 @@ export interface SimUser {
   show_rate_us_modal: boolean;
 }
 
-/** Module card of PROTOCOL §4.8 (without `moduleId`, which is taken from the module). */
+/** Module card of docs/PROTOCOL.md §4.8 (without `moduleId`, which is taken from the module). */
 export interface SimModuleCard {
   id: number;
   clientFullName: string;
@@ -49,7 +49,7 @@ export interface SimModuleCard {
   updatedAt: string;
 }
 
-/** Gateway description of a module row (PROTOCOL §4.7). */
+/** Gateway description of a module row (docs/PROTOCOL.md §4.7). */
 export interface SimGateway {
   address: string;
   interface: string;
@@ -78,7 +78,7 @@ export interface SimModuleInit {
   params?: PoolsInit;
   /** Plant behaviour; default `'none'` for custom modules. */
   plant?: PlantKind;
-  /** Card fields (PROTOCOL §4.8). */
+  /** Card fields (docs/PROTOCOL.md §4.8). */
   card?: Partial<SimModuleCard>;
 }
 
@@ -111,7 +111,7 @@ export interface SimAccountInit {
   objects?: SimObjectInit[];
 }
 
-/** Who must have done what before a socket receives pushes for a module ([U], PROTOCOL §6.4). */
+/** Who must have done what before a socket receives pushes for a module ([U], docs/PROTOCOL.md §6.4). */
 export type PushRequirement = 'bind+listen' | 'bind' | 'listen';
 
 /** Options of {@link startSimulator}. Every duration is in milliseconds. */
@@ -147,7 +147,7 @@ export interface SimulatorOptions {
   corsOrigins?: string[] | '*';
   /**
    * Engine.IO transports the socket accepts; default both. Whether the real cloud accepts long-polling is unknown
-   * (PROTOCOL §6.1 [U]); `['websocket']` makes a polling handshake fail with HTTP 400, as a WebSocket-only server does.
+   * (docs/PROTOCOL.md §6.1 [U]); `['websocket']` makes a polling handshake fail with HTTP 400, as a WebSocket-only server does.
    */
   socketTransports?: Array<'polling' | 'websocket'>;
   /** Static directories by URL prefix, e.g. `{ '/dist': dir }`. */
@@ -217,7 +217,7 @@ export interface FaultResponse {
   headers?: Record<string, string>;
 }
 
-/** Response shape variants selectable per route (PROTOCOL §4, §9.3). */
+/** Response shape variants selectable per route (docs/PROTOCOL.md §4, §9.3). */
 export interface ShapeVariants {
   'GET /v1/objects': 'data' | 'objects' | 'bare' | 'odd' | 'status201';
   'GET /v1/modules': 'data' | 'bare' | 'odd' | 'corruptRow' | 'degradedRow';

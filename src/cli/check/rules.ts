@@ -1,6 +1,6 @@
 /**
  * Classifiers of `bragerone check`: each looks at one raw response and says whether it matched the documented
- * protocol (PROTOCOL.md §3–§6), was accepted through a documented tolerance (alternate wrappers, null coercions,
+ * protocol (docs/PROTOCOL.md §3–§6), was accepted through a documented tolerance (alternate wrappers, null coercions,
  * skipped rows) or drifted from it. Details name paths and counts only — never values, so no token, password or
  * personal data can reach the report.
  */
