@@ -1,11 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects. `node` is the whole suite (Node tests and the Chromium suite). `strict-lax` runs the REST, auth,
+ * realtime, gateway, CLI and example tests once more against a fussy simulator: every simulator they start
+ * (in-process, embedded in the CLI or in an example) reads `BRAGERONE_SIMULATOR` and turns on `strict` (Origin/Referer,
+ * x-appversion, header-only socket auth, a 1 s join window, CORS for its own origin) and `laxData` (lax field forms
+ * mixed from the seed). See docs/SIMULATOR.md.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'strict-lax',
+          include: ['test/client/**/*.test.ts', 'test/realtime/**/*.test.ts', 'test/live/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/examples/**/*.test.ts'],
+          env: { BRAGERONE_SIMULATOR: 'strict,lax=20260502' },
+        },
+      },
+    ],
   },
 });

@@ -3,12 +3,12 @@ import { AuthSession, type Credentials } from './auth/session.js';
 import { type Token, type TokenStore, MemoryTokenStore, tokenFromLoginPayload } from './auth/token.js';
 import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
-import { ApiError, BragerOneError, ResponseValidationError, isApiError } from './errors.js';
+import { ApiError, BragerOneError, NetworkError, ResponseValidationError, TimeoutError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
-import { sleep } from './http/sleep.js';
+import { isBrowserLike, sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
 import {
-  AuthResponseSchema, type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
+  type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
   type ObjectDetails, ObjectDetailsSchema, type Permission, type SystemVersion, SystemVersionSchema,
   type User, UserSchema,
 } from './schemas/index.js';
@@ -141,6 +141,7 @@ export class BragerOneApiClient {
   readonly #http: HttpTransport;
   readonly #session: AuthSession;
   #closed = false;
+  #warnedNoExpiry = false;
   /** Shape (key order) of the `/modules/connect` body that worked last; re-filled with current SIDs. */
   #connectShape: 'wsid' | 'sid' | 'wsid+group' | null = null;
   /** Cache of {@link #authFor}. */
@@ -167,7 +168,7 @@ export class BragerOneApiClient {
     this.#session = new AuthSession({
       login: (c, s) => this.#login(c, s),
       validate: async (t, s) => {
-        await this.#http.request({ method: 'GET', url: '/user', headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
+        await this.#request({ method: 'GET', url: '/user', headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
       },
       logger: this.logger,
       refreshLeeway: opts.refreshLeeway ?? 90_000,
@@ -236,7 +237,7 @@ export class BragerOneApiClient {
     const t = this.#session.token;
     try {
       if (t) {
-        await this.#http.request({ method: 'POST', url: '/auth/revoke', headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
+        await this.#request({ method: 'POST', url: '/auth/revoke', headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
       }
     } catch (e) {
       if (!(isApiError(e) && [401, 403, 404].includes(e.status))) {
@@ -465,7 +466,7 @@ export class BragerOneApiClient {
     const cond = await this.httpCache.headersFor(url);
     // The transport (ofetch's retry) repeats transport errors and 429/500/502/503/504 after ≈200 ms and ≈600 ms.
     const req = (headers: Record<string, string>) =>
-      this.#http.request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2 });
+      this.#request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2 });
     let res = await req(cond);
     if (res.status === 304) {
       const body = await this.httpCache.getBody(url);
@@ -482,6 +483,27 @@ export class BragerOneApiClient {
     return res.data;
   }
 
+  /** One warning per client: a login without a readable `expiresAt` gives a token that never expires locally. */
+  #warnNoExpiry(payload: unknown): void {
+    if (this.#warnedNoExpiry) return;
+    this.#warnedNoExpiry = true;
+    const raw = payload && typeof payload === 'object' ? (payload as Record<string, unknown>).expiresAt : undefined;
+    const what = raw === undefined || raw === null ? 'no expiresAt' : raw === '' ? 'an empty expiresAt' : 'an unparsable expiresAt';
+    this.logger.warn(`POST /auth/user: the login answer has ${what}; the token is treated as never expiring (a 401 still triggers a new login)`);
+  }
+
+  /**
+   * Every request goes through here. In a browser, a fetch that fails outright on a cross-origin URL is most often
+   * the CORS policy (browsers hide the reason): the error says so, instead of a bare "Failed to fetch".
+   */
+  async #request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    try {
+      return await this.#http.request<T>(req);
+    } catch (e) {
+      throw crossOriginHint(e, new URL(req.url, `${this.apiBase}/`).href);
+    }
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new BragerOneError('BragerOneApiClient is closed');
   }
@@ -493,7 +515,7 @@ export class BragerOneApiClient {
   async #login(creds: Credentials, signal?: AbortSignal): Promise<Token> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.#http.request({
+        const res = await this.#request({
           method: 'POST',
           url: '/auth/user',
           headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -503,10 +525,10 @@ export class BragerOneApiClient {
           secrets: [creds.password],
         });
         if (res.status !== 200) throw new ApiError(res.status, null, {}, 'POST /auth/user: unexpected status');
-        const r = v.safeParse(AuthResponseSchema, res.data);
-        // The payload holds the token: never attach it to the error.
-        if (!r.success) throw new ResponseValidationError('POST /auth/user', toIssues(r.issues), undefined);
-        return tokenFromLoginPayload(res.data);
+        // Only a string access token is required (the payload holds it: errors never carry the payload).
+        const token = tokenFromLoginPayload(res.data);
+        if (token.expiresAt === null) this.#warnNoExpiry(res.data);
+        return token;
       } catch (e) {
         const delay = DUP_DELAYS[attempt];
         const dup = isApiError(e) && e.status === 500 && DUP_RE.test(messageOf(e.data));
@@ -538,7 +560,7 @@ export class BragerOneApiClient {
     const { body, headers } = opts;
     const auth = t ? this.#authFor(t) : null;
     const base = auth ? auth.headers : ACCEPT_JSON;
-    return this.#http.request({
+    return this.#request({
       method: opts.method ?? 'GET',
       url: path,
       query: opts.query,
@@ -572,7 +594,7 @@ export class BragerOneApiClient {
     this.#assertOpen();
     const token = await this.#session.ensure(opts.signal);
     const url = `${this.oneBase}/${path.replace(/^\/+/, '')}`;
-    return this.#http.request({ method: 'GET', url, headers: this.#authHeaders(token), read, ...opts, label: `GET one:/${path.replace(/^\/+/, '').slice(0, 60)}` });
+    return this.#request({ method: 'GET', url, headers: this.#authHeaders(token), read, ...opts, label: `GET one:/${path.replace(/^\/+/, '').slice(0, 60)}` });
   }
 }
 
@@ -584,6 +606,26 @@ function resolveServer(opts: ClientOptions): ServerConfig {
   const oneBase = trimBase(opts.oneBase ?? (opts.apiBase ? ioBase : BRAGERONE_SERVER.oneBase));
   const apiVersion = apiBase.slice(apiBase.lastIndexOf('/') + 1);
   return Object.freeze({ ...BRAGERONE_SERVER, ioBase, oneBase, apiBase, apiVersion });
+}
+
+/** Adds a CORS hint to a browser's transport failure on a cross-origin URL (docs/PROTOCOL.md §2.1); else `e`. */
+function crossOriginHint(e: unknown, url: string): unknown {
+  if (!(e instanceof NetworkError) || e instanceof TimeoutError || !isBrowserLike()) return e;
+  const page = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  let target: string;
+  try {
+    target = new URL(url).origin;
+  } catch {
+    return e;
+  }
+  if (typeof page !== 'string' || page === target) return e;
+  const hint = new NetworkError(
+    `${e.message} (cross-origin request from ${page} to ${target}: the browser blocked it or the network failed; ` +
+      `the server must allow this origin with CORS, and a cloud that accepts only its own web app's Origin never will: ` +
+      'use a relay on an allowed origin)',
+    { cause: e.cause },
+  );
+  return hint;
 }
 
 function messageOf(data: unknown): string {

@@ -1,5 +1,6 @@
 import { ResponseValidationError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { laxDateTime, laxInteger } from '../schemas/lax.js';
 
 /** An access token and what the login response said about it. */
 export interface Token {
@@ -45,14 +46,20 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
+/** `expiresAt` as a normalised ISO string (epoch seconds accepted, zone-less = UTC); `null` when missing or unreadable. */
 function asExpiry(v: unknown): string | null {
-  if (typeof v !== 'string' || v.length === 0) return null;
-  return Number.isFinite(Date.parse(v)) ? v : null;
+  return laxDateTime(v) ?? null;
+}
+
+function asUserId(v: unknown): number | null {
+  return laxInteger(v) ?? null;
 }
 
 /**
  * Builds a {@link Token} from a login response: `accessToken` (or `token`), `refreshToken`, `type`,
- * `expiresAt`, `user.id`, `objects`. Throws {@link ResponseValidationError} when no access token is present.
+ * `expiresAt`, `user.id`, `objects`. Throws {@link ResponseValidationError} when no access token is present;
+ * nothing else fails it: a missing, empty or unparsable `expiresAt` gives `null` (never expires locally), epoch
+ * seconds and zone-less values (read as UTC) give a normalised ISO string, an odd `user` gives `userId: null`.
  */
 export function tokenFromLoginPayload(payload: unknown): Token {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -70,7 +77,7 @@ export function tokenFromLoginPayload(payload: unknown): Token {
     refreshToken: str(p.refreshToken) ?? str(p.refresh_token),
     tokenType: str(p.type) ?? str(p.tokenType) ?? 'bearer',
     expiresAt: asExpiry(p.expiresAt ?? p.expires_at),
-    userId: typeof uid === 'number' && Number.isInteger(uid) ? uid : null,
+    userId: asUserId(uid),
     objects: Array.isArray(p.objects) ? p.objects : [],
   };
 }
@@ -97,7 +104,7 @@ export function parseStoredToken(value: unknown): Token | null {
     refreshToken: str(r.refreshToken) ?? str(r.refresh_token),
     tokenType: str(r.tokenType) ?? str(r.token_type) ?? str(r.type) ?? 'bearer',
     expiresAt: asExpiry(r.expiresAt ?? r.expires_at),
-    userId: typeof uid === 'number' && Number.isInteger(uid) ? uid : null,
+    userId: asUserId(uid),
     objects: Array.isArray(r.objects) ? r.objects : [],
   };
 }
@@ -114,7 +121,8 @@ export function serializeToken(token: Token): string {
  */
 export function isTokenExpired(token: Token, leeway = 60_000, now: number = Date.now()): boolean {
   if (!token.expiresAt) return false;
-  const at = Date.parse(token.expiresAt);
+  const iso = laxDateTime(token.expiresAt);
+  const at = iso === undefined ? Number.NaN : Date.parse(iso);
   if (!Number.isFinite(at)) return false;
   return now + leeway >= at;
 }

@@ -1,4 +1,4 @@
-/** Module ↔ cloud online state (PROTOCOL §7.5), fed by `GET /modules` rows and the WS status event. */
+/** Module ↔ cloud online state (docs/PROTOCOL.md §7.5), fed by `GET /modules` rows and the WS status event. */
 
 import { isRecord } from './payload.js';
 

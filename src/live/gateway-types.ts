@@ -38,6 +38,13 @@ export interface GatewayOptions {
   zombieHardRestartAfter?: number;
   /** Passed to the RealtimeManager the gateway creates (`reconnectDelay`: first prompt-reconnect delay, default 500). */
   realtime?: { connectTimeout?: number; supervisorInterval?: number; reconnectDelay?: number };
+  /**
+   * Wait after the namespace join before `POST /modules/connect`: the server may register a new socket id
+   * asynchronously (the reference waits 0.1 s). Default 100; 0 binds at once.
+   */
+  bindDelay?: number;
+  /** First wait before retrying a bind that failed after a reconnect; doubles per failure, capped at 30 000. Default 1 000. */
+  bindRetryDelay?: number;
   /** Prime attempts when the answer is unusable (§7.4). Default 3. */
   primeAttempts?: number;
   /** First wait between prime attempts, doubling, capped at 2 000. Default 250. */

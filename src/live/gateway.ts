@@ -1,8 +1,9 @@
-/** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (PROTOCOL §7). */
+/** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (docs/PROTOCOL.md §7). */
 
 import { MemoryTokenStore } from '../auth/token.js';
 import { BragerOneApiClient } from '../client.js';
 import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
+import { sleep } from '../http/sleep.js';
 import type { ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
 import {
@@ -23,6 +24,15 @@ export type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOp
 export type { ModuleConnectivity } from './connectivity.js';
 
 const PARAMS_CHANGE_SUFFIX = 'parameters:change';
+/** Longest wait between two bind retries after a reconnect. */
+const BIND_RETRY_CAP = 30_000;
+
+/** No `/modules/connect` body variant bound the socket session (the cloud would push nothing to it). */
+function notBoundError(): BragerOneError {
+  return new BragerOneError(
+    'POST /modules/connect: no body variant bound the socket session to the modules; the cloud would push no live data',
+  );
+}
 
 function unref(t: ReturnType<typeof setTimeout>): void {
   (t as { unref?: () => void }).unref?.();
@@ -47,7 +57,9 @@ export class BragerOneGateway {
   /** Followed modules (sorted, unique). */
   readonly modules: readonly string[];
   private readonly moduleSet: ReadonlySet<string>;
-  private readonly opts: Required<Pick<GatewayOptions, 'connectivityPollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter'>>;
+  private readonly opts: Required<
+    Pick<GatewayOptions, 'connectivityPollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter' | 'bindDelay' | 'bindRetryDelay'>
+  >;
   private readonly now: () => number;
   private readonly log: ResolvedLogger;
   private readonly ownsApi: boolean;
@@ -77,6 +89,9 @@ export class BragerOneGateway {
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private polling = false;
   private rebindChain: Promise<void> = Promise.resolve();
+  /** Pending bind retry after a failed re-bind, and how many failed in a row. */
+  private bindRetryTimer: ReturnType<typeof setTimeout> | null = null;
+  private bindFailures = 0;
   private readonly life = new AbortController();
   /** Prime runner; keeps in-flight primes from overwriting newer deltas. */
   private readonly primer: Primer;
@@ -95,6 +110,8 @@ export class BragerOneGateway {
       connectivityPollInterval: opts.connectivityPollInterval ?? 60_000,
       stalePrimeAfter: opts.stalePrimeAfter ?? 180_000,
       zombieHardRestartAfter: opts.zombieHardRestartAfter ?? 2,
+      bindDelay: Math.max(0, opts.bindDelay ?? 100),
+      bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? 1_000),
     };
     this.primer = new Primer({
       api: this.api,
@@ -133,9 +150,10 @@ export class BragerOneGateway {
   }
 
   /**
-   * Runs the startup choreography (§7.1): auth, socket connect, `/modules/connect` with the namespace SID,
-   * listen emits, prime (parameters + activity), module listing, then the connectivity poll.
-   * Idempotent; a failed start cleans up and may be retried.
+   * Runs the startup choreography (§7.1): auth, socket connect, a short wait (`bindDelay`), `/modules/connect` with
+   * the namespace SID, listen emits, prime (parameters + activity), module listing, then the connectivity poll.
+   * Rejects with a {@link BragerOneError} when no `/modules/connect` variant binds the session (as the reference
+   * does). Idempotent; a failed start cleans up and may be retried.
    */
   start(): Promise<void> {
     if (this.stopped) return Promise.reject(new BragerOneError('BragerOneGateway: start() after stop()'));
@@ -155,6 +173,7 @@ export class BragerOneGateway {
     if (this.stopped) return;
     this.stopped = true;
     this.stopPoll();
+    this.clearBindRetry();
     this.life.abort();
     for (const u of this.wsUnsubs) u();
     this.wsUnsubs = [];
@@ -314,12 +333,18 @@ export class BragerOneGateway {
     return this.api.accessToken;
   }
 
-  /** `/modules/connect` with the CURRENT namespace SID, then the listen emits. */
+  /**
+   * `/modules/connect` with the CURRENT namespace SID, then the listen emits. Waits `bindDelay` first: the server
+   * may register a new socket id asynchronously after the join (the reference waits 0.1 s too). Rejects with a
+   * {@link BragerOneError} when no body variant binds.
+   */
   private async bind(ws: RealtimeManager): Promise<void> {
+    if (!ws.sid()) throw new BragerOneError('Socket.IO session has no namespace SID');
+    if (this.opts.bindDelay > 0) await sleep(this.opts.bindDelay, this.life.signal);
     const sid = ws.sid();
-    if (!sid) throw new BragerOneError('Socket.IO session has no namespace SID');
+    if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
     const ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal: this.life.signal });
-    if (!ok) this.log.warn('modules/connect: no body variant accepted; continuing with listen emits');
+    if (!ok) throw notBoundError();
     ws.groupId = this.objectId;
     await ws.subscribe([...this.modules]);
     this.boundSid = sid;
@@ -342,19 +367,46 @@ export class BragerOneGateway {
     return this.queueRebind();
   }
 
-  /** Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. */
+  /**
+   * Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. A bind that
+   * fails (refused by every variant, or an error) is logged as a warning and retried with backoff
+   * (`bindRetryDelay`, doubling, capped at 30 s) while the session lasts; meanwhile state keeps moving by REST primes.
+   */
   private async rebind(): Promise<void> {
     const ws = this.ws;
     if (this.stopped || !ws?.connected || this.isBound()) return;
+    this.clearBindRetry();
     if (!this.sessionUp) this.setSession(true, 'connect');
     try {
       await this.bind(ws);
+    } catch (err) {
+      if (this.stopped) return;
+      this.primeDue = true;
+      this.bindFailures++;
+      const wait = Math.min(BIND_RETRY_CAP, this.opts.bindRetryDelay * 2 ** Math.min(this.bindFailures - 1, 16));
+      this.log.warn(`re-bind after reconnect failed (attempt ${this.bindFailures}): ${errMessage(err)}; retrying in ${wait} ms`);
+      this.bindRetryTimer = setTimeout(() => {
+        this.bindRetryTimer = null;
+        void this.queueRebind();
+      }, wait);
+      unref(this.bindRetryTimer);
+      await this.prime(this.modules, true).catch((e: unknown) => this.logFailure('prime while unbound', e));
+      return;
+    }
+    if (this.bindFailures > 0) this.log.info(`re-bind succeeded after ${this.bindFailures} failed attempt(s)`);
+    this.bindFailures = 0;
+    try {
       await this.prime(this.modules, true);
       await this.refreshModuleConnectivity();
     } catch (err) {
       this.primeDue = true;
       this.logFailure('re-bind after reconnect', err);
     }
+  }
+
+  private clearBindRetry(): void {
+    if (this.bindRetryTimer) clearTimeout(this.bindRetryTimer);
+    this.bindRetryTimer = null;
   }
 
   private setSession(up: boolean, source: 'connect' | 'disconnect'): void {

@@ -1,5 +1,5 @@
 /**
- * The one parser of parameter payloads (`devid → pool → "<chan><idx>" → body | value`, PROTOCOL §4.10/§5),
+ * The one parser of parameter payloads (`devid → pool → "<chan><idx>" → body | value`, docs/PROTOCOL.md §4.10/§5),
  * shared by {@link ParamStore} and the gateway. Allocation-free per entry: no regexes, closures or spreads.
  */
 

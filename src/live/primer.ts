@@ -1,5 +1,5 @@
 /**
- * REST prime with retry (PROTOCOL §7.4), guarded against the prime/delta race: a socket delta that arrives
+ * REST prime with retry (docs/PROTOCOL.md §7.4), guarded against the prime/delta race: a socket delta that arrives
  * while a prime is in flight is at least as new as the snapshot (the socket delivers changes in order),
  * so the snapshot must not overwrite it.
  */

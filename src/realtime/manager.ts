@@ -209,7 +209,7 @@ export class RealtimeManager {
     return this.handlers.length + this.connectedCbs.length + this.disconnectedCbs.length + this.stateCbs.length;
   }
 
-  /** Remembers `modules` (sorted, unique) and, when connected, sends the four listen emits of PROTOCOL §6.4. */
+  /** Remembers `modules` (sorted, unique) and, when connected, sends the four listen emits of docs/PROTOCOL.md §6.4. */
   async subscribe(modules: string[]): Promise<void> {
     this.modules = [...new Set(modules.filter((m) => typeof m === 'string' && m))].sort();
     this.emitListen();

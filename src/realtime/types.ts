@@ -2,9 +2,9 @@
 
 import type { Logger, LogLevel } from '../log.js';
 
-/** `app:module:connection:status:changed` — module ↔ cloud link changed (PROTOCOL §6.5). */
+/** `app:module:connection:status:changed` — module ↔ cloud link changed (docs/PROTOCOL.md §6.5). */
 export const MODULE_CONNECTION_STATUS_CHANGED = 'app:module:connection:status:changed';
-/** `22` — module memory updated; re-prime that module (PROTOCOL §6.5). */
+/** `22` — module memory updated; re-prime that module (docs/PROTOCOL.md §6.5). */
 export const MODULE_MEMORY_UPDATED = '22';
 /** Numeric event ids forwarded under their names (each event reaches a handler once, under its name). */
 export const NUMERIC_EVENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({

@@ -1,15 +1,22 @@
 /**
- * Valibot schemas of the cloud's responses (wire field names, PROTOCOL.md §3–§4).
- * Nullable fields the cloud is known to degrade are coerced here, in one place.
+ * Valibot schemas of the cloud's responses (wire field names, docs/PROTOCOL.md §3–§4).
+ * As lenient as the reference (pydantic's lax mode): integers from integral numeric strings, booleans from `0`/`1`
+ * and `"true"`/`"false"`, date-times from epoch seconds (always returned as normalised ISO strings, a zone-less one
+ * read as UTC). Nullable fields the cloud is known to degrade are coerced here, in one place.
  */
 import * as v from 'valibot';
+import { LaxBool, LaxDateTime, LaxInt } from './lax.js';
 
-const isoDateTime = v.pipe(
-  v.string(),
-  v.check((s) => Number.isFinite(Date.parse(s)), 'expected an ISO-8601 date-time'),
-);
-const int = v.pipe(v.number(), v.integer());
-const optStr = v.nullish(v.string(), '');
+export { LaxBool, LaxDateTime, LaxInt, laxBoolean, laxDateTime, laxInteger } from './lax.js';
+
+const int = LaxInt;
+const bool = LaxBool;
+const isoDateTime = LaxDateTime;
+const optStr = v.fallback(v.nullish(v.string(), ''), '');
+/** A field the SDK does not rely on: its reading, or `fallback` when it is missing or unreadable (never an issue). */
+const soft = <S extends v.GenericSchema, const F extends v.InferInput<S> | null>(schema: S, fallback: F) =>
+  v.fallback(v.nullish(schema, fallback), fallback);
+const anyList = soft(v.array(v.unknown()), []);
 
 /** `GET /user` record (snake_case on the wire). */
 export const UserSchema = v.object({
@@ -17,12 +24,12 @@ export const UserSchema = v.object({
   name: v.string(),
   email: v.string(),
   language: v.string(),
-  allow_email_type_informations: v.boolean(),
-  allow_email_type_alarms: v.boolean(),
-  allow_email_type_marketing: v.boolean(),
-  allow_email_type_warnings: v.boolean(),
+  allow_email_type_informations: bool,
+  allow_email_type_alarms: bool,
+  allow_email_type_marketing: bool,
+  allow_email_type_warnings: bool,
   activated_at: isoDateTime,
-  show_rate_us_modal: v.boolean(),
+  show_rate_us_modal: bool,
 });
 /** The signed-in user. */
 export type User = v.InferOutput<typeof UserSchema>;
@@ -38,15 +45,18 @@ export const PermissionSchema = v.union([
   ),
 ]);
 
-/** Row of `GET /objects`: one building ("object", also `group_id`). */
+/**
+ * Row of `GET /objects`: one building ("object", also `group_id`). `id` and `name` are required (a bad row fails the
+ * list, as in the reference); the address fields, which the SDK does not use, fall back to `''`/`null`.
+ */
 export const BragerObjectSchema = v.object({
   id: int,
   name: v.string(),
-  addressCountry: v.string(),
-  addressCity: v.nullish(v.string(), null),
-  addressPostCode: v.nullish(v.string(), null),
-  addressStreet: v.nullish(v.string(), null),
-  addressHouseNumber: v.nullish(v.string(), null),
+  addressCountry: optStr,
+  addressCity: soft(v.string(), null),
+  addressPostCode: soft(v.string(), null),
+  addressStreet: soft(v.string(), null),
+  addressHouseNumber: soft(v.string(), null),
 });
 /** A building with controller modules. */
 export type BragerObject = v.InferOutput<typeof BragerObjectSchema>;
@@ -70,28 +80,46 @@ export type ModuleGateway = v.InferOutput<typeof ModuleGatewaySchema>;
 
 const EMPTY_GATEWAY = (): ModuleGateway => ({ address: '', interface: '', version: '' });
 
-/** Row of `GET /modules`: one controller module. `connectedAt` 0 = offline. */
+const ParameterSchemaSchema = v.looseObject({ name: v.string(), id: int, value: v.record(v.string(), v.unknown()) });
+
+/**
+ * Row of `GET /modules`: one controller module. `connectedAt` 0 = offline. Only an unusable `devid` (not a
+ * non-empty string) fails a row; every other field falls back to a neutral value when it is missing or unreadable:
+ * `0` for numbers (so an unreadable `connectedAt` reads as offline, as the reference's skipped row does), `''` for
+ * strings, `[]` for lists (non-string permissions are dropped), `null` for the date-times.
+ */
 export const ModuleSchema = v.object({
-  id: int,
-  devid: v.string(),
-  name: v.string(),
-  moduleTitle: v.string(),
-  gateway: v.nullish(ModuleGatewaySchema, EMPTY_GATEWAY),
-  deviceMenu: int,
-  deviceLanguageVariant: int,
-  devices: v.array(v.unknown()),
-  services: v.array(v.unknown()),
-  moduleServices: v.array(v.unknown()),
-  permissions: v.array(v.string()),
-  acceptedAt: int,
-  connectedAt: v.nullish(int, 0),
-  moduleAlarms: int,
-  parameterSchemas: v.array(v.looseObject({ name: v.string(), id: int, value: v.record(v.string(), v.unknown()) })),
+  id: soft(int, 0),
+  devid: v.pipe(v.string(), v.nonEmpty('expected a module code')),
+  name: optStr,
+  moduleTitle: optStr,
+  gateway: v.fallback(v.nullish(ModuleGatewaySchema, EMPTY_GATEWAY), EMPTY_GATEWAY),
+  deviceMenu: soft(int, 0),
+  deviceLanguageVariant: soft(int, 0),
+  devices: anyList,
+  services: anyList,
+  moduleServices: anyList,
+  permissions: v.pipe(
+    anyList,
+    v.transform((list) => (list ?? []).filter((p): p is string => typeof p === 'string')),
+  ),
+  acceptedAt: soft(int, 0),
+  connectedAt: soft(int, 0),
+  moduleAlarms: soft(int, 0),
+  parameterSchemas: v.pipe(
+    anyList,
+    v.transform((list) =>
+      (list ?? []).flatMap((x) => {
+        const r = v.safeParse(ParameterSchemaSchema, x);
+        return r.success ? [r.output] : [];
+      }),
+    ),
+  ),
   moduleAddress: optStr,
   moduleInterface: optStr,
   moduleVersion: optStr,
-  isAcceptedAt: isoDateTime,
-  isConnectedAt: v.nullish(isoDateTime, null),
+  isAcceptedAt: soft(isoDateTime, null),
+  isConnectedAt: soft(isoDateTime, null),
 });
 /** A controller module. */
 export type Module = v.InferOutput<typeof ModuleSchema>;
@@ -112,18 +140,21 @@ export const ModuleCardSchema = v.object({
 export type ModuleCard = v.InferOutput<typeof ModuleCardSchema>;
 
 /** `GET /system/version` (inner object). */
-export const SystemVersionSchema = v.object({ version: v.string(), devMode: v.boolean() });
+export const SystemVersionSchema = v.object({ version: v.string(), devMode: bool });
 /** Live web-app build. */
 export type SystemVersion = v.InferOutput<typeof SystemVersionSchema>;
 
-/** `POST /auth/user` response. */
+/**
+ * `POST /auth/user` response. Only a non-empty string `accessToken` is required: an unreadable `expiresAt` becomes
+ * `null` ("never expires"), an odd `user` record `null`, odd `refreshToken`/`type`/`objects` their defaults.
+ */
 export const AuthResponseSchema = v.looseObject({
   accessToken: v.pipe(v.string(), v.minLength(1, 'expected a non-empty access token')),
-  refreshToken: v.nullish(v.string(), null),
-  type: v.nullish(v.string(), 'bearer'),
-  expiresAt: v.nullish(isoDateTime, null),
-  user: v.nullish(UserSchema, null),
-  objects: v.nullish(v.array(v.unknown()), null),
+  refreshToken: soft(v.string(), null),
+  type: soft(v.string(), 'bearer'),
+  expiresAt: soft(isoDateTime, null),
+  user: soft(UserSchema, null),
+  objects: soft(v.array(v.unknown()), null),
 });
 /** Login response. */
 export type AuthResponse = v.InferOutput<typeof AuthResponseSchema>;

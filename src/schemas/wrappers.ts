@@ -1,4 +1,4 @@
-/** The response wrappers the cloud is known to vary (PROTOCOL §9.3), normalised in one place. */
+/** The response wrappers the cloud is known to vary (docs/PROTOCOL.md §9.3), normalised in one place. */
 import * as v from 'valibot';
 import { type Permission, PermissionSchema } from './index.js';
 import { parseWith } from './parse.js';
@@ -26,7 +26,11 @@ export function pickList(data: unknown, keys: readonly string[]): unknown[] | nu
   return null;
 }
 
-/** `{permissions: [...]}` or a bare list of strings or `{name}` items → names; anything else → ResponseValidationError. */
+/**
+ * `{permissions: [...]}` or a bare list of strings or `{name}` items → names. A body without such a list (`{}`,
+ * `{data: …}`, a string, no body) → `[]`, as the reference; a list holding other items → ResponseValidationError.
+ */
 export function parsePermissions(data: unknown, label: string): Permission[] {
-  return parseWith(PERMISSIONS, pickList(data, ['permissions']) ?? data, label);
+  const list = pickList(data, ['permissions']);
+  return list ? parseWith(PERMISSIONS, list, label) : [];
 }

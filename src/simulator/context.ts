@@ -1,5 +1,6 @@
 import type { AccountModel, ModuleModel, World } from './data.js';
 import type { FaultBook, StatsBook } from './faults.js';
+import type { LaxMixer } from './lax.js';
 import { type ParamAddress, parseKey } from './params.js';
 import type { TokenBook } from './tokens.js';
 import type { JsonObject, JsonValue, PushRequirement } from './types.js';
@@ -14,12 +15,18 @@ export interface ResolvedOptions {
   restartDowntime: number;
   connectRequiresKnownSid: boolean;
   pushRequires: PushRequirement;
+  refuseBinds: boolean;
+  sidRegistrationDelay: number;
   corsOrigins: string[] | '*';
   socketTransports: Array<'polling' | 'websocket'>;
   invalidWriteStatus: number;
   requestLogLimit: number;
   version: string;
   seed: number;
+  /** See `SimulatorOptions.strict`. */
+  strict: boolean;
+  /** Seed of the lax-data mixer, or `null` when data is served in canonical form. */
+  laxSeed: number | null;
   now: () => number;
 }
 
@@ -54,6 +61,10 @@ export class SimContext {
   readonly closing = new AbortController();
   /** Parameter writes refused like a controller would (out of range, not a number); newest last, at most 100. */
   readonly refusedWrites: RefusedWrite[] = [];
+  /** The simulator's own origin (its `oneBase`), known once it listens. */
+  origin = '';
+  /** Lax forms of bodies and events (`laxData`), or `null`. */
+  lax: LaxMixer | null = null;
   private taskSeq = 1;
 
   /** Wires the shared parts together. */
@@ -133,7 +144,7 @@ export class SimContext {
     });
   }
 
-  /** Emits the task lifecycle around `apply` (made-up payloads, PROTOCOL §6.5). */
+  /** Emits the task lifecycle around `apply` (made-up payloads, docs/PROTOCOL.md §6.5). */
   runTask(devid: string, kind: string, apply: () => void): void {
     const taskId = this.taskSeq++;
     this.later(this.opts.commandDelay, () => {

@@ -7,6 +7,7 @@ import {
   corsHeaders,
   HttpError,
   JSON_TYPE,
+  originProblem,
   pathSegments,
   preflightHeaders,
   readJsonBody,
@@ -90,6 +91,9 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
   if (!segs) return sendJson(res, 400, { message: 'Malformed path' }, cors);
   if (!rest) return sendJson(res, 404, { message: 'Not found' }, cors);
 
+  const refused = ctx.opts.strict ? originProblem(req, ctx.origin) : null;
+  if (refused) return sendJson(res, 403, { message: refused }, cors);
+
   const token = bearerToken(req.headers.authorization);
   const account = rest.route.auth ? ctx.tokens.verify(token) : null;
   if (rest.route.auth && !account) return sendJson(res, 401, { message: 'Unauthorized' }, cors);
@@ -101,7 +105,10 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
       bodyPromise ??= readJsonBody(req);
       return bodyPromise;
     },
-    json: (status, body) => sendBody(res, status, body, malformed, cors),
+    json: (status, body) => {
+      const lax = ctx.lax && status >= 200 && status < 300 ? ctx.lax.rest(rest.route.id, body) : body;
+      sendBody(res, status, lax, malformed, cors);
+    },
     empty: (status) => sendEmpty(res, status, cors),
   };
   try {

@@ -19,7 +19,7 @@ function take<T>(rules: CountedRule<T>[], routeId: string): T | undefined {
   return rule.value;
 }
 
-/** Answer of the duplicate-entry login race (PROTOCOL §3.1). */
+/** Answer of the duplicate-entry login race (docs/PROTOCOL.md §3.1). */
 export const DUPLICATE_ENTRY_FAULT: FaultResponse = Object.freeze({
   status: 500,
   body: { message: "ER_DUP_ENTRY: Duplicate entry '4711' for key 'PRIMARY'" },
@@ -33,7 +33,7 @@ export const FAULTS = Object.freeze({
   unavailable: Object.freeze({ status: 503 }) as FaultResponse,
   /** 504 with an HTML page. */
   gatewayTimeout: Object.freeze({ status: 504 }) as FaultResponse,
-  /** 408 `E_DISPATCH_EVENT_TIMEOUT` (PROTOCOL §2.4). */
+  /** 408 `E_DISPATCH_EVENT_TIMEOUT` (docs/PROTOCOL.md §2.4). */
   dispatchTimeout: Object.freeze({
     status: 408,
     body: { status: 'E_DISPATCH_EVENT_TIMEOUT', message: 'Dispatch event timeout' },
@@ -65,6 +65,8 @@ export class FaultBook implements SimFaults {
   refuseHttp: { n: number; status: number } = { n: 0, status: 503 };
   /** Delay of `/ws` join acknowledgements. */
   ackDelay = 0;
+  /** `POST /v1/modules/connect` refuses every body variant while on. */
+  bindsRefused = false;
   /** Set by the realtime half. */
   hooks: RealtimeFaultHooks | null = null;
 
@@ -112,6 +114,10 @@ export class FaultBook implements SimFaults {
     this.ackDelay = Math.max(0, ms);
   }
 
+  refuseBinds(on: boolean): void {
+    this.bindsRefused = on;
+  }
+
   clear(): void {
     this.failRules = [];
     this.windows = [];
@@ -123,6 +129,7 @@ export class FaultBook implements SimFaults {
     this.refuseJoins = 0;
     this.refuseHttp = { n: 0, status: 503 };
     this.ackDelay = 0;
+    this.bindsRefused = false;
   }
 
   /** Consumes the fault answer for a request, if any (windows first, then counted rules). */

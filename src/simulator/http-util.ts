@@ -55,6 +55,19 @@ export function corsHeaders(req: IncomingMessage, allowed: string[] | '*'): Reco
   };
 }
 
+/**
+ * Strict mode's check of a request's `Origin`/`Referer` (docs/PROTOCOL.md §2.1): at least one present, and each one
+ * present naming `origin`. Returns the problem, or `null` when the request passes.
+ */
+export function originProblem(req: IncomingMessage, origin: string): string | null {
+  const o = req.headers.origin;
+  const r = req.headers.referer;
+  if (typeof o !== 'string' && typeof r !== 'string') return 'Forbidden: no Origin or Referer';
+  if (typeof o === 'string' && o !== origin) return 'Forbidden: Origin not allowed';
+  if (typeof r === 'string' && r !== origin && !r.startsWith(`${origin}/`)) return 'Forbidden: Referer not allowed';
+  return null;
+}
+
 /** Preflight-only CORS headers. */
 export function preflightHeaders(): Record<string, string> {
   return {

@@ -13,6 +13,7 @@ import { type ResolvedOptions, SimContext } from './context.js';
 import { buildWorld, DEMO_EMAIL, DEMO_PASSWORD, demoAccount } from './data.js';
 import { createRequestHandler } from './dispatch.js';
 import { FaultBook, StatsBook } from './faults.js';
+import { LaxMixer } from './lax.js';
 import { Plant } from './plant.js';
 import { Realtime, loadSocketIoServer } from './realtime.js';
 export { SOCKET_IO_MISSING } from './realtime.js';
@@ -56,6 +57,8 @@ export const SIMULATOR_DEFAULTS = Object.freeze({
   restartDowntime: 300,
   connectRequiresKnownSid: true,
   pushRequires: 'bind+listen',
+  refuseBinds: false,
+  sidRegistrationDelay: 0,
   corsOrigins: '*',
   socketTransports: ['polling', 'websocket'],
   invalidWriteStatus: 200,
@@ -64,8 +67,29 @@ export const SIMULATOR_DEFAULTS = Object.freeze({
   seed: 1,
 } as const);
 
+/** Environment variable giving `strict`/`laxData` defaults to every simulator of a process (docs/SIMULATOR.md). */
+export const SIMULATOR_PROFILE_ENV = 'BRAGERONE_SIMULATOR';
+
+/**
+ * Reads `strict` and `laxData` defaults from a profile such as `"strict,lax=7"` (`strict`, `lax`, `lax=<seed>`,
+ * separated by commas or spaces; anything else is ignored).
+ */
+export function parseSimulatorProfile(profile: string | undefined): Pick<SimulatorOptions, 'strict' | 'laxData'> {
+  const out: Pick<SimulatorOptions, 'strict' | 'laxData'> = {};
+  for (const word of (profile ?? '').toLowerCase().split(/[\s,]+/)) {
+    if (word === 'strict') out.strict = true;
+    const lax = /^lax(?:=(\d+))?$/.exec(word);
+    if (lax) out.laxData = lax[1] === undefined ? true : { seed: Number(lax[1]) };
+  }
+  return out;
+}
+
 function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   const d = SIMULATOR_DEFAULTS;
+  const profile = parseSimulatorProfile(typeof process === 'undefined' ? undefined : process.env[SIMULATOR_PROFILE_ENV]);
+  const strict = o.strict ?? profile.strict ?? false;
+  const lax = o.laxData ?? profile.laxData ?? false;
+  const seed = o.seed ?? d.seed;
   return {
     port: o.port ?? d.port,
     host: o.host ?? d.host,
@@ -75,12 +99,17 @@ function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     restartDowntime: o.restartDowntime ?? d.restartDowntime,
     connectRequiresKnownSid: o.connectRequiresKnownSid ?? d.connectRequiresKnownSid,
     pushRequires: o.pushRequires ?? d.pushRequires,
-    corsOrigins: o.corsOrigins ?? d.corsOrigins,
+    refuseBinds: o.refuseBinds ?? d.refuseBinds,
+    sidRegistrationDelay: Math.max(0, o.sidRegistrationDelay ?? d.sidRegistrationDelay),
+    // strict: only the simulator's own origin, filled in once it listens
+    corsOrigins: o.corsOrigins ?? (strict ? [] : d.corsOrigins),
     socketTransports: [...(o.socketTransports ?? d.socketTransports)],
     invalidWriteStatus: o.invalidWriteStatus ?? d.invalidWriteStatus,
     requestLogLimit: o.requestLogLimit ?? d.requestLogLimit,
     version: o.version ?? d.version,
-    seed: o.seed ?? d.seed,
+    seed,
+    strict,
+    laxSeed: lax === false ? null : lax === true ? seed : (lax.seed ?? seed),
     now: o.now ?? Date.now,
   };
 }
@@ -99,6 +128,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const ctx = new SimContext(o, world, new TokenBook(o.tokenTtl, o.now), faults, stats);
   const demo = opts.includeDemo === false ? null : { email: DEMO_EMAIL, password: DEMO_PASSWORD };
   const assets = new AssetServer({ now: o.now, scale: opts.webApp?.scale ?? 0, demo });
+  if (o.laxSeed !== null) ctx.lax = new LaxMixer(o.laxSeed);
   for (const [prefix, dir] of Object.entries(opts.staticDirs ?? {})) assets.addStatic(prefix, dir);
 
   const http = createServer({ keepAliveTimeout: 5000 });
@@ -115,6 +145,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const addr = http.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
+  ctx.origin = url;
+  if (o.strict && opts.corsOrigins === undefined) o.corsOrigins = [url];
   plant.start();
 
   let closed: Promise<void> | null = null;

@@ -4,7 +4,7 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import { BragerOneError } from '../errors.js';
 import type { SimContext } from './context.js';
 import type { AccountModel } from './data.js';
-import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, send } from './http-util.js';
+import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, originProblem, send } from './http-util.js';
 import type { SocketInfo } from './types.js';
 
 interface SocketRecord {
@@ -52,6 +52,9 @@ function engineSidOf(socket: Socket): string {
   return String((socket.conn as unknown as { id: unknown }).id);
 }
 
+/** Strict mode: how long an open engine may go without joining the namespace (docs/PROTOCOL.md §6.3). */
+const STRICT_JOIN_WINDOW = 1_000;
+
 /** Whether a Socket.IO request opens a new session (no `sid` query parameter yet). */
 function isNewHandshake(req: IncomingMessage): boolean {
   return !new URL(req.url ?? '/', 'http://sim.invalid').searchParams.has('sid');
@@ -77,12 +80,17 @@ export class Realtime {
     path: string,
     namespace: string,
   ) {
-    const origins = ctx.opts.corsOrigins;
+    // Read per request: in strict mode the allowed origin (the simulator's own) is known only once it listens.
+    const allowOrigin = (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void): void => {
+      const allowed = ctx.opts.corsOrigins;
+      cb(null, allowed === '*' || (origin !== undefined && allowed.includes(origin)));
+    };
     this.io = new ServerCtor(http, {
       path,
       serveClient: false,
       transports: ctx.opts.socketTransports,
-      cors: { origin: origins === '*' ? true : origins, credentials: true, allowedHeaders: CORS_ALLOW_HEADERS },
+      cors: { origin: allowOrigin, credentials: true, allowedHeaders: CORS_ALLOW_HEADERS },
+      ...(ctx.opts.strict ? { connectTimeout: STRICT_JOIN_WINDOW } : {}),
     });
     const engine = this.io.engine;
     const prefix = `${path.replace(/\/+$/, '')}/`;
@@ -91,9 +99,13 @@ export class Realtime {
     http.removeAllListeners('upgrade');
     http.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (!isIo(req)) return rest(req, res);
-      if (req.method !== 'OPTIONS' && isNewHandshake(req) && this.takeHttpRefusal()) {
-        const status = ctx.faults.refuseHttp.status;
-        return send(res, status, htmlPage(status), 'text/html; charset=utf-8', corsHeaders(req, origins));
+      if (req.method !== 'OPTIONS' && isNewHandshake(req)) {
+        if (this.takeHttpRefusal()) {
+          const status = ctx.faults.refuseHttp.status;
+          return send(res, status, htmlPage(status), 'text/html; charset=utf-8', corsHeaders(req, ctx.opts.corsOrigins));
+        }
+        const strict = this.strictProblem(req);
+        if (strict) return send(res, 403, JSON.stringify({ message: strict }), 'application/json', corsHeaders(req, ctx.opts.corsOrigins));
       }
       engine.handleRequest(req, res);
     });
@@ -104,6 +116,14 @@ export class Realtime {
         const body = htmlPage(status);
         socket.end(
           `HTTP/1.1 ${status} Refused\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      const strict = isNewHandshake(req) ? this.strictProblem(req) : null;
+      if (strict) {
+        const body = JSON.stringify({ message: strict });
+        socket.end(
+          `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
         return;
       }
@@ -121,9 +141,24 @@ export class Realtime {
     ctx.faults.hooks = { dropAllSockets: () => this.nsp.disconnectSockets(true) };
     ctx.pusher = {
       toModule: (devid, event, payload) => this.toModule(devid, event, payload),
-      toAll: (event, payload) => this.nsp.emit(event, payload),
+      toAll: (event, payload) => this.nsp.emit(event, ctx.lax ? ctx.lax.event(event, payload) : payload),
       bind: (sid, account, devids) => this.bind(sid, account, devids),
     };
+  }
+
+  /** Strict mode: what is wrong with a new handshake (Origin/Referer, x-appversion), or `null`. */
+  private strictProblem(req: IncomingMessage): string | null {
+    if (!this.ctx.opts.strict) return null;
+    const origin = originProblem(req, this.ctx.origin);
+    if (origin) {
+      this.ctx.stats.bump('WS refused');
+      return origin;
+    }
+    if (typeof req.headers['x-appversion'] !== 'string' || req.headers['x-appversion'] === '') {
+      this.ctx.stats.bump('WS refused');
+      return 'Forbidden: x-appversion required';
+    }
+    return null;
   }
 
   private takeHttpRefusal(): boolean {
@@ -152,7 +187,8 @@ export class Realtime {
     let account = tokens.verify(header);
     let via: 'header' | 'auth' = 'header';
     let token = header;
-    if (!account) {
+    // strict: the handshake header is the only way in (as the reference client authenticates)
+    if (!account && !this.ctx.opts.strict) {
       account = tokens.verify(payloadToken);
       via = 'auth';
       token = payloadToken;
@@ -171,7 +207,10 @@ export class Realtime {
     const rec: SocketRecord = {
       socket, nsSid: socket.id, engineSid: engineSidOf(socket), ...who, bound: new Set(), listening: new Set(),
     };
-    this.records.set(socket.id, rec);
+    // Known to /modules/connect (and to pushes) at once, or after `sidRegistrationDelay` like an asynchronous server.
+    const delay = this.ctx.opts.sidRegistrationDelay;
+    if (delay > 0) this.ctx.later(delay, () => void (socket.connected && this.records.set(socket.id, rec)));
+    else this.records.set(socket.id, rec);
     this.ctx.stats.bump('WS connect');
     socket.on('app:modules:parameters:listen', (payload: unknown) => {
       this.ctx.stats.bump('WS listen');
@@ -198,10 +237,11 @@ export class Realtime {
   /** Emits to every socket eligible for `devid` (nothing while the zombie fault is on). */
   toModule(devid: string, event: string, payload: unknown): number {
     if (this.ctx.faults.zombieOn) return 0;
+    const body = this.ctx.lax ? this.ctx.lax.event(event, payload) : payload;
     let n = 0;
     for (const rec of this.records.values()) {
       if (rec.socket.connected && this.eligible(rec, devid)) {
-        rec.socket.emit(event, payload);
+        rec.socket.emit(event, body);
         n++;
       }
     }

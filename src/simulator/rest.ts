@@ -53,7 +53,7 @@ function stringList(v: unknown): string[] | null {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null;
 }
 
-/** Object row of PROTOCOL §4.4. */
+/** Object row of docs/PROTOCOL.md §4.4. */
 export function objectRow(o: ObjectModel): JsonObject {
   return {
     id: o.id, name: o.name, addressCountry: o.addressCountry, addressCity: o.addressCity,
@@ -76,7 +76,7 @@ function ownedObject(call: Call): ObjectModel {
   return o;
 }
 
-/** Module row of PROTOCOL §4.7. */
+/** Module row of docs/PROTOCOL.md §4.7. */
 export function moduleRow(m: ModuleModel, degraded = false): JsonObject {
   const online = m.connectedAt !== 0;
   return {
@@ -141,7 +141,7 @@ function login(call: Call, body: unknown): void {
   call.json(200, res);
 }
 
-/** The REST routes of PROTOCOL §3–§4. */
+/** The REST routes of docs/PROTOCOL.md §3–§4. */
 export const REST_ROUTES: readonly Route[] = [
   route('POST /v1/auth/user', false, async (call) => login(call, await call.body())),
   route('POST /v1/auth/revoke', true, (call) => {
@@ -185,7 +185,7 @@ export const REST_ROUTES: readonly Route[] = [
       return m ? [m] : [];
     });
     const rows = models.map((m, i) => moduleRow(m, shape === 'degradedRow' && i === models.length - 1));
-    if (shape === 'corruptRow') rows.push({ id: 999999, devid: 'CORRUPT0001', name: null });
+    if (shape === 'corruptRow') rows.push({ id: 999999, devid: null, name: null });
     const pageRows = rows.slice((page - 1) * limit, page * limit);
     if (shape === 'bare') call.json(200, pageRows);
     else if (shape === 'odd') call.json(200, { rows: pageRows });
@@ -209,6 +209,7 @@ export const REST_ROUTES: readonly Route[] = [
       call.json(201, {});
       return;
     }
+    if (call.ctx.opts.refuseBinds || call.ctx.faults.bindsRefused) throw new HttpError(400, 'Socket not registered');
     const a = acct(call);
     const owned = list.filter((d) => call.ctx.ownedModule(a, d) !== undefined);
     const ok = call.ctx.pusher.bind(sid, a, owned);

@@ -12,7 +12,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
- * One parameter entry as it appears in a prime payload (PROTOCOL §4.10): either an object with an
+ * One parameter entry as it appears in a prime payload (docs/PROTOCOL.md §4.10): either an object with an
  * optional `value` plus meta keys (`storable`, `createdAt`, `updatedAt`, …) or a bare scalar value.
  */
 export type ParamBody = JsonObject | string | number | boolean | null;
@@ -23,7 +23,7 @@ export type PoolsInit = Record<string, Record<string, ParamBody>>;
 /** Behaviour of the simulated plant attached to a module (see `plant.ts`). */
 export type PlantKind = 'boiler' | 'mixer' | 'none';
 
-/** The snake_case user record of PROTOCOL §4.2. */
+/** The snake_case user record of docs/PROTOCOL.md §4.2. */
 export interface SimUser {
   id: number;
   name: string;
@@ -37,7 +37,7 @@ export interface SimUser {
   show_rate_us_modal: boolean;
 }
 
-/** Module card of PROTOCOL §4.8 (without `moduleId`, which is taken from the module). */
+/** Module card of docs/PROTOCOL.md §4.8 (without `moduleId`, which is taken from the module). */
 export interface SimModuleCard {
   id: number;
   clientFullName: string;
@@ -49,7 +49,7 @@ export interface SimModuleCard {
   updatedAt: string;
 }
 
-/** Gateway description of a module row (PROTOCOL §4.7). */
+/** Gateway description of a module row (docs/PROTOCOL.md §4.7). */
 export interface SimGateway {
   address: string;
   interface: string;
@@ -78,7 +78,7 @@ export interface SimModuleInit {
   params?: PoolsInit;
   /** Plant behaviour; default `'none'` for custom modules. */
   plant?: PlantKind;
-  /** Card fields (PROTOCOL §4.8). */
+  /** Card fields (docs/PROTOCOL.md §4.8). */
   card?: Partial<SimModuleCard>;
 }
 
@@ -111,7 +111,7 @@ export interface SimAccountInit {
   objects?: SimObjectInit[];
 }
 
-/** Who must have done what before a socket receives pushes for a module ([U], PROTOCOL §6.4). */
+/** Who must have done what before a socket receives pushes for a module ([U], docs/PROTOCOL.md §6.4). */
 export type PushRequirement = 'bind+listen' | 'bind' | 'listen';
 
 /** Options of {@link startSimulator}. Every duration is in milliseconds. */
@@ -136,11 +136,18 @@ export interface SimulatorOptions {
   connectRequiresKnownSid?: boolean;
   /** What a socket must do before it gets pushes; default `'bind+listen'` ([U]). */
   pushRequires?: PushRequirement;
+  /** `POST /v1/modules/connect` answers 400 to every body variant, for the whole run; default `false` (see also `faults.refuseBinds`). */
+  refuseBinds?: boolean;
+  /**
+   * A new socket's ids become known to `POST /v1/modules/connect` only this long after its `/ws` join (a server that
+   * registers them asynchronously, the reason the reference waits 0.1 s before binding); default `0`.
+   */
+  sidRegistrationDelay?: number;
   /** Allowed CORS origins; default `'*'` (reflect any `Origin`). */
   corsOrigins?: string[] | '*';
   /**
    * Engine.IO transports the socket accepts; default both. Whether the real cloud accepts long-polling is unknown
-   * (PROTOCOL §6.1 [U]); `['websocket']` makes a polling handshake fail with HTTP 400, as a WebSocket-only server does.
+   * (docs/PROTOCOL.md §6.1 [U]); `['websocket']` makes a polling handshake fail with HTTP 400, as a WebSocket-only server does.
    */
   socketTransports?: Array<'polling' | 'websocket'>;
   /**
@@ -159,6 +166,20 @@ export interface SimulatorOptions {
   version?: string;
   /** Seed of the plant's pseudo-random noise; default `1`. */
   seed?: number;
+  /**
+   * Play a fussy cloud (docs/SIMULATOR.md): socket auth by the handshake `Authorization` header only (no `auth`
+   * payload); REST calls and the socket handshake must carry an `Origin` (or `Referer`) of the simulator's own origin,
+   * the handshake also `x-appversion` (else HTTP 403); the `/ws` namespace must be joined within 1 s of the engine
+   * opening; CORS answers only the simulator's own origin (unless `corsOrigins` is given). Default `false`, or from
+   * the `BRAGERONE_SIMULATOR` environment variable (`strict`).
+   */
+  strict?: boolean;
+  /**
+   * Serve every REST body and pushed event with the lax field forms the reference accepts (numeric strings for
+   * integers, `0`/`1`/`"true"`/`"false"` for booleans, epoch seconds and zone-less strings for date-times), mixed at
+   * random from `seed` (default: the `seed` option). Default off, or from `BRAGERONE_SIMULATOR` (`lax` or `lax=<seed>`).
+   */
+  laxData?: boolean | { seed?: number };
   /** Clock (ms since epoch); default `Date.now`. */
   now?: () => number;
 }
@@ -277,7 +298,7 @@ export interface FaultResponse {
   headers?: Record<string, string>;
 }
 
-/** Response shape variants selectable per route (PROTOCOL §4, §9.3). */
+/** Response shape variants selectable per route (docs/PROTOCOL.md §4, §9.3). */
 export interface ShapeVariants {
   'GET /v1/objects': 'data' | 'objects' | 'bare' | 'odd' | 'status201';
   'GET /v1/modules': 'data' | 'bare' | 'odd' | 'corruptRow' | 'degradedRow';
@@ -319,6 +340,8 @@ export interface SimFaults {
   refuseHandshakes(n: number, opts?: { status?: number }): void;
   /** Delay every `/ws` join acknowledgement by `ms` (0 = off). */
   delayAcks(ms: number): void;
+  /** While on, `POST /v1/modules/connect` answers 400 to every body variant (a cloud that binds nothing). */
+  refuseBinds(on: boolean): void;
   /** Removes every HTTP and realtime fault and shape. */
   clear(): void;
 }

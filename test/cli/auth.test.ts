@@ -61,7 +61,7 @@ describe('login / whoami / logout with --token-file', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/revoked/);
     expect(existsSync(file)).toBe(false);
-    const res = await fetch(`${sim.url}/v1/user`, { headers: { Authorization: `Bearer ${stored.accessToken}` } });
+    const res = await fetch(`${sim.url}/v1/user`, { headers: { Authorization: `Bearer ${stored.accessToken}`, Origin: sim.url } });
     expect(res.status).toBe(401);
 
     // Nothing stored and no credentials → exit 2 with one clear line.

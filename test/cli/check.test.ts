@@ -1,7 +1,7 @@
 // check: all-matched against a plain simulator, "tolerated"/"drift" under shape faults, never secrets or card data.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS } from '../../src/simulator/index.js';
-import { DEMO, useSimulator } from '../helpers/sim.js';
+import { DEMO, PROFILE, useSimulator } from '../helpers/sim.js';
 import { assertBuilt, runCli, tempDir } from './helpers.js';
 
 const OWNER = 'check@example.test';
@@ -38,8 +38,9 @@ describe('check', () => {
     const r = await check(['--json'], OWNER, SECRET, tempDir());
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.allMatched).toBe(true);
-    expect(report.summary.tolerated + report.summary.drift + report.summary.error).toBe(0);
+    // Lax data (the strict-lax run) may be reported as tolerated (e.g. a zone-less expiresAt), never as drift.
+    expect(report.allMatched).toBe(!PROFILE.lax || report.summary.tolerated === 0);
+    expect((PROFILE.lax ? 0 : report.summary.tolerated) + report.summary.drift + report.summary.error).toBe(0);
     const endpoints = report.rows.map((x) => x.endpoint);
     for (const e of ['GET /system/version', 'POST /auth/user', 'GET /user', 'GET /user/permissions', 'GET /objects', 'GET /objects/3001',
       'GET /objects/3001/permissions', 'GET /modules (object 3001)', 'GET /modules/CHECK00001/card', 'POST /modules/parameters (object 3001)',
@@ -59,7 +60,8 @@ describe('check', () => {
   it('human report says all matched', async () => {
     const r = await check();
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/All \d+ checks matched the documented protocol\./);
+    // Lax data (the strict-lax run) may add tolerated rows, never drift.
+    expect(r.stdout).toMatch(PROFILE.lax ? /All \d+ checks matched the documented protocol\.|\b0 drifted, 0 failed\./ : /All \d+ checks matched the documented protocol\./);
     expect(r.stdout).toMatch(/GET \/modules\/CHECK00001\/card\s+matched/);
   });
 

@@ -25,11 +25,11 @@ export function tempDir(prefix = 'bragerone-cli-'): string {
   return dir;
 }
 
-/** Environment of the child: the parent's minus BRAGERONE_* / colour variables, plus `extra`. */
+/** Environment of the child: the parent's minus BRAGERONE_* (but BRAGERONE_SIMULATOR, the simulator profile of the strict-lax run) / colour variables, plus `extra`. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('BRAGERONE_') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k.startsWith('VITEST') || k === 'NODE_OPTIONS') continue;
+    if ((k.startsWith('BRAGERONE_') && k !== 'BRAGERONE_SIMULATOR') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k.startsWith('VITEST') || k === 'NODE_OPTIONS') continue;
     env[k] = v;
   }
   env.NO_COLOR = '1';

@@ -11,7 +11,7 @@ afterAll(() => {
 });
 
 async function openSocket(token: string): Promise<Socket> {
-  const s = io(`${sim().url}/ws`, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { Authorization: `Bearer ${token}` } });
+  const s = io(`${sim().url}/ws`, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { Authorization: `Bearer ${token}`, Origin: sim().server.oneBase, Referer: `${sim().server.oneBase}/`, 'x-appversion': '1.1.78' } });
   sockets.push(s);
   await new Promise<void>((resolve, reject) => {
     s.once('connect', () => resolve());

@@ -98,7 +98,7 @@ describe('resources', () => {
     const all = await fresh().getModules(OBJECT);
     sim().faults.shape('GET /v1/modules', 'corruptRow');
     const kept = await fresh().getModules(OBJECT);
-    // The simulator appends one row without required fields; it must vanish, the rest stay.
+    // The simulator appends one row without a usable devid; it must vanish, the rest stay.
     expect(kept.map((m) => m.devid)).toEqual(all.map((m) => m.devid));
     expect(sim().stats.requests.filter((r) => r.routeId === 'GET /v1/modules').length).toBe(2);
     expect(log.lines.some((l) => l.includes('skipping row'))).toBe(true);

@@ -12,7 +12,8 @@ export function sim(opts: SimulatorOptions = {}): Promise<Simulator> {
 export async function login(s: Simulator, email = DEMO_EMAIL, password = DEMO_PASSWORD): Promise<string> {
   const res = await fetch(`${s.server.apiBase}/auth/user`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // Origin/Referer as the SDK sends them (a strict simulator refuses REST calls without them)
+    headers: { 'content-type': 'application/json', origin: s.server.oneBase, referer: `${s.server.oneBase}/` },
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);

@@ -22,7 +22,8 @@ const client = new BragerOneApiClient({
   fetch: memoryFetch(() => ({ status: 200, body: page, contentType: 'text/html' })),
   credsProvider: () => ({ email: 'fuzz@example.test', password: 'fuzz-password' }),
 });
-const calls = [() => client.getUser(), () => client.getObject(1), () => client.getModuleCard('X'), () => client.getSystemVersion(), () => client.getUserPermissions()];
+// Permission endpoints are not here: a body without a list answers [] (docs/PROTOCOL.md §4.3), checked below.
+const calls = [() => client.getUser(), () => client.getObject(1), () => client.getModuleCard('X'), () => client.getSystemVersion()];
 
 describe('ResponseValidationError stays one short line', () => {
   it('for a long text/html body on any JSON endpoint', async () => {
@@ -38,5 +39,10 @@ describe('ResponseValidationError stays one short line', () => {
       }),
       fcParams(500),
     );
+  });
+
+  it('permission endpoints answer [] for an HTML page (no list), as the reference does', async () => {
+    page = '<html><body>captive portal</body></html>';
+    expect(await client.getUserPermissions()).toEqual([]);
   });
 });

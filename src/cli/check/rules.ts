@@ -1,6 +1,6 @@
 /**
  * Classifiers of `bragerone check`: each looks at one raw response and says whether it matched the documented
- * protocol (PROTOCOL.md §3–§6), was accepted through a documented tolerance (alternate wrappers, null coercions,
+ * protocol (docs/PROTOCOL.md §3–§6), was accepted through a documented tolerance (alternate wrappers, null coercions,
  * skipped rows) or drifted from it. Details name paths and counts only — never values, so no token, password or
  * personal data can reach the report.
  */
@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import { isRecord, normalizePool, parseChanIdx } from '../../live/payload.js';
 import {
   AuthResponseSchema, BragerObjectSchema, ModuleCardSchema, ModuleSchema, ObjectDetailsSchema, SystemVersionSchema, UserSchema,
+  laxDateTime,
 } from '../../schemas/index.js';
 
 /** Result of one check row. `info` and `skipped` rows do not count towards the summary. */
@@ -65,6 +66,7 @@ export function classifyVersion(body: unknown): Finding {
 }
 
 const TZ_RE = /(?:Z|[+-]\d\d:?\d\d)$/i;
+const ISO_LIKE_RE = /^\d{4}-\d{2}-\d{2}[T ]/;
 
 /** `POST /auth/user` response (holds the token: only its structure is looked at). */
 export function classifyLogin(body: unknown): Finding {
@@ -73,8 +75,12 @@ export function classifyLogin(body: unknown): Finding {
   const r = body as Record<string, unknown>;
   const n = new Notes();
   if (r.user == null) n.add('tolerated', 'no user record (user id unknown)');
-  if (r.expiresAt == null) n.add('tolerated', 'no expiresAt (token treated as never expiring)');
-  else if (typeof r.expiresAt === 'string' && !TZ_RE.test(r.expiresAt)) n.add('drift', 'expiresAt has no time zone');
+  const at = r.expiresAt;
+  if (at == null || at === '') n.add('tolerated', 'no expiresAt (token treated as never expiring)');
+  else if (laxDateTime(at) === undefined) n.add('tolerated', 'unreadable expiresAt (token treated as never expiring)');
+  else if (typeof at === 'string' && ISO_LIKE_RE.test(at.trim()) && !TZ_RE.test(at.trim())) {
+    n.add('tolerated', 'expiresAt has no time zone (read as UTC)');
+  }
   if (r.objects == null) n.add('info', 'no objects list');
   return n.finding('access token present');
 }

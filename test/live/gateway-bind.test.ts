@@ -1,0 +1,90 @@
+// A loud bind (docs/PROTOCOL.md §4.9, §7.1–§7.2): start() rejects when no /modules/connect variant binds; after a later
+// reconnect the gateway retries the bind with backoff and warns each time; it waits briefly after the join (bindDelay).
+import { afterEach, describe, expect, it } from 'vitest';
+import { BragerOneError } from '../../src/errors.js';
+import type { Simulator, SimulatorOptions } from '../../src/simulator/index.js';
+import { DEMO_MODULES, type Rig, calls, rig, sim, until } from './fixtures.js';
+
+const sims: Simulator[] = [];
+const rigs: Rig[] = [];
+
+afterEach(async () => {
+  await Promise.all(rigs.splice(0).map((r) => r.gw.stop()));
+  await Promise.all(sims.splice(0).map((x) => x.close()));
+});
+
+async function setup(simOpts: SimulatorOptions, gwOpts: Parameters<typeof rig>[1] = {}): Promise<{ s: Simulator; r: Rig }> {
+  const s = await sim(simOpts);
+  sims.push(s);
+  const r = await rig(s, gwOpts);
+  rigs.push(r);
+  return { s, r };
+}
+
+const sorted = [...DEMO_MODULES].sort();
+
+describe('start() and an unbindable session', () => {
+  it('rejects with a BragerOneError when every variant is refused, after trying all of them, and releases the socket', async () => {
+    const { s, r } = await setup({ refuseBinds: true });
+    const err = await r.gw.start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BragerOneError);
+    expect((err as Error).message).toMatch(/modules\/connect.*no body variant bound/);
+    // wsid, sid, wsid+group_id with the namespace SID, then the same with the engine SID
+    expect(calls(r.sent, 'POST /v1/modules/connect').length).toBe(6);
+    expect(calls(r.sent, 'POST /v1/modules/parameters')).toEqual([]);
+    await until(() => s.sockets().length === 0, 'the socket released');
+    expect(r.gw.wsSessionUp()).toBe(false);
+  });
+
+  it('can be started again once the server binds', async () => {
+    const { s, r } = await setup({});
+    s.faults.refuseBinds(true);
+    await expect(r.gw.start()).rejects.toBeInstanceOf(BragerOneError);
+    s.faults.refuseBinds(false);
+    await r.gw.start();
+    expect(s.sockets()[0]?.bound).toEqual(sorted);
+  });
+});
+
+describe('a server that registers the socket id late', () => {
+  it('binding at once (bindDelay 0) is refused: start() says so instead of going on unbound', async () => {
+    const { r } = await setup({ sidRegistrationDelay: 5_000 }, { bindDelay: 0 });
+    await expect(r.gw.start()).rejects.toThrow(/no body variant bound/);
+  });
+
+  it('the default wait after the join (100 ms) covers a registration that takes 50 ms', async () => {
+    const { s, r } = await setup({ sidRegistrationDelay: 50 });
+    await r.gw.start();
+    expect(calls(r.sent, 'POST /v1/modules/connect')).toHaveLength(1);
+    expect(s.sockets()[0]?.bound).toEqual(sorted);
+  });
+
+  it('bindDelay is configurable', async () => {
+    const { s, r } = await setup({ sidRegistrationDelay: 300 }, { bindDelay: 400 });
+    await r.gw.start();
+    expect(s.sockets()[0]?.bound).toEqual(sorted);
+  });
+});
+
+describe('after a later reconnect', () => {
+  it('retries the bind with backoff and warns each time, then binds once the server accepts', async () => {
+    const { s, r } = await setup({}, { bindRetryDelay: 20 });
+    await r.gw.start();
+    const firstSid = s.sockets()[0]?.nsSid;
+    s.faults.refuseBinds(true);
+    s.faults.dropAllSockets();
+    const failures = () => r.log.lines.filter((l) => l.includes('re-bind after reconnect failed'));
+    await until(() => failures().length >= 3, 'three warned bind failures', 10_000);
+    expect(failures()[0]).toMatch(/attempt 1\b.*no body variant bound.*retrying in 20 ms/);
+    expect(failures()[1]).toMatch(/attempt 2\b.*retrying in 40 ms/);
+    expect(failures()[2]).toMatch(/attempt 3\b.*retrying in 80 ms/);
+    s.faults.refuseBinds(false);
+    await until(() => s.sockets()[0]?.bound.length === sorted.length, 'the new session bound', 10_000);
+    expect(s.sockets()[0]?.nsSid).not.toBe(firstSid);
+    await until(() => r.log.lines.some((l) => /re-bind succeeded after \d+ failed attempt/.test(l)), 'the recovery logged');
+    // a delta reaches the gateway through the re-bound session
+    const seen = new Promise<void>((resolve) => r.gw.bus.on((u) => u.devid === sorted[0] && u.pool === 'P4' && u.chan === 'v' && u.idx === 8 && u.value === 71 && resolve()));
+    s.setParam(sorted[0] as string, 'P4.v8', 71);
+    await seen;
+  });
+});
