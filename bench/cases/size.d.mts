@@ -13,7 +13,9 @@ export interface Sizes {
   catalogIife: { raw: number; gz: number };
 }
 export const KB: number;
+export const APP_TARGET: number;
 export const APP_BUDGET: number;
+export const IIFE_TARGET: number;
 export const IIFE_BUDGET: number;
 export const CATALOG_APP_BUDGET: number;
 export const CATALOG_IIFE_BUDGET: number;
