@@ -5,6 +5,7 @@
  * generator, so a run is reproducible. Parameter values themselves stay raw (the protocol passes them through).
  */
 import type { JsonValue } from './types.js';
+import { prng } from './plant.js';
 
 type Rec = Record<string, unknown>;
 
@@ -12,17 +13,6 @@ function isRec(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const USER_BOOLS = [
   'allow_email_type_informations', 'allow_email_type_alarms', 'allow_email_type_marketing', 'allow_email_type_warnings',
@@ -38,7 +28,7 @@ export class LaxMixer {
 
   /** @param seed seed of the generator: the same seed and the same traffic give the same forms */
   constructor(seed: number) {
-    this.rand = mulberry32(seed);
+    this.rand = prng(seed);
   }
 
   private pick<T>(options: readonly T[]): T {

@@ -9,6 +9,7 @@ import { MemoryTokenStore } from '../../src/auth/token.js';
 import { MemoryCacheAdapter } from '../../src/cache/memory.js';
 import { type Catalog, loadCatalog } from '../../src/catalog/index.js';
 import { isCatalogError } from '../../src/catalog/errors.js';
+import { snapshotKey } from '../../src/catalog/snapshot.js';
 import { BragerOneApiClient } from '../../src/client.js';
 import { capturingLogger, DEMO, useSimulator } from '../helpers/sim.js';
 
@@ -242,6 +243,46 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
     await cat.describe(['__proto__', 'constructor', 'PARAM_P4_1']);
     JSON.parse(JSON.stringify(cat.toJSON()));
     expectInert();
+  });
+
+  it('__proto__ / constructor keys in the stored snapshot (both parts) stay data; a truncated one is ignored', async () => {
+    const evil = '"__proto__":{"polluted":true,"isAdmin":true},"constructor":{"prototype":{"polluted":true}},';
+    const cache = new MemoryCacheAdapter();
+    const mk = () => new BragerOneApiClient({ server: sim().server, tokenStore: new MemoryTokenStore(), cache, logLevel: 'silent' });
+    const first = mk();
+    const a = await loadCatalog({ api: first });
+    await a.panels(0);
+    await a.resolve('PARAM_P4_1', P4_1);
+    await first.close();
+    const key = snapshotKey(sim().server.oneBase);
+    const stored = cache.get(key);
+    if (!stored) throw new Error('no stored snapshot');
+    const [main = '', inline = ''] = new TextDecoder().decode(stored.body).split('\n');
+    let text = `{${evil}${main.slice(1)}`;
+    for (const k of ['"maps":{', '"i18n":{', '"menus":{', '"transforms":{', '"assets":{', '"menuMap":{']) text = text.replace(k, `${k}${evil}`);
+    const badInline = `{${evil}${inline.slice(1)}`;
+    text = text.replace(/"inlineMaps":\d+/, `"inlineMaps":${new TextEncoder().encode(badInline).byteLength}`);
+    cache.set(key, { etag: null, lastModified: null, body: new TextEncoder().encode(`${text}\n${badInline}`) });
+    let from = sim().stats.requests.length;
+    const second = mk();
+    const b = await loadCatalog({ api: second });
+    expect(assetRequests(from).map((r) => r.path)).toEqual(['/']); // the stored snapshot was used
+    expect(await b.resolve('PARAM_P4_1', P4_1)).toMatchObject({ label: 'Temperatura kotła', value: 61.2 });
+    await b.describe(['__proto__', 'constructor', 'PARAM_P4_1']);
+    b.health(); // reads the inline maps
+    JSON.parse(JSON.stringify(b.toJSON()));
+    expectInert();
+    await second.close();
+    // A truncated entry (a half-written file) is "nothing stored": the index is parsed again.
+    const again = cache.get(key);
+    if (!again) throw new Error('no stored snapshot');
+    cache.set(key, { ...again, body: again.body.subarray(0, again.body.byteLength - 10) });
+    from = sim().stats.requests.length;
+    const third = mk();
+    const c = await loadCatalog({ api: third });
+    expect(assetRequests(from).map((r) => r.path)).toContain(`/assets/${sim().webApp.indexName}`);
+    expect(await c.resolve('PARAM_P4_1', P4_1)).toMatchObject({ label: 'Temperatura kotła' });
+    await third.close();
   });
 
   it('a snapshot of another schema is ignored with a warning', async () => {

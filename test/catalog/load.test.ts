@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCacheAdapter } from '../../src/cache/memory.js';
 import { loadCatalog } from '../../src/catalog/index.js';
 import { isCatalogError } from '../../src/catalog/errors.js';
+import { snapshotKey } from '../../src/catalog/snapshot.js';
 import { BragerOneApiClient } from '../../src/client.js';
 import { MemoryTokenStore } from '../../src/auth/token.js';
 import { isBragerOneError } from '../../src/errors.js';
@@ -108,6 +109,30 @@ describe('loadCatalog against the simulator web app', () => {
     expect(await b.resolve('PARAM_P4_1', { 'P4.v1': 600, 'P4.u1': 1 })).toMatchObject({ label: 'Temperatura kotła', value: 60 });
     // Only the page itself (for the fingerprint, answered 304 from the HTTP cache).
     expect(assetRequests(from).map((r) => r.path)).toEqual(['/']);
+    await second.close();
+  });
+
+  it('a warm load keeps the inline maps unparsed until an inline lookup needs them, then answers without the index', async () => {
+    const cache = new MemoryCacheAdapter();
+    const first = client(cache);
+    const a = await loadCatalog({ api: first });
+    const full = JSON.parse(JSON.stringify(a.toJSON())) as { index: { inlineMaps: Record<string, unknown>; assets: Record<string, unknown> } };
+    const inlineOnly = Object.keys(full.index.inlineMaps).find((s) => /^PARAM_/.test(s) && !Object.hasOwn(full.index.assets, s));
+    expect(inlineOnly).toBeDefined();
+    await first.close();
+    const entry = cache.get(snapshotKey(sim().server.oneBase));
+    const body = new TextDecoder().decode(entry?.body);
+    expect(body.split('\n')).toHaveLength(2); // the state, then the inline maps
+    const second = client(cache);
+    const b = await loadCatalog({ api: second });
+    const index = (b.core.state as unknown as { index: object }).index;
+    expect(typeof Object.getOwnPropertyDescriptor(index, 'inlineMaps')?.get).toBe('function'); // not parsed yet
+    const from = sim().stats.requests.length;
+    const d = await b.describe([inlineOnly as string]);
+    expect(d.get(inlineOnly as string)).toBeDefined();
+    expect(assetRequests(from).map((r) => r.path)).not.toContain(`/assets/${sim().webApp.indexName}`); // i18n only
+    expect(Object.getOwnPropertyDescriptor(index, 'inlineMaps')?.get).toBeUndefined(); // parsed once, on the miss
+    expect(JSON.parse(JSON.stringify(b.toJSON())).index.inlineMaps).toEqual(full.index.inlineMaps);
     await second.close();
   });
 
