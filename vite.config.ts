@@ -83,6 +83,7 @@ export default defineConfig(({ mode }) => {
           node: 'src/node.ts',
           catalog: 'src/catalog/index.ts',
           simulator: 'src/simulator/index.ts',
+          relay: 'src/relay/index.ts',
           // The bin runs the ESM build only.
           ...(cjs ? {} : { cli: 'src/cli/bin.ts' }),
         },

@@ -18,6 +18,7 @@ rmSync('dist/types', { recursive: true, force: true });
 for (const dir of ['dist/esm', 'dist/cjs']) {
   writeFileSync(`${dir}/simulator.d.ts`, "export * from './simulator/index.js';\n");
   writeFileSync(`${dir}/catalog.d.ts`, "export * from './catalog/index.js';\n");
+  writeFileSync(`${dir}/relay.d.ts`, "export * from './relay/index.js';\n");
 }
 writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 

@@ -3,7 +3,7 @@ import { AuthSession, type Credentials } from './auth/session.js';
 import { type Token, type TokenStore, MemoryTokenStore, tokenFromLoginPayload } from './auth/token.js';
 import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
-import { ApiError, BragerOneError, NetworkError, ResponseValidationError, TimeoutError, isApiError } from './errors.js';
+import { ApiError, BragerOneError, NetworkError, TimeoutError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
 import { isBrowserLike, sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';

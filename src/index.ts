@@ -8,7 +8,7 @@ export {
   isBragerOneError, isApiError, isNetworkError, isTimeoutError, isExpectedUpstreamUnavailable,
 } from './errors.js';
 export type { ValidationIssue } from './errors.js';
-export { BRAGERONE_SERVER, TISCONNECT_SERVER, defineServer, serverFor } from './server.js';
+export { BRAGERONE_SERVER, TISCONNECT_SERVER, defineServer, relayServer, serverFor } from './server.js';
 export type { ServerConfig, ServerInit, Platform } from './server.js';
 export type { Logger, LogLevel, ResolvedLogger } from './log.js';
 export { MemoryTokenStore, tokenFromLoginPayload, isTokenExpired, parseStoredToken, serializeToken } from './auth/token.js';

@@ -98,3 +98,11 @@ export function ioBaseFromApiBase(apiBase: string): string {
   if (cut <= schemeEnd + 2) return base;
   return base.slice(0, cut);
 }
+
+/**
+ * Server of a relay (`bragerone/relay`) at `url`: REST, Socket.IO and assets all go through it, e.g.
+ * `relayServer('https://relay.example')`; `base` (default BragerOne) gives the `container` value.
+ */
+export function relayServer(url: string, base: ServerConfig = BRAGERONE_SERVER): ServerConfig {
+  return defineServer({ ioBase: url, oneBase: url, container: base.container });
+}

@@ -14,7 +14,9 @@ import { join, resolve } from 'node:path';
 export const CATALOG_PARSER_PACKAGES = ['acorn', 'acorn-loose'];
 /** The CLI measures table widths with string-width (#18: CJK and emoji), which brings three small packages. */
 export const CLI_WIDTH_PACKAGES = ['string-width', 'get-east-asian-width', 'strip-ansi', 'ansi-regex'];
-export const INSTALL_BUDGET = 16 + CATALOG_PARSER_PACKAGES.length + CLI_WIDTH_PACKAGES.length;
+/** `bragerone/relay` forwards with httpxy (docs/RELAY.md): one package, no dependencies of its own. */
+export const RELAY_PACKAGES = ['httpxy'];
+export const INSTALL_BUDGET = 16 + CATALOG_PARSER_PACKAGES.length + CLI_WIDTH_PACKAGES.length + RELAY_PACKAGES.length;
 /** Packages a user must never get: Socket.IO / Engine.IO servers and Node's type definitions. */
 export const SERVER_PACKAGES = ['socket.io', 'engine.io', 'socket.io-adapter', '@socket.io/adapter', '@types/node'];
 

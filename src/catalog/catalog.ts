@@ -18,7 +18,7 @@ import { type DescribedParameter, type ParameterDescription, type ResolvedDetail
 import { prepareWrite as prepareModel } from './model/write.js';
 import { type InlineFallback, assetBySymbol, i18nAssetUrl, lookupInline, menuAssetFor, parseI18nChunk, parseMenuChunk, parseParamChunk } from './parse/index.js';
 import type { CatalogState, StoredMap } from './snapshot.js';
-import { inert } from './snapshot.js';
+import { inert, unpackFallback } from './snapshot.js';
 import type { JsonObject } from './types.js';
 
 /** Live values accepted by the catalog: a `ParamStore` of `bragerone`, or a plain `{ 'P4.v1': 612 }` record. */
@@ -58,6 +58,12 @@ export interface CatalogChange {
   problems: string[];
 }
 
+/** A stored map as written by the catalog (a snapshot is data from outside and may hold anything). */
+function isStoredMap(v: unknown): v is NonNullable<StoredMap> {
+  const o = v as { raw?: unknown; origin?: unknown } | null;
+  return typeof o === 'object' && o !== null && typeof o.raw === 'object' && o.raw !== null && !Array.isArray(o.raw) && typeof o.origin === 'string';
+}
+
 function valueGetter(values: CatalogValues): ValueGetter {
   const v = values as { get?: unknown };
   if (typeof v.get === 'function') {
@@ -78,8 +84,11 @@ export class CatalogCore {
   /** Checks the live build again; set by the loader. */
   refresher: (signal?: AbortSignal) => Promise<CatalogChange | null> = async () => null;
   readonly symbols = new SymbolIndex();
-  /** Inputs of the index fallbacks §1.8 b/c; only after a fresh parse (a snapshot does not carry them). */
-  fallback: InlineFallback | undefined;
+  /**
+   * Inputs of the index fallbacks §1.8 b/c; only after a fresh parse (a snapshot does not carry them). Set as JSON
+   * text ({@link packFallback}, detached from the index text) and parsed on the first inline lookup that needs it.
+   */
+  #fallback: InlineFallback | string | undefined;
   readonly writeSymbols = new Set<string>();
   readonly #maps = new Map<string, ParamMap | null>();
   readonly #pending = new Map<string, Promise<void>>();
@@ -94,12 +103,21 @@ export class CatalogCore {
   }
 
   /** Replaces the state (a new build passed its health check): every derived cache is dropped at once. */
-  replace(state: CatalogState, fallback?: InlineFallback): void {
+  replace(state: CatalogState, fallback?: InlineFallback | string): void {
     this.state = state;
-    this.fallback = fallback;
+    this.#fallback = fallback;
     this.#maps.clear();
     this.writeSymbols.clear();
     this.#indexMaps();
+  }
+
+  get fallback(): InlineFallback | undefined {
+    if (typeof this.#fallback === 'string') this.#fallback = unpackFallback(this.#fallback);
+    return this.#fallback;
+  }
+
+  set fallback(fallback: InlineFallback | string | undefined) {
+    this.#fallback = fallback;
   }
 
   #indexMaps(): void {
@@ -111,6 +129,7 @@ export class CatalogCore {
     if (this.#maps.has(symbol)) return this.#maps.get(symbol);
     if (!Object.hasOwn(this.state.maps, symbol)) return undefined;
     const stored = this.state.maps[symbol] as StoredMap;
+    if (stored !== null && !isStoredMap(stored)) return undefined; // a malformed snapshot entry: looked up again
     const map = stored ? buildParamMap(symbol, stored.raw, stored.origin) : null;
     this.#maps.set(symbol, map);
     return map;
@@ -493,7 +512,7 @@ export function healthOf(state: CatalogState): CatalogHealth {
   }
   const leaked = (v: unknown) => typeof v === 'string' && /_0x|\['|\["/.test(v);
   for (const [symbol, stored] of Object.entries(state.maps)) {
-    if (!stored) continue;
+    if (!isStoredMap(stored)) continue;
     const raw = stored.raw;
     if (leaked(raw.componentType) || leaked(raw.useComponent)) problems.push(`obfuscated component type left in ${symbol}`);
   }

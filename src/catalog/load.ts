@@ -8,7 +8,7 @@ import { Catalog, type CatalogChange, CatalogCore, healthOf } from './catalog.js
 import { CatalogError } from './errors.js';
 import { compileTransform } from './model/transform.js';
 import { type InlineFallback, findIndexCandidates, parseIndex } from './parse/index.js';
-import { type CatalogState, SNAPSHOT_SCHEMA, loadStoredState, readState, storeState } from './snapshot.js';
+import { type CatalogState, SNAPSHOT_SCHEMA, detachParsed, loadStoredState, readState, storeState } from './snapshot.js';
 import type { Json } from './types.js';
 
 /** Options of {@link loadCatalog}. */
@@ -135,7 +135,7 @@ export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
   const first = candidates[0];
   const current = first ? `${version}|${fileName(first)}` : null;
   let state: CatalogState | null = null;
-  let fallback: InlineFallback | undefined;
+  let fallback: string | undefined;
   let change: CatalogChange | null = null;
   if (usable && current !== null && usable.fingerprint === current) {
     state = usable;
@@ -150,8 +150,7 @@ export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
         change = { previous: usable.fingerprint, fingerprint: fresh.fingerprint, applied: false, problems: health.problems };
       } else {
         if (!health.ok) api.logger.warn(`catalog: health check: ${health.problems.join('; ')}`);
-        state = fresh;
-        fallback = parsed.fallback;
+        ({ state, fallback } = detachParsed(fresh, parsed.fallback));
         if (usable) change = { previous: usable.fingerprint, fingerprint: fresh.fingerprint, applied: true, problems: health.problems };
       }
     } else if (usable) {
@@ -193,7 +192,8 @@ async function refresh(api: BragerOneApiClient, core: CatalogCore, signal?: Abor
   const health = healthOf(fresh);
   const change: CatalogChange = { previous: core.state.fingerprint, fingerprint: fresh.fingerprint, applied: health.ok, problems: health.problems };
   if (health.ok) {
-    core.replace(fresh, parsed.fallback);
+    const detached = detachParsed(fresh, parsed.fallback);
+    core.replace(detached.state, detached.fallback);
     core.markDirty();
     await core.flush();
   } else {

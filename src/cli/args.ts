@@ -5,7 +5,7 @@ import { UsageError } from './errors.js';
 
 /** Names of the commands. */
 export type CommandName =
-  | 'login' | 'logout' | 'whoami' | 'objects' | 'modules' | 'params' | 'watch' | 'set' | 'command' | 'simulator' | 'check' | 'demo' | 'help';
+  | 'login' | 'logout' | 'whoami' | 'objects' | 'modules' | 'params' | 'watch' | 'set' | 'command' | 'simulator' | 'relay' | 'check' | 'demo' | 'help';
 
 interface CommandSpec {
   /** Positional arguments (a trailing `?` marks an optional one). */
@@ -70,6 +70,16 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       '--static /PREFIX=DIR also serve the files of DIR under /PREFIX (repeatable), e.g. --static /app=./dist',
     ],
   },
+  relay: {
+    args: [], opts: ['port', 'host', 'allow-origin'],
+    summary: 'run the CORS relay for browser apps on other origins (bragerone/relay) until Ctrl-C (or --duration)',
+    details: [
+      '--allow-origin URL   page origin allowed to call the relay (repeatable), e.g. https://my.dashboard',
+      '--port N             listen port (default 8787)',
+      '--host ADDR          listen address (default 127.0.0.1; with 0.0.0.0 set BRAGERONE_RELAY_KEY)',
+      'Forwards to --platform / --server (default BragerOne). BRAGERONE_RELAY_KEY: key every request must carry.',
+    ],
+  },
   check: {
     args: [], opts: ['lang'],
     summary: 'read-only protocol check of your account: what matched, was tolerated or drifted (attach it to bug reports)',
@@ -103,6 +113,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   static: { type: 'string', multiple: true },
+  'allow-origin': { type: 'string', multiple: true },
   lang: { type: 'string' },
   /** `--raw` of `params` and `watch` (a flag there; `command --raw NAME` takes a value). */
   registers: { type: 'boolean' },
@@ -138,6 +149,8 @@ export interface CommandOptions {
   host?: string;
   /** `--static /PREFIX=DIR`, repeatable. */
   static?: string[];
+  /** `--allow-origin URL`, repeatable (relay). */
+  allowOrigin?: string[];
   /** `--lang`: language of catalog texts. */
   lang?: string;
   /** `--raw` of `params`/`watch`: bare registers instead of the catalog view. */
@@ -202,7 +215,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   };
   const opts: CommandOptions = {
     object: v.object, module: v.module ?? [], raw: v.raw, value: v.value, pool: v.pool, parameter: v.parameter, port: v.port, host: v.host,
-    static: v.static ?? [], lang: v.lang, registers: v.registers === true,
+    static: v.static ?? [], allowOrigin: v['allow-origin'] ?? [], lang: v.lang, registers: v.registers === true,
   };
   if (command && !global.help) {
     const spec = COMMANDS[command];

@@ -10,6 +10,7 @@ import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
 import { login, logout, whoami } from './commands/auth.js';
 import { modules, objects, params } from './commands/read.js';
+import { relay } from './commands/relay.js';
 import { simulator } from './commands/simulator.js';
 import { watch } from './commands/watch.js';
 import { EXIT, INTERRUPTED, OUTPUT_CLOSED, STOPPED, abortKind, abortReason, describeError, exitCodeOf } from './errors.js';
@@ -120,6 +121,8 @@ async function run(s: Session, p: ParsedArgs): Promise<number> {
       return commandCmd(s, arg0, p.opts);
     case 'simulator':
       return simulator(s, p.opts);
+    case 'relay':
+      return relay(s, p.opts);
     case 'check':
       return check(s, p.opts.lang);
     case 'demo':
