@@ -440,6 +440,7 @@ function setpointRow(p: LiveParameter): Row & { node: HTMLElement } {
   const current = el('span', undefined, 'num');
   const unit = el('span', undefined, 'unit');
   const form = el('form', undefined, 'setpoint-form');
+  form.noValidate = true; // the catalog checks limits and step and says why (the browser's bubble would just block)
   const range = el('input');
   range.type = 'range';
   const num = el('input');
@@ -456,7 +457,9 @@ function setpointRow(p: LiveParameter): Row & { node: HTMLElement } {
   state.setAttribute('aria-live', 'polite');
   state.dataset.state = 'idle';
   form.append(numLabel, range, num, btn);
-  value.append(current, unit, form, state);
+  const now = el('span', undefined, 'reading-now');
+  now.append(current, unit);
+  value.append(now, form, state);
   let editing = false;
   let latest = p;
   range.addEventListener('input', () => {
