@@ -40,6 +40,34 @@ async function rowIs(page: Page, symbol: string, pred: (r: NonNullable<Awaited<R
   }, what, 15_000);
 }
 
+/** Lowest text contrast (WCAG ratio) of labels, values, units, pills and buttons against their backgrounds. */
+function minContrast(page: Page): Promise<{ ratio: number; where: string }> {
+  return page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (c: string) => {
+      const [r = 0, g = 0, b = 0] = rgb(c).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const bgOf = (e: Element | null): string => {
+      for (let n = e; n; n = n.parentElement) {
+        const bg = getComputedStyle(n).backgroundColor;
+        const parts = rgb(bg);
+        if (parts.length >= 3 && (parts.length < 4 || (parts[3] ?? 0) > 0.5)) return bg;
+      }
+      return 'rgb(255, 255, 255)';
+    };
+    let worst = { ratio: 99, where: '' };
+    for (const e of document.querySelectorAll('.param dt, .param .num, .param .unit, .pill, button, .status, .legend li, h2, h3')) {
+      if (!(e as HTMLElement).offsetParent) continue;
+      const a = lum(getComputedStyle(e).color);
+      const b = lum(bgOf(e));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < worst.ratio) worst = { ratio, where: `${e.className || e.tagName}: ${e.textContent?.slice(0, 30)}` };
+    }
+    return worst;
+  });
+}
+
 async function setpoint(page: Page, symbol: string, value: string): Promise<void> {
   const input = page.locator(`#panels .param[data-symbol="${symbol}"] input[type="number"]`);
   await input.fill(value);
@@ -147,6 +175,13 @@ describeBrowser(
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       expect(await page.textContent('#socket-state')).toBe('Socket: up');
       expect(await page.locator('#legend').textContent()).toContain('Boiler temperature (°C)');
+
+      // ——— contrast in both themes (the theme follows the system) ———
+      for (const colorScheme of ['dark', 'light'] as const) {
+        await page.emulateMedia({ colorScheme });
+        const c = await minContrast(page);
+        expect(c.ratio, `${colorScheme}: ${c.where}`).toBeGreaterThanOrEqual(4.5);
+      }
 
       // ——— screenshots: desktop and phone; nothing wider than the phone ———
       await screenshot(page, 'dashboard-desktop.png');
