@@ -105,8 +105,8 @@ export class TemperatureChart {
       height: 220,
       legend: { show: false }, // our own legend (textContent), also readable by screen readers
       cursor: { drag: { x: false, y: false } },
-      // The x axis always spans the whole window, ending at the newest row.
-      scales: { x: { time: true, range: (_u, _min, max) => [max - this.#windowMs / 1000, max] } },
+      // The x axis spans the data held (at most the window), ending at the newest row.
+      scales: { x: { time: true, range: (_u, min, max) => (max > min ? [Math.max(min, max - this.#windowMs / 1000), max] : [max - 60, max]) } },
       axes: [axis, { ...axis, size: 44 }],
       series: [{}, ...this.#series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length] as string, width: 2, spanGaps: true }))],
     };
