@@ -4,6 +4,7 @@
  * that wait for the controller's pushed value. Works as a Svelte store and with React's `useSyncExternalStore`.
  */
 import type { BragerOneApiClient } from '../client.js';
+import { Listeners } from '../live/listeners.js';
 import type { ParamStore } from '../live/param-store.js';
 import type { Catalog, CatalogValues } from './catalog.js';
 import { CatalogError } from './errors.js';
@@ -70,7 +71,7 @@ export class ModuleView {
   readonly #params = new Map<string, LiveParameter>();
   /** address → symbols that depend on it. */
   readonly #dependents = new Map<string, Set<string>>();
-  #subscribers: ReadonlyArray<(s: ModuleViewSnapshot) => void> = [];
+  #subscribers = new Listeners<[ModuleViewSnapshot]>(() => {});
   #snapshot: ModuleViewSnapshot | null = null;
   #dirty = new Set<string>();
   #queued = false;
@@ -126,16 +127,7 @@ export class ModuleView {
     if (symbols.size === 0) return;
     for (const s of symbols) this.#resolve(s);
     this.#snapshot = null;
-    const subs = this.#subscribers;
-    if (subs.length === 0) return;
-    const snap = this.getSnapshot();
-    for (const cb of subs) {
-      try {
-        cb(snap);
-      } catch {
-        /* subscriber errors never break the view */
-      }
-    }
+    if (this.#subscribers.size > 0) this.#subscribers.emit(this.getSnapshot());
   }
 
   /** The panels with resolved parameters; the same object until the next change. */
@@ -152,15 +144,13 @@ export class ModuleView {
 
   /** Svelte store / `useSyncExternalStore` contract: `cb` now, then once per batch of changes. */
   subscribe(cb: (s: ModuleViewSnapshot) => void): () => void {
-    this.#subscribers = [...this.#subscribers, cb];
+    const off = this.#subscribers.add(cb);
     try {
       cb(this.getSnapshot());
     } catch {
       /* subscriber errors never break the view */
     }
-    return () => {
-      this.#subscribers = this.#subscribers.filter((x) => x !== cb);
-    };
+    return off;
   }
 
   /** The current resolution of one symbol of the view. */
@@ -233,7 +223,7 @@ export class ModuleView {
   close(): void {
     this.#off?.();
     this.#off = null;
-    this.#subscribers = [];
+    this.#subscribers = new Listeners<[ModuleViewSnapshot]>(() => {});
   }
 }
 

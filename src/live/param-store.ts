@@ -1,6 +1,7 @@
 /** Key → value store of parameters (`P4.v1` → 215), grouped into families, fed by prime payloads and bus updates. */
 
 import type { EventBus, ParamUpdate } from './event-bus.js';
+import { Listeners } from './listeners.js';
 import { normalizePool, parseParamKey, walkParamPayload, type ParamVisitor } from './payload.js';
 
 /** All channels of one `(pool, idx)` parameter. Returned objects are frozen snapshots. */
@@ -54,7 +55,7 @@ export class ParamStore {
   readonly devid: string | undefined;
   private readonly pools = new Map<string, Map<number, FamilyRec>>();
   private listeners: readonly ParamChangeListener[] = [];
-  private subscribers: readonly ParamSnapshotListener[] = [];
+  private readonly subscribers = new Listeners<[Readonly<Record<string, unknown>>]>(() => {});
   /** Frozen `flatten()` of the current state; `null` after a change until the next `getSnapshot()`. */
   private snapshot: Readonly<Record<string, unknown>> | null = null;
   private notifyQueued = false;
@@ -184,34 +185,23 @@ export class ParamStore {
    * task are batched into one call). Returns the unsubscribe function. A throwing subscriber is ignored.
    */
   subscribe(cb: ParamSnapshotListener): () => void {
-    this.subscribers = [...this.subscribers, cb];
+    const off = this.subscribers.add(cb);
     try {
       cb(this.getSnapshot());
     } catch {
       /* subscriber errors never break the store */
     }
-    return () => {
-      this.subscribers = this.subscribers.filter((l) => l !== cb);
-    };
+    return off;
   }
 
   /** Drops the cached snapshot and queues one notification of the subscribers for this task. */
   private changed(): void {
     this.snapshot = null;
-    if (this.notifyQueued || this.subscribers.length === 0) return;
+    if (this.notifyQueued || this.subscribers.size === 0) return;
     this.notifyQueued = true;
     queueMicrotask(() => {
       this.notifyQueued = false;
-      const subs = this.subscribers;
-      if (subs.length === 0) return;
-      const snap = this.getSnapshot();
-      for (const cb of subs) {
-        try {
-          cb(snap);
-        } catch {
-          /* subscriber errors never break the store */
-        }
-      }
+      if (this.subscribers.size > 0) this.subscribers.emit(this.getSnapshot());
     });
   }
 
@@ -243,7 +233,7 @@ export class ParamStore {
     if (prev === undefined && !(chan in ch)) this.count++;
     else if (Object.is(prev, value)) return;
     ch[chan] = value;
-    if (this.snapshot !== null || this.subscribers.length !== 0) this.changed();
+    if (this.snapshot !== null || this.subscribers.size !== 0) this.changed();
     const ls = this.listeners;
     if (ls.length === 0) return;
     const full = `${pool}.${key}`;
