@@ -466,7 +466,7 @@ export class BragerOneApiClient {
     const cond = await this.httpCache.headersFor(url);
     // The transport (ofetch's retry) repeats transport errors and 429/500/502/503/504 after ≈200 ms and ≈600 ms.
     const req = (headers: Record<string, string>) =>
-      this.#request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2 });
+      this.#request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2, background: true });
     let res = await req(cond);
     if (res.status === 304) {
       const body = await this.httpCache.getBody(url);

@@ -10,16 +10,45 @@ interface Waiter {
 /** Compact the queue array once this many granted entries sit before its head. */
 const COMPACT_AT = 1024;
 
+/** One FIFO queue: an array with a moving head (dequeue and abort are O(1)). */
+class Queue {
+  items: Array<Waiter | undefined> = [];
+  head = 0;
+
+  /** The next live waiter (removed), or `undefined`. */
+  shift(): Waiter | undefined {
+    const q = this.items;
+    while (this.head < q.length) {
+      const w = q[this.head] as Waiter;
+      q[this.head++] = undefined;
+      if (!w.gone) return w;
+    }
+    return undefined;
+  }
+
+  compact(): void {
+    const h = this.head;
+    if (h === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (h >= COMPACT_AT && h * 2 >= this.items.length) {
+      this.items = this.items.slice(h);
+      this.head = 0;
+    }
+  }
+}
+
 /**
- * FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable.
+ * FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable. Two queues: a freed slot goes
+ * to the oldest normal waiter first, and to a `low` waiter (asset downloads) only when no normal one waits, so a
+ * command never waits behind a catalog download.
  *
- * The queue is an array with a moving head (dequeue and abort are O(1)), so thousands of queued calls cost no
+ * Each queue is an array with a moving head (dequeue and abort are O(1)), so thousands of queued calls cost no
  * more per call than a few; a waiter holds only its promise callbacks until its turn.
  */
 export class Limiter {
   #active = 0;
-  #queue: Array<Waiter | undefined> = [];
-  #head = 0;
+  readonly #queues = [new Queue(), new Queue()] as const;
   #waiting = 0;
   readonly limit: number;
 
@@ -44,8 +73,11 @@ export class Limiter {
     return this.#releaser();
   }
 
-  /** Resolves with a release function once a slot is free; rejects at once with the signal's reason when aborted. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /**
+   * Resolves with a release function once a slot is free; rejects at once with the signal's reason when aborted.
+   * `low` waiters (asset downloads) get a slot only when no normal waiter is queued.
+   */
+  acquire(signal?: AbortSignal, low = false): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#active < this.limit && this.#waiting === 0) {
       this.#active++;
@@ -62,24 +94,22 @@ export class Limiter {
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
       }
-      this.#queue.push(w);
+      this.#queues[low ? 1 : 0].items.push(w);
       this.#waiting++;
     });
   }
 
   /** Rejects every waiting call with `reason` (used when the owner closes); holders keep their slots. */
   rejectAll(reason: unknown): void {
-    const q = this.#queue;
-    this.#queue = [];
-    for (let i = this.#head; i < q.length; i++) {
-      const w = q[i];
-      if (!w || w.gone) continue;
-      w.gone = true;
-      this.#waiting--;
-      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-      w.reject(reason);
+    for (const queue of this.#queues) {
+      for (let w = queue.shift(); w; w = queue.shift()) {
+        w.gone = true;
+        this.#waiting--;
+        if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+        w.reject(reason);
+      }
+      queue.compact();
     }
-    this.#head = 0;
   }
 
   #releaser(): () => void {
@@ -91,32 +121,18 @@ export class Limiter {
     };
   }
 
-  /** Hands the freed slot to the next live waiter, or frees it. */
+  /** Hands the freed slot to the next live waiter (normal before low), or frees it. */
   #next(): void {
-    const q = this.#queue;
-    while (this.#head < q.length) {
-      const w = q[this.#head] as Waiter;
-      q[this.#head++] = undefined;
-      if (w.gone) continue;
+    for (const queue of this.#queues) {
+      const w = queue.shift();
+      queue.compact();
+      if (!w) continue;
       w.gone = true;
       this.#waiting--;
       if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-      this.#compact();
       w.resolve(this.#releaser());
       return;
     }
-    this.#compact();
     this.#active--;
-  }
-
-  #compact(): void {
-    const h = this.#head;
-    if (h === this.#queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-    } else if (h >= COMPACT_AT && h * 2 >= this.#queue.length) {
-      this.#queue = this.#queue.slice(h);
-      this.#head = 0;
-    }
   }
 }

@@ -33,6 +33,8 @@ export interface HttpRequest extends RequestOptions {
   secrets?: string[];
   /** Retries after a transport error, timeout or a 429/500/502/503/504 answer, ≈200 ms then ≈600 ms. Default 0. */
   retries?: 0 | 1 | 2;
+  /** Waits behind every queued normal request for a slot (asset downloads). Default `false`. */
+  background?: boolean;
 }
 
 /** A response with status < 400. */
@@ -118,8 +120,9 @@ function scrubCause(err: unknown): Error {
  * {@link NetworkError} with a scrubbed cause.
  *
  * Kept above it: the FIFO concurrency limit, the caller's abort and `close()` (one controller per attempt, so a
- * retry never reuses an aborted signal, and a caller's abort during a retry delay rejects at once), and a body
- * timer: after the headers, reading the body gets `timeout` again, so a hung body cannot hang the call.
+ * retry never reuses an aborted signal, and a caller's abort during a retry delay rejects at once), and an idle
+ * timer on the body: after the headers, each stall between chunks may last `timeout`, so a hung body cannot hang the
+ * call while a large body on a slow but moving link never times out.
  */
 export class HttpTransport {
   readonly limiter: Limiter;
@@ -178,7 +181,7 @@ export class HttpTransport {
     // already-aborted call never reaches the network.
     const release = req.signal?.aborted ? null : this.limiter.tryAcquire();
     if (release) return this.#send<T>(req, release);
-    return this.limiter.acquire(req.signal).then((rel) => this.#send<T>(req, rel));
+    return this.limiter.acquire(req.signal, req.background).then((rel) => this.#send<T>(req, rel));
   }
 
   async #send<T>(req: HttpRequest, release: () => void): Promise<HttpResponse<T>> {
@@ -244,7 +247,7 @@ export class HttpTransport {
 
   /**
    * One attempt on the wire: links ofetch's timeout signal, the caller's signal and {@link close} to a fresh
-   * controller, and once the headers are in, gives the body read its own `timeout`.
+   * controller, and once the headers are in, re-arms `timeout` on every body chunk (a per-stall timer).
    */
   async #attempt(base: typeof globalThis.fetch, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const flight = (init as { flight?: Flight } | undefined)?.flight;
@@ -274,14 +277,24 @@ export class HttpTransport {
     this.#live.add(ctrl);
     init.signal = ctrl.signal;
     const res = await base(input, init);
-    if (flight.timeout > 0 && Number.isFinite(flight.timeout)) {
+    const t = flight.timeout;
+    if (!(t > 0 && Number.isFinite(t)) || !res.body) return res;
+    const arm = (): void => {
+      clearTimeout(bodyTimer);
       bodyTimer = setTimeout(() => {
         flight.timedOut = true;
-        ctrl.abort(new TimeoutError(`${flight.req.label}: timed out after ${flight.timeout} ms`));
-      }, flight.timeout);
+        ctrl.abort(new TimeoutError(`${flight.req.label}: timed out after ${t} ms`));
+      }, t);
       unrefTimer(bodyTimer);
-    }
-    return res;
+    };
+    arm();
+    const idle = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        arm();
+        c.enqueue(chunk);
+      },
+    });
+    return new Response(res.body.pipeThrough(idle), { status: res.status, statusText: res.statusText, headers: res.headers });
   }
 
   /** Every attempt: stop when aborted or closed; a fresh timeout (never the previous attempt's signal); trace. */
