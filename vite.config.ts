@@ -29,10 +29,29 @@ const shareMainClasses = {
   },
 };
 
+/** `User-Agent: bragerone/<version>` (src/version.ts): the version is fixed at build time, package.json is never read at runtime. */
+const define = { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) };
+
+/**
+ * The browser bundles replace the Node-only module (TLS for `verify`, src/http/node-env.ts) by an empty one: the
+ * code that imports it runs only in Node. Library users' bundlers get the same from package.json's `browser` field.
+ */
+const noNodeEnv = {
+  name: 'bragerone-no-node-env',
+  enforce: 'pre' as const,
+  resolveId(source: string) {
+    return /\/node-env\.js$/.test(source) ? '\0bragerone-node-env' : null;
+  },
+  load(id: string) {
+    return id === '\0bragerone-node-env' ? 'export {};' : null;
+  },
+};
+
 export default defineConfig(({ mode }) => {
   if (mode === 'iife-catalog') {
     return {
-      plugins: [shareMainClasses],
+      define,
+      plugins: [shareMainClasses, noNodeEnv],
       resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
       build: {
         outDir: 'dist',
@@ -48,6 +67,8 @@ export default defineConfig(({ mode }) => {
   if (mode === 'iife' || mode === 'esm-bundle') {
     const iife = mode === 'iife';
     return {
+      define,
+      plugins: [noNodeEnv],
       resolve: {
         conditions: ['browser', 'module', 'import', 'default'],
         mainFields: ['browser', 'module', 'main'],
@@ -71,6 +92,7 @@ export default defineConfig(({ mode }) => {
   }
   const cjs = mode === 'cjs';
   return {
+    define,
     build: {
       outDir: cjs ? 'dist/cjs' : 'dist/esm',
       emptyOutDir: true,
@@ -91,7 +113,8 @@ export default defineConfig(({ mode }) => {
       },
       rolldownOptions: {
         external,
-        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+        // The Node-only chunk keeps a fixed name: package.json's `browser` field maps it away for browser bundlers.
+        output: { chunkFileNames: (c: { name: string }) => (c.name === 'node-env' ? 'chunks/node-env.js' : 'chunks/[name]-[hash].js') },
       },
     },
   };

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import pkg from './package.json' with { type: 'json' };
 
 /**
  * Two projects. `node` is the whole suite (Node tests and the Chromium suite). `strict-lax` runs the REST, auth,
@@ -8,6 +9,8 @@ import { defineConfig } from 'vitest/config';
  * mixed from the seed). See docs/SIMULATOR.md.
  */
 export default defineConfig({
+  // As in vite.config.ts: the version of `User-Agent: bragerone/<version>`.
+  define: { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

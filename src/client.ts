@@ -17,6 +17,9 @@ import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
 import { checkWriteValue, commandAddress, validateClientOptions } from './options.js';
 import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
 
+/** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
+export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
+
 /** Options of {@link BragerOneApiClient}. Every duration is in milliseconds. */
 export interface ClientOptions {
   /** Cloud to talk to; overrides `apiBase`/`oneBase`/`ioBase`. Default {@link BRAGERONE_SERVER}. */
@@ -49,8 +52,14 @@ export interface ClientOptions {
   logger?: Logger;
   /** Default `'warn'` (`'debug'` with `enableHttpTrace`). */
   logLevel?: LogLevel;
-  /** Custom fetch (proxies, TLS agents, instrumentation). */
+  /** Custom fetch (proxies, TLS agents, instrumentation); it brings its own TLS settings (`verify` is not applied to it). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * TLS verification, REST and socket alike. Node: `true` (default), `false` (accept any certificate; one warning
+   * at construction), a path to a PEM CA bundle, or `{ ca, rejectUnauthorized }`. Browsers cannot change TLS:
+   * anything but `true` throws a {@link BragerOneError} at construction.
+   */
+  verify?: Verify;
   /** Clock for expiry checks; default `Date.now`. */
   now?: () => number;
 }
@@ -138,6 +147,8 @@ export class BragerOneApiClient {
   readonly server: ServerConfig;
   /** The HTTP cache behind {@link getBytes}. */
   readonly httpCache: HttpCache;
+  /** The `verify` option (the gateway's socket applies it too). */
+  readonly verify: Verify | undefined;
   readonly #http: HttpTransport;
   readonly #session: AuthSession;
   #closed = false;
@@ -155,6 +166,16 @@ export class BragerOneApiClient {
     this.server = resolveServer(opts);
     opts.cache?.setLogger?.(this.logger);
     this.httpCache = new HttpCache(opts.cache);
+    const verify = (this.verify = opts.verify);
+    let tlsFetch: typeof globalThis.fetch | undefined;
+    if (verify !== undefined && verify !== true) {
+      if (isBrowserLike()) throw new BragerOneError('BragerOneApiClient: `verify` must be true in a browser (it cannot change TLS checks)');
+      if (verify === false) this.logger.warn('BragerOneApiClient: verify: false, TLS certificates are not checked (REST and socket)');
+      let made: Promise<typeof globalThis.fetch> | undefined;
+      // Node only, loaded on the first request (the package's browser field maps the module away).
+      tlsFetch = (input, init) =>
+        (made ??= import('./http/node-env.js').then((m) => m.createTlsFetch(m.tlsOptions(verify) ?? { rejectUnauthorized: true }))).then((f) => f(input, init));
+    }
     this.#http = new HttpTransport({
       timeout: opts.timeout ?? 8_000,
       concurrency: opts.concurrency ?? 4,
@@ -163,7 +184,7 @@ export class BragerOneApiClient {
       logger: this.logger,
       trace: opts.enableHttpTrace === true,
       redactSecrets: opts.redactSecrets !== false,
-      fetch: opts.fetch,
+      fetch: opts.fetch ?? tlsFetch,
     });
     this.#session = new AuthSession({
       login: (c, s) => this.#login(c, s),

@@ -2,6 +2,7 @@ import { type $Fetch, type FetchContext, type FetchOptions, createFetch } from '
 import { ApiError, NetworkError, TimeoutError, redactText, scrubDeep } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { Limiter } from './limiter.js';
+import { USER_AGENT } from '../version.js';
 import { isBrowserLike, unrefTimer } from './sleep.js';
 
 /** Per-call options accepted by every network method. */
@@ -137,6 +138,7 @@ export class HttpTransport {
     this.#o = opts;
     this.limiter = new Limiter(opts.concurrency);
     this.#baseHeaders = {};
+    if (!isBrowserLike()) this.#baseHeaders['User-Agent'] = USER_AGENT;
     if (opts.origin && !isBrowserLike()) {
       this.#baseHeaders.Origin = opts.origin;
       this.#baseHeaders.Referer = `${opts.origin}/`;

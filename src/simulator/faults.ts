@@ -210,6 +210,13 @@ export class StatsBook implements SimStats {
     this.counts.set(id, this.count(id) + 1);
   }
 
+  /** Logs a record (counted under its route id) that is not an HTTP request of the REST/asset side (a socket handshake). */
+  note(record: RequestRecord): void {
+    this.bump(record.routeId);
+    this.log.push(record);
+    if (this.log.length > this.limit) this.log.splice(0, this.log.length - this.limit);
+  }
+
   /** Registers an HTTP request; returns its log record (status filled in later). */
   begin(record: RequestRecord): RequestRecord {
     this.bump(record.routeId);

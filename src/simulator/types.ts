@@ -116,6 +116,8 @@ export type PushRequirement = 'bind+listen' | 'bind' | 'listen';
 
 /** Options of {@link startSimulator}. Every duration is in milliseconds. */
 export interface SimulatorOptions {
+  /** Serve HTTPS (REST, assets and Socket.IO) with this PEM key and certificate; `url` then starts with `https://`. */
+  tls?: { key: string | Uint8Array; cert: string | Uint8Array };
   /** Port to listen on; default `0` (a free port). */
   port?: number;
   /** Interface to bind; default `'127.0.0.1'`. */
@@ -282,7 +284,7 @@ export interface SimStats {
   readonly inFlight: number;
   /** Peak of `inFlight` since the last reset. */
   readonly maxInFlight: number;
-  /** The last requests (bounded), oldest first. */
+  /** The last requests (bounded), oldest first; new Socket.IO handshakes appear as `WS handshake` (not counted in {@link total}). */
   readonly requests: readonly RequestRecord[];
   /** Clears counters, peak and log. */
   reset(): void;
