@@ -10,6 +10,7 @@ import pkg from './package.json' with { type: 'json' };
 
 const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 const external = (id: string): boolean =>
+  id === '#node-env' ||
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
 /**
@@ -33,14 +34,15 @@ const shareMainClasses = {
 const define = { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) };
 
 /**
- * The browser bundles replace the Node-only module (TLS for `verify`, src/http/node-env.ts) by an empty one: the
- * code that imports it runs only in Node. Library users' bundlers get the same from package.json's `browser` field.
+ * The browser bundles replace the Node-only module `#node-env` (TLS for `verify`, src/http/node-env.ts) by an empty
+ * one: the code that imports it runs only in Node. Library users' bundlers get the same from package.json `imports`
+ * (its `browser` condition).
  */
 const noNodeEnv = {
   name: 'bragerone-no-node-env',
   enforce: 'pre' as const,
   resolveId(source: string) {
-    return /\/node-env\.js$/.test(source) ? '\0bragerone-node-env' : null;
+    return source === '#node-env' ? '\0bragerone-node-env' : null;
   },
   load(id: string) {
     return id === '\0bragerone-node-env' ? 'export {};' : null;
@@ -105,6 +107,8 @@ export default defineConfig(({ mode }) => {
           node: 'src/node.ts',
           catalog: 'src/catalog/index.ts',
           simulator: 'src/simulator/index.ts',
+          // Node-only (`#node-env` in package.json `imports`), imported lazily by the client and the socket.
+          'node-env': 'src/http/node-env.ts',
           // The bin runs the ESM build only.
           ...(cjs ? {} : { cli: 'src/cli/bin.ts' }),
         },
@@ -113,8 +117,7 @@ export default defineConfig(({ mode }) => {
       },
       rolldownOptions: {
         external,
-        // The Node-only chunk keeps a fixed name: package.json's `browser` field maps it away for browser bundlers.
-        output: { chunkFileNames: (c: { name: string }) => (c.name === 'node-env' ? 'chunks/node-env.js' : 'chunks/[name]-[hash].js') },
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },
   };

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import pkg from './package.json' with { type: 'json' };
 
@@ -11,6 +12,8 @@ import pkg from './package.json' with { type: 'json' };
 export default defineConfig({
   // As in vite.config.ts: the version of `User-Agent: bragerone/<version>`.
   define: { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) },
+  // package.json `imports` points `#node-env` at the build; tests run the source.
+  resolve: { alias: { '#node-env': fileURLToPath(new URL('./src/http/node-env.ts', import.meta.url)) } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -17,6 +17,9 @@ import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
 import { checkWriteValue, commandAddress, validateClientOptions } from './options.js';
 import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
 
+/** The Node-only module behind `#node-env` (its type only: the module itself is imported lazily). */
+type NodeEnv = typeof import('./http/node-env.js');
+
 /** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
 export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
 
@@ -168,13 +171,11 @@ export class BragerOneApiClient {
     this.httpCache = new HttpCache(opts.cache);
     const verify = (this.verify = opts.verify);
     let tlsFetch: typeof globalThis.fetch | undefined;
+    // Browsers were refused by validateClientOptions. Node: the TLS fetch is loaded on the first request.
     if (verify !== undefined && verify !== true) {
-      if (isBrowserLike()) throw new BragerOneError('BragerOneApiClient: `verify` must be true in a browser (it cannot change TLS checks)');
-      if (verify === false) this.logger.warn('BragerOneApiClient: verify: false, TLS certificates are not checked (REST and socket)');
+      if (verify === false) this.logger.warn('verify: false: TLS certificates are not checked');
       let made: Promise<typeof globalThis.fetch> | undefined;
-      // Node only, loaded on the first request (the package's browser field maps the module away).
-      tlsFetch = (input, init) =>
-        (made ??= import('./http/node-env.js').then((m) => m.createTlsFetch(m.tlsOptions(verify) ?? { rejectUnauthorized: true }))).then((f) => f(input, init));
+      tlsFetch = (input, init) => (made ??= (import('#node-env' as string) as Promise<NodeEnv>).then((m) => m.tlsFetch(verify))).then((f) => f(input, init));
     }
     this.#http = new HttpTransport({
       timeout: opts.timeout ?? 8_000,

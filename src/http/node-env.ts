@@ -1,7 +1,9 @@
 /**
  * Node-only parts of the HTTP and socket layers: TLS settings from the `verify` option and a `fetch` over
- * `node:https` that applies them. Loaded lazily (`import('./node-env.js')`) and only in Node; the package's
- * `browser` field maps the built file away, so no browser bundle carries it (or its `node:` imports).
+ * `node:https` that applies them. Loaded lazily as `import('#node-env')` and only in Node: package.json `imports`
+ * maps `#node-env` to this module's build for Node and to an empty module under the `browser` condition, so no
+ * browser bundle carries it (or its `node:` imports). The Vitest config points it at this file;
+ * callers write `import('#node-env' as string)` (typed as this module) so TypeScript does not resolve it.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -35,6 +37,11 @@ export function tlsOptions(verify: Verify | undefined): TlsOptions | null {
     ...(ca === undefined ? {} : { ca: typeof ca === 'string' ? ca : new TextDecoder().decode(ca) }),
     rejectUnauthorized: verify.rejectUnauthorized !== false,
   };
+}
+
+/** The client's REST `fetch` for a `verify` other than `true`: {@link createTlsFetch} with {@link tlsOptions}. */
+export function tlsFetch(verify: Verify): typeof globalThis.fetch {
+  return createTlsFetch(tlsOptions(verify) ?? { rejectUnauthorized: true });
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304]);

@@ -325,8 +325,8 @@ export class RealtimeManager {
       headers['User-Agent'] = USER_AGENT;
     }
     const v = this.verify;
-    // Node only: TLS options for the socket (the package's browser field maps the module away).
-    const tls = this.browser || v === undefined || v === true ? null : (await import('../http/node-env.js')).tlsOptions(v);
+    // Node only: TLS options for the socket (`#node-env` is an empty module for browsers).
+    const tls = this.browser || v === undefined || v === true ? null : (await (import('#node-env' as string) as Promise<typeof import('../http/node-env.js')>)).tlsOptions(v);
     if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
     const session: IoSession = new IoSession({
       io,
