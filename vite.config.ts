@@ -3,6 +3,7 @@
  *  - `vite build` (ESM → dist/esm) and `vite build --mode cjs` (→ dist/cjs): library mode, entries index/node/simulator/cli, dependencies external.
  *  - `vite build --mode iife` / `--mode esm-bundle`: one self-contained browser file with every dependency bundled.
  */
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -10,7 +11,6 @@ import pkg from './package.json' with { type: 'json' };
 
 const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 const external = (id: string): boolean =>
-  id === '#node-env' ||
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
 /**
@@ -34,10 +34,11 @@ const shareMainClasses = {
 const define = { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) };
 
 /**
- * The browser bundles replace the Node-only module `#node-env` (TLS for `verify`, src/http/node-env.ts) by an empty
- * one: the code that imports it runs only in Node. Library users' bundlers get the same from package.json `imports`
- * (its `browser` condition).
+ * The browser bundles replace the Node-only module `#node-env` (Node headers and TLS for `verify`,
+ * src/http/node-env.ts) by its stand-in scripts/no-node-env.js (no headers, no TLS fetch). Library users' bundlers
+ * get the same from package.json `imports` (its `browser` condition → dist/no-node-env.js, a copy).
  */
+const NO_NODE_ENV = readFileSync(fileURLToPath(new URL('./scripts/no-node-env.js', import.meta.url)), 'utf8');
 const noNodeEnv = {
   name: 'bragerone-no-node-env',
   enforce: 'pre' as const,
@@ -45,7 +46,7 @@ const noNodeEnv = {
     return source === '#node-env' ? '\0bragerone-node-env' : null;
   },
   load(id: string) {
-    return id === '\0bragerone-node-env' ? 'export {};' : null;
+    return id === '\0bragerone-node-env' ? NO_NODE_ENV : null;
   },
 };
 
@@ -95,6 +96,9 @@ export default defineConfig(({ mode }) => {
   const cjs = mode === 'cjs';
   return {
     define,
+    // ESM keeps `#node-env` as an import (package.json `imports`: Node → dist/esm/node-env.js, browser bundlers → the
+    // stand-in). The CJS build is for Node's `require`: the module is bundled in (a nested package.json cannot map it).
+    resolve: { alias: cjs ? { '#node-env': fileURLToPath(new URL('./src/http/node-env.ts', import.meta.url)) } : ({} as Record<string, string>) },
     build: {
       outDir: cjs ? 'dist/cjs' : 'dist/esm',
       emptyOutDir: true,
@@ -107,8 +111,8 @@ export default defineConfig(({ mode }) => {
           node: 'src/node.ts',
           catalog: 'src/catalog/index.ts',
           simulator: 'src/simulator/index.ts',
-          // Node-only (`#node-env` in package.json `imports`), imported lazily by the client and the socket.
-          'node-env': 'src/http/node-env.ts',
+          // Node-only (`#node-env` in package.json `imports`), imported by the client, the transport and the socket.
+          ...(cjs ? {} : { 'node-env': 'src/http/node-env.ts' }),
           // The bin runs the ESM build only.
           ...(cjs ? {} : { cli: 'src/cli/bin.ts' }),
         },
@@ -116,7 +120,7 @@ export default defineConfig(({ mode }) => {
         fileName: (_format, name) => `${name}.js`,
       },
       rolldownOptions: {
-        external,
+        external: (id: string) => (!cjs && id === '#node-env') || external(id),
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },

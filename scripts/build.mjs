@@ -19,8 +19,8 @@ for (const dir of ['dist/esm', 'dist/cjs']) {
   writeFileSync(`${dir}/simulator.d.ts`, "export * from './simulator/index.js';\n");
   writeFileSync(`${dir}/catalog.d.ts`, "export * from './catalog/index.js';\n");
 }
-// `#node-env` (package.json `imports`) for browser bundlers: the Node-only TLS module is never imported there.
-writeFileSync('dist/no-node-env.js', 'export {};\n');
+// `#node-env` (package.json `imports`) for browser bundlers: the stand-in of the Node-only module.
+cpSync('scripts/no-node-env.js', 'dist/no-node-env.js');
 writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));

@@ -5,6 +5,7 @@ import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
 import { ApiError, BragerOneError, NetworkError, ResponseValidationError, TimeoutError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
+import { nodeFetch } from '#node-env';
 import { isBrowserLike, sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
 import {
@@ -16,9 +17,6 @@ import { parseWith, toIssues, tryParse } from './schemas/parse.js';
 import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
 import { checkWriteValue, commandAddress, validateClientOptions } from './options.js';
 import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
-
-/** The Node-only module behind `#node-env` (its type only: the module itself is imported lazily). */
-type NodeEnv = typeof import('./http/node-env.js');
 
 /** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
 export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
@@ -170,13 +168,6 @@ export class BragerOneApiClient {
     opts.cache?.setLogger?.(this.logger);
     this.httpCache = new HttpCache(opts.cache);
     const verify = (this.verify = opts.verify);
-    let tlsFetch: typeof globalThis.fetch | undefined;
-    // Browsers were refused by validateClientOptions. Node: the TLS fetch is loaded on the first request.
-    if (verify !== undefined && verify !== true) {
-      if (verify === false) this.logger.warn('verify: false: TLS certificates are not checked');
-      let made: Promise<typeof globalThis.fetch> | undefined;
-      tlsFetch = (input, init) => (made ??= (import('#node-env' as string) as Promise<NodeEnv>).then((m) => m.tlsFetch(verify))).then((f) => f(input, init));
-    }
     this.#http = new HttpTransport({
       timeout: opts.timeout ?? 8_000,
       concurrency: opts.concurrency ?? 4,
@@ -185,7 +176,8 @@ export class BragerOneApiClient {
       logger: this.logger,
       trace: opts.enableHttpTrace === true,
       redactSecrets: opts.redactSecrets !== false,
-      fetch: opts.fetch ?? tlsFetch,
+      // Node: a TLS fetch for `verify` ≠ true (browsers were refused by validateClientOptions).
+      fetch: opts.fetch ?? nodeFetch(verify, this.logger),
     });
     this.#session = new AuthSession({
       login: (c, s) => this.#login(c, s),

@@ -10,45 +10,20 @@ interface Waiter {
 /** Compact the queue array once this many granted entries sit before its head. */
 const COMPACT_AT = 1024;
 
-/** One FIFO queue: an array with a moving head (dequeue and abort are O(1)). */
-class Queue {
-  items: Array<Waiter | undefined> = [];
-  head = 0;
-
-  /** The next live waiter (removed), or `undefined`. */
-  shift(): Waiter | undefined {
-    const q = this.items;
-    while (this.head < q.length) {
-      const w = q[this.head] as Waiter;
-      q[this.head++] = undefined;
-      if (!w.gone) return w;
-    }
-    return undefined;
-  }
-
-  compact(): void {
-    const h = this.head;
-    if (h === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (h >= COMPACT_AT && h * 2 >= this.items.length) {
-      this.items = this.items.slice(h);
-      this.head = 0;
-    }
-  }
-}
-
 /**
- * FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable. Two queues: a freed slot goes
- * to the oldest normal waiter first, and to a `low` waiter (asset downloads) only when no normal one waits, so a
- * command never waits behind a catalog download.
+ * FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable. `low` waiters (asset downloads)
+ * wait in a second queue that gets a freed slot only when no normal waiter is queued, so a command never waits
+ * behind a catalog download.
  *
- * Each queue is an array with a moving head (dequeue and abort are O(1)), so thousands of queued calls cost no
+ * The queue is an array with a moving head (dequeue and abort are O(1)), so thousands of queued calls cost no
  * more per call than a few; a waiter holds only its promise callbacks until its turn.
  */
 export class Limiter {
   #active = 0;
-  readonly #queues = [new Queue(), new Queue()] as const;
+  #queue: Array<Waiter | undefined> = [];
+  #head = 0;
+  /** `low` waiters, oldest first (few: asset downloads). */
+  #low: Waiter[] = [];
   #waiting = 0;
   readonly limit: number;
 
@@ -75,9 +50,9 @@ export class Limiter {
 
   /**
    * Resolves with a release function once a slot is free; rejects at once with the signal's reason when aborted.
-   * `low` waiters (asset downloads) get a slot only when no normal waiter is queued.
+   * A `low` call gets a slot only when no normal call waits.
    */
-  acquire(signal?: AbortSignal, low = false): Promise<() => void> {
+  acquire(signal?: AbortSignal, low?: boolean): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#active < this.limit && this.#waiting === 0) {
       this.#active++;
@@ -94,22 +69,24 @@ export class Limiter {
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
       }
-      this.#queues[low ? 1 : 0].items.push(w);
+      (low ? this.#low : this.#queue).push(w);
       this.#waiting++;
     });
   }
 
   /** Rejects every waiting call with `reason` (used when the owner closes); holders keep their slots. */
   rejectAll(reason: unknown): void {
-    for (const queue of this.#queues) {
-      for (let w = queue.shift(); w; w = queue.shift()) {
-        w.gone = true;
-        this.#waiting--;
-        if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-        w.reject(reason);
-      }
-      queue.compact();
+    const q = [...this.#queue.slice(this.#head), ...this.#low];
+    this.#queue = [];
+    this.#low = [];
+    for (const w of q) {
+      if (!w || w.gone) continue;
+      w.gone = true;
+      this.#waiting--;
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      w.reject(reason);
     }
+    this.#head = 0;
   }
 
   #releaser(): () => void {
@@ -123,16 +100,36 @@ export class Limiter {
 
   /** Hands the freed slot to the next live waiter (normal before low), or frees it. */
   #next(): void {
-    for (const queue of this.#queues) {
-      const w = queue.shift();
-      queue.compact();
-      if (!w) continue;
-      w.gone = true;
-      this.#waiting--;
-      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-      w.resolve(this.#releaser());
+    const q = this.#queue;
+    let w: Waiter | undefined;
+    while (!w && this.#head < q.length) {
+      const x = q[this.#head] as Waiter;
+      q[this.#head++] = undefined;
+      if (!x.gone) w = x;
+    }
+    this.#compact();
+    while (!w && this.#low.length > 0) {
+      const x = this.#low.shift() as Waiter;
+      if (!x.gone) w = x;
+    }
+    if (!w) {
+      this.#active--;
       return;
     }
-    this.#active--;
+    w.gone = true;
+    this.#waiting--;
+    if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+    w.resolve(this.#releaser());
+  }
+
+  #compact(): void {
+    const h = this.#head;
+    if (h === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (h >= COMPACT_AT && h * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(h);
+      this.#head = 0;
+    }
   }
 }

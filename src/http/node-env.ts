@@ -1,9 +1,9 @@
 /**
- * Node-only parts of the HTTP and socket layers: TLS settings from the `verify` option and a `fetch` over
- * `node:https` that applies them. Loaded lazily as `import('#node-env')` and only in Node: package.json `imports`
- * maps `#node-env` to this module's build for Node and to an empty module under the `browser` condition, so no
- * browser bundle carries it (or its `node:` imports). The Vitest config points it at this file;
- * callers write `import('#node-env' as string)` (typed as this module) so TypeScript does not resolve it.
+ * Node-only parts of the HTTP and socket layers: the Node request headers (`User-Agent`, `Origin`, `Referer`), TLS
+ * settings from the `verify` option and a `fetch` over `node:https` that applies them. Imported as `#node-env`:
+ * package.json `imports` maps it to this module's build in Node and, under the `browser` condition, to a stand-in
+ * (dist/no-node-env.js: no headers, no TLS fetch), so no browser bundle carries this code or its `node:` imports.
+ * The Vitest config points `#node-env` at this file; src/node-env-module.d.ts types it for TypeScript.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,20 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import type { Verify } from '../client.js';
 import { BragerOneError } from '../errors.js';
+import type { ResolvedLogger } from '../log.js';
+import { USER_AGENT } from '../version.js';
+import { isBrowserLike } from './sleep.js';
+
+/** Headers every REST request carries in Node: `User-Agent`, and `Origin`/`Referer` when `origin` is set. */
+export function nodeHeaders(origin: string | null): Record<string, string> {
+  if (isBrowserLike()) return {};
+  const h: Record<string, string> = { 'User-Agent': USER_AGENT };
+  if (origin) {
+    h.Origin = origin;
+    h.Referer = `${origin}/`;
+  }
+  return h;
+}
 
 
 /** TLS options for `node:https` and socket.io-client (`ca`, `rejectUnauthorized`). */
@@ -39,9 +53,15 @@ export function tlsOptions(verify: Verify | undefined): TlsOptions | null {
   };
 }
 
-/** The client's REST `fetch` for a `verify` other than `true`: {@link createTlsFetch} with {@link tlsOptions}. */
-export function tlsFetch(verify: Verify): typeof globalThis.fetch {
-  return createTlsFetch(tlsOptions(verify) ?? { rejectUnauthorized: true });
+/**
+ * The client's REST `fetch` for its `verify` option: `undefined` for the default (`true`), else a
+ * {@link createTlsFetch}; `false` logs one warning. Throws a `BragerOneError` when a CA bundle path cannot be read.
+ */
+export function nodeFetch(verify: Verify | undefined, logger: ResolvedLogger): typeof globalThis.fetch | undefined {
+  const tls = tlsOptions(verify);
+  if (!tls) return undefined;
+  if (verify === false) logger.warn('BragerOneApiClient: verify: false, TLS certificates are not checked (REST and socket)');
+  return createTlsFetch(tls);
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304]);

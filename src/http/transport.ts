@@ -2,8 +2,8 @@ import { type $Fetch, type FetchContext, type FetchOptions, createFetch } from '
 import { ApiError, NetworkError, TimeoutError, redactText, scrubDeep } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { Limiter } from './limiter.js';
-import { USER_AGENT } from '../version.js';
-import { isBrowserLike, unrefTimer } from './sleep.js';
+import { nodeHeaders } from '#node-env';
+import { unrefTimer } from './sleep.js';
 
 /** Per-call options accepted by every network method. */
 export interface RequestOptions {
@@ -68,6 +68,8 @@ const RETRY_STATUS = [429, 500, 502, 503, 504];
 interface Flight {
   req: HttpRequest;
   timeout: number;
+  /** `timeout` is a finite number > 0 (else nothing is timed). */
+  timed?: boolean;
   /** The last attempt hit its timeout (waiting for headers, or reading the body). */
   timedOut: boolean;
   /** Ends the current attempt's controller, listeners and body timer. */
@@ -137,12 +139,8 @@ export class HttpTransport {
   constructor(opts: TransportOptions) {
     this.#o = opts;
     this.limiter = new Limiter(opts.concurrency);
-    this.#baseHeaders = {};
-    if (!isBrowserLike()) this.#baseHeaders['User-Agent'] = USER_AGENT;
-    if (opts.origin && !isBrowserLike()) {
-      this.#baseHeaders.Origin = opts.origin;
-      this.#baseHeaders.Referer = `${opts.origin}/`;
-    }
+    // Node: User-Agent, Origin, Referer (none in browsers, where the module is a stand-in).
+    this.#baseHeaders = nodeHeaders(opts.origin);
     const custom = opts.fetch;
     // Read at call time, so a fetch installed after construction (polyfills, tests' interceptors) is used.
     const base: typeof globalThis.fetch = custom ?? ((input, init) => globalThis.fetch(input, init));
@@ -193,7 +191,7 @@ export class HttpTransport {
     try {
       if (signal?.aborted || this.#closed) throw signal?.aborted ? signal.reason : this.#closed?.reason;
       const read = req.read ?? 'json';
-      const timed = flight.timeout > 0 && Number.isFinite(flight.timeout);
+      const timed = (flight.timed = flight.timeout > 0 && Number.isFinite(flight.timeout));
       const opts: Options = {
         method: req.method,
         // Not `{ ...base, ...req.headers }`: V8 takes a slow path for a second spread (dictionary-mode object).
@@ -280,7 +278,7 @@ export class HttpTransport {
     init.signal = ctrl.signal;
     const res = await base(input, init);
     const t = flight.timeout;
-    if (!(t > 0 && Number.isFinite(t)) || !res.body) return res;
+    if (!flight.timed || !res.body) return res;
     const arm = (): void => {
       clearTimeout(bodyTimer);
       bodyTimer = setTimeout(() => {
@@ -296,7 +294,8 @@ export class HttpTransport {
         c.enqueue(chunk);
       },
     });
-    return new Response(res.body.pipeThrough(idle), { status: res.status, statusText: res.statusText, headers: res.headers });
+    // `res` as the init: its status, statusText and headers.
+    return new Response(res.body.pipeThrough(idle), res);
   }
 
   /** Every attempt: stop when aborted or closed; a fresh timeout (never the previous attempt's signal); trace. */

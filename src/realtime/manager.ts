@@ -2,6 +2,7 @@
 
 import type { Verify } from '../client.js';
 import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
+import { tlsOptions } from '#node-env';
 import { USER_AGENT } from '../version.js';
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
@@ -325,9 +326,8 @@ export class RealtimeManager {
       headers['User-Agent'] = USER_AGENT;
     }
     const v = this.verify;
-    // Node only: TLS options for the socket (`#node-env` is an empty module for browsers).
-    const tls = this.browser || v === undefined || v === true ? null : (await (import('#node-env' as string) as Promise<typeof import('../http/node-env.js')>)).tlsOptions(v);
-    if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
+    // Node only: TLS options for the socket (`#node-env` is a stand-in without TLS in browsers).
+    const tls = this.browser || v === undefined || v === true ? null : tlsOptions(v);
     const session: IoSession = new IoSession({
       io,
       ioBase: this.ioBase,
