@@ -278,7 +278,8 @@ export class HttpTransport {
     init.signal = ctrl.signal;
     const res = await base(input, init);
     const t = flight.timeout;
-    if (!flight.timed || !res.body) return res;
+    // Some browsers give a 304 an (empty) body stream; a null-body status cannot be rebuilt with one.
+    if (!flight.timed || !res.body || [101, 204, 205, 304].includes(res.status)) return res;
     const arm = (): void => {
       clearTimeout(bodyTimer);
       bodyTimer = setTimeout(() => {
