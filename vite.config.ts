@@ -3,6 +3,7 @@
  *  - `vite build` (ESM → dist/esm) and `vite build --mode cjs` (→ dist/cjs): library mode, entries index/node/simulator/cli, dependencies external.
  *  - `vite build --mode iife` / `--mode esm-bundle`: one self-contained browser file with every dependency bundled.
  */
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -29,10 +30,31 @@ const shareMainClasses = {
   },
 };
 
+/** `User-Agent: bragerone/<version>` (src/version.ts): the version is fixed at build time, package.json is never read at runtime. */
+const define = { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) };
+
+/**
+ * The browser bundles replace the Node-only module `#node-env` (Node headers and TLS for `verify`,
+ * src/http/node-env.ts) by its stand-in scripts/no-node-env.js (no headers, no TLS fetch). Library users' bundlers
+ * get the same from package.json `imports` (its `browser` condition → dist/no-node-env.js, a copy).
+ */
+const NO_NODE_ENV = readFileSync(fileURLToPath(new URL('./scripts/no-node-env.js', import.meta.url)), 'utf8');
+const noNodeEnv = {
+  name: 'bragerone-no-node-env',
+  enforce: 'pre' as const,
+  resolveId(source: string) {
+    return source === '#node-env' ? '\0bragerone-node-env' : null;
+  },
+  load(id: string) {
+    return id === '\0bragerone-node-env' ? NO_NODE_ENV : null;
+  },
+};
+
 export default defineConfig(({ mode }) => {
   if (mode === 'iife-catalog') {
     return {
-      plugins: [shareMainClasses],
+      define,
+      plugins: [shareMainClasses, noNodeEnv],
       resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
       build: {
         outDir: 'dist',
@@ -48,6 +70,8 @@ export default defineConfig(({ mode }) => {
   if (mode === 'iife' || mode === 'esm-bundle') {
     const iife = mode === 'iife';
     return {
+      define,
+      plugins: [noNodeEnv],
       resolve: {
         conditions: ['browser', 'module', 'import', 'default'],
         mainFields: ['browser', 'module', 'main'],
@@ -71,6 +95,10 @@ export default defineConfig(({ mode }) => {
   }
   const cjs = mode === 'cjs';
   return {
+    define,
+    // ESM keeps `#node-env` as an import (package.json `imports`: Node → dist/esm/node-env.js, browser bundlers → the
+    // stand-in). The CJS build is for Node's `require`: the module is bundled in (a nested package.json cannot map it).
+    resolve: { alias: cjs ? { '#node-env': fileURLToPath(new URL('./src/http/node-env.ts', import.meta.url)) } : ({} as Record<string, string>) },
     build: {
       outDir: cjs ? 'dist/cjs' : 'dist/esm',
       emptyOutDir: true,
@@ -84,6 +112,8 @@ export default defineConfig(({ mode }) => {
           catalog: 'src/catalog/index.ts',
           simulator: 'src/simulator/index.ts',
           relay: 'src/relay/index.ts',
+          // Node-only (`#node-env` in package.json `imports`), imported by the client, the transport and the socket.
+          ...(cjs ? {} : { 'node-env': 'src/http/node-env.ts' }),
           // The bin runs the ESM build only.
           ...(cjs ? {} : { cli: 'src/cli/bin.ts' }),
         },
@@ -91,7 +121,7 @@ export default defineConfig(({ mode }) => {
         fileName: (_format, name) => `${name}.js`,
       },
       rolldownOptions: {
-        external,
+        external: (id: string) => (!cjs && id === '#node-env') || external(id),
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },

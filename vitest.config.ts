@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import pkg from './package.json' with { type: 'json' };
 
 /**
  * Two projects. `node` is the whole suite (Node tests and the Chromium suite). `strict-lax` runs the REST, auth,
@@ -8,6 +10,10 @@ import { defineConfig } from 'vitest/config';
  * mixed from the seed). See docs/SIMULATOR.md.
  */
 export default defineConfig({
+  // As in vite.config.ts: the version of `User-Agent: bragerone/<version>`.
+  define: { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) },
+  // package.json `imports` points `#node-env` at the build; tests run the source.
+  resolve: { alias: { '#node-env': fileURLToPath(new URL('./src/http/node-env.ts', import.meta.url)) } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -20,6 +20,8 @@ for (const dir of ['dist/esm', 'dist/cjs']) {
   writeFileSync(`${dir}/catalog.d.ts`, "export * from './catalog/index.js';\n");
   writeFileSync(`${dir}/relay.d.ts`, "export * from './relay/index.js';\n");
 }
+// `#node-env` (package.json `imports`) for browser bundlers: the stand-in of the Node-only module.
+cpSync('scripts/no-node-env.js', 'dist/no-node-env.js');
 writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));

@@ -5,6 +5,7 @@ import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
 import { ApiError, BragerOneError, NetworkError, TimeoutError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
+import { nodeFetch } from '#node-env';
 import { isBrowserLike, sleep } from './http/sleep.js';
 import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
 import {
@@ -16,6 +17,9 @@ import { parseWith, toIssues, tryParse } from './schemas/parse.js';
 import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
 import { checkWriteValue, commandAddress, validateClientOptions } from './options.js';
 import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
+
+/** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
+export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
 
 /** Options of {@link BragerOneApiClient}. Every duration is in milliseconds. */
 export interface ClientOptions {
@@ -49,8 +53,14 @@ export interface ClientOptions {
   logger?: Logger;
   /** Default `'warn'` (`'debug'` with `enableHttpTrace`). */
   logLevel?: LogLevel;
-  /** Custom fetch (proxies, TLS agents, instrumentation). */
+  /** Custom fetch (proxies, TLS agents, instrumentation); it brings its own TLS settings (`verify` is not applied to it). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * TLS verification, REST and socket alike. Node: `true` (default), `false` (accept any certificate; one warning
+   * at construction), a path to a PEM CA bundle, or `{ ca, rejectUnauthorized }`. Browsers cannot change TLS:
+   * anything but `true` throws a {@link BragerOneError} at construction.
+   */
+  verify?: Verify;
   /** Clock for expiry checks; default `Date.now`. */
   now?: () => number;
 }
@@ -138,6 +148,8 @@ export class BragerOneApiClient {
   readonly server: ServerConfig;
   /** The HTTP cache behind {@link getBytes}. */
   readonly httpCache: HttpCache;
+  /** The `verify` option (the gateway's socket applies it too). */
+  readonly verify: Verify | undefined;
   readonly #http: HttpTransport;
   readonly #session: AuthSession;
   #closed = false;
@@ -155,6 +167,7 @@ export class BragerOneApiClient {
     this.server = resolveServer(opts);
     opts.cache?.setLogger?.(this.logger);
     this.httpCache = new HttpCache(opts.cache);
+    const verify = (this.verify = opts.verify);
     this.#http = new HttpTransport({
       timeout: opts.timeout ?? 8_000,
       concurrency: opts.concurrency ?? 4,
@@ -163,7 +176,8 @@ export class BragerOneApiClient {
       logger: this.logger,
       trace: opts.enableHttpTrace === true,
       redactSecrets: opts.redactSecrets !== false,
-      fetch: opts.fetch,
+      // Node: a TLS fetch for `verify` ≠ true (browsers were refused by validateClientOptions).
+      fetch: opts.fetch ?? nodeFetch(verify, this.logger),
     });
     this.#session = new AuthSession({
       login: (c, s) => this.#login(c, s),
@@ -466,7 +480,7 @@ export class BragerOneApiClient {
     const cond = await this.httpCache.headersFor(url);
     // The transport (ofetch's retry) repeats transport errors and 429/500/502/503/504 after ≈200 ms and ≈600 ms.
     const req = (headers: Record<string, string>) =>
-      this.#request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2 });
+      this.#request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2, background: true });
     let res = await req(cond);
     if (res.status === 304) {
       const body = await this.httpCache.getBody(url);

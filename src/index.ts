@@ -22,7 +22,7 @@ export type { RequestOptions } from './http/transport.js';
 export * from './schemas/index.js';
 export { BragerOneApiClient } from './client.js';
 export type {
-  ClientOptions, StatusAndData, ModuleCommandArgs, ModuleCommandRawArgs, ModuleCommandAutoArgs, PrimeOptions, WithData, WithoutData,
+  ClientOptions, Verify, StatusAndData, ModuleCommandArgs, ModuleCommandRawArgs, ModuleCommandAutoArgs, PrimeOptions, WithData, WithoutData,
 } from './client.js';
 export { LocalStorageTokenStore, IndexedDbTokenStore } from './stores/index.js';
 export type { LocalStorageTokenStoreOptions, IndexedDbTokenStoreOptions } from './stores/index.js';

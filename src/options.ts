@@ -4,6 +4,7 @@
  * (Kept compact: this module is in every HTTP-only browser bundle.)
  */
 import { BragerOneError } from './errors.js';
+import { isBrowserLike } from './http/sleep.js';
 
 /** A value for a message: strings quoted (URL user-info dropped, at most 80 characters), others by type. */
 export function shown(v: unknown): string {
@@ -34,6 +35,7 @@ const RULES: Array<[string, (v: unknown) => unknown, string]> = [
   ['tokenStore', (v) => v === null || has(v, 'load', 'save', 'clear'), 'null or a TokenStore (load, save, clear)'],
   ['cache', (v) => has(v, 'get', 'set', 'delete'), 'a CacheAdapter (get, set, delete)'],
   ['server', (v) => typeof (v as { apiBase?: unknown })?.apiBase === 'string', 'a ServerConfig, e.g. sim.server'],
+  ['verify', (v) => v === true || !isBrowserLike(), 'true in a browser (it cannot change TLS checks)'],
 ];
 
 function has(v: unknown, ...names: string[]): boolean {

@@ -11,7 +11,9 @@ interface Waiter {
 const COMPACT_AT = 1024;
 
 /**
- * FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable.
+ * FIFO concurrency limiter: at most `limit` holders at once; waiting is abortable. `low` waiters (asset downloads)
+ * wait in a second queue that gets a freed slot only when no normal waiter is queued, so a command never waits
+ * behind a catalog download.
  *
  * The queue is an array with a moving head (dequeue and abort are O(1)), so thousands of queued calls cost no
  * more per call than a few; a waiter holds only its promise callbacks until its turn.
@@ -20,6 +22,8 @@ export class Limiter {
   #active = 0;
   #queue: Array<Waiter | undefined> = [];
   #head = 0;
+  /** `low` waiters, oldest first (few: asset downloads). */
+  #low: Waiter[] = [];
   #waiting = 0;
   readonly limit: number;
 
@@ -44,8 +48,11 @@ export class Limiter {
     return this.#releaser();
   }
 
-  /** Resolves with a release function once a slot is free; rejects at once with the signal's reason when aborted. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /**
+   * Resolves with a release function once a slot is free; rejects at once with the signal's reason when aborted.
+   * A `low` call gets a slot only when no normal call waits.
+   */
+  acquire(signal?: AbortSignal, low?: boolean): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#active < this.limit && this.#waiting === 0) {
       this.#active++;
@@ -62,17 +69,17 @@ export class Limiter {
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
       }
-      this.#queue.push(w);
+      (low ? this.#low : this.#queue).push(w);
       this.#waiting++;
     });
   }
 
   /** Rejects every waiting call with `reason` (used when the owner closes); holders keep their slots. */
   rejectAll(reason: unknown): void {
-    const q = this.#queue;
+    const q = [...this.#queue.slice(this.#head), ...this.#low];
     this.#queue = [];
-    for (let i = this.#head; i < q.length; i++) {
-      const w = q[i];
+    this.#low = [];
+    for (const w of q) {
       if (!w || w.gone) continue;
       w.gone = true;
       this.#waiting--;
@@ -91,22 +98,28 @@ export class Limiter {
     };
   }
 
-  /** Hands the freed slot to the next live waiter, or frees it. */
+  /** Hands the freed slot to the next live waiter (normal before low), or frees it. */
   #next(): void {
     const q = this.#queue;
-    while (this.#head < q.length) {
-      const w = q[this.#head] as Waiter;
+    let w: Waiter | undefined;
+    while (!w && this.#head < q.length) {
+      const x = q[this.#head] as Waiter;
       q[this.#head++] = undefined;
-      if (w.gone) continue;
-      w.gone = true;
-      this.#waiting--;
-      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-      this.#compact();
-      w.resolve(this.#releaser());
-      return;
+      if (!x.gone) w = x;
     }
     this.#compact();
-    this.#active--;
+    while (!w && this.#low.length > 0) {
+      const x = this.#low.shift() as Waiter;
+      if (!x.gone) w = x;
+    }
+    if (!w) {
+      this.#active--;
+      return;
+    }
+    w.gone = true;
+    this.#waiting--;
+    if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+    w.resolve(this.#releaser());
   }
 
   #compact(): void {

@@ -2,7 +2,8 @@ import { type $Fetch, type FetchContext, type FetchOptions, createFetch } from '
 import { ApiError, NetworkError, TimeoutError, redactText, scrubDeep } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { Limiter } from './limiter.js';
-import { isBrowserLike, unrefTimer } from './sleep.js';
+import { nodeHeaders } from '#node-env';
+import { unrefTimer } from './sleep.js';
 
 /** Per-call options accepted by every network method. */
 export interface RequestOptions {
@@ -33,6 +34,8 @@ export interface HttpRequest extends RequestOptions {
   secrets?: string[];
   /** Retries after a transport error, timeout or a 429/500/502/503/504 answer, ≈200 ms then ≈600 ms. Default 0. */
   retries?: 0 | 1 | 2;
+  /** Waits behind every queued normal request for a slot (asset downloads). Default `false`. */
+  background?: boolean;
 }
 
 /** A response with status < 400. */
@@ -65,6 +68,8 @@ const RETRY_STATUS = [429, 500, 502, 503, 504];
 interface Flight {
   req: HttpRequest;
   timeout: number;
+  /** `timeout` is a finite number > 0 (else nothing is timed). */
+  timed?: boolean;
   /** The last attempt hit its timeout (waiting for headers, or reading the body). */
   timedOut: boolean;
   /** Ends the current attempt's controller, listeners and body timer. */
@@ -118,8 +123,9 @@ function scrubCause(err: unknown): Error {
  * {@link NetworkError} with a scrubbed cause.
  *
  * Kept above it: the FIFO concurrency limit, the caller's abort and `close()` (one controller per attempt, so a
- * retry never reuses an aborted signal, and a caller's abort during a retry delay rejects at once), and a body
- * timer: after the headers, reading the body gets `timeout` again, so a hung body cannot hang the call.
+ * retry never reuses an aborted signal, and a caller's abort during a retry delay rejects at once), and an idle
+ * timer on the body: after the headers, each stall between chunks may last `timeout`, so a hung body cannot hang the
+ * call while a large body on a slow but moving link never times out.
  */
 export class HttpTransport {
   readonly limiter: Limiter;
@@ -133,11 +139,8 @@ export class HttpTransport {
   constructor(opts: TransportOptions) {
     this.#o = opts;
     this.limiter = new Limiter(opts.concurrency);
-    this.#baseHeaders = {};
-    if (opts.origin && !isBrowserLike()) {
-      this.#baseHeaders.Origin = opts.origin;
-      this.#baseHeaders.Referer = `${opts.origin}/`;
-    }
+    // Node: User-Agent, Origin, Referer (none in browsers, where the module is a stand-in).
+    this.#baseHeaders = nodeHeaders(opts.origin);
     const custom = opts.fetch;
     // Read at call time, so a fetch installed after construction (polyfills, tests' interceptors) is used.
     const base: typeof globalThis.fetch = custom ?? ((input, init) => globalThis.fetch(input, init));
@@ -178,7 +181,7 @@ export class HttpTransport {
     // already-aborted call never reaches the network.
     const release = req.signal?.aborted ? null : this.limiter.tryAcquire();
     if (release) return this.#send<T>(req, release);
-    return this.limiter.acquire(req.signal).then((rel) => this.#send<T>(req, rel));
+    return this.limiter.acquire(req.signal, req.background).then((rel) => this.#send<T>(req, rel));
   }
 
   async #send<T>(req: HttpRequest, release: () => void): Promise<HttpResponse<T>> {
@@ -188,7 +191,7 @@ export class HttpTransport {
     try {
       if (signal?.aborted || this.#closed) throw signal?.aborted ? signal.reason : this.#closed?.reason;
       const read = req.read ?? 'json';
-      const timed = flight.timeout > 0 && Number.isFinite(flight.timeout);
+      const timed = (flight.timed = flight.timeout > 0 && Number.isFinite(flight.timeout));
       const opts: Options = {
         method: req.method,
         // Not `{ ...base, ...req.headers }`: V8 takes a slow path for a second spread (dictionary-mode object).
@@ -244,7 +247,7 @@ export class HttpTransport {
 
   /**
    * One attempt on the wire: links ofetch's timeout signal, the caller's signal and {@link close} to a fresh
-   * controller, and once the headers are in, gives the body read its own `timeout`.
+   * controller, and once the headers are in, re-arms `timeout` on every body chunk (a per-stall timer).
    */
   async #attempt(base: typeof globalThis.fetch, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const flight = (init as { flight?: Flight } | undefined)?.flight;
@@ -274,14 +277,26 @@ export class HttpTransport {
     this.#live.add(ctrl);
     init.signal = ctrl.signal;
     const res = await base(input, init);
-    if (flight.timeout > 0 && Number.isFinite(flight.timeout)) {
+    const t = flight.timeout;
+    // Some browsers give a 304 an (empty) body stream; a null-body status cannot be rebuilt with one.
+    if (!flight.timed || !res.body || [101, 204, 205, 304].includes(res.status)) return res;
+    const arm = (): void => {
+      clearTimeout(bodyTimer);
       bodyTimer = setTimeout(() => {
         flight.timedOut = true;
-        ctrl.abort(new TimeoutError(`${flight.req.label}: timed out after ${flight.timeout} ms`));
-      }, flight.timeout);
+        ctrl.abort(new TimeoutError(`${flight.req.label}: timed out after ${t} ms`));
+      }, t);
       unrefTimer(bodyTimer);
-    }
-    return res;
+    };
+    arm();
+    const idle = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        arm();
+        c.enqueue(chunk);
+      },
+    });
+    // `res` as the init: its status, statusText and headers.
+    return new Response(res.body.pipeThrough(idle), res);
   }
 
   /** Every attempt: stop when aborted or closed; a fresh timeout (never the previous attempt's signal); trace. */

@@ -304,6 +304,7 @@ export class BragerOneGateway {
         token: api.accessToken,
         tokenProvider: (hint?: TokenRequest) => this.freshToken(hint),
         ioBase: api.ioBase,
+        verify: api.verify,
         origin: api.oneBase,
         referer: `${api.oneBase}/`,
         socketPath: api.server.sockPath,

@@ -1,6 +1,9 @@
 /** Socket.IO session to the BragerOne `/ws` namespace, with its own supervisor-driven reconnection. */
 
+import type { Verify } from '../client.js';
 import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
+import { tlsOptions } from '#node-env';
+import { USER_AGENT } from '../version.js';
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
 import { BRAGERONE_SERVER, trimBase } from '../server.js';
@@ -57,6 +60,7 @@ export class RealtimeManager {
   private readonly tokenProvider: ((hint?: TokenRequest) => Promise<string>) | undefined;
   private authRejected = false;
   private readonly ioBase: string;
+  private readonly verify: Verify | undefined;
   private readonly origin: string;
   private readonly referer: string;
   private readonly path: string;
@@ -94,6 +98,7 @@ export class RealtimeManager {
     this.referer = opts.referer ?? `${this.origin}/`;
     this.path = opts.socketPath ?? '/socket.io';
     this.namespace = opts.namespace ?? '/ws';
+    this.verify = opts.verify;
     this.connectTimeout = opts.connectTimeout ?? 20_000;
     this.supervisorInterval = opts.supervisorInterval ?? 15_000;
     this.reconnectDelay = opts.reconnectDelay ?? 500;
@@ -318,13 +323,18 @@ export class RealtimeManager {
       headers.Referer = this.referer;
       headers['Accept-Language'] = 'pl-PL,pl;q=0.9';
       headers['x-appversion'] = '1.1.78';
+      headers['User-Agent'] = USER_AGENT;
     }
+    const v = this.verify;
+    // Node only: TLS options for the socket (`#node-env` is a stand-in without TLS in browsers).
+    const tls = this.browser || v === undefined || v === true ? null : tlsOptions(v);
     const session: IoSession = new IoSession({
       io,
       ioBase: this.ioBase,
       path: this.path,
       namespace: this.namespace,
       headers,
+      tls,
       browser: this.browser,
       token: () => this.token,
       connectTimeout: this.connectTimeout,

@@ -5,6 +5,7 @@
  */
 
 import type { Manager, Socket } from 'socket.io-client';
+import type { TlsOptions } from '../http/node-env.js';
 import { BragerOneError } from '../errors.js';
 import { unrefTimer } from '../http/sleep.js';
 import { connectTimeoutError, handshakeStatus, toConnectError } from './connect-error.js';
@@ -24,6 +25,8 @@ export interface SessionParams {
   namespace: string;
   /** Handshake headers (`extraHeaders`: on the WebSocket upgrade in Node, on polling requests in browsers). */
   headers: Record<string, string>;
+  /** TLS options of the handshake (Node, from `verify`); `null` keeps the platform default. */
+  tls?: TlsOptions | null;
   /** Browser mode: polling first, then upgrade; `auth: {token}` on every namespace CONNECT. */
   browser: boolean;
   /** Current token (read at CONNECT time; also scrubbed from error messages). */
@@ -117,6 +120,7 @@ export class IoSession {
       timeout: p.connectTimeout + 1_000,
       transports,
       extraHeaders: p.headers,
+      ...p.tls,
     });
     // Node mimics the reference client (empty auth); browsers send the token, re-read on every CONNECT.
     const auth = p.browser ? (cb: (data: object) => void) => cb({ token: p.token() }) : {};

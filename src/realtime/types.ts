@@ -1,3 +1,4 @@
+import type { Verify } from '../client.js';
 /** Public constants and types of the realtime layer (no runtime dependencies). */
 
 import type { Logger, LogLevel } from '../log.js';
@@ -30,6 +31,8 @@ export interface RealtimeManagerOptions {
   ioBase?: string;
   /** `Origin` handshake header (Node). Default: BragerOne's one base, or `ioBase` when that is given. */
   origin?: string;
+  /** TLS verification of the handshake in Node (the client's `verify`): `false`, a CA bundle path or options. */
+  verify?: Verify;
   /** `Referer` handshake header (Node). Default: `origin + '/'`. */
   referer?: string;
   /** Socket.IO path. Default `/socket.io`. */

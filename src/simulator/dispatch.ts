@@ -18,7 +18,7 @@ import {
   sendJson,
 } from './http-util.js';
 import { type Call, REST_ROUTES, type Route } from './rest.js';
-import type { JsonValue, MalformedKind } from './types.js';
+import type { JsonValue, MalformedKind, SlowBody } from './types.js';
 
 function matchRoute(method: string, segs: string[]): { route: Route; params: Record<string, string> } | null {
   for (const route of REST_ROUTES) {
@@ -74,6 +74,8 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
   const fault = ctx.faults.takeFault(routeId);
   const delay = ctx.faults.takeDelay(routeId);
   const malformed = fault ? undefined : ctx.faults.takeMalformed(routeId);
+  const slow = ctx.faults.takeSlowBody(routeId);
+  if (slow) trickle(res, slow, ctx.timers, AbortSignal.any([aborted.signal, ctx.closing.signal]));
   if (delay > 0) {
     const signal = AbortSignal.any([aborted.signal, ctx.closing.signal]);
     const done = await cancellableSleep(delay, ctx.timers, signal);
@@ -130,4 +132,29 @@ function sendBody(
   if (malformed === 'invalidJson') send(res, status, '{"data": [ {"id": 1, ', JSON_TYPE, cors);
   else if (malformed === 'textPlain') send(res, status, JSON.stringify(body), 'text/plain; charset=utf-8', cors);
   else sendJson(res, status, body, cors);
+}
+
+/**
+ * Makes `res.end(body)` send the headers at once and then the body `chunkBytes` at a time, `intervalMs` apart
+ * (the {@link SimFaults.slowBody} fault). A client that disconnects, or `close()`, ends the trickle.
+ */
+function trickle(res: ServerResponse, slow: SlowBody, timers: Set<NodeJS.Timeout>, signal: AbortSignal): void {
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+  res.end = ((chunk?: unknown) => {
+    const body = chunk === undefined || typeof chunk === 'function' ? Buffer.alloc(0) : Buffer.from(chunk as string | Uint8Array);
+    if (body.length === 0) return end(chunk);
+    res.flushHeaders();
+    void (async () => {
+      for (let at = 0; at < body.length; at += slow.chunkBytes) {
+        if (at > 0 && !(await cancellableSleep(slow.intervalMs, timers, signal))) {
+          res.destroy();
+          return;
+        }
+        const piece = body.subarray(at, at + slow.chunkBytes);
+        if (at + slow.chunkBytes >= body.length) end(piece);
+        else res.write(piece);
+      }
+    })();
+    return res;
+  }) as ServerResponse['end'];
 }

@@ -1,4 +1,4 @@
-import type { FaultResponse, MalformedKind, RequestRecord, ShapeRoute, ShapeVariants, SimFaults, SimStats } from './types.js';
+import type { FaultResponse, MalformedKind, RequestRecord, ShapeRoute, ShapeVariants, SimFaults, SimStats, SlowBody } from './types.js';
 
 interface CountedRule<T> {
   routeId: string;
@@ -54,6 +54,7 @@ export class FaultBook implements SimFaults {
   private failRules: CountedRule<FaultResponse>[] = [];
   private windows: { routeId: string; until: number; response: FaultResponse }[] = [];
   private delays: CountedRule<number>[] = [];
+  private slowBodies: CountedRule<SlowBody>[] = [];
   private malformedRules: CountedRule<MalformedKind>[] = [];
   private shapes = new Map<string, string>();
   private dupLogins = 0;
@@ -83,6 +84,11 @@ export class FaultBook implements SimFaults {
 
   delay(routeId: string, ms: number, times?: number): void {
     this.delays.push({ routeId, remaining: times ?? Number.POSITIVE_INFINITY, value: ms });
+  }
+
+  slowBody(routeId: string, opts: SlowBody, times?: number): void {
+    const value = { chunkBytes: Math.max(1, Math.floor(opts.chunkBytes)), intervalMs: Math.max(0, opts.intervalMs) };
+    this.slowBodies.push({ routeId, remaining: times ?? Number.POSITIVE_INFINITY, value });
   }
 
   duplicateEntryLogins(n: number): void {
@@ -122,6 +128,7 @@ export class FaultBook implements SimFaults {
     this.failRules = [];
     this.windows = [];
     this.delays = [];
+    this.slowBodies = [];
     this.malformedRules = [];
     this.shapes.clear();
     this.dupLogins = 0;
@@ -150,6 +157,11 @@ export class FaultBook implements SimFaults {
   /** Consumes the delay for a request (0 = none). */
   takeDelay(routeId: string): number {
     return take(this.delays, routeId) ?? 0;
+  }
+
+  /** Consumes a slow-body rule. */
+  takeSlowBody(routeId: string): SlowBody | undefined {
+    return take(this.slowBodies, routeId);
   }
 
   /** Consumes a malformed-body rule. */
@@ -196,6 +208,13 @@ export class StatsBook implements SimStats {
   /** Counts a non-HTTP event such as `WS connect`. */
   bump(id: string): void {
     this.counts.set(id, this.count(id) + 1);
+  }
+
+  /** Logs a record (counted under its route id) that is not an HTTP request of the REST/asset side (a socket handshake). */
+  note(record: RequestRecord): void {
+    this.bump(record.routeId);
+    this.log.push(record);
+    if (this.log.length > this.limit) this.log.splice(0, this.log.length - this.limit);
   }
 
   /** Registers an HTTP request; returns its log record (status filled in later). */

@@ -6,6 +6,7 @@
  */
 
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { defineServer } from '../server.js';
 import { AssetServer } from './assets.js';
@@ -131,7 +132,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (o.laxSeed !== null) ctx.lax = new LaxMixer(o.laxSeed);
   for (const [prefix, dir] of Object.entries(opts.staticDirs ?? {})) assets.addStatic(prefix, dir);
 
-  const http = createServer({ keepAliveTimeout: 5000 });
+  // `tls`: an HTTPS server (the client's `verify` is tested against it); otherwise plain HTTP.
+  let http = createServer({ keepAliveTimeout: 5000 });
+  if (opts.tls) {
+    const { key, cert } = opts.tls;
+    http = createHttpsServer({ key: typeof key === 'string' ? key : Buffer.from(key), cert: typeof cert === 'string' ? cert : Buffer.from(cert) });
+    http.keepAliveTimeout = 5000;
+  }
   const realtime = new Realtime(ctx, ServerCtor, http, createRequestHandler(ctx, assets), '/socket.io', '/ws');
   const plant = new Plant(ctx);
 
@@ -144,7 +151,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
   const addr = http.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${host}:${addr.port}`;
   ctx.origin = url;
   if (o.strict && opts.corsOrigins === undefined) o.corsOrigins = [url];
   plant.start();

@@ -4,7 +4,7 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import { BragerOneError } from '../errors.js';
 import type { SimContext } from './context.js';
 import type { AccountModel } from './data.js';
-import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, originProblem, send } from './http-util.js';
+import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, originProblem, redactHeaders, send } from './http-util.js';
 import type { SocketInfo } from './types.js';
 
 interface SocketRecord {
@@ -100,6 +100,7 @@ export class Realtime {
     http.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (!isIo(req)) return rest(req, res);
       if (req.method !== 'OPTIONS' && isNewHandshake(req)) {
+        this.noteHandshake(req);
         if (this.takeHttpRefusal()) {
           const status = ctx.faults.refuseHttp.status;
           return send(res, status, htmlPage(status), 'text/html; charset=utf-8', corsHeaders(req, ctx.opts.corsOrigins));
@@ -111,6 +112,7 @@ export class Realtime {
     });
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!isIo(req)) return void socket.destroy();
+      if (isNewHandshake(req)) this.noteHandshake(req);
       if (isNewHandshake(req) && this.takeHttpRefusal()) {
         const status = ctx.faults.refuseHttp.status;
         const body = htmlPage(status);
@@ -144,6 +146,11 @@ export class Realtime {
       toAll: (event, payload) => this.nsp.emit(event, ctx.lax ? ctx.lax.event(event, payload) : payload),
       bind: (sid, account, devids) => this.bind(sid, account, devids),
     };
+  }
+
+  /** Logs a new Engine.IO handshake (HTTP or WebSocket) in `stats.requests` as `WS handshake`, headers redacted. */
+  private noteHandshake(req: IncomingMessage): void {
+    this.ctx.stats.note({ method: req.method ?? 'GET', path: req.url ?? '/', routeId: 'WS handshake', headers: redactHeaders(req), status: 0, at: this.ctx.opts.now() });
   }
 
   /** Strict mode: what is wrong with a new handshake (Origin/Referer, x-appversion), or `null`. */

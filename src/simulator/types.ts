@@ -116,6 +116,8 @@ export type PushRequirement = 'bind+listen' | 'bind' | 'listen';
 
 /** Options of {@link startSimulator}. Every duration is in milliseconds. */
 export interface SimulatorOptions {
+  /** Serve HTTPS (REST, assets and Socket.IO) with this PEM key and certificate; `url` then starts with `https://`. */
+  tls?: { key: string | Uint8Array; cert: string | Uint8Array };
   /** Port to listen on; default `0` (a free port). */
   port?: number;
   /** Interface to bind; default `'127.0.0.1'`. */
@@ -282,7 +284,7 @@ export interface SimStats {
   readonly inFlight: number;
   /** Peak of `inFlight` since the last reset. */
   readonly maxInFlight: number;
-  /** The last requests (bounded), oldest first. */
+  /** The last requests (bounded), oldest first; new Socket.IO handshakes appear as `WS handshake` (not counted in {@link total}). */
   readonly requests: readonly RequestRecord[];
   /** Clears counters, peak and log. */
   reset(): void;
@@ -318,6 +320,14 @@ export type ShapeRoute = keyof ShapeVariants;
 /** Kinds of broken bodies served by {@link SimFaults.malformed}. */
 export type MalformedKind = 'invalidJson' | 'textPlain';
 
+/** How {@link SimFaults.slowBody} sends a body. */
+export interface SlowBody {
+  /** Bytes per write (≥ 1). */
+  chunkBytes: number;
+  /** Pause before each write after the first. */
+  intervalMs: number;
+}
+
 /** Fault injection (HTTP and realtime). A route id is `METHOD /pattern` or `'*'` (every route but preflights). */
 export interface SimFaults {
   /** The next `times` matching requests get `response`. */
@@ -326,6 +336,11 @@ export interface SimFaults {
   failFor(routeId: string, ms: number, response: FaultResponse): void;
   /** Delays matching responses by `ms` (the next `times`, or all until cleared). */
   delay(routeId: string, ms: number, times?: number): void;
+  /**
+   * Trickles the body of matching responses (the next `times`, or all until cleared): the headers go at once, then
+   * `chunkBytes` of the body every `intervalMs` (an interval beyond the client's `timeout` is a stalled body).
+   */
+  slowBody(routeId: string, opts: SlowBody, times?: number): void;
   /** The next `n` logins answer 500 `ER_DUP_ENTRY`. */
   duplicateEntryLogins(n: number): void;
   /** Serve a tolerated/odd response shape on a route until cleared. */

@@ -291,3 +291,61 @@ describe('close()', () => {
     await expect(c.getSystemVersion()).rejects.toBeInstanceOf(BragerOneError);
   });
 });
+
+describe('asset downloads queue behind REST calls', () => {
+  it('with concurrency 1, a REST call queued after several getBytes runs before them', async () => {
+    const c = client({ concurrency: 1 });
+    await c.ensureAuth();
+    sim().stats.reset();
+    sim().faults.delay('GET /v1/objects', 300, 1);
+    const slow = c.getObjects();
+    const assets = [1, 2, 3].map(() => c.getBytes(`${sim().url}/`));
+    for (let i = 0; i < 200 && c.stats.queued < 3; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(c.stats.queued).toBe(3);
+    const user = c.getUser();
+    await Promise.all([slow, user, ...assets]);
+    const order = sim().stats.requests.map((r) => r.routeId);
+    expect(order).toEqual(['GET /v1/objects', 'GET /v1/user', 'GET /', 'GET /', 'GET /']);
+  });
+});
+
+describe('timeout while reading a body (per stall)', () => {
+  async function assetUrl(): Promise<{ url: string; size: number }> {
+    const c = client();
+    const html = new TextDecoder().decode(await c.getBytes(`${sim().url}/`));
+    const url = `${sim().url}${/\/assets\/index-[\w-]+\.js/.exec(html)![0]}`;
+    const size = (await c.getBytes(url)).byteLength;
+    return { url, size };
+  }
+
+  it('a body that keeps moving finishes although the whole download takes longer than `timeout`', async () => {
+    const { url, size } = await assetUrl();
+    const timeout = 250;
+    const chunks = 8;
+    const intervalMs = 100;
+    // Seven pauses of 100 ms: the download cannot finish within one `timeout`, but no single stall reaches it.
+    expect((chunks - 1) * intervalMs).toBeGreaterThan(timeout);
+    sim().faults.slowBody('GET /assets/*', { chunkBytes: Math.ceil(size / chunks), intervalMs });
+    const c = client({ timeout });
+    const bytes = await c.getBytes(url);
+    expect(bytes.byteLength).toBe(size);
+    expect(sim().stats.count('GET /assets/*')).toBe(2); // one by assetUrl(), one here: no retry was needed
+  });
+
+  it('a body that stalls longer than `timeout` rejects with TimeoutError', async () => {
+    const { url, size } = await assetUrl();
+    sim().faults.slowBody('GET /assets/*', { chunkBytes: Math.ceil(size / 2), intervalMs: 5_000 });
+    const c = client({ timeout: 200 });
+    const err = await c.getBytes(url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(String(err)).toMatch(/timed out after 200 ms/);
+  });
+
+  it('a REST body that stalls rejects with TimeoutError too', async () => {
+    const c = client({ timeout: 200 });
+    await c.ensureAuth();
+    sim().faults.slowBody('GET /v1/objects', { chunkBytes: 5, intervalMs: 5_000 }, 1);
+    await expect(c.getObjects()).rejects.toBeInstanceOf(TimeoutError);
+    await expect(c.getObjects()).resolves.toBeInstanceOf(Array);
+  });
+});
