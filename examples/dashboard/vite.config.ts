@@ -17,6 +17,8 @@ export default defineConfig({
     alias: [
       { find: /^bragerone\/catalog$/, replacement: here('../../src/catalog/index.ts') },
       { find: /^bragerone$/, replacement: here('../../src/index.ts') },
+      // The SDK's Node-only module, as the browser gets it (package.json `imports`, `browser` → a copy of this file).
+      { find: /^#node-env$/, replacement: here('../../scripts/no-node-env.js') },
     ],
     conditions: ['browser', 'module', 'import', 'default'],
     mainFields: ['browser', 'module', 'main'],

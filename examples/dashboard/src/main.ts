@@ -22,9 +22,22 @@ import { type Catalog, type LiveParameter, type ModuleView, type ModuleViewSnaps
 import { TemperatureChart } from './chart.js';
 import { type TextKey, setTextLanguage, t } from './i18n.js';
 
-// ——— the SDK, against the cloud this page is served from (the simulator), or ?api=<origin> ———
+// ——— the SDK, against the cloud this page is served from (the simulator), or another base: ?api=<url>, else
+// <html data-api="<url>"> (set when deploying, no rebuild), else this page's own origin. A relay (bragerone/relay)
+// is such a base: the REST API, the socket and the web app's assets are all read from it. ———
 const query = new URLSearchParams(location.search);
-const apiOrigin = query.get('api') ?? location.origin;
+const apiGiven = (query.get('api') ?? document.documentElement.dataset.api ?? '').trim().replace(/\/+$/, '');
+let apiOrigin = location.origin;
+/** Why the API base given could not be used (shown on the page instead of signing in). */
+let apiProblem = '';
+if (apiGiven) {
+  try {
+    defineServer({ ioBase: apiGiven }); // an http(s) base without /v1, else a clear error
+    apiOrigin = apiGiven;
+  } catch (e) {
+    apiProblem = e instanceof Error ? e.message : String(e);
+  }
+}
 /** The simulator runs on this machine; the real cloud never does. Only then the demo account is prefilled. */
 const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(apiOrigin).hostname);
 
@@ -133,6 +146,10 @@ function renderModuleState(): void {
 async function boot(): Promise<void> {
   show('loading');
   applyTexts();
+  if (apiProblem) {
+    status(t('failed', { msg: apiProblem }));
+    return;
+  }
   if (local) {
     ui.email.value = 'demo@bragerone.local'; // the simulator's demo account
     ui.password.value = 'demo';
