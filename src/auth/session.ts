@@ -43,6 +43,8 @@ export class AuthSession {
   #unwatch: (() => void) | null = null;
   #creds: Credentials | null = null;
   #pending: Promise<Token> | null = null;
+  /** A stored, unexpired token is being validated in the background; calls may use it meanwhile ({@link begin}). */
+  #optimistic = false;
   /** Access tokens known to be dead (401 or revoked): never adopted again from a store. */
   readonly #bad = new Set<string>();
   readonly #d: SessionDeps;
@@ -84,6 +86,42 @@ export class AuthSession {
     return t;
   }
 
+  /**
+   * Pipelined start: loads a stored token (no network) and starts {@link ensure} in the background. When the held
+   * or stored token is unexpired, it is returned as `provisional`: {@link provisional} hands it to calls while
+   * `GET /user` validates it (a 401 on any of them takes the normal path: drop it, log in, retry once).
+   */
+  async begin(): Promise<{ provisional: Token | null; done: Promise<Token> }> {
+    const ready = this.usable();
+    if (ready) return { provisional: ready, done: Promise.resolve(ready) };
+    const now = this.#d.now();
+    if (!this.#pending && (!this.#token || isTokenExpired(this.#token, this.#d.refreshLeeway, now))) {
+      const stored = await this.#loadStored();
+      if (stored && stored.accessToken !== this.#token?.accessToken && !isTokenExpired(stored, this.#d.refreshLeeway, now)) {
+        this.#token = stored;
+        this.#validated = false;
+      }
+    }
+    const t = this.#token;
+    const provisional = t && !isTokenExpired(t, this.#d.refreshLeeway, now) ? t : null;
+    const done = this.ensure();
+    if (provisional && !this.#validated) {
+      this.#optimistic = true;
+      const off = (): void => {
+        this.#optimistic = false;
+      };
+      done.then(off, off);
+    }
+    return { provisional, done };
+  }
+
+  /** The token under background validation (see {@link begin}), or null. */
+  provisional(): Token | null {
+    const t = this.#token;
+    if (!this.#optimistic || !t || this.#validated || isTokenExpired(t, this.#d.refreshLeeway, this.#d.now())) return null;
+    return t;
+  }
+
   /** Coalesced: concurrent callers share one store load, one validation and one login. */
   ensure(signal?: AbortSignal): Promise<Token> {
     const ready = this.usable();
@@ -101,6 +139,7 @@ export class AuthSession {
   /** Marks the token that got a 401 as dead (only if it is still the current one). */
   invalidate(accessToken: string): void {
     this.#markBad(accessToken);
+    if (this.#token?.accessToken === accessToken) this.#optimistic = false;
     if (this.#token?.accessToken === accessToken) {
       this.#token = null;
       this.#validated = false;

@@ -124,6 +124,11 @@ export class RealtimeManager {
     return this.socket?.engineId ?? null;
   }
 
+  /** Replaces the token the next connect attempt presents (e.g. after the provisional one was refused). */
+  setToken(token: string): void {
+    if (typeof token === 'string' && token) this.token = token;
+  }
+
   /** Modules of the last {@link subscribe} call (sorted, unique). */
   subscribedModules(): readonly string[] {
     return this.modules;

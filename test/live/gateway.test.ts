@@ -32,7 +32,7 @@ async function started(opts: Parameters<typeof rig>[1] = {}): Promise<Rig> {
 }
 
 describe('BragerOneGateway startup (§7.1)', () => {
-  it('runs connect → listen → prime (parameters + activity) → module listing with the current SIDs', async () => {
+  it('pipelines the start: primes and listing at once, listen at the join, bind, listen again, then the closing prime', async () => {
     const sent: Array<{ route: string; body: unknown }> = [];
     const api = new BragerOneApiClient({
       server: s.server,
@@ -46,6 +46,12 @@ describe('BragerOneGateway startup (§7.1)', () => {
     await api.ensureAuth(DEMO_EMAIL, DEMO_PASSWORD);
     const ws = new RealtimeManager({ token: api.accessToken, ioBase: api.ioBase, logLevel: 'silent' });
     const subscribe = ws.subscribe.bind(ws);
+    const connect = ws.connect.bind(ws);
+    ws.connect = async () => {
+      sent.push({ route: 'WS connect', body: undefined });
+      await connect();
+      sent.push({ route: 'WS joined', body: ws.sid() });
+    };
     ws.subscribe = async (mods) => {
       sent.push({ route: 'WS listen', body: mods });
       return subscribe(mods);
@@ -56,16 +62,18 @@ describe('BragerOneGateway startup (§7.1)', () => {
     await gw.start();
     await gw.start(); // idempotent
     const order = sent.slice(from).map((x) => x.route);
-    expect(order.slice(0, 2)).toEqual(['POST /v1/modules/connect', 'WS listen']);
-    expect(order.slice(2, 4).sort()).toEqual(['POST /v1/modules/activity/quantity', 'POST /v1/modules/parameters']);
-    expect(order.slice(4)).toEqual(['GET /v1/modules']);
+    // sent before the socket joined: the handshake, the first prime (+ activity) and the module listing, at once
+    const beforeJoin = order.slice(0, order.indexOf('WS joined'));
+    expect(beforeJoin.sort()).toEqual(['GET /v1/modules', 'POST /v1/modules/activity/quantity', 'POST /v1/modules/parameters', 'WS connect']);
+    const afterJoin = order.slice(order.indexOf('WS joined') + 1);
+    expect(afterJoin).toEqual(['WS listen', 'POST /v1/modules/connect', 'WS listen', 'POST /v1/modules/parameters']);
     const sock = s.sockets();
     expect(sock).toHaveLength(1);
-    expect(sent[from]?.body).toEqual({ wsid: ws.sid(), modules: [A, B] });
+    expect(sent.find((x) => x.route === 'POST /v1/modules/connect')?.body).toEqual({ wsid: ws.sid(), modules: [A, B] });
     expect(sock[0]?.nsSid).toBe(ws.sid());
     expect(sock[0]?.bound).toEqual([A, B]);
     await until(() => s.sockets()[0]?.listening.length === 2, 'listen emits');
-    expect(sent[from + 1]?.body).toEqual([A, B]);
+    expect(sent.find((x) => x.route === 'WS listen')?.body).toEqual([A, B]);
     expect(sent.find((x) => x.route === 'POST /v1/modules/parameters')?.body).toEqual({ modules: [A, B] });
     expect(gw.wsSessionUp()).toBe(true);
   });
@@ -80,7 +88,8 @@ describe('BragerOneGateway startup (§7.1)', () => {
     expect(r.gw.params(A).flatten()).toEqual(s.values(A));
     expect(r.gw.params(B).flatten()).toEqual(s.values(B));
     const withValue = seen.filter((u) => u.value !== undefined);
-    expect(withValue.length).toBe(Object.keys(s.values(A)).length + Object.keys(s.values(B)).length);
+    // the first prime, then the one that closes the prime/listen race
+    expect(withValue.length).toBe(2 * (Object.keys(s.values(A)).length + Object.keys(s.values(B)).length));
     expect(seen.map((u) => u.seq)).toEqual(seen.map((_, i) => i));
     expect(r.gw.moduleOnline(A)).toBe(true);
     expect(r.gw.moduleConnectedAt(A)).toBeGreaterThan(0);
@@ -107,8 +116,9 @@ describe('BragerOneGateway startup (§7.1)', () => {
     s.faults.shape('POST /v1/modules/parameters', '204');
     const t0 = Date.now();
     await r.gw.start();
+    // three attempts of the first prime, then three of the one after the listen
     const primes = calls(r.sent, 'POST /v1/modules/parameters');
-    expect(primes).toHaveLength(3);
+    expect(primes).toHaveLength(6);
     expect((primes[2]?.at ?? 0) - (primes[0]?.at ?? 0)).toBeGreaterThanOrEqual(40 + 80 - 5);
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(await r.gw.waitForPrime(50)).toBe(false);
