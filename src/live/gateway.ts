@@ -11,6 +11,7 @@ import {
   MODULE_MEMORY_UPDATED,
   RealtimeManager,
   type TokenRequest,
+  loadSocketIoClient,
 } from '../realtime/manager.js';
 import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
 import type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOptions } from './gateway-types.js';
@@ -297,36 +298,39 @@ export class BragerOneGateway {
   // ——— choreography ———
 
   /**
-   * Pipelined start-up. Independent steps run at once: with a held or stored unexpired token, its validation
-   * (`GET /user`) runs alongside the socket handshake, the first prime and the module listing (a 401 takes the
-   * client's normal path: drop the token, log in, retry; a socket refused with the old token connects again with
-   * the new one). The first prime's values reach the stores as soon as they arrive, before the socket is live. The
-   * listen emits go out at the join, the bind right after it (waiting out `bindDelay` only when refused), the listen
-   * again after the bind (the reference's order), then one more prime closes the prime/listen race: a value that
-   * changed after the first prime was answered but before the listen reached the cloud was pushed to no one.
+   * Pipelined start-up. `socket.io-client` starts loading at once. Independent steps run at once: with a held or
+   * stored unexpired token, its validation (`GET /user`) runs alongside the socket handshake and the first
+   * (parameters) prime (a 401 takes the client's normal path: drop the token, log in, retry; a socket refused with
+   * the old token connects again with the new one). The first prime's values reach the stores as soon as they
+   * arrive, before the socket is live. At the join: the listen emits, the bind (waiting out `bindDelay` only when
+   * refused) and the module listing; the listen again after the bind (the reference's order); then one more prime
+   * (parameters + activity) closes the prime/listen race: a value that changed after the first prime was answered
+   * but before the listen reached the cloud was pushed to no one.
    */
   private async doStart(): Promise<void> {
     const signal = this.life.signal;
+    if (!this.ws) loadSocketIoClient().catch(() => {}); // connect() reports a missing module
     const { provisional, done } = await this.api.beginAuth();
     done.catch(() => {}); // awaited below; a rejection must not go unhandled meanwhile
     if (!provisional) await abortable(done, signal); // cold: nothing can go before the login
     this.checkAlive();
     const ws = this.ensureWs();
     ws.groupId = this.objectId;
+    // what the first value and the socket need goes first (the client's `concurrency` is shared with the catalog)
     const joined = this.firstConnect(ws, provisional?.accessToken ?? null, done);
-    const firstPrime = this.prime(this.modules, true);
-    const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
+    const firstPrime = this.prime(this.modules, false);
     joined.catch(() => {});
     firstPrime.catch(() => {});
     await joined;
     this.checkAlive();
     this.setSession(true, 'connect');
+    const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
     await this.bind(ws, true);
     this.checkAlive();
     await abortable(done, signal);
     await firstPrime;
     this.checkAlive();
-    await this.prime(this.modules, false);
+    await this.prime(this.modules, true); // parameters (closing the race) + activity
     this.checkAlive();
     await listing;
     this.started = true;

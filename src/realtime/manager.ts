@@ -50,6 +50,20 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
  * `auth: { token }` re-evaluated on every (re)connect — an assumption, the real web app's method is unknown. A server
  * that refuses polling with HTTP 400 gets a WebSocket directly (token in the `auth` payload).
  */
+let ioModule: Promise<IoModule> | null = null;
+
+/**
+ * Loads `socket.io-client` (once per process; later calls share the promise). The gateway starts it at the top of
+ * `start()`, so the module loads while the token is validated or a login runs, not after.
+ */
+export function loadSocketIoClient(): Promise<IoModule> {
+  ioModule ??= import('socket.io-client').catch((err: unknown) => {
+    ioModule = null;
+    throw err;
+  });
+  return ioModule;
+}
+
 export class RealtimeManager {
   /** Object id sent as `group_id` (integer) in the listen emits; `null` omits it. */
   groupId: number | null;
@@ -277,7 +291,7 @@ export class RealtimeManager {
     }
     this.teardown();
     try {
-      const io: IoModule = await import('socket.io-client');
+      const io: IoModule = await loadSocketIoClient();
       if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
       await this.open(io, epoch);
     } catch (err) {
