@@ -236,10 +236,11 @@ export class BragerOneApiClient {
    * Pipelined start (used by `BragerOneGateway.start()`): starts {@link ensureAuth} in the background and, when a
    * held or stored token is unexpired, returns it as `provisional` — authenticated calls use it at once while
    * `GET /user` validates it; a 401 takes the normal path (drop the token, log in, retry once). `provisional` is
-   * `null` when a login is needed (calls then wait for it). `done` is the `ensureAuth()` result. An explicit
-   * `ensureAuth()` is unchanged: it still resolves only after the validation or login.
+   * `null` when a login is needed (calls then wait for it). `done` is the `ensureAuth()` result; `ready` resolves
+   * as soon as a token is usable (a login's before the token store saved it). An explicit `ensureAuth()` is
+   * unchanged: it still resolves only after the validation or login (and the save).
    */
-  async beginAuth(): Promise<{ provisional: Token | null; done: Promise<Token> }> {
+  async beginAuth(): Promise<{ provisional: Token | null; done: Promise<Token>; ready: Promise<Token> }> {
     this.#assertOpen();
     return this.#session.begin();
   }

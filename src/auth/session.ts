@@ -45,6 +45,8 @@ export class AuthSession {
   #pending: Promise<Token> | null = null;
   /** A stored, unexpired token is being validated in the background; calls may use it meanwhile ({@link begin}). */
   #optimistic = false;
+  /** Waiting for the next token in memory (a login's, before the store saved it). */
+  #tokenWaiters: Array<(t: Token) => void> = [];
   /** Access tokens known to be dead (401 or revoked): never adopted again from a store. */
   readonly #bad = new Set<string>();
   readonly #d: SessionDeps;
@@ -91,9 +93,9 @@ export class AuthSession {
    * or stored token is unexpired, it is returned as `provisional`: {@link provisional} hands it to calls while
    * `GET /user` validates it (a 401 on any of them takes the normal path: drop it, log in, retry once).
    */
-  async begin(): Promise<{ provisional: Token | null; done: Promise<Token> }> {
-    const ready = this.usable();
-    if (ready) return { provisional: ready, done: Promise.resolve(ready) };
+  async begin(): Promise<{ provisional: Token | null; done: Promise<Token>; ready: Promise<Token> }> {
+    const usable = this.usable();
+    if (usable) return { provisional: usable, done: Promise.resolve(usable), ready: Promise.resolve(usable) };
     const now = this.#d.now();
     if (!this.#pending && (!this.#token || isTokenExpired(this.#token, this.#d.refreshLeeway, now))) {
       const stored = await this.#loadStored();
@@ -104,7 +106,24 @@ export class AuthSession {
     }
     const t = this.#token;
     const provisional = t && !isTokenExpired(t, this.#d.refreshLeeway, now) ? t : null;
+    // a login's token is usable as soon as it is in memory; `done` also waits for the store to save it
     const done = this.ensure();
+    const ready = new Promise<Token>((resolve, reject) => {
+      this.#tokenWaiters.push(resolve);
+      const drop = (): void => {
+        this.#tokenWaiters = this.#tokenWaiters.filter((w) => w !== resolve);
+      };
+      done.then(
+        (t) => {
+          drop();
+          resolve(t);
+        },
+        (e: unknown) => {
+          drop();
+          reject(e);
+        },
+      );
+    });
     if (provisional && !this.#validated) {
       this.#optimistic = true;
       const off = (): void => {
@@ -112,7 +131,7 @@ export class AuthSession {
       };
       done.then(off, off);
     }
-    return { provisional, done };
+    return { provisional, done, ready };
   }
 
   /** The token under background validation (see {@link begin}), or null. */
@@ -264,6 +283,9 @@ export class AuthSession {
     const token = await this.#d.login(creds, signal);
     this.#token = token;
     this.#validated = true;
+    const waiters = this.#tokenWaiters;
+    this.#tokenWaiters = [];
+    for (const w of waiters) w(token);
     if (this.#store) {
       try {
         await this.#store.save(token);

@@ -302,17 +302,22 @@ export class BragerOneGateway {
    * stored unexpired token, its validation (`GET /user`) runs alongside the socket handshake and the first
    * (parameters) prime (a 401 takes the client's normal path: drop the token, log in, retry; a socket refused with
    * the old token connects again with the new one). The first prime's values reach the stores as soon as they
-   * arrive, before the socket is live. At the join: the listen emits, the bind (waiting out `bindDelay` only when
-   * refused) and the module listing; the listen again after the bind (the reference's order); then one more prime
-   * (parameters + activity) closes the prime/listen race: a value that changed after the first prime was answered
+   * arrive, before the socket is live. At the join: the listen emits and the bind (waiting out `bindDelay` only when
+   * refused); the listen again after the bind (the reference's order); then the module listing and one more prime
+   * (parameters + activity), which closes the prime/listen race: a value that changed after the first prime was answered
    * but before the listen reached the cloud was pushed to no one.
    */
   private async doStart(): Promise<void> {
     const signal = this.life.signal;
     if (!this.ws) loadSocketIoClient().catch(() => {}); // connect() reports a missing module
-    const { provisional, done } = await this.api.beginAuth();
+    const { provisional, done, ready } = await this.api.beginAuth();
     done.catch(() => {}); // awaited below; a rejection must not go unhandled meanwhile
-    if (!provisional) await abortable(done, signal); // cold: nothing can go before the login
+    ready.catch(() => {});
+    if (!provisional) {
+      await abortable(ready, signal); // cold: nothing can go before the login (its save may go on)
+      // one macrotask: the HTTP pool takes the login's connection back, so the prime reuses it (no new handshake)
+      await new Promise<void>((r) => setTimeout(r, 0));
+    }
     this.checkAlive();
     const ws = this.ensureWs();
     ws.groupId = this.objectId;
@@ -324,9 +329,10 @@ export class BragerOneGateway {
     await joined;
     this.checkAlive();
     this.setSession(true, 'connect');
-    const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
     await this.bind(ws, true);
     this.checkAlive();
+    // after the bind: a listing sent alongside it could take the one idle connection and push the bind onto a new one
+    const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
     await abortable(done, signal);
     await firstPrime;
     this.checkAlive();
