@@ -367,11 +367,10 @@ export class BragerOneApiClient {
     if (this.#connectShape && (this.#connectShape !== 'wsid+group' || groupId != null)) add(this.#connectShape, wsidNs);
     for (const sid of sids) for (const s of shapes) add(s, sid);
     const headers = { 'Content-Type': 'application/json;charset=UTF-8', 'X-Requested-With': 'XMLHttpRequest' };
-    if (opts?.firstVariantOnly) order.length = Math.min(order.length, 1);
-    const ro: RequestOptions = { signal: opts?.signal, timeout: opts?.timeout };
+    if (opts?.firstVariantOnly) order.length = 1;
     for (const [shape, sid] of order) {
       try {
-        const res = await this.#call('/modules/connect', { ...ro, method: 'POST', body: build(shape, sid), headers }, 'POST /modules/connect');
+        const res = await this.#call('/modules/connect', { ...opts, method: 'POST', body: build(shape, sid), headers }, 'POST /modules/connect');
         if (OK_CONNECT.includes(res.status)) {
           this.#connectShape = shape;
           return true;

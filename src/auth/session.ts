@@ -45,8 +45,8 @@ export class AuthSession {
   #pending: Promise<Token> | null = null;
   /** A stored, unexpired token is being validated in the background; calls may use it meanwhile ({@link begin}). */
   #optimistic = false;
-  /** Waiting for the next token in memory (a login's, before the store saved it). */
-  #tokenWaiters: Array<(t: Token) => void> = [];
+  /** Told the token of the next login as soon as it is in memory (before the store saved it). */
+  #onLogin: ((t: Token) => void) | null = null;
   /** Access tokens known to be dead (401 or revoked): never adopted again from a store. */
   readonly #bad = new Set<string>();
   readonly #d: SessionDeps;
@@ -94,51 +94,35 @@ export class AuthSession {
    * `GET /user` validates it (a 401 on any of them takes the normal path: drop it, log in, retry once).
    */
   async begin(): Promise<{ provisional: Token | null; done: Promise<Token>; ready: Promise<Token> }> {
-    const usable = this.usable();
-    if (usable) return { provisional: usable, done: Promise.resolve(usable), ready: Promise.resolve(usable) };
-    const now = this.#d.now();
-    if (!this.#pending && (!this.#token || isTokenExpired(this.#token, this.#d.refreshLeeway, now))) {
+    if (!this.#pending && !this.#fresh(this.#token)) {
       const stored = await this.#loadStored();
-      if (stored && stored.accessToken !== this.#token?.accessToken && !isTokenExpired(stored, this.#d.refreshLeeway, now)) {
+      if (stored && this.#fresh(stored)) {
         this.#token = stored;
         this.#validated = false;
       }
     }
     const t = this.#token;
-    const provisional = t && !isTokenExpired(t, this.#d.refreshLeeway, now) ? t : null;
-    // a login's token is usable as soon as it is in memory; `done` also waits for the store to save it
+    const provisional = this.#fresh(t) ? t : null;
     const done = this.ensure();
-    const ready = new Promise<Token>((resolve, reject) => {
-      this.#tokenWaiters.push(resolve);
-      const drop = (): void => {
-        this.#tokenWaiters = this.#tokenWaiters.filter((w) => w !== resolve);
-      };
-      done.then(
-        (t) => {
-          drop();
-          resolve(t);
-        },
-        (e: unknown) => {
-          drop();
-          reject(e);
-        },
-      );
-    });
-    if (provisional && !this.#validated) {
-      this.#optimistic = true;
-      const off = (): void => {
-        this.#optimistic = false;
-      };
-      done.then(off, off);
-    }
+    // a login's token is usable once it is in memory; `done` also waits for the store to save it
+    const ready = Promise.race([done, new Promise<Token>((r) => (this.#onLogin = r))]);
+    this.#optimistic = provisional !== null && !this.#validated;
+    const off = (): void => {
+      this.#optimistic = false;
+      this.#onLogin = null;
+    };
+    done.then(off, off);
     return { provisional, done, ready };
+  }
+
+  #fresh(t: Token | null): t is Token {
+    return t !== null && !isTokenExpired(t, this.#d.refreshLeeway, this.#d.now());
   }
 
   /** The token under background validation (see {@link begin}), or null. */
   provisional(): Token | null {
     const t = this.#token;
-    if (!this.#optimistic || !t || this.#validated || isTokenExpired(t, this.#d.refreshLeeway, this.#d.now())) return null;
-    return t;
+    return this.#optimistic && this.#fresh(t) ? t : null;
   }
 
   /** Coalesced: concurrent callers share one store load, one validation and one login. */
@@ -158,7 +142,6 @@ export class AuthSession {
   /** Marks the token that got a 401 as dead (only if it is still the current one). */
   invalidate(accessToken: string): void {
     this.#markBad(accessToken);
-    if (this.#token?.accessToken === accessToken) this.#optimistic = false;
     if (this.#token?.accessToken === accessToken) {
       this.#token = null;
       this.#validated = false;
@@ -283,9 +266,7 @@ export class AuthSession {
     const token = await this.#d.login(creds, signal);
     this.#token = token;
     this.#validated = true;
-    const waiters = this.#tokenWaiters;
-    this.#tokenWaiters = [];
-    for (const w of waiters) w(token);
+    this.#onLogin?.(token);
     if (this.#store) {
       try {
         await this.#store.save(token);

@@ -79,6 +79,7 @@ class DelayPipe {
     if (this.timer || this.queue.length === 0) return;
     const head = this.queue[0] as Chunk;
     this.timer = setTimeout(() => this.release(), Math.max(0, head.at - performance.now()));
+    this.timer.unref(); // the sockets keep the process alive, not the shaping
   }
 
   private release(): void {
@@ -198,6 +199,13 @@ export class NetworkShaper implements SimNetwork {
       if (done) return;
       done = true;
       this.counters.open--;
+      if (this.closed) {
+        up.stop();
+        down.stop();
+        to.destroy();
+        this.sockets.delete(to);
+        return;
+      }
       // a reset travels too: the other side goes away once what was sent before it arrived
       const t = setTimeout(
         () => {
@@ -210,6 +218,7 @@ export class NetworkShaper implements SimNetwork {
         },
         Math.max(0, pipe.drainedAt() - performance.now()) + this.settings.latency,
       );
+      t.unref();
       this.timers.add(t);
     };
     client.on('error', () => {});
