@@ -14,6 +14,18 @@ const ops = {
   expireTokens: () => sim.expireTokens(),
   sockets: () => sim.sockets().length,
   snapshot: (devid) => sim.snapshot(devid),
+  networkSet: (n) => sim.network.set(n),
+  // Pushes one delta of `key` as soon as a socket is bound to AND listening for `devid`; resolves the pushed value.
+  armDelta: (devid, key) =>
+    new Promise((resolve) => {
+      const t = setInterval(() => {
+        if (!sim.sockets().some((x) => x.bound.includes(devid) && x.listening.includes(devid))) return;
+        clearInterval(t);
+        const v = (Number(sim.getParam(devid, key)) || 0) + 1;
+        sim.setParam(devid, key, v);
+        resolve(v);
+      }, 1);
+    }),
   close: async () => {
     await sim.close();
     setImmediate(() => process.exit(0));

@@ -246,6 +246,19 @@ export class BragerOneApiClient {
     return this.#session.ensure(opts?.signal);
   }
 
+  /**
+   * Pipelined start (used by `BragerOneGateway.start()`): starts {@link ensureAuth} in the background and, when a
+   * held or stored token is unexpired, returns it as `provisional` — authenticated calls use it at once while
+   * `GET /user` validates it; a 401 takes the normal path (drop the token, log in, retry once). `provisional` is
+   * `null` when a login is needed (calls then wait for it). `done` is the `ensureAuth()` result; `ready` resolves
+   * as soon as a token is usable (a login's before the token store saved it). An explicit `ensureAuth()` is
+   * unchanged: it still resolves only after the validation or login (and the save).
+   */
+  async beginAuth(): Promise<{ provisional: Token | null; done: Promise<Token>; ready: Promise<Token> }> {
+    this.#assertOpen();
+    return this.#session.begin();
+  }
+
   /** Server-side logout; always clears the token in memory and in the store. 401/403/404 are ignored. */
   async revoke(opts?: RequestOptions): Promise<void> {
     const t = this.#session.token;
@@ -338,7 +351,16 @@ export class BragerOneApiClient {
    * (remembering the shape that worked, always with the current SIDs); 400/404/422 moves to the next variant.
    * @returns `true` when bound, `false` when every variant was refused or answered oddly.
    */
-  async modulesConnect(wsidNs: string, modules: string[], groupId?: number | null, engineSid?: string | null, opts?: RequestOptions): Promise<boolean> {
+  async modulesConnect(
+    wsidNs: string,
+    modules: string[],
+    groupId?: number | null,
+    engineSid?: string | null,
+    opts?: RequestOptions & {
+      /** Try only the first body variant (the remembered one, else `wsid`); the gateway's eager bind at start-up. */
+      firstVariantOnly?: boolean;
+    },
+  ): Promise<boolean> {
     const mods = [...new Set(modules)].sort();
     if (mods.length === 0) return true;
     type Shape = 'wsid' | 'sid' | 'wsid+group';
@@ -359,6 +381,7 @@ export class BragerOneApiClient {
     if (this.#connectShape && (this.#connectShape !== 'wsid+group' || groupId != null)) add(this.#connectShape, wsidNs);
     for (const sid of sids) for (const s of shapes) add(s, sid);
     const headers = { 'Content-Type': 'application/json;charset=UTF-8', 'X-Requested-With': 'XMLHttpRequest' };
+    if (opts?.firstVariantOnly) order.length = 1;
     for (const [shape, sid] of order) {
       try {
         const res = await this.#call('/modules/connect', { ...opts, method: 'POST', body: build(shape, sid), headers }, 'POST /modules/connect');
@@ -558,7 +581,7 @@ export class BragerOneApiClient {
     this.#assertOpen();
     if (opts.auth === false) return this.#send(path, opts, label, null);
     // A usable token needs no promise hop (ensure() would resolve with the same token).
-    const token = this.#session.usable() ?? (await this.#session.ensure(opts.signal));
+    const token = this.#session.usable() ?? this.#session.provisional() ?? (await this.#session.ensure(opts.signal));
     try {
       return await this.#send(path, opts, label, token);
     } catch (e) {

@@ -43,6 +43,10 @@ export class AuthSession {
   #unwatch: (() => void) | null = null;
   #creds: Credentials | null = null;
   #pending: Promise<Token> | null = null;
+  /** A stored, unexpired token is being validated in the background; calls may use it meanwhile ({@link begin}). */
+  #optimistic = false;
+  /** Told the token of the next login as soon as it is in memory (before the store saved it). */
+  #onLogin: ((t: Token) => void) | null = null;
   /** Access tokens known to be dead (401 or revoked): never adopted again from a store. */
   readonly #bad = new Set<string>();
   readonly #d: SessionDeps;
@@ -82,6 +86,43 @@ export class AuthSession {
     const t = this.#token;
     if (!t || !this.#validated || isTokenExpired(t, this.#d.refreshLeeway, this.#d.now())) return null;
     return t;
+  }
+
+  /**
+   * Pipelined start: loads a stored token (no network) and starts {@link ensure} in the background. When the held
+   * or stored token is unexpired, it is returned as `provisional`: {@link provisional} hands it to calls while
+   * `GET /user` validates it (a 401 on any of them takes the normal path: drop it, log in, retry once).
+   */
+  async begin(): Promise<{ provisional: Token | null; done: Promise<Token>; ready: Promise<Token> }> {
+    if (!this.#pending && !this.#fresh(this.#token)) {
+      const stored = await this.#loadStored();
+      if (stored && this.#fresh(stored)) {
+        this.#token = stored;
+        this.#validated = false;
+      }
+    }
+    const t = this.#token;
+    const provisional = this.#fresh(t) ? t : null;
+    const done = this.ensure();
+    // a login's token is usable once it is in memory; `done` also waits for the store to save it
+    const ready = Promise.race([done, new Promise<Token>((r) => (this.#onLogin = r))]);
+    this.#optimistic = provisional !== null && !this.#validated;
+    const off = (): void => {
+      this.#optimistic = false;
+      this.#onLogin = null;
+    };
+    done.then(off, off);
+    return { provisional, done, ready };
+  }
+
+  #fresh(t: Token | null): t is Token {
+    return t !== null && !isTokenExpired(t, this.#d.refreshLeeway, this.#d.now());
+  }
+
+  /** The token under background validation (see {@link begin}), or null. */
+  provisional(): Token | null {
+    const t = this.#token;
+    return this.#optimistic && this.#fresh(t) ? t : null;
   }
 
   /** Coalesced: concurrent callers share one store load, one validation and one login. */
@@ -225,6 +266,7 @@ export class AuthSession {
     const token = await this.#d.login(creds, signal);
     this.#token = token;
     this.#validated = true;
+    this.#onLogin?.(token);
     if (this.#store) {
       try {
         await this.#store.save(token);

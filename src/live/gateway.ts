@@ -11,6 +11,7 @@ import {
   MODULE_MEMORY_UPDATED,
   RealtimeManager,
   type TokenRequest,
+  loadSocketIoClient,
 } from '../realtime/manager.js';
 import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
 import type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOptions } from './gateway-types.js';
@@ -36,6 +37,25 @@ function notBoundError(): BragerOneError {
 
 function unref(t: ReturnType<typeof setTimeout>): void {
   (t as { unref?: () => void }).unref?.();
+}
+
+/** `p`, or a rejection as soon as `signal` aborts (the shared work itself goes on). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new BragerOneError('BragerOneGateway stopped during start()'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new BragerOneError('BragerOneGateway stopped during start()'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 function errMessage(err: unknown): string {
@@ -92,6 +112,8 @@ export class BragerOneGateway {
   /** Pending bind retry after a failed re-bind, and how many failed in a row. */
   private bindRetryTimer: ReturnType<typeof setTimeout> | null = null;
   private bindFailures = 0;
+  /** When the first socket joined (`performance.now()`), for the bind wait of the start-up. */
+  private joinedAt = 0;
   private readonly life = new AbortController();
   /** Prime runner; keeps in-flight primes from overwriting newer deltas. */
   private readonly primer: Primer;
@@ -150,10 +172,12 @@ export class BragerOneGateway {
   }
 
   /**
-   * Runs the startup choreography (§7.1): auth, socket connect, a short wait (`bindDelay`), `/modules/connect` with
-   * the namespace SID, listen emits, prime (parameters + activity), module listing, then the connectivity poll.
-   * Rejects with a {@link BragerOneError} when no `/modules/connect` variant binds the session (as the reference
-   * does). Idempotent; a failed start cleans up and may be retried.
+   * Runs the startup choreography (§7.1), pipelined: with a held or stored unexpired token, its validation runs
+   * alongside the socket handshake, the first prime (parameters + activity, applied as soon as it arrives) and the
+   * module listing; then the listen emits, `/modules/connect` with the namespace SID (waiting `bindDelay` after the
+   * join only when the first try is refused), the listen emits again, and a second prime that closes the
+   * prime/listen race; then the connectivity poll. Rejects with a {@link BragerOneError} when no `/modules/connect`
+   * variant binds the session (as the reference does). Idempotent; a failed start cleans up and may be retried.
    */
   start(): Promise<void> {
     if (this.stopped) return Promise.reject(new BragerOneError('BragerOneGateway: start() after stop()'));
@@ -273,23 +297,67 @@ export class BragerOneGateway {
 
   // ——— choreography ———
 
+  /**
+   * Pipelined start-up. `socket.io-client` starts loading at once. Independent steps run at once: with a held or
+   * stored unexpired token, its validation (`GET /user`) runs alongside the socket handshake and the first
+   * (parameters) prime (a 401 takes the client's normal path: drop the token, log in, retry; a socket refused with
+   * the old token connects again with the new one). The first prime's values reach the stores as soon as they
+   * arrive, before the socket is live. At the join: the listen emits and the bind (waiting out `bindDelay` only when
+   * refused); the listen again after the bind (the reference's order); then the module listing and one more prime
+   * (parameters + activity), which closes the prime/listen race: a value that changed after the first prime was answered
+   * but before the listen reached the cloud was pushed to no one.
+   */
   private async doStart(): Promise<void> {
-    await this.api.ensureAuth(undefined, undefined, { signal: this.life.signal });
+    const signal = this.life.signal;
+    if (!this.ws) loadSocketIoClient().catch(() => {}); // connect() reports a missing module
+    const { provisional, done, ready } = await this.api.beginAuth();
+    done.catch(() => {}); // awaited below; a rejection must not go unhandled meanwhile
+    ready.catch(() => {});
+    if (!provisional) {
+      await abortable(ready, signal); // cold: nothing can go before the login (its save may go on)
+      // one macrotask: the HTTP pool takes the login's connection back, so the prime reuses it (no new handshake)
+      await new Promise<void>((r) => setTimeout(r, 0));
+    }
     this.checkAlive();
     const ws = this.ensureWs();
     ws.groupId = this.objectId;
-    await ws.connect();
+    // what the first value and the socket need goes first (the client's `concurrency` is shared with the catalog)
+    const joined = this.firstConnect(ws, provisional?.accessToken ?? null, done);
+    const firstPrime = this.prime(this.modules, false);
+    joined.catch(() => {});
+    firstPrime.catch(() => {});
+    await joined;
     this.checkAlive();
     this.setSession(true, 'connect');
-    await this.bind(ws);
+    await this.bind(ws, true);
     this.checkAlive();
-    await this.prime(this.modules, true);
+    // after the bind: a listing sent alongside it could take the one idle connection and push the bind onto a new one
+    const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
+    await abortable(done, signal);
+    await firstPrime;
     this.checkAlive();
-    await this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
+    await this.prime(this.modules, true); // parameters (closing the race) + activity
+    this.checkAlive();
+    await listing;
     this.started = true;
     this.startPoll();
     // the socket may have been replaced while starting: bind the new session too
     if (!this.isBound()) this.queueRebind();
+  }
+
+  /** First socket connect; when the provisional token turns out dead, connects again with the fresh one. */
+  private async firstConnect(ws: RealtimeManager, provisional: string | null, auth: Promise<{ accessToken: string }>): Promise<void> {
+    try {
+      await ws.connect();
+    } catch (err) {
+      if (provisional === null) throw err;
+      const fresh = await abortable(auth, this.life.signal);
+      if (fresh.accessToken === provisional) throw err;
+      this.checkAlive();
+      ws.setToken(fresh.accessToken);
+      await ws.connect();
+    }
+    this.joinedAt = performance.now();
   }
 
   private checkAlive(): void {
@@ -335,16 +403,31 @@ export class BragerOneGateway {
   }
 
   /**
-   * `/modules/connect` with the CURRENT namespace SID, then the listen emits. Waits `bindDelay` first: the server
-   * may register a new socket id asynchronously after the join (the reference waits 0.1 s too). Rejects with a
+   * `/modules/connect` with the CURRENT namespace SID, then the listen emits. The server may register a new socket
+   * id asynchronously after the join (the reference waits 0.1 s before binding): after a reconnect the gateway waits
+   * `bindDelay` first; at start-up (`eager`) it binds at once with the first body variant, the listen emits already
+   * sent, and only when that is refused waits out the rest of `bindDelay` since the join and tries every variant. Rejects with a
    * {@link BragerOneError} when no body variant binds.
    */
-  private async bind(ws: RealtimeManager): Promise<void> {
+  private async bind(ws: RealtimeManager, eager = false): Promise<void> {
     if (!ws.sid()) throw new BragerOneError('Socket.IO session has no namespace SID');
-    if (this.opts.bindDelay > 0) await sleep(this.opts.bindDelay, this.life.signal);
-    const sid = ws.sid();
+    ws.groupId = this.objectId;
+    if (eager) await ws.subscribe([...this.modules]);
+    else if (this.opts.bindDelay > 0) await sleep(this.opts.bindDelay, this.life.signal);
+    let sid = ws.sid();
     if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
-    const ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal: this.life.signal });
+    const signal = this.life.signal;
+    // at start-up, one body variant at once: a server that registers the SID late refuses it cheaply
+    const first = eager && this.opts.bindDelay > 0;
+    let ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal, firstVariantOnly: first });
+    if (!ok && first) {
+      const rest = this.opts.bindDelay - (performance.now() - this.joinedAt);
+      if (rest > 0) await sleep(rest, signal);
+      this.checkAlive();
+      sid = ws.sid();
+      if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
+      ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal });
+    }
     if (!ok) throw notBoundError();
     ws.groupId = this.objectId;
     await ws.subscribe([...this.modules]);

@@ -53,6 +53,20 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
  * `auth: { token }` re-evaluated on every (re)connect — an assumption, the real web app's method is unknown. A server
  * that refuses polling with HTTP 400 gets a WebSocket directly (token in the `auth` payload).
  */
+let ioModule: Promise<IoModule> | null = null;
+
+/**
+ * Loads `socket.io-client` (once per process; later calls share the promise). The gateway starts it at the top of
+ * `start()`, so the module loads while the token is validated or a login runs, not after.
+ */
+export function loadSocketIoClient(): Promise<IoModule> {
+  ioModule ??= import('socket.io-client').catch((err: unknown) => {
+    ioModule = null;
+    throw err;
+  });
+  return ioModule;
+}
+
 export class RealtimeManager {
   /** Object id sent as `group_id` (integer) in the listen emits; `null` omits it. */
   groupId: number | null;
@@ -127,6 +141,11 @@ export class RealtimeManager {
   /** Engine.IO SID of the current transport session; `null` when none. */
   engineSid(): string | null {
     return this.socket?.engineId ?? null;
+  }
+
+  /** Replaces the token the next connect attempt presents (e.g. after the provisional one was refused). */
+  setToken(token: string): void {
+    if (typeof token === 'string' && token) this.token = token;
   }
 
   /** Modules of the last {@link subscribe} call (sorted, unique). */
@@ -277,7 +296,7 @@ export class RealtimeManager {
     }
     this.teardown();
     try {
-      const io: IoModule = await import('socket.io-client');
+      const io: IoModule = await loadSocketIoClient();
       if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
       await this.open(io, epoch);
     } catch (err) {

@@ -71,6 +71,8 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
     aborted.abort();
   });
 
+  const after = ctx.faults.takeAfterAnswer(routeId);
+  if (after) res.once('finish', after);
   const fault = ctx.faults.takeFault(routeId);
   const delay = ctx.faults.takeDelay(routeId);
   const malformed = fault ? undefined : ctx.faults.takeMalformed(routeId);

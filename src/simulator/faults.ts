@@ -58,6 +58,7 @@ export class FaultBook implements SimFaults {
   private malformedRules: CountedRule<MalformedKind>[] = [];
   private shapes = new Map<string, string>();
   private dupLogins = 0;
+  private afterHooks: CountedRule<() => void>[] = [];
   /** True while pushes are suppressed. */
   zombieOn = false;
   /** Pending namespace-level handshake refusals. */
@@ -103,6 +104,15 @@ export class FaultBook implements SimFaults {
     if (times > 0) this.malformedRules.push({ routeId, remaining: times, value: kind });
   }
 
+  afterAnswer(routeId: string, hook: () => void, times = 1): void {
+    if (times > 0) this.afterHooks.push({ routeId, remaining: times, value: hook });
+  }
+
+  /** Consumes the after-answer hook of a request, if any. */
+  takeAfterAnswer(routeId: string): (() => void) | undefined {
+    return take(this.afterHooks, routeId);
+  }
+
   dropAllSockets(): void {
     this.hooks?.dropAllSockets();
   }
@@ -132,6 +142,7 @@ export class FaultBook implements SimFaults {
     this.malformedRules = [];
     this.shapes.clear();
     this.dupLogins = 0;
+    this.afterHooks = [];
     this.zombieOn = false;
     this.refuseJoins = 0;
     this.refuseHttp = { n: 0, status: 503 };

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { BragerOneError } from '../errors.js';
 import { defineServer } from '../server.js';
 import { AssetServer } from './assets.js';
 import { type ResolvedOptions, SimContext } from './context.js';
@@ -15,6 +16,7 @@ import { buildWorld, DEMO_EMAIL, DEMO_PASSWORD, demoAccount } from './data.js';
 import { createRequestHandler } from './dispatch.js';
 import { FaultBook, StatsBook } from './faults.js';
 import { LaxMixer } from './lax.js';
+import { NETWORK_OFF, NetworkShaper } from './network.js';
 import { Plant } from './plant.js';
 import { Realtime, loadSocketIoServer } from './realtime.js';
 export { SOCKET_IO_MISSING } from './realtime.js';
@@ -151,7 +153,27 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
   const addr = http.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `${opts.tls ? 'https' : 'http'}://${host}:${addr.port}`;
+  const scheme = opts.tls ? 'https' : 'http';
+  const directUrl = `${scheme}://${host}:${addr.port}`;
+  let shaper: NetworkShaper | null = null;
+  if (opts.network) {
+    // loopback only: the proxy listens on, and connects to, the loopback address of the simulator's family
+    const loop = addr.family === 'IPv6' ? '::1' : '127.0.0.1';
+    if (!isLoopbackOrAny(addr.address)) {
+      await new Promise<void>((r) => http.close(() => r()));
+      throw new BragerOneError('network shaping needs the simulator on a loopback (or wildcard) address');
+    }
+    shaper = new NetworkShaper(opts.network, o.seed, addr.port, loop);
+    try {
+      await shaper.listen(loop);
+    } catch (err) {
+      await shaper.close();
+      await new Promise<void>((r) => http.close(() => r()));
+      throw err;
+    }
+  }
+  // The proxy relays bytes, so TLS passes through it and the scheme stays the simulator's.
+  const url = shaper ? shaper.url.replace(/^http:/, `${scheme}:`) : directUrl;
   ctx.origin = url;
   if (o.strict && opts.corsOrigins === undefined) o.corsOrigins = [url];
   plant.start();
@@ -163,15 +185,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       ctx.closing.abort();
       for (const t of ctx.timers) clearTimeout(t);
       ctx.timers.clear();
+      const proxy = shaper?.close();
       const done = realtime.close();
       http.closeAllConnections();
-      await done;
+      await Promise.all([done, proxy]);
     })();
     return closed;
   };
 
   const sim: Simulator = {
     url,
+    directUrl,
+    network: shaper ?? NETWORK_OFF,
     server: defineServer({ ioBase: url, oneBase: url, container: 'BragerOne' }),
     stats,
     faults,
@@ -200,6 +225,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     close,
   };
   return sim;
+}
+
+function isLoopbackOrAny(a: string): boolean {
+  return a === '0.0.0.0' || a === '::' || a === '::1' || a.startsWith('127.') || a === '::ffff:127.0.0.1';
 }
 
 async function burst(ctx: SimContext, n: number, devid: string | undefined, key: string): Promise<BurstResult> {

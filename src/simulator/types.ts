@@ -184,6 +184,46 @@ export interface SimulatorOptions {
   laxData?: boolean | { seed?: number };
   /** Clock (ms since epoch); default `Date.now`. */
   now?: () => number;
+  /**
+   * Network shaping (docs/SIMULATOR.md, "Network shaping"): a TCP proxy on loopback in front of the REST +
+   * Socket.IO port delays every byte in both directions by `latency` plus up to `jitter` ms; `url` and `server`
+   * then point at the proxy. Changeable at run time through `sim.network.set()`. Default: off.
+   */
+  network?: Partial<NetworkSettings>;
+}
+
+/** One-way delay of the shaped network, in ms. */
+export interface NetworkSettings {
+  /** One-way latency (the floor of every delay); a round trip costs twice this. */
+  latency: number;
+  /** Extra one-way delay drawn uniformly from `[0, jitter]` per chunk (seeded; bytes never reorder). */
+  jitter: number;
+}
+
+/** Counters of the shaping proxy. */
+export interface NetworkStats {
+  /** Connections accepted since start. */
+  connections: number;
+  /** Connections refused because the proxy held its maximum. */
+  refused: number;
+  /** Connections open now. */
+  open: number;
+  /** Bytes delivered client → simulator. */
+  bytesUp: number;
+  /** Bytes delivered simulator → client. */
+  bytesDown: number;
+}
+
+/** `sim.network`: run-time control of network shaping. */
+export interface SimNetwork {
+  /** True when the simulator was started with `network` (the proxy runs). */
+  readonly enabled: boolean;
+  /** Current settings. */
+  get(): NetworkSettings;
+  /** Changes latency and/or jitter for every byte sent from now on; throws when shaping is off or a value is invalid. */
+  set(next: Partial<NetworkSettings>): NetworkSettings;
+  /** Proxy counters. */
+  stats(): NetworkStats;
 }
 
 /** Options of the synthetic web app. */
@@ -357,6 +397,11 @@ export interface SimFaults {
   delayAcks(ms: number): void;
   /** While on, `POST /v1/modules/connect` answers 400 to every body variant (a cloud that binds nothing). */
   refuseBinds(on: boolean): void;
+  /**
+   * Runs `hook` right after the answer to each of the next `times` (default 1) matching requests was written —
+   * e.g. change a value between a prime and the socket's listen to test the prime/listen race.
+   */
+  afterAnswer(routeId: string, hook: () => void, times?: number): void;
   /** Removes every HTTP and realtime fault and shape. */
   clear(): void;
 }
@@ -387,8 +432,12 @@ export interface BurstResult {
 
 /** A running simulator. */
 export interface Simulator {
-  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  /** Base URL, e.g. `http://127.0.0.1:40123` (the shaping proxy's when `network` is on). */
   readonly url: string;
+  /** The simulator's own port, never shaped (equals `url` when `network` is off). */
+  readonly directUrl: string;
+  /** Network shaping (off unless started with `network`). */
+  readonly network: SimNetwork;
   /** Server config pointing every base at {@link url}. */
   readonly server: ServerConfig;
   /** Request counters and log. */

@@ -29,9 +29,9 @@ describe('start() and an unbindable session', () => {
     const err = await r.gw.start().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BragerOneError);
     expect((err as Error).message).toMatch(/modules\/connect.*no body variant bound/);
-    // wsid, sid, wsid+group_id with the namespace SID, then the same with the engine SID
-    expect(calls(r.sent, 'POST /v1/modules/connect').length).toBe(6);
-    expect(calls(r.sent, 'POST /v1/modules/parameters')).toEqual([]);
+    // the first variant at once; after the wait wsid, sid, wsid+group_id with the namespace SID, then with the engine SID
+    expect(calls(r.sent, 'POST /v1/modules/connect').length).toBe(1 + 6);
+    expect(calls(r.sent, 'POST /v1/modules/connect').at(-1)?.body).toMatchObject({ group_id: '1201' });
     await until(() => s.sockets().length === 0, 'the socket released');
     expect(r.gw.wsSessionUp()).toBe(false);
   });
@@ -52,10 +52,11 @@ describe('a server that registers the socket id late', () => {
     await expect(r.gw.start()).rejects.toThrow(/no body variant bound/);
   });
 
-  it('the default wait after the join (100 ms) covers a registration that takes 50 ms', async () => {
+  it('binds at once; a refusal waits out the default 100 ms after the join, which covers a 50 ms registration', async () => {
     const { s, r } = await setup({ sidRegistrationDelay: 50 });
     await r.gw.start();
-    expect(calls(r.sent, 'POST /v1/modules/connect')).toHaveLength(1);
+    // the eager first variant (refused unless the registration beat it), then the first variant again after the wait
+    expect(calls(r.sent, 'POST /v1/modules/connect').length).toBeLessThanOrEqual(2);
     expect(s.sockets()[0]?.bound).toEqual(sorted);
   });
 

@@ -216,3 +216,24 @@ describe('stats', () => {
     expect(sim.stats.count('GET /v1/objects')).toBe(8);
   });
 });
+
+describe('afterAnswer', () => {
+  it('runs the hook after the answer to the next matching requests only', async () => {
+    const seen: number[] = [];
+    sim.faults.afterAnswer('GET /v1/system/version', () => seen.push(sim.stats.count('GET /v1/system/version')), 2);
+    await call(sim, 'GET', '/v1/user', { token });
+    expect(seen).toEqual([]);
+    for (let i = 0; i < 3; i++) await call(sim, 'GET', '/v1/system/version');
+    expect(seen.length).toBe(2);
+    expect(seen[0]).toBeLessThan(seen[1] as number);
+  });
+
+  it('can change a value after a prime was answered: the prime shows the old value', async () => {
+    const BOILER = 'DEMO0A1B2C';
+    sim.setParam(BOILER, 'P4.v8', 55);
+    sim.faults.afterAnswer('POST /v1/modules/parameters', () => sim.setParam(BOILER, 'P4.v8', 66));
+    const r = await call(sim, 'POST', '/v1/modules/parameters', { token, body: { modules: [BOILER] } });
+    expect((r.json as Record<string, Record<string, Record<string, { value: unknown }>>>)[BOILER]?.P4?.v8?.value).toBe(55);
+    expect(sim.getParam(BOILER, 'P4.v8')).toBe(66);
+  });
+});

@@ -1,0 +1,262 @@
+// Start-up under latency: one-way 50 ms (100 ms RTT) with 5 ms jitter through the simulator's network shaping.
+// Each sample is a fresh `node` process; the clock starts at `new BragerOneApiClient()` (after the imports) and
+// marks (a) the first parameter value in the ParamStore, (b) the first labelled value through the catalog, (c) live:
+// bound, listening and a pushed delta received (the simulator pushes it the moment a socket is bound and listening).
+// warm = stored token (file) + catalog snapshot (file cache); cold = neither. Baseline in the same run: a scripted
+// raw client (fetch + socket.io-client) in the reference's order and pauses: validate, connect, join, 0.1 s sleep,
+// bind, listen, prime parameters, then activity.
+//
+//   node bench/cases/startup-latency.mjs            (standalone; also `npm run bench -- --only=latency`)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSimProcess } from '../lib/sim.mjs';
+import { median, sleep } from '../lib/stats.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const LATENCY = 50;
+const JITTER = 5;
+const RTT = 2 * LATENCY;
+const BOILER = 'DEMO0A1B2C';
+const OBJECT_ID = 1201;
+const DEMO = { email: 'demo@bragerone.local', password: 'demo' };
+
+// ——— sample processes ———
+
+async function sampleOurs(url, dir, lazy) {
+  const lib = await import('../../dist/esm/node.js');
+  const cat = await import('../../dist/esm/catalog.js');
+  // like the reference script, which imports it before its clock starts (lazy: the SDK loads it inside start())
+  if (!lazy) await lib.loadSocketIoClient();
+  const reqs = [];
+  const marks = {};
+  let t0 = 0;
+  const T = () => Math.round((performance.now() - t0) * 10) / 10;
+  const recFetch = (input, init) => {
+    const req = new Request(input, init);
+    const e = { what: `${req.method} ${new URL(req.url).pathname}`, start: T(), end: null };
+    reqs.push(e);
+    return fetch(input, init).then((r) => {
+      e.end = T();
+      return r;
+    });
+  };
+  // the socket handshake in the breakdown (from connect() to the namespace join)
+  const connect = lib.RealtimeManager.prototype.connect;
+  lib.RealtimeManager.prototype.connect = async function (...args) {
+    const e = { what: 'WS connect + join', start: T(), end: null };
+    reqs.push(e);
+    await connect.apply(this, args);
+    e.end = T();
+  };
+  t0 = performance.now();
+  const api = new lib.BragerOneApiClient({
+    server: lib.defineServer({ ioBase: url, oneBase: url }),
+    tokenStore: new lib.FileTokenStore({ path: join(dir, 'token.json') }),
+    cache: new lib.FileCacheAdapter({ dir: join(dir, 'cache') }),
+    credsProvider: () => DEMO,
+    logLevel: 'silent',
+    fetch: recFetch,
+  });
+  const gw = new lib.BragerOneGateway({ api, objectId: OBJECT_ID, modules: [BOILER], connectivityPollInterval: 0 });
+  const store = gw.params(BOILER);
+  const firstValue = new Promise((resolve) => {
+    const off = store.on(() => {
+      off();
+      resolve();
+    });
+  }).then(() => {
+    marks.a = T();
+  });
+  gw.onCloudSession((c) => {
+    if (c.up) marks.joined ??= T();
+  });
+  const delta = new Promise((resolve) => gw.onParametersChange(() => resolve())).then(() => {
+    marks.c = T();
+  });
+  const labelled = cat.loadCatalog({ api }).then(async (catalog) => {
+    marks.catalog = T();
+    await firstValue;
+    const p = await catalog.resolve('PARAM_P4_1', store);
+    marks.b = T();
+    marks.label = `${p.label} = ${p.value}${p.unit ? ` ${p.unit}` : ''}`;
+  });
+  await gw.start();
+  marks.started = T();
+  await Promise.all([delta, labelled]);
+  await gw.stop();
+  await api.close();
+  return { marks, reqs, stats: { validations: api.stats.validations, logins: api.stats.logins } };
+}
+
+async function sampleReference(url, token) {
+  const { io } = await import('socket.io-client');
+  const reqs = [];
+  const marks = {};
+  const t0 = performance.now();
+  const T = () => Math.round((performance.now() - t0) * 10) / 10;
+  const auth = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+  const rest = async (method, path, body) => {
+    const e = { what: `${method} /v1${path}`, start: T(), end: null };
+    reqs.push(e);
+    const res = await fetch(`${url}/v1${path}`, {
+      method,
+      headers: body ? { ...auth, 'Content-Type': 'application/json' } : auth,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const data = await res.json().catch(() => null);
+    e.end = T();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+    return data;
+  };
+  await rest('GET', '/user'); // validate
+  const e = { what: 'WS connect + join', start: T(), end: null };
+  reqs.push(e);
+  const socket = io(`${url}/ws`, {
+    path: '/socket.io', transports: ['websocket'], extraHeaders: { Authorization: `Bearer ${token}` }, reconnection: false, forceNew: true,
+  });
+  const delta = new Promise((resolve) => socket.once('app:modules:parameters:change', () => resolve())).then(() => {
+    marks.c = T();
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  e.end = T();
+  marks.joined = T();
+  await sleep(100); // the reference's pause
+  await rest('POST', '/modules/connect', { wsid: socket.id, modules: [BOILER] });
+  for (const ev of ['app:modules:parameters:listen', 'app:modules:activity:quantity:listen']) {
+    socket.emit(ev, { modules: [BOILER], group_id: OBJECT_ID });
+    socket.emit(ev, { devids: [BOILER], group_id: OBJECT_ID });
+  }
+  const prime = await rest('POST', '/modules/parameters', { modules: [BOILER] });
+  if (prime?.[BOILER]) marks.a = T();
+  await rest('POST', '/modules/activity/quantity', { modules: [BOILER] });
+  marks.started = T();
+  await delta;
+  socket.close();
+  return { marks, reqs };
+}
+
+if (process.argv[2] === '--sample') {
+  const [mode, url, arg] = process.argv.slice(3);
+  const out = mode === 'reference' ? await sampleReference(url, arg) : await sampleOurs(url, arg, mode === 'lazy');
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
+
+// ——— driver ———
+
+function runSample(mode, url, arg) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SELF, '--sample', mode, url, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill(), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${mode} sample failed (${code}): ${err.slice(0, 400)}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop()));
+    });
+  });
+}
+
+async function measure(sim, mode, url, arg) {
+  for (let i = 0; i < 500 && (await sim.call('sockets')) > 0; i++) await sleep(10); // the previous sample gone
+  const armed = sim.call('armDelta', BOILER, 'P4.v1');
+  const r = await runSample(mode, url, arg);
+  await armed;
+  return r;
+}
+
+const fmt = (ms) => `${Math.round(ms)} ms (${(ms / RTT).toFixed(1)} RTT)`;
+
+/** "start → end  what" lines of one start, sorted by start: which request or frame waited on which. */
+export function breakdown(sample) {
+  const lines = sample.reqs
+    .filter((r) => r.end !== null)
+    .sort((x, y) => x.start - y.start)
+    .map((r) => `  ${String(r.start.toFixed(0)).padStart(5)} → ${String(r.end.toFixed(0)).padStart(5)} ms  ${r.what}`);
+  const m = sample.marks;
+  const marks = [
+    ['joined (socket live)', m.joined], ['(a) first value', m.a], ['catalog ready', m.catalog], ['(b) labelled value', m.b],
+    ['start() resolved', m.started], ['(c) pushed delta received', m.c],
+  ].filter(([, v]) => v !== undefined).sort((x, y) => x[1] - y[1]);
+  return [...lines, ...marks.map(([k, v]) => `  ${String(v.toFixed(0)).padStart(5)}          ${k}`)];
+}
+
+export async function run(ctx) {
+  const quick = ctx?.quick ?? false;
+  const log = ctx?.log ?? console.log;
+  const rounds = quick ? 3 : 7;
+  const sim = await startSimProcess({ network: { latency: LATENCY, jitter: JITTER }, strict: false, laxData: false });
+  const warmDir = mkdtempSync(join(tmpdir(), 'bragerone-bench-warm-'));
+  const dirs = [warmDir];
+  try {
+    // prepare the warm state: one cold start stores the token and the catalog snapshot
+    await measure(sim, 'ours', sim.url, warmDir);
+    const { readFileSync } = await import('node:fs');
+    const stored = JSON.parse(readFileSync(join(warmDir, 'token.json'), 'utf8'));
+    const token = stored.accessToken ?? stored.token?.accessToken;
+    if (typeof token !== 'string') throw new Error('no stored token after the cold start');
+    const res = { warm: [], cold: [], reference: [], lazy: [] };
+    for (let i = 0; i < rounds; i++) {
+      const order = ['warm', 'cold', 'reference', 'lazy'];
+      for (let j = 0; j < order.length; j++) {
+        const kind = order[(i + j) % order.length];
+        if (kind === 'warm') res.warm.push(await measure(sim, 'ours', sim.url, warmDir));
+        else if (kind === 'reference') res.reference.push(await measure(sim, 'reference', sim.url, token));
+        else if (kind === 'lazy') res.lazy.push(await measure(sim, 'lazy', sim.url, warmDir));
+        else {
+          const d = mkdtempSync(join(tmpdir(), 'bragerone-bench-cold-'));
+          dirs.push(d);
+          res.cold.push(await measure(sim, 'ours', sim.url, d));
+        }
+      }
+    }
+    const med = (k, m) => median(res[k].map((s) => s.marks[m]));
+    const w = { a: med('warm', 'a'), b: med('warm', 'b'), c: med('warm', 'c') };
+    const c = { a: med('cold', 'a'), b: med('cold', 'b'), c: med('cold', 'c') };
+    const ref = { a: med('reference', 'a'), c: med('reference', 'c') };
+    const lz = { a: med('lazy', 'a'), b: med('lazy', 'b'), c: med('lazy', 'c') };
+    // the warm sample closest to the median (c), for the breakdown
+    const typical = [...res.warm].sort((x, y) => Math.abs(x.marks.c - w.c) - Math.abs(y.marks.c - w.c))[0];
+    log(`\nstartup-latency: one-way ${LATENCY} ms + 0–${JITTER} ms jitter (RTT ${RTT} ms), ${rounds} rounds; medians`);
+    log(`  warm  (a) ${fmt(w.a)}  (b) ${fmt(w.b)}  (c) ${fmt(w.c)}`);
+    log(`  cold  (a) ${fmt(c.a)}  (b) ${fmt(c.b)}  (c) ${fmt(c.c)}`);
+    log(`  reference order  (a) ${fmt(ref.a)}  (c) ${fmt(ref.c)}`);
+    log(`  warm, socket.io-client loaded inside start()  (a) ${fmt(lz.a)}  (b) ${fmt(lz.b)}  (c) ${fmt(lz.c)}`);
+    log(`  labelled value: ${typical.marks.label}`);
+    log('breakdown of a warm start (ms from new BragerOneApiClient()):');
+    for (const l of breakdown(typical)) log(l);
+    log('breakdown of a cold start:');
+    for (const l of breakdown(res.cold.at(-1))) log(l);
+    log('breakdown of the reference order:');
+    for (const l of breakdown(res.reference.at(-1))) log(l);
+    const rows = [
+      { case: 'latency: warm (a) first value', baseline: fmt(ref.a), ours: fmt(w.a), ratio: w.a / ref.a, target: '≤ 3 RTT', pass: w.a <= 3 * RTT },
+      { case: 'latency: warm (b) first labelled value', baseline: '—', ours: fmt(w.b), ratio: null, target: 'info', pass: null },
+      { case: 'latency: warm (c) live + delta', baseline: fmt(ref.c), ours: fmt(w.c), ratio: w.c / ref.c, target: '≤ 0.60×', pass: w.c / ref.c <= 0.6 },
+      { case: 'latency: warm (c), socket.io-client loaded in start() (info)', baseline: fmt(ref.c), ours: fmt(lz.c), ratio: lz.c / ref.c, target: 'info', pass: null },
+      { case: 'latency: cold (a) first value', baseline: fmt(w.a), ours: fmt(c.a), ratio: c.a / w.a, target: '≤ warm + 1 RTT', pass: c.a <= w.a + RTT },
+      { case: 'latency: cold (b) first labelled value', baseline: fmt(w.b), ours: fmt(c.b), ratio: c.b / w.b, target: '≤ warm + 1 RTT', pass: c.b <= w.b + RTT },
+      { case: 'latency: cold (c) live + delta', baseline: fmt(w.c), ours: fmt(c.c), ratio: c.c / w.c, target: '≤ warm + 1 RTT', pass: c.c <= w.c + RTT },
+    ];
+    rows[0].data = { rounds, latency: LATENCY, jitter: JITTER, ...res };
+    return rows;
+  } finally {
+    await sim.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === SELF && process.argv[2] !== '--sample') {
+  const rows = await run({ quick: process.argv.includes('--quick') });
+  for (const r of rows) console.log(`${r.case}: ${r.ours} vs ${r.baseline} → ${r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL'}`);
+}
