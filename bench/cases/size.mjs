@@ -9,15 +9,16 @@ import { fmtBytes } from '../lib/stats.mjs';
 
 export const KB = 1000;
 /**
- * Target of [deps] (#12): 15 KB, met when the transport moved to ofetch (14.81 KB). Lenient parsing ([fidelity]) and
- * option/value checks ([ux]) then added ≈2 KB of the SDK's own code; the gate is 17 KB until [design] trims it, and
- * the 15 KB target is reported (not enforced) like the IIFE stretch goal.
+ * Target of [deps] (#12): 15 KB, met when the transport moved to ofetch (14.81 KB). Lenient parsing ([fidelity]),
+ * option/value checks ([ux]) and the pipelined start-up's provisional auth ([startup]) then added ≈2.4 KB of the
+ * SDK's own code; the gate is 18 KB until [design] trims it, and the 15 KB target is reported (not enforced) like
+ * the IIFE stretch goal.
  */
 export const APP_TARGET = 15 * KB;
-export const APP_BUDGET = 17 * KB;
-/** #12's IIFE budget (40 KB) was met at the ofetch/socket.io-client move (38.72 KB); the same growth as above puts the gate at 42 KB. */
+export const APP_BUDGET = 18 * KB;
+/** #12's IIFE budget (40 KB) was met at the ofetch/socket.io-client move (38.72 KB); the same growth as above puts the gate at 43 KB. */
 export const IIFE_TARGET = 40 * KB;
-export const IIFE_BUDGET = 42 * KB;
+export const IIFE_BUDGET = 43 * KB;
 /** Stretch goal of the IIFE (trimming the SDK's own code); reported, not enforced. */
 export const IIFE_STRETCH = 36 * KB;
 /** An app that imports `loadCatalog` (browser ESM, min+gz), HTTP client included; about half of its minified bytes are acorn + acorn-loose. */
