@@ -50,49 +50,31 @@ const noNodeEnv = {
   },
 };
 
+/** One self-contained, minified browser file with every dependency bundled (the IIFEs and the browser ESM file). */
+function browserFile(o: { entry: string; name: string; format: 'iife' | 'es'; file: string; shareClasses?: boolean }) {
+  return {
+    define,
+    plugins: o.shareClasses ? [shareMainClasses, noNodeEnv] : [noNodeEnv],
+    resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      sourcemap: false,
+      minify: true,
+      target: 'es2022',
+      lib: { entry: o.entry, name: o.name, formats: [o.format], fileName: () => o.file },
+      // Vite keeps whitespace in library-mode ES output; the browser file is for direct use, so minify it fully.
+      rolldownOptions: { output: { codeSplitting: false, ...(o.format === 'es' ? { minify: true } : {}) } },
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   if (mode === 'iife-catalog') {
-    return {
-      define,
-      plugins: [shareMainClasses, noNodeEnv],
-      resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
-      build: {
-        outDir: 'dist',
-        emptyOutDir: false,
-        sourcemap: false,
-        minify: true,
-        target: 'es2022',
-        lib: { entry: 'src/catalog/iife.ts', name: 'BragerOneCatalog', formats: ['iife'], fileName: () => 'bragerone-catalog.iife.js' },
-        rolldownOptions: { output: { codeSplitting: false } },
-      },
-    };
+    return browserFile({ entry: 'src/catalog/iife.ts', name: 'BragerOneCatalog', format: 'iife', file: 'bragerone-catalog.iife.js', shareClasses: true });
   }
-  if (mode === 'iife' || mode === 'esm-bundle') {
-    const iife = mode === 'iife';
-    return {
-      define,
-      plugins: [noNodeEnv],
-      resolve: {
-        conditions: ['browser', 'module', 'import', 'default'],
-        mainFields: ['browser', 'module', 'main'],
-      },
-      build: {
-        outDir: 'dist',
-        emptyOutDir: false,
-        sourcemap: false,
-        minify: true,
-        target: 'es2022',
-        lib: {
-          entry: 'src/iife.ts',
-          name: 'BragerOne',
-          formats: [iife ? 'iife' : 'es'],
-          fileName: () => (iife ? 'bragerone.iife.js' : 'bragerone.esm.js'),
-        },
-        // Vite keeps whitespace in library-mode ES output; the browser file is for direct use, so minify it fully.
-        rolldownOptions: { output: { codeSplitting: false, ...(iife ? {} : { minify: true }) } },
-      },
-    };
-  }
+  if (mode === 'iife') return browserFile({ entry: 'src/iife.ts', name: 'BragerOne', format: 'iife', file: 'bragerone.iife.js' });
+  if (mode === 'esm-bundle') return browserFile({ entry: 'src/iife.ts', name: 'BragerOne', format: 'es', file: 'bragerone.esm.js' });
   const cjs = mode === 'cjs';
   return {
     define,

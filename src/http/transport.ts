@@ -299,15 +299,25 @@ export class HttpTransport {
     return new Response(res.body.pipeThrough(idle), res);
   }
 
-  /** Every attempt: stop when aborted or closed; a fresh timeout (never the previous attempt's signal); trace. */
-  #onRequest(ctx: Ctx): void {
+  /**
+   * Shared start of the request and request-error hooks: ends the previous attempt's timer, then throws the
+   * caller's abort reason or the close() reason (both final, no retry). Returns the flight, if this is ours.
+   */
+  #settleAttempt(ctx: Ctx): Flight | undefined {
     const flight = ctx.options.flight;
-    if (!flight) return;
+    if (!flight) return undefined;
     flight.done?.();
     const { signal } = flight.req;
     if (signal?.aborted) throw signal.reason;
     const closed = this.#closedNow();
     if (closed) throw closed.reason;
+    return flight;
+  }
+
+  /** Every attempt: stop when aborted or closed; a fresh timeout (never the previous attempt's signal); trace. */
+  #onRequest(ctx: Ctx): void {
+    const flight = this.#settleAttempt(ctx);
+    if (!flight) return;
     flight.timedOut = false;
     ctx.options.signal = undefined;
     if (this.#o.trace) {
@@ -318,13 +328,8 @@ export class HttpTransport {
 
   /** A transport failure: a caller's abort or close() is final (no retry). */
   #onRequestError(ctx: Ctx): void {
-    const flight = ctx.options.flight;
+    const flight = this.#settleAttempt(ctx);
     if (!flight) return;
-    flight.done?.();
-    const { signal } = flight.req;
-    if (signal?.aborted) throw signal.reason;
-    const closed = this.#closedNow();
-    if (closed) throw closed.reason;
     if (this.#o.trace) this.#o.logger.debug(`✕ ${flight.req.method} ${flight.req.url}: ${scrubCause(ctx.error).message}`);
   }
 
