@@ -7,47 +7,29 @@
  * the sign-in fails with the SDK's CORS error shown on the page, and the simulator never sees the login.
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RelayLogEntry, type RunningRelay, startRelay } from '../../src/relay/index.js';
 import { defineServer } from '../../src/server.js';
 import { DEMO_MODULES } from '../../src/simulator/index.js';
-import { ARTIFACTS_DIR, ROOT, type StaticServer, describeBrowser, startStaticServer } from '../helpers/browser.js';
+import { ARTIFACTS_DIR, type StaticServer, describeBrowser, startStaticServer } from '../helpers/browser.js';
+import { buildDashboard, row, rowIs } from '../helpers/dashboard.js';
 import { until } from '../helpers/wait.js';
 
 const BOILER = DEMO_MODULES[0] as string;
-const APP_DIR = join(ROOT, 'examples', 'dashboard');
 // Its own output directory: the dashboard test may build at the same time.
-const OUT_DIR = join(ARTIFACTS_DIR, 'dashboard-relay-build');
+const OUT_NAME = 'dashboard-relay-build';
+const OUT_DIR = join(ARTIFACTS_DIR, OUT_NAME);
 const LOGIN = 'POST /v1/auth/user';
 const COMMAND = 'POST /v1/module/command';
 
 let statics: StaticServer | undefined;
 beforeAll(async () => {
-  await build({ configFile: join(APP_DIR, 'vite.config.ts'), logLevel: 'error', build: { outDir: OUT_DIR, emptyOutDir: true } });
+  await buildDashboard(OUT_NAME);
   statics = await startStaticServer({ '/dashboard': OUT_DIR });
 }, 120_000);
 afterAll(async () => {
   await statics?.close();
 });
-
-/** Text of a parameter row's parts. */
-function row(page: Page, symbol: string): Promise<{ label: string; num: string; unit: string; write: string } | null> {
-  return page.evaluate((s) => {
-    const r = document.querySelector<HTMLElement>(`#panels .param[data-symbol="${s}"]`);
-    if (!r) return null;
-    const text = (sel: string) => r.querySelector(sel)?.textContent ?? '';
-    return { label: text('.label'), num: text('.num'), unit: text('.unit'), write: r.dataset.write ?? '' };
-  }, symbol);
-}
-
-async function rowIs(page: Page, symbol: string, pred: (r: NonNullable<Awaited<ReturnType<typeof row>>>) => boolean, what: string): Promise<void> {
-  await until(async () => {
-    const r = await row(page, symbol);
-    return r !== null && pred(r);
-  }, what, 15_000);
-}
 
 describeBrowser(
   'dashboard through bragerone/relay (Chromium, strict simulator, three origins)',

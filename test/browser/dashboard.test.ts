@@ -8,37 +8,20 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_MODULES } from '../../src/simulator/index.js';
 import { ARTIFACTS_DIR, ROOT, describeBrowser, screenshot } from '../helpers/browser.js';
+import { buildDashboard, row, rowIs } from '../helpers/dashboard.js';
 import { until } from '../helpers/wait.js';
 
 const BOILER = DEMO_MODULES[0] as string;
-const APP_DIR = join(ROOT, 'examples', 'dashboard');
-const OUT_DIR = join(ARTIFACTS_DIR, 'dashboard-build');
+const OUT_NAME = 'dashboard-build';
+const OUT_DIR = join(ARTIFACTS_DIR, OUT_NAME);
 const COMMAND = 'POST /v1/module/command';
 
 beforeAll(async () => {
-  await build({ configFile: join(APP_DIR, 'vite.config.ts'), logLevel: 'error', build: { outDir: OUT_DIR, emptyOutDir: true } });
+  await buildDashboard(OUT_NAME);
 }, 120_000);
-
-/** Text of a parameter row's parts. */
-function row(page: Page, symbol: string): Promise<{ label: string; num: string; unit: string; write: string; writeText: string } | null> {
-  return page.evaluate((s) => {
-    const r = document.querySelector<HTMLElement>(`#panels .param[data-symbol="${s}"]`);
-    if (!r) return null;
-    const text = (sel: string) => r.querySelector(sel)?.textContent ?? '';
-    return { label: text('.label'), num: text('.num'), unit: text('.unit'), write: r.dataset.write ?? '', writeText: text('.write-state') };
-  }, symbol);
-}
-
-async function rowIs(page: Page, symbol: string, pred: (r: NonNullable<Awaited<ReturnType<typeof row>>>) => boolean, what: string): Promise<void> {
-  await until(async () => {
-    const r = await row(page, symbol);
-    return r !== null && pred(r);
-  }, what, 15_000);
-}
 
 /** Lowest text contrast (WCAG ratio) of labels, values, units, pills and buttons against their backgrounds. */
 function minContrast(page: Page): Promise<{ ratio: number; where: string }> {
@@ -78,7 +61,7 @@ describeBrowser(
   'dashboard (Chromium, examples/dashboard)',
   (suite) => {
     it('the sources never parse text as HTML', async () => {
-      const dir = join(APP_DIR, 'src');
+      const dir = join(ROOT, 'examples', 'dashboard', 'src');
       for (const f of await readdir(dir)) {
         const src = await readFile(join(dir, f), 'utf8');
         expect(src, f).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
