@@ -13,8 +13,6 @@ export class AssetFetcher {
   readonly #api: BragerOneApiClient;
   readonly #origin: string;
   readonly #inflight = new Map<string, Promise<string>>();
-  /** URLs downloaded (for tests and the health report). */
-  readonly fetched: string[] = [];
 
   constructor(api: BragerOneApiClient) {
     this.#api = api;
@@ -48,7 +46,6 @@ export class AssetFetcher {
   }
 
   async #download(url: string, signal?: AbortSignal): Promise<string> {
-    this.fetched.push(url);
     const bytes = await this.#api.getBytes(url, signal ? { signal } : {});
     if (bytes.byteLength > MAX_ASSET_BYTES) {
       throw new CatalogError(`asset ${new URL(url).pathname} is ${bytes.byteLength} bytes, over the ${MAX_ASSET_BYTES} limit`);

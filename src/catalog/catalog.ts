@@ -352,7 +352,8 @@ export class Catalog {
     const ns = namespacesFor([...tokensForMaps(maps, core.state.index.unitDescriptors), ...extraTokens]);
     await core.ensureNamespaces(this.lang, ns, signal);
     if (this.defaultLang !== this.lang) await core.ensureNamespaces(this.defaultLang, ['parameters'], signal);
-    // Tokens reached through hops (`units.2200.1` → another namespace) — one more round is enough in practice.
+    // Limit: a token that resolves, through a hop, into a namespace not listed here (`units.2200.1` → another
+    // namespace) stays unresolved until something else loads that namespace.
     await core.flush();
   }
 
@@ -439,9 +440,8 @@ export class Catalog {
    */
   async prepareWrite(symbol: string, value: number | string | boolean, values: CatalogValues, opts: { signal?: AbortSignal } = {}): Promise<WriteRequest> {
     await this.#prepare([symbol], opts.signal, this.#unitTokens(symbol, values));
-    const map = this.#core.map(symbol);
-    if (!map && !/^(PARAM|STATUS)_P\d+_\d+$/.test(symbol)) throw new CatalogError(`unknown parameter ${symbol}`);
-    return prepareModel(symbol, map ?? null, value, this.#ctx(values));
+    // The model rejects an unknown symbol itself (CatalogError, code 'unknown-symbol').
+    return prepareModel(symbol, this.#core.map(symbol) ?? null, value, this.#ctx(values));
   }
 
   /** What the parser understood, and the problems of CATALOG.md §3.11 that apply to what is loaded. */

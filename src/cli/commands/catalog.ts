@@ -76,7 +76,7 @@ export interface LabelledRow {
 export function displayText(p: { value: unknown; valueLabel: string | null; unit: string | null }): string {
   if (p.valueLabel) return p.valueLabel;
   if (p.value === null || p.value === undefined) return '—';
-  const v = typeof p.value === 'number' ? String(p.value) : String(p.value);
+  const v = String(p.value);
   return p.unit?.trim() ? `${v} ${p.unit.trim()}` : v;
 }
 
