@@ -6,8 +6,11 @@ import type { CacheAdapter } from './cache/types.js';
 import { ApiError, BragerOneError, NetworkError, TimeoutError, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
 import { nodeFetch } from '#node-env';
-import { isBrowserLike, sleep } from './http/sleep.js';
-import { type LogLevel, type Logger, type ResolvedLogger, resolveLogger } from './log.js';
+import { isBrowserLike } from './internal/platform.js';
+import { retry } from './internal/retry.js';
+import { errorMessage } from './internal/error-text.js';
+import type { LogLevel, Logger, ResolvedLogger } from './log.js';
+import { resolveLogger } from './internal/logger.js';
 import {
   type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
   type ObjectDetails, ObjectDetailsSchema, type Permission, type SystemVersion, SystemVersionSchema,
@@ -514,7 +517,7 @@ export class BragerOneApiClient {
       try {
         await this.httpCache.update(url, res.headers, res.data);
       } catch (e) {
-        this.logger.warn('HTTP cache write failed:', e instanceof Error ? e.message : String(e));
+        this.logger.warn('HTTP cache write failed:', errorMessage(e));
       }
     }
     return res.data;
@@ -549,31 +552,32 @@ export class BragerOneApiClient {
     return { Accept: 'application/json', Authorization: `Bearer ${t.accessToken}` };
   }
 
+  /** `POST /auth/user`; a 500 "Duplicate entry" (a login race on the server) is retried with short backoff + jitter. */
   async #login(creds: Credentials, signal?: AbortSignal): Promise<Token> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await this.#request({
-          method: 'POST',
-          url: '/auth/user',
-          headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-          body: { email: creds.email, password: creds.password },
-          signal,
-          label: 'POST /auth/user',
-          secrets: [creds.password],
-        });
-        if (res.status !== 200) throw new ApiError(res.status, null, {}, 'POST /auth/user: unexpected status');
-        // Only a string access token is required (the payload holds it: errors never carry the payload).
-        const token = tokenFromLoginPayload(res.data);
-        if (token.expiresAt === null) this.#warnNoExpiry(res.data);
-        return token;
-      } catch (e) {
-        const delay = DUP_DELAYS[attempt];
-        const dup = isApiError(e) && e.status === 500 && DUP_RE.test(messageOf(e.data));
-        if (!dup || delay === undefined) throw e;
-        this.logger.info(`login raced (duplicate entry); retry ${attempt + 1}`);
-        await sleep(delay + Math.random() * 150, signal);
-      }
-    }
+    return retry(() => this.#loginOnce(creds, signal), {
+      delays: DUP_DELAYS,
+      jitter: 150,
+      signal,
+      shouldRetry: (e) => isApiError(e) && e.status === 500 && DUP_RE.test(messageOf(e.data)),
+      onRetry: (attempt) => this.logger.info(`login raced (duplicate entry); retry ${attempt}`),
+    });
+  }
+
+  async #loginOnce(creds: Credentials, signal?: AbortSignal): Promise<Token> {
+    const res = await this.#request({
+      method: 'POST',
+      url: '/auth/user',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: { email: creds.email, password: creds.password },
+      signal,
+      label: 'POST /auth/user',
+      secrets: [creds.password],
+    });
+    if (res.status !== 200) throw new ApiError(res.status, null, {}, 'POST /auth/user: unexpected status');
+    // Only a string access token is required (the payload holds it: errors never carry the payload).
+    const token = tokenFromLoginPayload(res.data);
+    if (token.expiresAt === null) this.#warnNoExpiry(res.data);
+    return token;
   }
 
   /** Authenticated (or not) REST call with one re-login + replay on 401. */

@@ -7,4 +7,5 @@ declare module '#node-env' {
   export const nodeHeaders: M['nodeHeaders'];
   export const nodeFetch: M['nodeFetch'];
   export const tlsOptions: M['tlsOptions'];
+  export type TlsOptions = import('./http/node-env.js').TlsOptions;
 }

@@ -4,7 +4,7 @@
  * (Kept compact: this module is in every HTTP-only browser bundle.)
  */
 import { BragerOneError } from './errors.js';
-import { isBrowserLike } from './http/sleep.js';
+import { isBrowserLike } from './internal/platform.js';
 
 /** A value for a message: strings quoted (URL user-info dropped, at most 80 characters), others by type. */
 export function shown(v: unknown): string {

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
-import { writeFileAtomic } from '../stores/atomic-file.js';
-import { LoggerSlot, errorKind } from '../stores/internal.js';
+import { writeFileAtomic } from '../internal/atomic-file.js';
+import { errorKind } from '../internal/error-text.js';
+import { LoggerSlot } from '../internal/logger.js';
 import type { CacheAdapter, CacheEntry } from './types.js';
 
 /** Options of {@link FileCacheAdapter}. */

@@ -1,7 +1,8 @@
 import { type UseStore, clear, del, get, set } from 'idb-keyval';
 import type { Logger } from '../log.js';
-import { hasIndexedDb, openIdbStore } from '../stores/idb.js';
-import { LoggerSlot, errorKind } from '../stores/internal.js';
+import { errorKind } from '../internal/error-text.js';
+import { hasIndexedDb, openIdbStore } from '../internal/idb.js';
+import { LoggerSlot } from '../internal/logger.js';
 import { type CacheAdapter, type CacheEntry, isCacheEntry } from './types.js';
 
 /** Options of {@link IndexedDbCacheAdapter}. */

@@ -20,6 +20,7 @@ import { type InlineFallback, assetBySymbol, i18nAssetUrl, lookupInline, menuAss
 import type { CatalogState, StoredMap } from './snapshot.js';
 import { inert, unpackFallback } from './snapshot.js';
 import type { JsonObject } from './types.js';
+import { errorMessage } from '../internal/error-text.js';
 
 /** Live values accepted by the catalog: a `ParamStore` of `bragerone`, or a plain `{ 'P4.v1': 612 }` record. */
 export type CatalogValues =
@@ -168,7 +169,7 @@ export class CatalogCore {
         this.#dirty = true;
       } catch (e) {
         if (signal?.aborted) throw e;
-        this.logger.warn(`catalog: menu chunk of deviceMenu ${key} failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.logger.warn(`catalog: menu chunk of deviceMenu ${key} failed: ${errorMessage(e)}`);
       }
     });
   }
@@ -199,7 +200,7 @@ export class CatalogCore {
             this.#dirty = true;
           } catch (e) {
             if (signal?.aborted) throw e;
-            this.logger.warn(`catalog: i18n ${lang}/${ns} failed: ${e instanceof Error ? e.message : String(e)}`);
+            this.logger.warn(`catalog: i18n ${lang}/${ns} failed: ${errorMessage(e)}`);
           }
         }),
       ),
@@ -226,7 +227,7 @@ export class CatalogCore {
               this.logger.warn(`catalog: chunk of ${symbol} holds no param map, trying the index`);
             } catch (e) {
               if (signal?.aborted) throw e;
-              this.logger.warn(`catalog: chunk of ${symbol} failed, trying the index: ${e instanceof Error ? e.message : String(e)}`);
+              this.logger.warn(`catalog: chunk of ${symbol} failed, trying the index: ${errorMessage(e)}`);
             }
           }
           misses.push(symbol); // [SIM] the index fallback also when the chunk failed
@@ -261,7 +262,7 @@ export class CatalogCore {
     try {
       await this.persist(this.state);
     } catch (e) {
-      this.logger.warn(`catalog: snapshot not stored: ${e instanceof Error ? e.message : String(e)}`);
+      this.logger.warn(`catalog: snapshot not stored: ${errorMessage(e)}`);
     }
   }
 

@@ -4,11 +4,12 @@
  * that wait for the controller's pushed value. Works as a Svelte store and with React's `useSyncExternalStore`.
  */
 import type { BragerOneApiClient } from '../client.js';
-import { Listeners } from '../live/listeners.js';
+import { ListenerSet } from '../internal/listeners.js';
 import type { ParamStore } from '../live/param-store.js';
 import type { Catalog, CatalogValues } from './catalog.js';
 import { CatalogError } from './errors.js';
 import type { ResolvedDetails, WriteRequest } from './model/types.js';
+import { unrefTimer } from '../internal/timers.js';
 
 /** What the view needs from a gateway: the live store of a module and the API client (for commands). */
 export interface LiveSource {
@@ -71,7 +72,7 @@ export class ModuleView {
   readonly #params = new Map<string, LiveParameter>();
   /** address → symbols that depend on it. */
   readonly #dependents = new Map<string, Set<string>>();
-  #subscribers = new Listeners<[ModuleViewSnapshot]>(() => {});
+  #subscribers = new ListenerSet<[ModuleViewSnapshot]>();
   #snapshot: ModuleViewSnapshot | null = null;
   #dirty = new Set<string>();
   #queued = false;
@@ -210,7 +211,7 @@ export class ModuleView {
         if (k === key && matches(v)) done();
       });
       const timer = setTimeout(() => done(new CatalogError(`write of ${key} not confirmed by the controller within ${timeout} ms`, { code: 'not-confirmed' })), timeout);
-      (timer as { unref?: () => void }).unref?.();
+      unrefTimer(timer);
       const onAbort = () => done(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       cancel = () => done(null);
@@ -223,7 +224,7 @@ export class ModuleView {
   close(): void {
     this.#off?.();
     this.#off = null;
-    this.#subscribers = new Listeners<[ModuleViewSnapshot]>(() => {});
+    this.#subscribers = new ListenerSet<[ModuleViewSnapshot]>();
   }
 }
 

@@ -10,6 +10,7 @@ import { compileTransform } from './model/transform.js';
 import { type InlineFallback, findIndexCandidates, parseIndex } from './parse/index.js';
 import { type CatalogState, SNAPSHOT_SCHEMA, detachParsed, loadStoredState, readState, storeState } from './snapshot.js';
 import type { Json } from './types.js';
+import { errorMessage } from '../internal/error-text.js';
 
 /** Options of {@link loadCatalog}. */
 export interface LoadCatalogOptions {
@@ -29,7 +30,6 @@ export interface LoadCatalogOptions {
   signal?: AbortSignal;
 }
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The system version part of the fingerprint; `unknown` when the endpoint fails (logged). */
 async function systemVersion(api: BragerOneApiClient, signal?: AbortSignal): Promise<string> {
@@ -37,7 +37,7 @@ async function systemVersion(api: BragerOneApiClient, signal?: AbortSignal): Pro
     return (await api.getSystemVersion(signal ? { signal } : {})).version.trim();
   } catch (e) {
     if (signal?.aborted) throw e;
-    api.logger.warn(`catalog: GET /system/version failed (${errText(e)}); fingerprint uses "unknown"`);
+    api.logger.warn(`catalog: GET /system/version failed (${errorMessage(e)}); fingerprint uses "unknown"`);
     return 'unknown';
   }
 }
@@ -51,7 +51,7 @@ async function indexCandidates(assets: AssetFetcher, tried: string[], signal?: A
       for (const c of findIndexCandidates(await assets.text(page, signal), one)) if (!found.includes(c)) found.push(c);
     } catch (e) {
       if (signal?.aborted) throw e;
-      tried.push(`${new URL(page).pathname} (${errText(e)})`);
+      tried.push(`${new URL(page).pathname} (${errorMessage(e)})`);
     }
     if (found.length > 0) break;
   }
@@ -75,7 +75,7 @@ async function parseFirst(api: BragerOneApiClient, assets: AssetFetcher, candida
       text = await assets.text(url, signal);
     } catch (e) {
       if (signal?.aborted) throw e;
-      tried.push(`${new URL(url).pathname} (${errText(e)})`);
+      tried.push(`${new URL(url).pathname} (${errorMessage(e)})`);
       continue;
     }
     const { index, fallback, warnings } = parseIndex(text, url, { oneBase: assets.oneBase });

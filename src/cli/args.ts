@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
+import { errorMessage } from '../internal/error-text.js';
 
 /** Names of the commands. */
 export type CommandName =
@@ -232,7 +233,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 }
 
 function cleanParseError(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
+  const msg = errorMessage(e);
   // parseArgs messages end with a hint about '--'; keep the first sentence, never echo values (could be a password).
   const unknown = /Unknown option '([^']{1,40})/.exec(msg);
   if (unknown) return `unknown option ${unknown[1]} (see bragerone --help)`;

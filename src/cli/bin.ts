@@ -1,6 +1,7 @@
 /** Process entry of the `bragerone` bin. */
 import { OUTPUT_CLOSED, abortReason } from './errors.js';
 import { main } from './index.js';
+import { errorMessage } from '../internal/error-text.js';
 
 // A reader that goes away (`bragerone params X | head -1`) closes stdout: writes then fail with EPIPE. End the
 // run quietly with exit 0, as `ls` and `git` do, instead of crashing on an unhandled 'error' event.
@@ -24,7 +25,7 @@ main(process.argv.slice(2), { signal: ctrl.signal, handleSignals: true }).then(
     setTimeout(() => process.exit(process.exitCode ?? code), 2_000).unref();
   },
   (err: unknown) => {
-    if (!outputClosed) process.stderr.write(`bragerone: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (!outputClosed) process.stderr.write(`bragerone: ${errorMessage(err)}\n`);
     process.exitCode = outputClosed ? 0 : 1;
   },
 );

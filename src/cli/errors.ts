@@ -1,8 +1,10 @@
 /** Exit codes of the `bragerone` CLI and the mapping from errors to one stderr line. */
 
 import {
-  isApiError, isBragerOneError, isExpectedUpstreamUnavailable, isNetworkError, redactText, scrubSecrets,
+  isApiError, isBragerOneError, isExpectedUpstreamUnavailable, isNetworkError,
 } from '../errors.js';
+import { redactText, scrubSecrets } from '../internal/redact.js';
+import { errorMessage } from '../internal/error-text.js';
 
 /** Process exit codes (docs/CLI.md). 0–3 are the contract; 130 is the shell convention for Ctrl-C. */
 export const EXIT = Object.freeze({
@@ -77,7 +79,7 @@ export function exitCodeOf(err: unknown): number {
 /** The one line printed on stderr for a failure: short, redacted, with a hint of what kind of failure it was. */
 export function describeError(err: unknown, secrets: Iterable<string | null | undefined> = []): string {
   const code = exitCodeOf(err);
-  const raw = err instanceof Error ? err.message : String(err);
+  const raw = errorMessage(err);
   let msg: string;
   if (err instanceof CliError) msg = raw;
   else if (isAbort(err)) msg = 'interrupted';

@@ -1,7 +1,7 @@
 /** Terminal output of the CLI: streams, colours, aligned tables, a spinner and a redacting logger. */
 
 import stringWidth from 'string-width';
-import { redactText, scrubSecrets } from '../errors.js';
+import { redactText, scrubSecrets } from '../internal/redact.js';
 import type { Logger } from '../log.js';
 
 /** A writable text stream (process.stdout/stderr or a test double). */

@@ -1,9 +1,11 @@
 import { type $Fetch, type FetchContext, type FetchOptions, createFetch } from 'ofetch';
-import { ApiError, NetworkError, TimeoutError, redactText, scrubDeep } from '../errors.js';
+import { ApiError, NetworkError, TimeoutError } from '../errors.js';
+import { redactText, scrubDeep } from '../internal/redact.js';
 import type { ResolvedLogger } from '../log.js';
 import { Limiter } from './limiter.js';
 import { nodeHeaders } from '#node-env';
-import { unrefTimer } from './sleep.js';
+import { scheduleDelay } from '../internal/retry.js';
+import { unrefTimer } from '../internal/timers.js';
 
 /** Per-call options accepted by every network method. */
 export interface RequestOptions {
@@ -346,7 +348,7 @@ export class HttpTransport {
   #retryDelay(ctx: Ctx): number {
     const flight = ctx.options.flight;
     const n = flight ? flight.retried++ : 0;
-    const delay = RETRY_DELAYS[Math.min(n, RETRY_DELAYS.length - 1)] as number;
+    const delay = scheduleDelay(RETRY_DELAYS, n);
     this.#o.logger.debug(`${flight?.req.label ?? 'request'}: retry ${n + 1} in ${delay} ms`);
     return delay;
   }

@@ -1,5 +1,5 @@
 /** In-process stream of parameter updates with sequence numbers, listeners and async iterators. */
-import { Listeners } from './listeners.js';
+import { ListenerSet } from '../internal/listeners.js';
 import type { ParamEntry } from './payload.js';
 
 /** One parameter change: which module/pool/channel/index, the new value and its metadata. */
@@ -48,14 +48,13 @@ export const DEFAULT_ITERATOR_CAPACITY = 1024;
 export class EventBus {
   private seq = -1;
   /** Copy-on-write listener list: `publish` iterates a stable snapshot without allocating. */
-  private readonly listeners: Listeners<[ParamUpdate]>;
+  private readonly listeners: ListenerSet<[ParamUpdate]>;
   private readonly capacity: number;
-  private readonly onError: ((err: unknown) => void) | undefined;
 
   constructor(opts: EventBusOptions = {}) {
     this.capacity = normalizeCapacity(opts.capacity);
-    this.onError = opts.onError;
-    this.listeners = new Listeners((err) => this.report(err));
+    const onError = opts.onError;
+    this.listeners = new ListenerSet(onError && ((err) => onError(err)));
   }
 
   /** Stamps `seq`, delivers to every listener and returns the published update. */
@@ -165,15 +164,6 @@ export class EventBus {
       },
     };
     return it;
-  }
-
-  private report(err: unknown): void {
-    if (!this.onError) return;
-    try {
-      this.onError(err);
-    } catch {
-      /* an error reporter must never break delivery */
-    }
   }
 }
 

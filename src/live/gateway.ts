@@ -3,9 +3,11 @@
 import { MemoryTokenStore } from '../auth/token.js';
 import { BragerOneApiClient } from '../client.js';
 import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
-import { sleep } from '../http/sleep.js';
+import { errorMessage } from '../internal/error-text.js';
+import { resolveLogger } from '../internal/logger.js';
+import { sleep } from '../internal/sleep.js';
+import { unrefTimer } from '../internal/timers.js';
 import type { ResolvedLogger } from '../log.js';
-import { resolveLogger } from '../log.js';
 import {
   MODULE_CONNECTION_STATUS_CHANGED,
   MODULE_MEMORY_UPDATED,
@@ -16,7 +18,7 @@ import {
 import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
 import type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOptions } from './gateway-types.js';
 import { EventBus } from './event-bus.js';
-import { Listeners } from './listeners.js';
+import { ListenerSet } from '../internal/listeners.js';
 import { ParamStore } from './param-store.js';
 import { Primer } from './primer.js';
 import { isRecord, metaOf, walkParamPayload } from './payload.js';
@@ -33,10 +35,6 @@ function notBoundError(): BragerOneError {
   return new BragerOneError(
     'POST /modules/connect: no body variant bound the socket session to the modules; the cloud would push no live data',
   );
-}
-
-function unref(t: ReturnType<typeof setTimeout>): void {
-  (t as { unref?: () => void }).unref?.();
 }
 
 /** `p`, or a rejection as soon as `signal` aborts (the shared work itself goes on). */
@@ -56,10 +54,6 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -86,11 +80,11 @@ export class BragerOneGateway {
   private readonly realtimeOpts: GatewayOptions['realtime'];
   private readonly stores = new Map<string, ParamStore>();
   private readonly conn: ConnectivityTracker;
-  private readonly paramsL: Listeners<[string, unknown]>;
-  private readonly snapshotL: Listeners<[unknown]>;
-  private readonly anyL: Listeners<[string, unknown]>;
-  private readonly connL: Listeners<[ModuleConnectivity]>;
-  private readonly sessionL: Listeners<[CloudSessionConnectivity]>;
+  private readonly paramsL: ListenerSet<[string, unknown]>;
+  private readonly snapshotL: ListenerSet<[unknown]>;
+  private readonly anyL: ListenerSet<[string, unknown]>;
+  private readonly connL: ListenerSet<[ModuleConnectivity]>;
+  private readonly sessionL: ListenerSet<[CloudSessionConnectivity]>;
 
   private ws: RealtimeManager | null;
   private wsUnsubs: Array<() => void> = [];
@@ -127,7 +121,7 @@ export class BragerOneGateway {
     this.ownsApi = opts.ownsApi ?? false;
     this.realtimeOpts = opts.realtime;
     this.now = opts.now ?? Date.now;
-    this.log = opts.logger ? resolveLogger(opts.logger, undefined) : (opts.api.logger ?? resolveLogger(undefined, undefined));
+    this.log = resolveLogger(opts.logger ?? opts.api.logger);
     this.opts = {
       connectivityPollInterval: opts.connectivityPollInterval ?? 60_000,
       stalePrimeAfter: opts.stalePrimeAfter ?? 180_000,
@@ -142,13 +136,13 @@ export class BragerOneGateway {
       signal: this.life.signal,
       log: this.log,
     });
-    const onError = (err: unknown): void => this.log.error('gateway callback failed:', errMessage(err));
+    const onError = (err: unknown): void => this.log.error('gateway callback failed:', errorMessage(err));
     this.bus = new EventBus({ onError });
-    this.paramsL = new Listeners(onError);
-    this.snapshotL = new Listeners(onError);
-    this.anyL = new Listeners(onError);
-    this.connL = new Listeners(onError);
-    this.sessionL = new Listeners(onError);
+    this.paramsL = new ListenerSet(onError);
+    this.snapshotL = new ListenerSet(onError);
+    this.anyL = new ListenerSet(onError);
+    this.connL = new ListenerSet(onError);
+    this.sessionL = new ListenerSet(onError);
     this.conn = new ConnectivityTracker(this.moduleSet, (c) => this.connL.emit(c), this.now);
     for (const m of this.modules) this.stores.set(m, new ParamStore({ devid: m }));
   }
@@ -223,7 +217,7 @@ export class BragerOneGateway {
       this.primeWaiters.push(done);
       if (timeout !== undefined && Number.isFinite(timeout)) {
         timer = setTimeout(() => done(false), Math.max(0, timeout));
-        unref(timer);
+        unrefTimer(timer);
       }
     });
   }
@@ -468,12 +462,12 @@ export class BragerOneGateway {
       this.primeDue = true;
       this.bindFailures++;
       const wait = Math.min(BIND_RETRY_CAP, this.opts.bindRetryDelay * 2 ** Math.min(this.bindFailures - 1, 16));
-      this.log.warn(`re-bind after reconnect failed (attempt ${this.bindFailures}): ${errMessage(err)}; retrying in ${wait} ms`);
+      this.log.warn(`re-bind after reconnect failed (attempt ${this.bindFailures}): ${errorMessage(err)}; retrying in ${wait} ms`);
       this.bindRetryTimer = setTimeout(() => {
         this.bindRetryTimer = null;
         void this.queueRebind();
       }, wait);
-      unref(this.bindRetryTimer);
+      unrefTimer(this.bindRetryTimer);
       await this.prime(this.modules, true).catch((e: unknown) => this.logFailure('prime while unbound', e));
       return;
     }
@@ -559,7 +553,7 @@ export class BragerOneGateway {
     const every = this.opts.connectivityPollInterval;
     if (every <= 0 || this.pollTimer || this.stopped) return;
     this.pollTimer = setInterval(() => void this.pollOnce(), every);
-    unref(this.pollTimer);
+    unrefTimer(this.pollTimer);
   }
 
   private stopPoll(): void {
@@ -612,7 +606,7 @@ export class BragerOneGateway {
   /** Logs a failure as one compact line (no stack); upstream outages are flagged as expected. */
   private logFailure(what: string, err: unknown): void {
     if (this.stopped) return; // aborted work after stop() is not a failure
-    if (isExpectedUpstreamUnavailable(err)) this.log.warn(`${what}: upstream unavailable (${errMessage(err)}); keeping last known state`);
-    else this.log.warn(`${what} failed: ${errMessage(err)}`);
+    if (isExpectedUpstreamUnavailable(err)) this.log.warn(`${what}: upstream unavailable (${errorMessage(err)}); keeping last known state`);
+    else this.log.warn(`${what} failed: ${errorMessage(err)}`);
   }
 }

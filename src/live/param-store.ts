@@ -1,7 +1,7 @@
 /** Key → value store of parameters (`P4.v1` → 215), grouped into families, fed by prime payloads and bus updates. */
 
 import type { EventBus, ParamUpdate } from './event-bus.js';
-import { Listeners } from './listeners.js';
+import { ListenerSet } from '../internal/listeners.js';
 import { normalizePool, parseParamKey, walkParamPayload, type ParamVisitor } from './payload.js';
 
 /** All channels of one `(pool, idx)` parameter. Returned objects are frozen snapshots. */
@@ -54,8 +54,10 @@ export class ParamStore {
   /** Module this store is restricted to, if any. */
   readonly devid: string | undefined;
   private readonly pools = new Map<string, Map<number, FamilyRec>>();
-  private listeners: readonly ParamChangeListener[] = [];
-  private readonly subscribers = new Listeners<[Readonly<Record<string, unknown>>]>(() => {});
+  /** `on()` listeners (a throwing one is ignored). */
+  private readonly changeListeners = new ListenerSet<Parameters<ParamChangeListener>>();
+  /** `subscribe()` callbacks (a throwing one is ignored). */
+  private readonly subscribers = new ListenerSet<[Readonly<Record<string, unknown>>]>();
   /** Frozen `flatten()` of the current state; `null` after a change until the next `getSnapshot()`. */
   private snapshot: Readonly<Record<string, unknown>> | null = null;
   private notifyQueued = false;
@@ -155,10 +157,7 @@ export class ParamStore {
 
   /** Registers a change listener `(key, value)`; returns a function that removes it. */
   on(listener: ParamChangeListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
+    return this.changeListeners.add(listener);
   }
 
   /** Removes every value (`on()` listeners stay registered and are not notified; `subscribe()`rs are). */
@@ -234,16 +233,8 @@ export class ParamStore {
     else if (Object.is(prev, value)) return;
     ch[chan] = value;
     if (this.snapshot !== null || this.subscribers.size !== 0) this.changed();
-    const ls = this.listeners;
-    if (ls.length === 0) return;
-    const full = `${pool}.${key}`;
-    for (let i = 0; i < ls.length; i++) {
-      try {
-        (ls[i] as ParamChangeListener)(full, value);
-      } catch {
-        /* listener errors never break ingestion */
-      }
-    }
+    if (this.changeListeners.size === 0) return;
+    this.changeListeners.emit(`${pool}.${key}`, value);
   }
 }
 

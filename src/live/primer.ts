@@ -4,9 +4,14 @@
  * so the snapshot must not overwrite it.
  */
 
-import type { BragerOneApiClient } from '../client.js';
+import type { BragerOneApiClient, StatusAndData } from '../client.js';
 import type { ResolvedLogger } from '../log.js';
+import { errorMessage } from '../internal/error-text.js';
+import { retry } from '../internal/retry.js';
 import { isRecord, walkParamPayload } from './payload.js';
+
+/** Longest wait between two prime attempts, in milliseconds. */
+const PRIME_RETRY_CAP = 2_000;
 
 /** One in-flight prime: the keys (`devid\0P4.v1`) that live deltas changed meanwhile. */
 export type PrimeTicket = Set<string>;
@@ -60,7 +65,7 @@ export interface PrimerOptions {
   api: Pick<BragerOneApiClient, 'modulesParametersPrime' | 'modulesActivityQuantityPrime'>;
   /** Attempts when the answer is unusable (not 200 + object). */
   attempts: number;
-  /** First wait between attempts, doubling, capped at 2 000 ms. */
+  /** First wait between attempts in milliseconds, doubling, capped at 2 000 ms. */
   retryDelay: number;
   /** Aborts requests and waits (the owner's lifetime). */
   signal: AbortSignal;
@@ -90,41 +95,37 @@ export class Primer {
       api
         .modulesActivityQuantityPrime([...modules], { returnData: true, signal })
         .then((r) => log.debug('activity quantity:', r.status))
-        .catch((err: unknown) => log.debug('activity quantity prime failed:', err instanceof Error ? err.message : err));
+        .catch((err: unknown) => log.debug('activity quantity prime failed:', errorMessage(err)));
     }
-    for (let attempt = 1; ; attempt++) {
-      const ticket = this.guard.begin();
-      let res: { status: number; data: unknown };
-      try {
-        res = await api.modulesParametersPrime([...modules], { returnData: true, signal });
-      } finally {
-        this.guard.end(ticket);
-      }
-      if (signal.aborted) return null;
-      if (res.status === 200 && isRecord(res.data)) {
-        this.guard.filter(res.data, ticket);
-        return res.data;
-      }
-      if (attempt >= this.o.attempts) break;
-      await sleep(Math.min(2_000, this.o.retryDelay * 2 ** (attempt - 1)), signal);
-      if (signal.aborted) return null;
+    const usable = (r: StatusAndData): r is { status: number; data: Record<string, unknown> } => r.status === 200 && isRecord(r.data);
+    let res: StatusAndData;
+    try {
+      res = await retry(() => this.#primeOnce(modules), {
+        attempts: this.o.attempts,
+        backoff: { initial: this.o.retryDelay, max: PRIME_RETRY_CAP },
+        retryResult: (r) => !signal.aborted && !usable(r),
+        signal,
+      });
+    } catch (err) {
+      if (signal.aborted) return null; // stopped: a wait or a request cut short is not a failure
+      throw err;
     }
+    if (signal.aborted) return null;
+    if (usable(res)) return res.data;
     log.warn(`parameter prime unusable after ${this.o.attempts} attempts; keeping last state`);
     return null;
   }
-}
 
-/** Waits `ms` (unref'd timer); resolves early when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    (t as { unref?: () => void }).unref?.();
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
+  /** One prime request; the answer is race-filtered when usable. */
+  async #primeOnce(modules: readonly string[]): Promise<StatusAndData> {
+    const ticket = this.guard.begin();
+    let res: StatusAndData;
+    try {
+      res = await this.o.api.modulesParametersPrime([...modules], { returnData: true, signal: this.o.signal });
+    } finally {
+      this.guard.end(ticket);
     }
-    signal.addEventListener('abort', done, { once: true });
-  });
+    if (res.status === 200 && isRecord(res.data)) this.guard.filter(res.data, ticket);
+    return res;
+  }
 }

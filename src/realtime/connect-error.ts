@@ -1,6 +1,7 @@
 /** Maps Socket.IO / Engine.IO connect failures to the SDK's typed, redacted errors. */
 
-import { ApiError, NetworkError, TimeoutError, redactText, scrubSecrets } from '../errors.js';
+import { ApiError, NetworkError, TimeoutError } from '../errors.js';
+import { redactText, scrubSecrets } from '../internal/redact.js';
 
 type Rec = Record<string, unknown>;
 

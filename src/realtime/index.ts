@@ -4,7 +4,5 @@ export {
   loadSocketIoClient,
   MODULE_CONNECTION_STATUS_CHANGED,
   MODULE_MEMORY_UPDATED,
-  NUMERIC_EVENT_ALIASES,
-  isBrowserLike,
 } from './manager.js';
 export type { RealtimeManagerOptions, RealtimeState, TokenRequest } from './manager.js';

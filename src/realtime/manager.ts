@@ -4,35 +4,30 @@ import type { Verify } from '../client.js';
 import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
 import { tlsOptions } from '#node-env';
 import { USER_AGENT } from '../version.js';
-import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
-import { resolveLogger } from '../log.js';
+import type { ResolvedLogger } from '../log.js';
+import { resolveLogger } from '../internal/logger.js';
 import { BRAGERONE_SERVER, trimBase } from '../server.js';
-import { unrefTimer } from '../http/sleep.js';
+import { unrefTimer } from '../internal/timers.js';
+import { backoffDelay } from '../internal/retry.js';
+import { isBrowserLike } from '../internal/platform.js';
+import { errorMessage } from '../internal/error-text.js';
+import { ListenerSet } from '../internal/listeners.js';
 import { type IoModule, IoSession } from './session.js';
-import { NUMERIC_EVENT_ALIASES, type RealtimeManagerOptions, type RealtimeState, type TokenRequest, isBrowserLike } from './types.js';
+import { NUMERIC_EVENT_ALIASES, type RealtimeManagerOptions, type RealtimeState, type TokenRequest } from './types.js';
 
 export {
   MODULE_CONNECTION_STATUS_CHANGED,
   MODULE_MEMORY_UPDATED,
-  NUMERIC_EVENT_ALIASES,
-  isBrowserLike,
   type RealtimeManagerOptions,
   type RealtimeState,
   type TokenRequest,
 } from './types.js';
 
 type Cb = () => void | Promise<void>;
-type EventHandler = (name: string, payload: unknown) => void;
 
 const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
-const unref = unrefTimer;
-
-function asLogger(logger: Logger | undefined, level: LogLevel | undefined): ResolvedLogger {
-  if (logger && level === undefined && typeof (logger as Partial<ResolvedLogger>).level === 'string') return logger as ResolvedLogger;
-  return resolveLogger(logger, level);
-}
 
 /**
  * One Socket.IO session on its own socket.io-client `Manager` (imported lazily on the first connect), with
@@ -44,7 +39,7 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
  * Independently, a supervisor wakes every `supervisorInterval` and starts an attempt whenever the socket
  * is not connected and joined (also catching half-open sessions). Every attempt fetches a fresh token,
  * tears the old session down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
- * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unref()`'d. In browsers
+ * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unrefTimer()`'d. In browsers
  * and workers, the `online` event starts an attempt at once (a phone back from a tunnel does not wait out the backoff).
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
@@ -88,10 +83,13 @@ export class RealtimeManager {
   private socket: IoSession | null = null;
   private st: RealtimeState = 'idle';
   private modules: string[] = [];
-  private handlers: EventHandler[] = [];
-  private connectedCbs: Cb[] = [];
-  private disconnectedCbs: Cb[] = [];
-  private stateCbs: Array<(s: RealtimeState) => void> = [];
+  /** `onEvent` handlers; a throwing one is logged with the event name. */
+  private readonly eventHandlers: ListenerSet<[string, unknown]>;
+  /** `addOnConnected` callbacks, awaited one after the other. */
+  private readonly connectedCallbacks = new ListenerSet<[]>();
+  /** `addOnDisconnected` callbacks, awaited one after the other. */
+  private readonly disconnectedCallbacks = new ListenerSet<[]>();
+  private readonly stateListeners: ListenerSet<[RealtimeState]>;
   private supervisor: ReturnType<typeof setInterval> | null = null;
   private backoffTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
@@ -119,7 +117,9 @@ export class RealtimeManager {
     this.groupId = opts.groupId ?? null;
     const env = opts.environment ?? 'auto';
     this.browser = env === 'browser' || (env === 'auto' && isBrowserLike());
-    this.log = asLogger(opts.logger, opts.logLevel);
+    this.log = resolveLogger(opts.logger, opts.logLevel);
+    this.eventHandlers = new ListenerSet((err, [name]) => this.log.warn(`event handler for "${name}" failed:`, errorMessage(err)));
+    this.stateListeners = new ListenerSet((err) => this.log.warn('state listener failed:', errorMessage(err)));
   }
 
   /** True while the namespace is joined. */
@@ -198,39 +198,27 @@ export class RealtimeManager {
    * names (`app:module:task:status:changed`, …). Returns an unsubscribe function.
    */
   onEvent(handler: (name: string, payload: unknown) => void): () => void {
-    this.handlers.push(handler);
-    return () => {
-      this.handlers = this.handlers.filter((h) => h !== handler);
-    };
+    return this.eventHandlers.add(handler);
   }
 
   /** Runs after every successful connect, first one included. Returns an unsubscribe function. */
   addOnConnected(cb: () => void | Promise<void>): () => void {
-    this.connectedCbs.push(cb);
-    return () => {
-      this.connectedCbs = this.connectedCbs.filter((c) => c !== cb);
-    };
+    return this.connectedCallbacks.add(cb);
   }
 
   /** Runs once per outage, when a lost session is first noticed. Returns an unsubscribe function. */
   addOnDisconnected(cb: () => void | Promise<void>): () => void {
-    this.disconnectedCbs.push(cb);
-    return () => {
-      this.disconnectedCbs = this.disconnectedCbs.filter((c) => c !== cb);
-    };
+    return this.disconnectedCallbacks.add(cb);
   }
 
   /** Observes {@link state} transitions. Returns an unsubscribe function. */
   onStateChange(cb: (state: RealtimeState) => void): () => void {
-    this.stateCbs.push(cb);
-    return () => {
-      this.stateCbs = this.stateCbs.filter((c) => c !== cb);
-    };
+    return this.stateListeners.add(cb);
   }
 
   /** Number of registered handlers and callbacks (diagnostics; constant across reconnects). */
   listenerCount(): number {
-    return this.handlers.length + this.connectedCbs.length + this.disconnectedCbs.length + this.stateCbs.length;
+    return this.eventHandlers.size + this.connectedCallbacks.size + this.disconnectedCallbacks.size + this.stateListeners.size;
   }
 
   /** Remembers `modules` (sorted, unique) and, when connected, sends the four listen emits of docs/PROTOCOL.md §6.4. */
@@ -259,7 +247,7 @@ export class RealtimeManager {
       try {
         s.emit(name, body);
       } catch (err) {
-        this.log.warn(`listen emit ${name} failed:`, (err as Error)?.message ?? err);
+        this.log.warn(`listen emit ${name} failed:`, errorMessage(err));
       }
     }
   }
@@ -267,13 +255,7 @@ export class RealtimeManager {
   private setState(s: RealtimeState): void {
     if (this.st === s) return;
     this.st = s;
-    for (const cb of this.stateCbs) {
-      try {
-        cb(s);
-      } catch (err) {
-        this.log.warn('state listener failed:', (err as Error)?.message ?? err);
-      }
-    }
+    this.stateListeners.emit(s);
   }
 
   /** Serializes attempts: one connect in flight at a time. */
@@ -312,7 +294,7 @@ export class RealtimeManager {
     this.authRejected = false;
     this.inOutage = false;
     this.setState('connected');
-    void this.runCallbacks(this.connectedCbs, 'onConnected');
+    void this.runCallbacks(this.connectedCallbacks, 'onConnected');
   }
 
   private async refreshToken(): Promise<void> {
@@ -323,12 +305,12 @@ export class RealtimeManager {
         this.tokenProvider({ rejected: this.authRejected }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('token refresh timed out')), this.connectTimeout);
-          unref(timer);
+          unrefTimer(timer);
         }),
       ]);
       if (typeof fresh === 'string' && fresh) this.token = fresh;
     } catch (err) {
-      const msg = isExpectedUpstreamUnavailable(err) ? 'upstream unavailable' : ((err as Error)?.message ?? String(err));
+      const msg = isExpectedUpstreamUnavailable(err) ? 'upstream unavailable' : errorMessage(err);
       this.log.warn(`token refresh before reconnect failed (${msg}); using the last token`);
     } finally {
       if (timer) clearTimeout(timer);
@@ -378,15 +360,7 @@ export class RealtimeManager {
   private dispatch(socket: IoSession, name: string, payload: unknown): void {
     if (socket !== this.socket) return;
     const event = (Object.hasOwn(NUMERIC_EVENT_ALIASES, name) && NUMERIC_EVENT_ALIASES[name]) || name;
-    for (const h of this.handlers) this.callHandler(h, event, payload);
-  }
-
-  private callHandler(h: EventHandler, name: string, payload: unknown): void {
-    try {
-      h(name, payload);
-    } catch (err) {
-      this.log.warn(`event handler for "${name}" failed:`, (err as Error)?.message ?? err);
-    }
+    this.eventHandlers.emit(event, payload);
   }
 
   private onDrop(socket: IoSession, reason: string): void {
@@ -402,25 +376,26 @@ export class RealtimeManager {
   private markOutage(): void {
     if (this.inOutage) return;
     this.inOutage = true;
-    void this.runCallbacks(this.disconnectedCbs, 'onDisconnected');
+    void this.runCallbacks(this.disconnectedCallbacks, 'onDisconnected');
   }
 
   private scheduleReconnect(): void {
     if (this.st === 'closed' || this.backoffTimer) return;
-    const base = Math.min(this.supervisorInterval, this.reconnectDelay * 2 ** Math.min(this.failures, 20));
-    const delay = base / 2 + Math.random() * (base / 2);
+    // Not `retry()`: this is a long-lived supervisor (timers, the `online` event and forceReconnect all start
+    // attempts), not one awaited loop; it shares the backoff computation.
+    const delay = backoffDelay({ initial: this.reconnectDelay, max: this.supervisorInterval, jitter: 'equal' }, this.failures);
     this.backoffTimer = setTimeout(() => {
       this.backoffTimer = null;
       if (this.st === 'closed' || this.connected || this.attempt) return;
       this.runAttempt(false).catch(() => undefined);
     }, delay);
-    unref(this.backoffTimer);
+    unrefTimer(this.backoffTimer);
   }
 
   private startSupervisor(): void {
     if (this.supervisor) return;
     this.supervisor = setInterval(() => this.tick(), this.supervisorInterval);
-    unref(this.supervisor);
+    unrefTimer(this.supervisor);
     this.watchOnline();
   }
 
@@ -448,17 +423,18 @@ export class RealtimeManager {
   }
 
   private logFailure(err: unknown): void {
-    const msg = (err as Error)?.message ?? String(err);
+    const msg = errorMessage(err);
     if (isExpectedUpstreamUnavailable(err)) this.log.warn(`realtime reconnect: upstream unavailable (${msg}); retrying`);
     else this.log.info(`realtime reconnect failed (${msg}); retrying`);
   }
 
-  private async runCallbacks(cbs: readonly Cb[], what: string): Promise<void> {
-    for (const cb of [...cbs]) {
+  /** Awaits each callback in turn (a slow one delays the next); a failing one is logged. */
+  private async runCallbacks(callbacks: ListenerSet<[]>, what: string): Promise<void> {
+    for (const cb of callbacks.snapshot() as ReadonlyArray<Cb>) {
       try {
         await cb();
       } catch (err) {
-        this.log.warn(`${what} callback failed:`, (err as Error)?.message ?? err);
+        this.log.warn(`${what} callback failed:`, errorMessage(err));
       }
     }
   }

@@ -5,9 +5,9 @@
  */
 
 import type { Manager, Socket } from 'socket.io-client';
-import type { TlsOptions } from '../http/node-env.js';
+import type { TlsOptions } from '#node-env';
 import { BragerOneError } from '../errors.js';
-import { unrefTimer } from '../http/sleep.js';
+import { unrefTimer } from '../internal/timers.js';
 import { connectTimeoutError, handshakeStatus, toConnectError } from './connect-error.js';
 
 /** The lazily imported `socket.io-client` module. */

@@ -60,6 +60,3 @@ export interface TokenRequest {
   /** The last handshake was refused with 401/403: the current token is not accepted any more. */
   rejected: boolean;
 }
-
-/** True in browsers and web workers (where handshake headers cannot be set on a WebSocket). */
-export { isBrowserLike } from '../http/sleep.js';

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { ResponseValidationError, type ValidationIssue, redactText } from '../errors.js';
+import { ResponseValidationError, type ValidationIssue } from '../errors.js';
+import { redactText } from '../internal/redact.js';
 
 /** Converts valibot issues to `{ path, message }` pairs (dotted paths). */
 export function toIssues(issues: ReadonlyArray<v.BaseIssue<unknown>>): ValidationIssue[] {

@@ -6,6 +6,7 @@ import type { SimContext } from './context.js';
 import type { AccountModel } from './data.js';
 import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, originProblem, redactHeaders, send } from './http-util.js';
 import type { SocketInfo } from './types.js';
+import { errorMessage } from '../internal/error-text.js';
 
 interface SocketRecord {
   socket: Socket;
@@ -39,7 +40,7 @@ export async function loadSocketIoServer(): Promise<typeof Server> {
     return mod.Server;
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
-    const msg = err instanceof Error ? err.message : String(err);
+    const msg = errorMessage(err);
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /['"]socket\.io['"]/.test(msg)) {
       throw new BragerOneError(SOCKET_IO_MISSING, { cause: err });
     }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ensurePrivateDir } from './atomic-file.js';
+import { ensurePrivateDir } from '../internal/atomic-file.js';
 
 /** How {@link acquireFileLock} waits. */
 export interface FileLockOptions {

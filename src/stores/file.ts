@@ -6,9 +6,11 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Token, type TokenStore, parseStoredToken, serializeToken } from '../auth/token.js';
 import { BragerOneError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../internal/atomic-file.js';
 import { acquireFileLock } from './file-lock.js';
-import { LoggerSlot, errorKind } from './internal.js';
+import { errorKind } from '../internal/error-text.js';
+import { LoggerSlot } from '../internal/logger.js';
+import { unrefTimer } from '../internal/timers.js';
 
 /** Options of {@link FileTokenStore}. */
 export interface FileTokenStoreOptions {
@@ -177,7 +179,7 @@ export class FileTokenStore implements TokenStore {
         if (file !== null && file !== undefined && String(file) !== name) return;
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => void check().catch(() => {}), 50);
-        (timer as { unref?: () => void }).unref?.();
+        unrefTimer(timer);
       });
       watcher.on('error', () => {});
       // Remember the current content so the first event only reports a real change.

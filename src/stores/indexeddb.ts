@@ -2,8 +2,10 @@ import { type UseStore, del, get, set } from 'idb-keyval';
 import { type Token, type TokenStore, parseStoredToken, serializeToken } from '../auth/token.js';
 import { BragerOneError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { hasIndexedDb, openIdbStore } from './idb.js';
-import { LoggerSlot, errorKind, isQuotaError } from './internal.js';
+import { hasIndexedDb, openIdbStore } from '../internal/idb.js';
+import { errorKind, isQuotaError } from '../internal/error-text.js';
+import { LoggerSlot } from '../internal/logger.js';
+import { unrefTimer } from '../internal/timers.js';
 
 /** Options of {@link IndexedDbTokenStore}. */
 export interface IndexedDbTokenStoreOptions {
@@ -28,7 +30,7 @@ function newChannel(name: string): BroadcastChannel | undefined {
   if (typeof BroadcastChannel !== 'function') return undefined;
   try {
     const ch = new BroadcastChannel(name);
-    (ch as { unref?: () => void }).unref?.(); // Node: never keep the process alive
+    unrefTimer(ch); // Node: never keep the process alive
     return ch;
   } catch {
     return undefined;

@@ -1,7 +1,8 @@
 import { type Token, type TokenStore, parseStoredToken, serializeToken } from '../auth/token.js';
 import { BragerOneError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { LoggerSlot, errorKind, hasName, isQuotaError } from './internal.js';
+import { errorKind, hasName, isQuotaError } from '../internal/error-text.js';
+import { LoggerSlot } from '../internal/logger.js';
 
 /** Options of {@link LocalStorageTokenStore}. */
 export interface LocalStorageTokenStoreOptions {

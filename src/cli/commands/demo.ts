@@ -8,6 +8,7 @@ import { type Session, startEmbeddedSimulator } from '../session.js';
 import { moduleRows, printLabelled } from './catalog.js';
 import { loadParams, printModules, printObjects } from './read.js';
 import { type WatchEvent, catalogLabeller, formatWatchEvent, runWatch } from './watch.js';
+import { errorMessage } from '../../internal/error-text.js';
 
 /** Default watch time of the demo. */
 export const DEMO_WATCH_MS = 10_000;
@@ -24,7 +25,7 @@ export async function demo(s: Session, lang?: string): Promise<number> {
   const { out } = s;
   const ms = s.g.duration ?? DEMO_WATCH_MS;
   const { sim, demo: acct } = await out.spin('Starting the simulator…', startEmbeddedSimulator()).catch((e: unknown) => {
-    throw new CliError(`cannot start the simulator: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
+    throw new CliError(`cannot start the simulator: ${errorMessage(e)}`, EXIT.usage);
   });
   s.useSimulator(sim, acct);
   s.onClose(() => sim.close());

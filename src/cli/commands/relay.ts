@@ -6,6 +6,7 @@ import { formatTable } from '../io.js';
 import type { Session } from '../session.js';
 import { stopWithParent } from './simulator.js';
 import { waitFor } from './watch.js';
+import { errorMessage } from '../../internal/error-text.js';
 
 /** Environment variable holding the relay key (kept off the command line, where `ps` would show it). */
 export const RELAY_KEY_ENV = 'BRAGERONE_RELAY_KEY';
@@ -34,7 +35,7 @@ export async function relay(s: Session, o: { port?: string; host?: string; allow
       } else if (s.g.verbose) out.err(`relay: ${e.method} ${e.path} → ${e.status ?? e.event} from ${e.ip}`);
     },
   }).catch((e: unknown) => {
-    throw new CliError(`cannot start the relay: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
+    throw new CliError(`cannot start the relay: ${errorMessage(e)}`, EXIT.usage);
   });
   const ctrl = new AbortController();
   const onSession = () => ctrl.abort(s.signal.reason);

@@ -7,6 +7,7 @@ import { CliError, EXIT, STOPPED, UsageError, abortReason, stopCode } from '../e
 import { formatTable } from '../io.js';
 import { type Session, startEmbeddedSimulator } from '../session.js';
 import { waitFor } from './watch.js';
+import { errorMessage } from '../../internal/error-text.js';
 
 /** `--static /PREFIX=DIR` values → the simulator's `staticDirs` (directories resolved, checked to exist). */
 export function parseStaticDirs(values: readonly string[]): Record<string, string> {
@@ -93,7 +94,7 @@ export async function simulator(s: Session, o: { port?: string; host?: string; s
   const staticDirs = parseStaticDirs(o.static ?? []);
   const { out } = s;
   const { sim, demo } = await startEmbeddedSimulator({ port, host: o.host, staticDirs }).catch((e: unknown) => {
-    throw new CliError(`cannot start the simulator: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
+    throw new CliError(`cannot start the simulator: ${errorMessage(e)}`, EXIT.usage);
   });
   // Ctrl-C, SIGTERM/SIGHUP (the session's signal), --duration, or the parent going away end the run.
   const ctrl = new AbortController();

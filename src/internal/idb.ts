@@ -1,7 +1,7 @@
-/** Internal: a lazily opened idb-keyval `UseStore` that survives shared databases and version changes. */
+/** Internal (not public): a lazily opened idb-keyval `UseStore` that survives shared databases and version changes. */
 import type { UseStore } from 'idb-keyval';
 import { BragerOneError } from '../errors.js';
-import { hasName } from './internal.js';
+import { hasName } from './error-text.js';
 
 /** True when this runtime has IndexedDB. */
 export function hasIndexedDb(): boolean {

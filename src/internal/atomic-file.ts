@@ -1,4 +1,4 @@
-/** Internal, Node only: atomic file replacement shared by FileTokenStore and FileCacheAdapter. */
+/** Internal (not public), Node only: atomic file replacement shared by FileTokenStore and FileCacheAdapter. */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
