@@ -73,8 +73,8 @@ export default defineConfig(({ mode }) => {
   if (mode === 'iife-catalog') {
     return browserFile({ entry: 'src/catalog/iife.ts', name: 'BragerOneCatalog', format: 'iife', file: 'bragerone-catalog.iife.js', shareClasses: true });
   }
-  if (mode === 'iife') return browserFile({ entry: 'src/iife.ts', name: 'BragerOne', format: 'iife', file: 'bragerone.iife.js' });
-  if (mode === 'esm-bundle') return browserFile({ entry: 'src/iife.ts', name: 'BragerOne', format: 'es', file: 'bragerone.esm.js' });
+  if (mode === 'iife') return browserFile({ entry: 'src/index.ts', name: 'BragerOne', format: 'iife', file: 'bragerone.iife.js' });
+  if (mode === 'esm-bundle') return browserFile({ entry: 'src/index.ts', name: 'BragerOne', format: 'es', file: 'bragerone.esm.js' });
   const cjs = mode === 'cjs';
   return {
     define,

@@ -1,9 +1,10 @@
 import * as v from 'valibot';
 import { AuthSession, type Credentials } from './auth/session.js';
-import { type Token, type TokenStore, MemoryTokenStore, tokenFromLoginPayload } from './auth/token.js';
+import { type Token, type TokenStore, tokenFromLoginPayload } from './auth/token.js';
+import { MemoryTokenStore } from './stores/memory.js';
 import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
-import { ApiError, BragerOneError, NetworkError, TimeoutError, isApiError } from './errors.js';
+import { BragerOneError, NetworkError, NotAuthenticatedError, TimeoutError, errorForStatus, isApiError } from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
 import { nodeFetch } from '#node-env';
 import { isBrowserLike } from './internal/platform.js';
@@ -24,7 +25,24 @@ import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from
 /** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
 export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
 
-/** Options of {@link BragerOneApiClient}. Every duration is in milliseconds. */
+/**
+ * Default option values of {@link BragerOneApiClient}: the one place they are written (the option docs name the
+ * field here). Durations in milliseconds.
+ */
+export const CLIENT_DEFAULTS = /* @__PURE__ */ Object.freeze({
+  /** Probe a stored token once with `GET /user` before trusting it. */
+  validateOnStart: true,
+  /** Log in again this many milliseconds before `expiresAt`. */
+  refreshLeeway: 90_000,
+  /** Per-request timeout, milliseconds. */
+  timeout: 8_000,
+  /** Requests in flight at most. */
+  concurrency: 4,
+  /** Mask `Authorization` in HTTP traces. */
+  redactSecrets: true,
+} as const);
+
+/** Options of {@link BragerOneApiClient}. Every duration is in milliseconds; defaults in {@link CLIENT_DEFAULTS}. */
 export interface ClientOptions {
   /** Cloud to talk to; overrides `apiBase`/`oneBase`/`ioBase`. Default {@link BRAGERONE_SERVER}. */
   server?: ServerConfig;
@@ -40,17 +58,17 @@ export interface ClientOptions {
   cache?: CacheAdapter;
   /** Supplies credentials whenever a (re-)login is needed. */
   credsProvider?: () => Credentials | Promise<Credentials>;
-  /** Probe a stored token once with `GET /user` before trusting it. Default `true`. */
+  /** Probe a stored token once with `GET /user` before trusting it. @default CLIENT_DEFAULTS.validateOnStart */
   validateOnStart?: boolean;
-  /** Log in again this long before `expiresAt`. Default 90 000. */
+  /** Log in again this long before `expiresAt`, in milliseconds. @default CLIENT_DEFAULTS.refreshLeeway */
   refreshLeeway?: number;
-  /** Per-request timeout. Default 8 000. */
+  /** Per-request timeout, in milliseconds. @default CLIENT_DEFAULTS.timeout */
   timeout?: number;
-  /** Most requests in flight; the rest queue in order. Default 4. */
+  /** Most requests in flight; the rest queue in order. @default CLIENT_DEFAULTS.concurrency */
   concurrency?: number;
   /** Log every request and response at `debug` (and lower `logLevel` to `debug` unless given). */
   enableHttpTrace?: boolean;
-  /** Mask `Authorization` in traces. Default `true`. Errors are always redacted. */
+  /** Mask `Authorization` in traces (errors are always redacted). @default CLIENT_DEFAULTS.redactSecrets */
   redactSecrets?: boolean;
   /** Console-like logger; default `console`. */
   logger?: Logger;
@@ -172,34 +190,34 @@ export class BragerOneApiClient {
     this.httpCache = new HttpCache(opts.cache);
     const verify = (this.verify = opts.verify);
     this.#http = new HttpTransport({
-      timeout: opts.timeout ?? 8_000,
-      concurrency: opts.concurrency ?? 4,
+      timeout: opts.timeout ?? CLIENT_DEFAULTS.timeout,
+      concurrency: opts.concurrency ?? CLIENT_DEFAULTS.concurrency,
       origin: this.server.oneBase,
       baseURL: this.server.apiBase,
       logger: this.logger,
       trace: opts.enableHttpTrace === true,
-      redactSecrets: opts.redactSecrets !== false,
+      redactSecrets: opts.redactSecrets ?? CLIENT_DEFAULTS.redactSecrets,
       // Node: a TLS fetch for `verify` ≠ true (browsers were refused by validateClientOptions).
       fetch: opts.fetch ?? nodeFetch(verify, this.logger),
     });
     this.#session = new AuthSession({
-      login: (c, s) => this.#login(c, s),
-      validate: async (t, s) => {
-        await this.#request({ method: 'GET', url: '/user', headers: this.#authHeaders(t), signal: s, label: 'GET /user' });
+      login: (c) => this.#login(c),
+      validate: async (t) => {
+        await this.#request({ method: 'GET', url: '/user', headers: this.#authHeaders(t), label: 'GET /user' });
       },
       logger: this.logger,
-      refreshLeeway: opts.refreshLeeway ?? 90_000,
-      validateOnStart: opts.validateOnStart !== false,
+      refreshLeeway: opts.refreshLeeway ?? CLIENT_DEFAULTS.refreshLeeway,
+      validateOnStart: opts.validateOnStart ?? CLIENT_DEFAULTS.validateOnStart,
       credsProvider: opts.credsProvider,
       now: opts.now ?? Date.now,
     });
     this.#session.setStore(opts.tokenStore === undefined ? new MemoryTokenStore() : opts.tokenStore);
   }
 
-  /** Current access token; throws a plain `Error` before the first successful auth. */
+  /** Current access token. @throws {NotAuthenticatedError} (an `Error`, status 401) before the first successful auth. */
   get accessToken(): string {
     const t = this.#session.token;
-    if (!t) throw new Error('Not authenticated yet: call ensureAuth() first');
+    if (!t) throw new NotAuthenticatedError('Not authenticated yet: call ensureAuth() first');
     return t.accessToken;
   }
   /** Current token, or `null`. */
@@ -325,7 +343,7 @@ export class BragerOneApiClient {
   async getModules(objectId: number, opts?: RequestOptions): Promise<Module[]> {
     const label = 'GET /modules';
     const res = await this.#call('/modules', { ...opts, query: { page: 1, limit: 999, group_id: objectId } }, label);
-    if (res.status !== 200) throw new ApiError(res.status, res.data, {}, `${label}: unexpected status`);
+    if (res.status !== 200) throw errorForStatus(res.status, res.data, {}, label);
     const list = pickList(res.data, ['data']);
     if (!list) {
       this.logger.warn(`${label}: response has no module list; treating as empty`);
@@ -469,7 +487,7 @@ export class BragerOneApiClient {
     const hasRaw = typeof args.command === 'string' && args.command.length > 0;
     const hasParam = args.pool != null && args.parameter != null;
     if (hasRaw && (hasParam || args.pool != null || args.parameter != null)) {
-      throw new Error('moduleCommandAuto: give either `command` or `pool` + `parameter`, not both');
+      throw new BragerOneError('moduleCommandAuto: give either `command` or `pool` + `parameter`, not both');
     }
     if (hasRaw) {
       const { devid, command, value, extraPayload, returnData, signal, timeout } = args;
@@ -481,7 +499,7 @@ export class BragerOneApiClient {
         devid, pool: pool as string, parameter: parameter as string, value, allowAnyValue, parameterName, unit, extraPayload, returnData, signal, timeout,
       });
     }
-    throw new Error('moduleCommandAuto: needs `command`, or both `pool` and `parameter`');
+    throw new BragerOneError('moduleCommandAuto: needs `command`, or both `pool` and `parameter`');
   }
 
   /** `GET {oneBase}/{path}` with the bearer token; body as text. */
@@ -553,27 +571,25 @@ export class BragerOneApiClient {
   }
 
   /** `POST /auth/user`; a 500 "Duplicate entry" (a login race on the server) is retried with short backoff + jitter. */
-  async #login(creds: Credentials, signal?: AbortSignal): Promise<Token> {
-    return retry(() => this.#loginOnce(creds, signal), {
+  async #login(creds: Credentials): Promise<Token> {
+    return retry(() => this.#loginOnce(creds), {
       delays: DUP_DELAYS,
       jitter: 150,
-      signal,
       shouldRetry: (e) => isApiError(e) && e.status === 500 && DUP_RE.test(messageOf(e.data)),
       onRetry: (attempt) => this.logger.info(`login raced (duplicate entry); retry ${attempt}`),
     });
   }
 
-  async #loginOnce(creds: Credentials, signal?: AbortSignal): Promise<Token> {
+  async #loginOnce(creds: Credentials): Promise<Token> {
     const res = await this.#request({
       method: 'POST',
       url: '/auth/user',
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
       body: { email: creds.email, password: creds.password },
-      signal,
       label: 'POST /auth/user',
       secrets: [creds.password],
     });
-    if (res.status !== 200) throw new ApiError(res.status, null, {}, 'POST /auth/user: unexpected status');
+    if (res.status !== 200) throw errorForStatus(res.status, null, {}, 'POST /auth/user');
     // Only a string access token is required (the payload holds it: errors never carry the payload).
     const token = tokenFromLoginPayload(res.data);
     if (token.expiresAt === null) this.#warnNoExpiry(res.data);

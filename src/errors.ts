@@ -30,6 +30,18 @@ export class ApiError extends BragerOneError {
   }
 }
 
+/**
+ * No usable token and nothing to log in with (no stored token, no credentials, no `credsProvider`), or a token
+ * read before the first successful auth. An {@link ApiError} with status 401, so `err.status === 401` checks and
+ * `isApiError` hold; no request was sent.
+ */
+export class NotAuthenticatedError extends ApiError {
+  constructor(message = 'Not authenticated: no token, credentials or credsProvider') {
+    super(401, { message }, {}, 'auth');
+    this.name = 'NotAuthenticatedError';
+  }
+}
+
 /** One problem found while validating a response. */
 export interface ValidationIssue {
   /** Dotted path inside the response, e.g. `data.0.devid`; empty for the root. */
@@ -68,8 +80,50 @@ export class TimeoutError extends NetworkError {
   }
 }
 
+/** Why a catalog operation failed; `undefined` for failures without a finer code. */
+export type CatalogErrorCode =
+  | 'unknown-symbol'
+  | 'not-writable'
+  | 'out-of-range'
+  | 'not-a-number'
+  | 'invalid-value'
+  | 'no-rule'
+  | 'unavailable'
+  | 'not-confirmed';
+
+/** A catalog failure (`bragerone/catalog`, API.md Catalog): unknown symbol, a write that cannot be prepared, a catalog that cannot load. */
+export class CatalogError extends BragerOneError {
+  /** Finer reason, when known. */
+  readonly code: CatalogErrorCode | undefined;
+  constructor(message: string, options?: { cause?: unknown; code?: CatalogErrorCode }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CatalogError';
+    this.code = options?.code;
+  }
+}
+
+/** True for a {@link CatalogError} (any bundle copy). */
+export function isCatalogError(err: unknown): err is CatalogError {
+  return err instanceof CatalogError || brandedAs(err, ['CatalogError']);
+}
+
 function branded(err: unknown): err is BragerOneError {
   return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** A branded error (any bundle copy) whose `name` is one of `names`. */
+function brandedAs(err: unknown, names: readonly string[]): boolean {
+  return branded(err) && names.includes((err as Error).name);
+}
+
+/**
+ * The one mapping from an HTTP answer to an error. 4xx/5xx → {@link ApiError}; a status the caller did not
+ * expect but that is not an error (2xx/3xx, e.g. 204 where a list was due) → {@link ResponseValidationError},
+ * because a 2xx is never an `ApiError`. `context` starts the message (`GET /modules`).
+ */
+export function errorForStatus(status: number, data: unknown, headers?: Record<string, string>, context?: string): BragerOneError {
+  if (status >= 400) return new ApiError(status, data, headers, context);
+  return new ResponseValidationError(context ?? 'response', [{ path: '', message: `unexpected HTTP ${status}` }], data);
 }
 
 /** True for any error created by the SDK (any bundle copy). */
@@ -79,17 +133,17 @@ export function isBragerOneError(err: unknown): err is BragerOneError {
 
 /** True for an {@link ApiError} (any bundle copy). */
 export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError || (branded(err) && (err as Error).name === 'ApiError');
+  return err instanceof ApiError || brandedAs(err, ['ApiError', 'NotAuthenticatedError']);
 }
 
 /** True for a {@link NetworkError} or {@link TimeoutError}. */
 export function isNetworkError(err: unknown): err is NetworkError {
-  return err instanceof NetworkError || (branded(err) && /^(Network|Timeout)Error$/.test((err as Error).name));
+  return err instanceof NetworkError || brandedAs(err, ['NetworkError', 'TimeoutError']);
 }
 
 /** True for a {@link TimeoutError}. */
 export function isTimeoutError(err: unknown): err is TimeoutError {
-  return err instanceof TimeoutError || (branded(err) && (err as Error).name === 'TimeoutError');
+  return err instanceof TimeoutError || brandedAs(err, ['TimeoutError']);
 }
 
 /**

@@ -13,10 +13,16 @@ export interface ServerConfig {
   readonly apiVersion: string;
   /** REST base: `ioBase + '/' + apiVersion`. */
   readonly apiBase: string;
-  /** Socket.IO path, `/socket.io`. */
+  /** Socket.IO path, `/socket.io` (the manager's `socketPath` option takes it). */
+  readonly socketPath: string;
+  /** @deprecated The same value as {@link ServerConfig.socketPath}; kept for existing callers. */
   readonly sockPath: string;
   /** Socket.IO namespace, `/ws`. */
   readonly wsNamespace: string;
+  /** `x-appversion` handshake header in Node: the web-app version the cloud expects (PROTOCOL.md §6.2), `1.1.78`. */
+  readonly appVersion: string;
+  /** `Accept-Language` handshake header in Node, as the web app sends it: `pl-PL,pl;q=0.9`. */
+  readonly acceptLanguage: string;
 }
 
 /** Fields accepted by {@link defineServer}; only `ioBase` is required. */
@@ -25,8 +31,15 @@ export interface ServerInit {
   oneBase?: string;
   container?: string;
   apiVersion?: string;
+  /** Socket.IO path; default `/socket.io`. */
+  socketPath?: string;
+  /** @deprecated Use `socketPath`. */
   sockPath?: string;
   wsNamespace?: string;
+  /** Default `1.1.78`. */
+  appVersion?: string;
+  /** Default `pl-PL,pl;q=0.9`. */
+  acceptLanguage?: string;
 }
 
 /** Strips trailing slashes from a base URL. */
@@ -54,14 +67,18 @@ export function defineServer(init: ServerInit): ServerConfig {
   if (!httpUrl(given.ioBase) || /\/v\d+$/.test(ioBase)) bad('ioBase', given.ioBase);
   if (given.oneBase !== undefined && !httpUrl(given.oneBase)) bad('oneBase', given.oneBase);
   const apiVersion = init.apiVersion ?? 'v1';
+  const socketPath = init.socketPath ?? init.sockPath ?? '/socket.io';
   return Object.freeze({
     ioBase,
     oneBase: trimBase(init.oneBase ?? ioBase),
     container: init.container ?? 'BragerOne',
     apiVersion,
     apiBase: `${ioBase}/${apiVersion}`,
-    sockPath: init.sockPath ?? '/socket.io',
+    socketPath,
+    sockPath: socketPath,
     wsNamespace: init.wsNamespace ?? '/ws',
+    appVersion: init.appVersion ?? '1.1.78',
+    acceptLanguage: init.acceptLanguage ?? 'pl-PL,pl;q=0.9',
   });
 }
 
@@ -87,7 +104,7 @@ export function serverFor(platform: string): ServerConfig {
   const id = String(platform).trim().toLowerCase();
   if (id === 'bragerone') return BRAGERONE_SERVER;
   if (id === 'tisconnect') return TISCONNECT_SERVER;
-  throw new Error(`Unknown platform "${String(platform).slice(0, 40)}": expected "bragerone" or "tisconnect"`);
+  throw new BragerOneError(`Unknown platform "${String(platform).slice(0, 40)}": expected "bragerone" or "tisconnect"`);
 }
 
 /** Derives the io base from a REST base by dropping its last path segment (`https://h/v1` → `https://h`). */

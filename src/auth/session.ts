@@ -1,4 +1,6 @@
-import { ApiError, isApiError } from '../errors.js';
+import { NotAuthenticatedError, isApiError } from '../errors.js';
+import { errorSummary } from '../internal/error-text.js';
+import { raceAbort } from '../internal/sleep.js';
 import type { ResolvedLogger } from '../log.js';
 import { type Token, type TokenStore, isTokenExpired, parseStoredToken } from './token.js';
 
@@ -10,9 +12,10 @@ export interface Credentials {
 
 /** What the session needs from the HTTP side. */
 export interface SessionDeps {
-  login(creds: Credentials, signal?: AbortSignal): Promise<Token>;
+  /** Logs in (shared by every waiting caller, so no one caller's signal applies). */
+  login(creds: Credentials): Promise<Token>;
   /** `GET /user` with the given token; rejects with ApiError on ≥ 400. */
-  validate(token: Token, signal?: AbortSignal): Promise<void>;
+  validate(token: Token): Promise<void>;
   logger: ResolvedLogger;
   refreshLeeway: number;
   validateOnStart: boolean;
@@ -49,20 +52,16 @@ export class AuthSession {
   #onLogin: ((t: Token) => void) | null = null;
   /** Access tokens known to be dead (401 or revoked): never adopted again from a store. */
   readonly #bad = new Set<string>();
-  readonly #d: SessionDeps;
+  readonly #deps: SessionDeps;
   /** Counts, for tests and diagnostics. */
   readonly counters = { storeLoads: 0, validations: 0, logins: 0 };
 
   constructor(deps: SessionDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   get token(): Token | null {
     return this.#token;
-  }
-
-  get store(): TokenStore | null {
-    return this.#store;
   }
 
   setStore(store: TokenStore | null): void {
@@ -70,7 +69,7 @@ export class AuthSession {
     this.#unwatch = null;
     this.#store = store;
     if (!store) return;
-    store.setLogger?.(this.#d.logger);
+    store.setLogger?.(this.#deps.logger);
     if (typeof store.watch === 'function') {
       this.#unwatch = store.watch((t) => this.#onExternal(t));
     }
@@ -84,7 +83,7 @@ export class AuthSession {
   /** Usable token without network or store I/O, or null. */
   usable(): Token | null {
     const t = this.#token;
-    if (!t || !this.#validated || isTokenExpired(t, this.#d.refreshLeeway, this.#d.now())) return null;
+    if (!t || !this.#validated || isTokenExpired(t, this.#deps.refreshLeeway, this.#deps.now())) return null;
     return t;
   }
 
@@ -116,7 +115,7 @@ export class AuthSession {
   }
 
   #fresh(t: Token | null): t is Token {
-    return t !== null && !isTokenExpired(t, this.#d.refreshLeeway, this.#d.now());
+    return t !== null && !isTokenExpired(t, this.#deps.refreshLeeway, this.#deps.now());
   }
 
   /** The token under background validation (see {@link begin}), or null. */
@@ -158,7 +157,7 @@ export class AuthSession {
       try {
         await this.#store.clear();
       } catch (e) {
-        this.#d.logger.warn('token store clear failed:', errorSummary(e));
+        this.#deps.logger.warn('token store clear failed:', errorSummary(e));
       }
     }
   }
@@ -178,14 +177,14 @@ export class AuthSession {
       if (this.#token) this.#markBad(this.#token.accessToken);
       this.#token = null;
       this.#validated = false;
-      this.#d.logger.debug('token cleared by another context');
+      this.#deps.logger.debug('token cleared by another context');
       return;
     }
     const parsed = parseStoredToken(t);
     if (!parsed || this.#bad.has(parsed.accessToken) || parsed.accessToken === this.#token?.accessToken) return;
     this.#token = parsed;
     this.#validated = true; // a peer saved it right after its own login or validation
-    this.#d.logger.debug('token adopted from another context');
+    this.#deps.logger.debug('token adopted from another context');
   }
 
   async #withLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -204,7 +203,7 @@ export class AuthSession {
       });
     } catch (e) {
       if (entered) throw e;
-      this.#d.logger.warn('token lock not acquired in time; continuing without it');
+      this.#deps.logger.warn('token lock not acquired in time; continuing without it');
       return fn();
     } finally {
       clearTimeout(timer);
@@ -220,15 +219,15 @@ export class AuthSession {
       if (t && this.#bad.has(t.accessToken)) return null;
       return t;
     } catch (e) {
-      this.#d.logger.warn('token store load failed:', errorSummary(e));
+      this.#deps.logger.warn('token store load failed:', errorSummary(e));
       return null;
     }
   }
 
-  async #acquire(signal?: AbortSignal): Promise<Token> {
-    const now = this.#d.now();
+  async #acquire(): Promise<Token> {
+    const now = this.#deps.now();
     let cand = this.#token;
-    if (!cand || isTokenExpired(cand, this.#d.refreshLeeway, now)) {
+    if (!cand || isTokenExpired(cand, this.#deps.refreshLeeway, now)) {
       // Re-read the store: another tab or process may have just saved a fresh token.
       const stored = await this.#loadStored();
       if (stored && stored.accessToken !== cand?.accessToken) {
@@ -236,34 +235,34 @@ export class AuthSession {
         this.#validated = false;
       }
     }
-    if (cand && !isTokenExpired(cand, this.#d.refreshLeeway, now)) {
+    if (cand && !isTokenExpired(cand, this.#deps.refreshLeeway, now)) {
       this.#token = cand;
-      if (this.#validated || !this.#d.validateOnStart) {
+      if (this.#validated || !this.#deps.validateOnStart) {
         this.#validated = true;
         return cand;
       }
       try {
         this.counters.validations++;
-        await this.#d.validate(cand, signal);
+        await this.#deps.validate(cand);
         this.#validated = true;
         return cand;
       } catch (e) {
         if (!(isApiError(e) && (e.status === 401 || e.status === 403))) throw e;
-        this.#d.logger.info('stored token rejected by the server; logging in again');
+        this.#deps.logger.info('stored token rejected by the server; logging in again');
         this.invalidate(cand.accessToken);
       }
     }
-    return this.#login(signal);
+    return this.#login();
   }
 
-  async #login(signal?: AbortSignal): Promise<Token> {
+  async #login(): Promise<Token> {
     let creds = this.#creds;
-    if (!creds && this.#d.credsProvider) creds = await this.#d.credsProvider();
+    if (!creds && this.#deps.credsProvider) creds = await this.#deps.credsProvider();
     if (!creds) {
-      throw new ApiError(401, { message: 'Not authenticated: no token, credentials or credsProvider' }, {}, 'auth');
+      throw new NotAuthenticatedError();
     }
     this.counters.logins++;
-    const token = await this.#d.login(creds, signal);
+    const token = await this.#deps.login(creds);
     this.#token = token;
     this.#validated = true;
     this.#onLogin?.(token);
@@ -271,33 +270,9 @@ export class AuthSession {
       try {
         await this.#store.save(token);
       } catch (e) {
-        this.#d.logger.warn('token store save failed; the token stays in memory only:', errorSummary(e));
+        this.#deps.logger.warn('token store save failed; the token stays in memory only:', errorSummary(e));
       }
     }
     return token;
   }
-}
-
-/** One-line error summary for log lines (no stack, no data). */
-export function errorSummary(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

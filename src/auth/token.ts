@@ -126,24 +126,3 @@ export function isTokenExpired(token: Token, leeway = 60_000, now: number = Date
   if (!Number.isFinite(at)) return false;
   return now + leeway >= at;
 }
-
-/** Token store that lives in memory only (the default). */
-export class MemoryTokenStore implements TokenStore {
-  #token: Token | null;
-  /** @param initial a token to start with */
-  constructor(initial: Token | null = null) {
-    this.#token = initial ? { ...initial } : null;
-  }
-  /** A copy of the held token, or `null`. */
-  load(): Token | null {
-    return this.#token ? { ...this.#token } : null;
-  }
-  /** Holds a copy of `token`. */
-  save(token: Token): void {
-    this.#token = { ...token };
-  }
-  /** Forgets the token. */
-  clear(): void {
-    this.#token = null;
-  }
-}

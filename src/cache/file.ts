@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../internal/atomic-file.js';
 import { errorKind } from '../internal/error-text.js';
 import { LoggerSlot } from '../internal/logger.js';
 import type { CacheAdapter, CacheEntry } from './types.js';
+import { BragerOneError } from '../errors.js';
 
 /** Options of {@link FileCacheAdapter}. */
 export interface FileCacheOptions {
@@ -49,7 +50,7 @@ export class FileCacheAdapter implements CacheAdapter {
   readonly #log: LoggerSlot;
 
   constructor(opts: FileCacheOptions) {
-    if (!opts || typeof opts.dir !== 'string' || !opts.dir) throw new TypeError('FileCacheAdapter: `dir` is required');
+    if (!opts || typeof opts.dir !== 'string' || !opts.dir) throw new BragerOneError('FileCacheAdapter: `dir` is required');
     this.dir = resolve(opts.dir);
     this.#log = new LoggerSlot(opts.logger);
   }

@@ -3,7 +3,7 @@
  * shared concurrency limit; never with `Authorization`), confined to the one base origin, size-capped, coalesced.
  */
 import type { BragerOneApiClient } from '../client.js';
-import { CatalogError } from './errors.js';
+import { CatalogError } from '../errors.js';
 
 /** Largest asset the catalog reads (CATALOG.md §5). */
 export const MAX_ASSET_BYTES = 20 * 1024 * 1024;

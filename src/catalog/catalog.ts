@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../log.js';
 import type { AssetFetcher } from './assets.js';
-import { CatalogError } from './errors.js';
+import { CatalogError } from '../errors.js';
 import { SymbolIndex } from './model/address.js';
 import type { ModelContext } from './model/context.js';
 import type { I18nGetter } from './model/i18n.js';

@@ -7,7 +7,7 @@ import type { BragerOneApiClient } from '../client.js';
 import { ListenerSet } from '../internal/listeners.js';
 import type { ParamStore } from '../live/param-store.js';
 import type { Catalog, CatalogValues } from './catalog.js';
-import { CatalogError } from './errors.js';
+import { CatalogError } from '../errors.js';
 import type { ResolvedDetails, WriteRequest } from './model/types.js';
 import { unrefTimer } from '../internal/timers.js';
 

@@ -5,7 +5,7 @@
 import type { BragerOneApiClient } from '../client.js';
 import { AssetFetcher } from './assets.js';
 import { Catalog, type CatalogChange, CatalogCore, healthOf } from './catalog.js';
-import { CatalogError } from './errors.js';
+import { CatalogError } from '../errors.js';
 import { compileTransform } from './model/transform.js';
 import { type InlineFallback, findIndexCandidates, parseIndex } from './parse/index.js';
 import { type CatalogState, SNAPSHOT_SCHEMA, detachParsed, loadStoredState, readState, storeState } from './snapshot.js';
@@ -29,7 +29,6 @@ export interface LoadCatalogOptions {
   onChange?: (change: CatalogChange) => void;
   signal?: AbortSignal;
 }
-
 
 /** The system version part of the fingerprint; `unknown` when the endpoint fails (logged). */
 async function systemVersion(api: BragerOneApiClient, signal?: AbortSignal): Promise<string> {

@@ -1,7 +1,7 @@
 /** Exit codes of the `bragerone` CLI and the mapping from errors to one stderr line. */
 
 import {
-  isApiError, isBragerOneError, isExpectedUpstreamUnavailable, isNetworkError,
+  BragerOneError, isApiError, isBragerOneError, isExpectedUpstreamUnavailable, isNetworkError,
 } from '../errors.js';
 import { redactText, scrubSecrets } from '../internal/redact.js';
 import { errorMessage } from '../internal/error-text.js';
@@ -20,7 +20,7 @@ export const EXIT = Object.freeze({
 });
 
 /** An error the CLI raises itself, carrying its exit code and a ready-to-print message. */
-export class CliError extends Error {
+export class CliError extends BragerOneError {
   readonly exitCode: number;
   constructor(message: string, exitCode: number = EXIT.usage) {
     super(message);

@@ -5,7 +5,8 @@
 
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type Token, type TokenStore, MemoryTokenStore } from '../auth/token.js';
+import type { Token, TokenStore } from '../auth/token.js';
+import { MemoryTokenStore } from '../stores/memory.js';
 import type { Credentials } from '../auth/session.js';
 import { BragerOneApiClient, type ClientOptions } from '../client.js';
 import { BRAGERONE_SERVER, type ServerConfig, defineServer, serverFor, trimBase } from '../server.js';

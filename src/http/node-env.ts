@@ -93,6 +93,7 @@ export function createTlsFetch(tls: TlsOptions): typeof globalThis.fetch {
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (e) => {
         signal?.removeEventListener('abort', onAbort);
+        // What fetch rejects with on a transport failure (the transport maps it to a NetworkError; never surfaced).
         reject(new TypeError('fetch failed', { cause: e }));
       });
       req.on('response', (res) => {

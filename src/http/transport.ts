@@ -1,5 +1,5 @@
 import { type $Fetch, type FetchContext, type FetchOptions, createFetch } from 'ofetch';
-import { ApiError, NetworkError, TimeoutError } from '../errors.js';
+import { type ApiError, NetworkError, TimeoutError, errorForStatus } from '../errors.js';
 import { redactText, scrubDeep } from '../internal/redact.js';
 import type { ResolvedLogger } from '../log.js';
 import { Limiter } from './limiter.js';
@@ -236,7 +236,7 @@ export class HttpTransport {
       const data = res._data;
       let body = typeof data === 'string' && data.length > MAX_TEXT ? `${data.slice(0, MAX_TEXT)}…` : data;
       if (req.secrets) body = scrubDeep(body, req.secrets);
-      return new ApiError(res.status, body, headersToRecord(res.headers), req.label);
+      return errorForStatus(res.status, body, headersToRecord(res.headers), req.label);
     }
     if (flight.timedOut) {
       if (this.#o.trace) this.#o.logger.debug(`✕ timeout ${req.method} ${req.url}`);

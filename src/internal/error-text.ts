@@ -9,6 +9,12 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
+/** `Name: message` of an `Error` (no stack, no data), else `String(err)`. */
+export function errorSummary(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
 /** `name`/`code` of an error for a log line; never the message, which may echo stored content (stores, caches). */
 export function errorKind(err: unknown): string {
   if (err && typeof err === 'object') {

@@ -1,4 +1,4 @@
-/** Internal (not public): the SDK's one abortable sleep. */
+/** Internal (not public): the SDK's one abortable sleep, and waiting on shared work with a caller's signal. */
 import { unrefTimer } from './timers.js';
 
 /**
@@ -21,5 +21,27 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     unrefTimer(timer);
     signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `work`, or a rejection as soon as `signal` aborts (with `signal.reason`, or what `reason()` returns); the shared
+ * work itself goes on for its other waiters. Same abort semantics as {@link sleep}.
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal, reason: () => unknown = () => signal.reason): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
   });
 }

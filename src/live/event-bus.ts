@@ -1,6 +1,7 @@
 /** In-process stream of parameter updates with sequence numbers, listeners and async iterators. */
 import { ListenerSet } from '../internal/listeners.js';
 import type { ParamEntry } from './payload.js';
+import { BragerOneError } from '../errors.js';
 
 /** One parameter change: which module/pool/channel/index, the new value and its metadata. */
 export interface ParamUpdate extends ParamEntry {
@@ -150,7 +151,7 @@ export class EventBus {
           return Promise.resolve({ value: u, done: false });
         }
         if (done) return Promise.resolve({ value: undefined, done: true });
-        if (waiter) return Promise.reject(new Error('EventBus iterator: next() called while a previous call is pending'));
+        if (waiter) return Promise.reject(new BragerOneError('EventBus iterator: next() called while a previous call is pending'));
         return new Promise((resolve) => {
           waiter = resolve;
         });
@@ -169,6 +170,6 @@ export class EventBus {
 
 function normalizeCapacity(c: number | undefined): number {
   if (c === undefined) return DEFAULT_ITERATOR_CAPACITY;
-  if (!Number.isFinite(c) || c < 1) throw new RangeError('EventBus capacity must be a positive number');
+  if (!Number.isFinite(c) || c < 1) throw new BragerOneError('EventBus capacity must be a positive number');
   return Math.floor(c);
 }

@@ -1,4 +1,4 @@
-/** Option and event types of the gateway (type-only module). */
+/** Option and event types of the gateway, and its defaults table. */
 
 import type { TokenStore } from '../auth/token.js';
 import type { BragerOneApiClient, ClientOptions } from '../client.js';
@@ -18,7 +18,30 @@ export interface CloudSessionConnectivity {
   ts: number;
 }
 
-/** Options of `BragerOneGateway`. Durations in milliseconds. */
+/**
+ * Default option values of `BragerOneGateway`: the one place they are written (the option docs name the field
+ * here). Durations in milliseconds; 0 turns the poll and the self-heal checks off.
+ */
+export const GATEWAY_DEFAULTS = /* @__PURE__ */ Object.freeze({
+  /** Module listing + self-heal cadence, milliseconds. */
+  connectivityPollInterval: 60_000,
+  /** Silence after which a session counts as stale, milliseconds. */
+  stalePrimeAfter: 180_000,
+  /** Stale (zombie) poll cycles before a hard reconnect. */
+  zombieHardRestartAfter: 2,
+  /** Wait after the namespace join before binding, milliseconds. */
+  bindDelay: 100,
+  /** First wait before retrying a failed bind, milliseconds (doubles up to `bindRetryCap`). */
+  bindRetryDelay: 1_000,
+  /** Longest wait between bind retries, milliseconds (not an option). */
+  bindRetryCap: 30_000,
+  /** Prime attempts when the answer is unusable. */
+  primeAttempts: 3,
+  /** First wait between prime attempts, milliseconds (doubles up to 2 000). */
+  primeRetryDelay: 250,
+} as const);
+
+/** Options of `BragerOneGateway`. Durations in milliseconds; defaults in {@link GATEWAY_DEFAULTS}. */
 export interface GatewayOptions {
   /** REST client (authenticated on `start()`). */
   api: BragerOneApiClient;
@@ -30,26 +53,34 @@ export interface GatewayOptions {
   ws?: RealtimeManager;
   /** `stop()` also closes `api`. Default `false` (`true` for `BragerOneGateway.fromCredentials`). */
   ownsApi?: boolean;
-  /** Module listing + self-heal cadence (§7.3). Default 60 000; 0 disables. */
+  /** Module listing + self-heal cadence (§7.3), in milliseconds; 0 disables. @default GATEWAY_DEFAULTS.connectivityPollInterval */
   connectivityPollInterval?: number;
-  /** A session that is up but silent this long is REST-primed and counted as a zombie cycle. Default 180 000; 0 disables. */
+  /**
+   * A session that is up but silent this long (milliseconds) is REST-primed and counted as a zombie cycle; 0 disables.
+   * @default GATEWAY_DEFAULTS.stalePrimeAfter
+   */
   stalePrimeAfter?: number;
-  /** Zombie cycles before a hard reconnect. Default 2; 0 disables. */
+  /** Zombie cycles before a hard reconnect; 0 disables. @default GATEWAY_DEFAULTS.zombieHardRestartAfter */
   zombieHardRestartAfter?: number;
-  /** Passed to the RealtimeManager the gateway creates (`reconnectDelay`: first prompt-reconnect delay, default 500). */
+  /** Passed to the RealtimeManager the gateway creates (milliseconds; defaults in `REALTIME_DEFAULTS`). */
   realtime?: { connectTimeout?: number; supervisorInterval?: number; reconnectDelay?: number };
   /**
    * Wait after the namespace join before `POST /modules/connect`: the server may register a new socket id
    * asynchronously (the reference waits 0.1 s). After a reconnect the gateway waits it before binding; at start-up
-   * it binds at once and waits out the rest of it (since the join) only when that first bind is refused. Default
-   * 100; 0 binds at once, without a second try.
+   * it binds at once and waits out the rest of it (since the join) only when that first bind is refused.
+   * Milliseconds; 0 binds at once, without a second try.
+   * @default GATEWAY_DEFAULTS.bindDelay
    */
   bindDelay?: number;
-  /** First wait before retrying a bind that failed after a reconnect; doubles per failure, capped at 30 000. Default 1 000. */
+  /**
+   * First wait (milliseconds) before retrying a bind that failed after a reconnect; doubles per failure, capped at
+   * `GATEWAY_DEFAULTS.bindRetryCap`.
+   * @default GATEWAY_DEFAULTS.bindRetryDelay
+   */
   bindRetryDelay?: number;
-  /** Prime attempts when the answer is unusable (§7.4). Default 3. */
+  /** Prime attempts when the answer is unusable (§7.4). @default GATEWAY_DEFAULTS.primeAttempts */
   primeAttempts?: number;
-  /** First wait between prime attempts, doubling, capped at 2 000. Default 250. */
+  /** First wait between prime attempts in milliseconds, doubling, capped at 2 000. @default GATEWAY_DEFAULTS.primeRetryDelay */
   primeRetryDelay?: number;
   /** Clock (epoch ms) for `ts` fields and stale detection. Default `Date.now`. */
   now?: () => number;

@@ -1,11 +1,12 @@
 /** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (docs/PROTOCOL.md §7). */
 
-import { MemoryTokenStore } from '../auth/token.js';
+import { MemoryTokenStore } from '../stores/memory.js';
 import { BragerOneApiClient } from '../client.js';
 import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
 import { errorMessage } from '../internal/error-text.js';
 import { resolveLogger } from '../internal/logger.js';
-import { sleep } from '../internal/sleep.js';
+import { raceAbort, sleep } from '../internal/sleep.js';
+import { backoffDelay } from '../internal/retry.js';
 import { unrefTimer } from '../internal/timers.js';
 import type { ResolvedLogger } from '../log.js';
 import {
@@ -16,19 +17,17 @@ import {
   loadSocketIoClient,
 } from '../realtime/manager.js';
 import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
-import type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOptions } from './gateway-types.js';
+import { type CloudSessionConnectivity, GATEWAY_DEFAULTS, type GatewayFromCredentialsOptions, type GatewayOptions } from './gateway-types.js';
 import { EventBus } from './event-bus.js';
 import { ListenerSet } from '../internal/listeners.js';
 import { ParamStore } from './param-store.js';
 import { Primer } from './primer.js';
 import { isRecord, metaOf, walkParamPayload } from './payload.js';
 
-export type { CloudSessionConnectivity, GatewayFromCredentialsOptions, GatewayOptions } from './gateway-types.js';
+export { GATEWAY_DEFAULTS, type CloudSessionConnectivity, type GatewayFromCredentialsOptions, type GatewayOptions } from './gateway-types.js';
 export type { ModuleConnectivity } from './connectivity.js';
 
 const PARAMS_CHANGE_SUFFIX = 'parameters:change';
-/** Longest wait between two bind retries after a reconnect. */
-const BIND_RETRY_CAP = 30_000;
 
 /** No `/modules/connect` body variant bound the socket session (the cloud would push nothing to it). */
 function notBoundError(): BragerOneError {
@@ -37,23 +36,9 @@ function notBoundError(): BragerOneError {
   );
 }
 
-/** `p`, or a rejection as soon as `signal` aborts (the shared work itself goes on). */
+/** `p`, or a {@link BragerOneError} as soon as `signal` aborts (the shared work itself goes on). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new BragerOneError('BragerOneGateway stopped during start()'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new BragerOneError('BragerOneGateway stopped during start()'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return raceAbort(p, signal, () => new BragerOneError('BragerOneGateway stopped during start()'));
 }
 
 /**
@@ -123,16 +108,16 @@ export class BragerOneGateway {
     this.now = opts.now ?? Date.now;
     this.log = resolveLogger(opts.logger ?? opts.api.logger);
     this.opts = {
-      connectivityPollInterval: opts.connectivityPollInterval ?? 60_000,
-      stalePrimeAfter: opts.stalePrimeAfter ?? 180_000,
-      zombieHardRestartAfter: opts.zombieHardRestartAfter ?? 2,
-      bindDelay: Math.max(0, opts.bindDelay ?? 100),
-      bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? 1_000),
+      connectivityPollInterval: opts.connectivityPollInterval ?? GATEWAY_DEFAULTS.connectivityPollInterval,
+      stalePrimeAfter: opts.stalePrimeAfter ?? GATEWAY_DEFAULTS.stalePrimeAfter,
+      zombieHardRestartAfter: opts.zombieHardRestartAfter ?? GATEWAY_DEFAULTS.zombieHardRestartAfter,
+      bindDelay: Math.max(0, opts.bindDelay ?? GATEWAY_DEFAULTS.bindDelay),
+      bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? GATEWAY_DEFAULTS.bindRetryDelay),
     };
     this.primer = new Primer({
       api: this.api,
-      attempts: Math.max(1, opts.primeAttempts ?? 3),
-      retryDelay: opts.primeRetryDelay ?? 250,
+      attempts: Math.max(1, opts.primeAttempts ?? GATEWAY_DEFAULTS.primeAttempts),
+      retryDelay: opts.primeRetryDelay ?? GATEWAY_DEFAULTS.primeRetryDelay,
       signal: this.life.signal,
       log: this.log,
     });
@@ -369,8 +354,10 @@ export class BragerOneGateway {
         verify: api.verify,
         origin: api.oneBase,
         referer: `${api.oneBase}/`,
-        socketPath: api.server.sockPath,
+        socketPath: api.server.socketPath,
         namespace: api.server.wsNamespace,
+        appVersion: api.server.appVersion,
+        acceptLanguage: api.server.acceptLanguage,
         connectTimeout: this.realtimeOpts?.connectTimeout,
         supervisorInterval: this.realtimeOpts?.supervisorInterval,
         reconnectDelay: this.realtimeOpts?.reconnectDelay,
@@ -461,7 +448,7 @@ export class BragerOneGateway {
       if (this.stopped) return;
       this.primeDue = true;
       this.bindFailures++;
-      const wait = Math.min(BIND_RETRY_CAP, this.opts.bindRetryDelay * 2 ** Math.min(this.bindFailures - 1, 16));
+      const wait = backoffDelay({ initial: this.opts.bindRetryDelay, max: GATEWAY_DEFAULTS.bindRetryCap }, this.bindFailures - 1);
       this.log.warn(`re-bind after reconnect failed (attempt ${this.bindFailures}): ${errorMessage(err)}; retrying in ${wait} ms`);
       this.bindRetryTimer = setTimeout(() => {
         this.bindRetryTimer = null;

@@ -1,6 +1,6 @@
 /** Maps Socket.IO / Engine.IO connect failures to the SDK's typed, redacted errors. */
 
-import { ApiError, NetworkError, TimeoutError } from '../errors.js';
+import { type ApiError, type BragerOneError, NetworkError, TimeoutError, errorForStatus } from '../errors.js';
 import { redactText, scrubSecrets } from '../internal/redact.js';
 
 type Rec = Record<string, unknown>;
@@ -65,14 +65,13 @@ export function handshakeStatus(err: unknown): number | null {
  * else a {@link NetworkError}. Messages are redacted and never contain `secrets`; the original error
  * (which may hold request headers) is not kept as `cause`.
  */
-export function toConnectError(err: unknown, where: string, secrets: ReadonlyArray<string | null | undefined>): Error {
+export function toConnectError(err: unknown, where: string, secrets: ReadonlyArray<string | null | undefined>): BragerOneError {
   const clean = (s: string): string => scrubSecrets(redactText(s), secrets).replace(/\s+/g, ' ').slice(0, 200);
   const first = messagesOf(err)[0] ?? 'connect failed';
   const detail = clean(first);
   const status = handshakeStatus(err);
   if (status !== null) {
-    const api = new ApiError(status, { message: detail }, {}, `Socket.IO handshake ${where}`);
-    return api;
+    return errorForStatus(status, { message: detail }, {}, `Socket.IO handshake ${where}`);
   }
   return new NetworkError(`Socket.IO connect ${where} failed: ${detail}`, { cause: new Error(detail) });
 }

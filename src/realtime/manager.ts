@@ -1,7 +1,7 @@
 /** Socket.IO session to the BragerOne `/ws` namespace, with its own supervisor-driven reconnection. */
 
 import type { Verify } from '../client.js';
-import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
+import { BragerOneError, TimeoutError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
 import { tlsOptions } from '#node-env';
 import { USER_AGENT } from '../version.js';
 import type { ResolvedLogger } from '../log.js';
@@ -13,11 +13,12 @@ import { isBrowserLike } from '../internal/platform.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ListenerSet } from '../internal/listeners.js';
 import { type IoModule, IoSession } from './session.js';
-import { NUMERIC_EVENT_ALIASES, type RealtimeManagerOptions, type RealtimeState, type TokenRequest } from './types.js';
+import { NUMERIC_EVENT_ALIASES, REALTIME_DEFAULTS, type RealtimeManagerOptions, type RealtimeState, type TokenRequest } from './types.js';
 
 export {
   MODULE_CONNECTION_STATUS_CHANGED,
   MODULE_MEMORY_UPDATED,
+  REALTIME_DEFAULTS,
   type RealtimeManagerOptions,
   type RealtimeState,
   type TokenRequest,
@@ -72,7 +73,9 @@ export class RealtimeManager {
   private readonly verify: Verify | undefined;
   private readonly origin: string;
   private readonly referer: string;
-  private readonly path: string;
+  private readonly socketPath: string;
+  private readonly appVersion: string;
+  private readonly acceptLanguage: string;
   private readonly namespace: string;
   private readonly connectTimeout: number;
   private readonly supervisorInterval: number;
@@ -108,12 +111,14 @@ export class RealtimeManager {
     this.ioBase = trimBase(opts.ioBase ?? BRAGERONE_SERVER.ioBase);
     this.origin = trimBase(opts.origin ?? (opts.ioBase === undefined ? BRAGERONE_SERVER.oneBase : this.ioBase));
     this.referer = opts.referer ?? `${this.origin}/`;
-    this.path = opts.socketPath ?? '/socket.io';
-    this.namespace = opts.namespace ?? '/ws';
+    this.socketPath = opts.socketPath ?? REALTIME_DEFAULTS.socketPath;
+    this.namespace = opts.namespace ?? REALTIME_DEFAULTS.namespace;
+    this.appVersion = opts.appVersion ?? BRAGERONE_SERVER.appVersion;
+    this.acceptLanguage = opts.acceptLanguage ?? BRAGERONE_SERVER.acceptLanguage;
     this.verify = opts.verify;
-    this.connectTimeout = opts.connectTimeout ?? 20_000;
-    this.supervisorInterval = opts.supervisorInterval ?? 15_000;
-    this.reconnectDelay = opts.reconnectDelay ?? 500;
+    this.connectTimeout = opts.connectTimeout ?? REALTIME_DEFAULTS.connectTimeout;
+    this.supervisorInterval = opts.supervisorInterval ?? REALTIME_DEFAULTS.supervisorInterval;
+    this.reconnectDelay = opts.reconnectDelay ?? REALTIME_DEFAULTS.reconnectDelay;
     this.groupId = opts.groupId ?? null;
     const env = opts.environment ?? 'auto';
     this.browser = env === 'browser' || (env === 'auto' && isBrowserLike());
@@ -304,7 +309,7 @@ export class RealtimeManager {
       const fresh = await Promise.race([
         this.tokenProvider({ rejected: this.authRejected }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('token refresh timed out')), this.connectTimeout);
+          timer = setTimeout(() => reject(new TimeoutError('token refresh timed out')), this.connectTimeout);
           unrefTimer(timer);
         }),
       ]);
@@ -322,8 +327,8 @@ export class RealtimeManager {
     if (!this.browser) {
       headers.Origin = this.origin;
       headers.Referer = this.referer;
-      headers['Accept-Language'] = 'pl-PL,pl;q=0.9';
-      headers['x-appversion'] = '1.1.78';
+      headers['Accept-Language'] = this.acceptLanguage;
+      headers['x-appversion'] = this.appVersion;
       headers['User-Agent'] = USER_AGENT;
     }
     const v = this.verify;
@@ -332,7 +337,7 @@ export class RealtimeManager {
     const session: IoSession = new IoSession({
       io,
       ioBase: this.ioBase,
-      path: this.path,
+      path: this.socketPath,
       namespace: this.namespace,
       headers,
       tls,

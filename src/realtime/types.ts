@@ -17,7 +17,24 @@ export const NUMERIC_EVENT_ALIASES: Readonly<Record<string, string>> = Object.fr
 /** Lifecycle state of a `RealtimeManager`. */
 export type RealtimeState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-/** Options of `RealtimeManager`. Durations in milliseconds. */
+/**
+ * Default option values of `RealtimeManager`: the one place they are written (the option docs name the field here).
+ * Durations in milliseconds.
+ */
+export const REALTIME_DEFAULTS = /* @__PURE__ */ Object.freeze({
+  /** Socket.IO path. */
+  socketPath: '/socket.io',
+  /** Socket.IO namespace. */
+  namespace: '/ws',
+  /** Hard limit of one connect attempt (handshake + namespace join), milliseconds. */
+  connectTimeout: 20_000,
+  /** Supervisor cadence and longest reconnect backoff, milliseconds. */
+  supervisorInterval: 15_000,
+  /** First delay of the prompt reconnect after a drop, milliseconds. */
+  reconnectDelay: 500,
+} as const);
+
+/** Options of `RealtimeManager`. Durations in milliseconds; defaults in {@link REALTIME_DEFAULTS}. */
 export interface RealtimeManagerOptions {
   /** Access token for the first connect. */
   token: string;
@@ -35,16 +52,23 @@ export interface RealtimeManagerOptions {
   verify?: Verify;
   /** `Referer` handshake header (Node). Default: `origin + '/'`. */
   referer?: string;
-  /** Socket.IO path. Default `/socket.io`. */
+  /** Socket.IO path (`ServerConfig.socketPath`). @default REALTIME_DEFAULTS.socketPath */
   socketPath?: string;
-  /** Namespace. Default `/ws`. */
+  /** Namespace (`ServerConfig.wsNamespace`). @default REALTIME_DEFAULTS.namespace */
   namespace?: string;
-  /** Hard limit of one connect attempt (handshake + namespace join). Default 20 000. */
+  /** Hard limit of one connect attempt (handshake + namespace join), in milliseconds. @default REALTIME_DEFAULTS.connectTimeout */
   connectTimeout?: number;
-  /** Supervisor cadence. Default 15 000. */
+  /** Supervisor cadence, in milliseconds. @default REALTIME_DEFAULTS.supervisorInterval */
   supervisorInterval?: number;
-  /** First delay of the prompt reconnect after a drop (doubles per failure, capped at `supervisorInterval`). Default 500. */
+  /**
+   * First delay of the prompt reconnect after a drop, in milliseconds (doubles per failure, capped at `supervisorInterval`).
+   * @default REALTIME_DEFAULTS.reconnectDelay
+   */
   reconnectDelay?: number;
+  /** `x-appversion` handshake header (Node). Default: `BRAGERONE_SERVER.appVersion` (the gateway passes its server's). */
+  appVersion?: string;
+  /** `Accept-Language` handshake header (Node). Default: `BRAGERONE_SERVER.acceptLanguage` (the gateway passes its server's). */
+  acceptLanguage?: string;
   /** Object id sent as `group_id` in the listen emits. Default `null`. */
   groupId?: number | null;
   /** `'auto'` (default) detects a browser/worker; `'browser'` forces polling-first + `auth` payload. */

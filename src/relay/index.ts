@@ -10,7 +10,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
-import type { ServerConfig } from '../server.js';
+import { BRAGERONE_SERVER, type ServerConfig } from '../server.js';
+import { BragerOneError } from '../errors.js';
 
 export { relayServer } from '../server.js';
 
@@ -48,7 +49,7 @@ export interface RelayOptions {
   verify?: boolean;
   /** Extra CA certificates (PEM) trusted for the upstream, e.g. a private test cloud's. */
   ca?: string | Buffer;
-  /** `x-appversion` sent on the Socket.IO path when the client did not send one (default `1.1.78`, PROTOCOL.md §6.2). */
+  /** `x-appversion` sent on the Socket.IO path when the client did not send one. Default: `server.appVersion` (PROTOCOL.md §6.2). */
   appVersion?: string;
   /** Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy you run). Default `false`. */
   trustProxy?: boolean;
@@ -71,7 +72,6 @@ export interface Relay {
   close(): void;
 }
 
-const DEFAULT_APP_VERSION = '1.1.78';
 const SECRET_HEADER = 'x-relay-key';
 const SECRET_QUERY = 'relayKey';
 /** Request headers never forwarded (hop-by-hop handled by the proxy library; these are ours to drop). */
@@ -93,8 +93,11 @@ export function createRelay(options: RelayOptions): Relay {
   const { server } = o;
   const allow = new Set(o.allowOrigins);
   const apiPrefix = `/${server.apiVersion}/`;
-  const sockPrefix = `${server.sockPath.replace(/\/+$/, '')}/`;
+  const sockPrefix = `${(server.socketPath ?? server.sockPath).replace(/\/+$/, '')}/`;
   const oneBase = server.oneBase;
+  // A ServerConfig written by hand before these fields existed falls back to BragerOne's values.
+  const appVersion = o.appVersion ?? server.appVersion ?? BRAGERONE_SERVER.appVersion;
+  const acceptLanguage = server.acceptLanguage ?? BRAGERONE_SERVER.acceptLanguage;
   const log = (e: RelayLogEntry): void => {
     try {
       o.log?.(e);
@@ -185,8 +188,8 @@ export function createRelay(options: RelayOptions): Relay {
       delete req.headers.authorization; // assets are public (PROTOCOL.md §8.1)
     }
     if (r.kind === 'socket') {
-      if (typeof req.headers['x-appversion'] !== 'string' || !req.headers['x-appversion']) req.headers['x-appversion'] = o.appVersion ?? DEFAULT_APP_VERSION;
-      req.headers['accept-language'] ??= 'pl-PL,pl;q=0.9';
+      if (typeof req.headers['x-appversion'] !== 'string' || !req.headers['x-appversion']) req.headers['x-appversion'] = appVersion;
+      req.headers['accept-language'] ??= acceptLanguage;
     }
     req.url = r.path;
   };
@@ -433,7 +436,7 @@ function stripSecret(params: URLSearchParams): string {
 
 function checkOptions(o: RelayOptions): RelayOptions {
   const fail = (msg: string): never => {
-    throw new TypeError(`createRelay: ${msg}`);
+    throw new BragerOneError(`createRelay: ${msg}`);
   };
   if (!o || typeof o !== 'object') fail('options are required: createRelay({ server: BRAGERONE_SERVER, allowOrigins: [\'https://my.dashboard\'] })');
   const s = o.server as Partial<ServerConfig> | undefined;

@@ -4,6 +4,7 @@ import type { LaxMixer } from './lax.js';
 import { type ParamAddress, parseKey } from './params.js';
 import type { TokenBook } from './tokens.js';
 import type { JsonObject, JsonValue, PushRequirement } from './types.js';
+import { BragerOneError } from '../errors.js';
 
 /** Options after defaults were applied. */
 export interface ResolvedOptions {
@@ -95,7 +96,7 @@ export class SimContext {
   /** Module by devid or a thrown `Error`. */
   module(devid: string): ModuleModel {
     const m = this.world.modules.get(devid);
-    if (!m) throw new Error(`Unknown simulator module ${devid}`);
+    if (!m) throw new BragerOneError(`Unknown simulator module ${devid}`);
     return m;
   }
 
@@ -108,7 +109,7 @@ export class SimContext {
   /** Parses `P4.v1` or throws. */
   address(key: string): ParamAddress {
     const addr = parseKey(key);
-    if (!addr) throw new Error(`Malformed parameter key ${key}`);
+    if (!addr) throw new BragerOneError(`Malformed parameter key ${key}`);
     return addr;
   }
 

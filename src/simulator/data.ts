@@ -10,6 +10,7 @@ import type {
   SimUser,
 } from './types.js';
 import { DESCRIPTION } from './webapp/description.js';
+import { BragerOneError } from '../errors.js';
 
 /** Email of the demo account. */
 export const DEMO_EMAIL = 'demo@bragerone.local';
@@ -163,7 +164,7 @@ export function buildWorld(inits: SimAccountInit[], nowMs: number): World {
   let nextModuleId = 900;
   for (const a of inits) {
     const key = a.email.trim().toLowerCase();
-    if (world.accounts.has(key)) throw new Error(`Duplicate simulator account ${a.email}`);
+    if (world.accounts.has(key)) throw new BragerOneError(`Duplicate simulator account ${a.email}`);
     const perms = a.permissions ? [...a.permissions] : [...DEMO_PERMISSIONS];
     const user: SimUser = {
       id: nextUserId++, name: 'Simulated User', email: a.email, language: 'en',
@@ -175,11 +176,11 @@ export function buildWorld(inits: SimAccountInit[], nowMs: number): World {
     const account: AccountModel = { email: a.email, password: a.password, user, permissions: perms, objectIds: [] };
     world.accounts.set(key, account);
     for (const o of a.objects ?? []) {
-      if (world.objects.has(o.id)) throw new Error(`Duplicate simulator object ${o.id}`);
+      if (world.objects.has(o.id)) throw new BragerOneError(`Duplicate simulator object ${o.id}`);
       world.objects.set(o.id, objectModel(o, perms, key));
       account.objectIds.push(o.id);
       for (const m of o.modules ?? []) {
-        if (world.modules.has(m.devid)) throw new Error(`Duplicate simulator module ${m.devid}`);
+        if (world.modules.has(m.devid)) throw new BragerOneError(`Duplicate simulator module ${m.devid}`);
         world.modules.set(m.devid, moduleModel(m, o.id, m.id ?? nextModuleId++, nowSec));
         world.objects.get(o.id)?.devids.push(m.devid);
       }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { FaultResponse, JsonValue } from './types.js';
+import { BragerOneError } from '../errors.js';
 
 /** JSON content type served by every REST route. */
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -13,7 +14,7 @@ export const CORS_ALLOW_HEADERS =
 const MAX_BODY = 1_048_576;
 
 /** Thrown by {@link readJsonBody}; carries the HTTP status to answer. */
-export class HttpError extends Error {
+export class HttpError extends BragerOneError {
   /** Creates an error answered with `status` and `{"message": message}`. */
   constructor(
     readonly status: number,

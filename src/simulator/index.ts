@@ -48,7 +48,12 @@ export {
 } from './webapp/index.js';
 /** Types of the web-app description (`WEB_APP_DESCRIPTION`), for callers that edit or extend it. */
 export type * as WebAppModel from './webapp/description.js';
-export type * from './types.js';
+export type {
+  JsonValue, JsonObject, ParamBody, PoolsInit, PlantKind, SimUser, SimModuleCard, SimGateway, SimModuleInit,
+  SimObjectInit, SimAccountInit, PushRequirement, SimulatorOptions, NetworkSettings, NetworkStats, SimNetwork,
+  WebAppOptions, AssetCorruption, WebAppChanges, WebAppInfo, SimWebApp, RequestRecord, SimStats, FaultResponse,
+  ShapeVariants, ShapeRoute, MalformedKind, SlowBody, SimFaults, SocketInfo, BurstResult, Simulator,
+} from './types.js';
 
 /** Default option values of {@link startSimulator}. */
 export const SIMULATOR_DEFAULTS = Object.freeze({

@@ -5,10 +5,10 @@
  * snapshots are treated as data, texts come back as plain text and assets never carry `Authorization`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../src/auth/token.js';
+import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { MemoryCacheAdapter } from '../../src/cache/memory.js';
 import { type Catalog, loadCatalog } from '../../src/catalog/index.js';
-import { isCatalogError } from '../../src/catalog/errors.js';
+import { isCatalogError } from '../../src/errors.js';
 import { snapshotKey } from '../../src/catalog/snapshot.js';
 import { BragerOneApiClient } from '../../src/client.js';
 import { capturingLogger, DEMO, useSimulator } from '../helpers/sim.js';

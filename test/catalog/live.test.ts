@@ -4,10 +4,10 @@
  * writes, range checks before anything is sent, unconfirmed and aborted writes, and `close()`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../src/auth/token.js';
+import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { loadCatalog } from '../../src/catalog/index.js';
 import type { Catalog, ModuleView, ModuleViewSnapshot } from '../../src/catalog/index.js';
-import { isCatalogError } from '../../src/catalog/errors.js';
+import { isCatalogError } from '../../src/errors.js';
 import { createModuleView } from '../../src/catalog/live.js';
 import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCacheAdapter } from '../../src/cache/memory.js';
 import { loadCatalog } from '../../src/catalog/index.js';
-import { isCatalogError } from '../../src/catalog/errors.js';
+import { isCatalogError } from '../../src/errors.js';
 import { snapshotKey } from '../../src/catalog/snapshot.js';
 import { BragerOneApiClient } from '../../src/client.js';
-import { MemoryTokenStore } from '../../src/auth/token.js';
+import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { isBragerOneError } from '../../src/errors.js';
 import { defineServer } from '../../src/server.js';
 import { ParamStore } from '../../src/live/param-store.js';

@@ -70,7 +70,10 @@ describe('ensureAuth', () => {
 
   it('rejects with ApiError(401) without token, credentials or provider, and sends nothing', async () => {
     const c = client();
-    await expect(c.getUser()).rejects.toMatchObject({ name: 'ApiError', status: 401 });
+    // NotAuthenticatedError is an ApiError with status 401 (a subclass, named for what happened).
+    const err = await c.getUser().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ name: 'NotAuthenticatedError', status: 401 });
     expect(sim().stats.total()).toBe(0);
     expect(() => c.accessToken).toThrow(Error);
   });

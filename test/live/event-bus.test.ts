@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus, type ParamUpdate } from '../../src/live/event-bus.js';
+import { BragerOneError } from '../../src/errors.js';
 
 const upd = (i: number): Omit<ParamUpdate, 'seq'> => ({ devid: 'D', pool: 'P4', chan: 'v', idx: i, value: i, meta: {}, ts: 1 });
 
@@ -119,6 +120,6 @@ describe('EventBus', () => {
   });
 
   it('rejects a non-positive capacity', () => {
-    expect(() => new EventBus().subscribe({ capacity: 0 })).toThrow(RangeError);
+    expect(() => new EventBus().subscribe({ capacity: 0 })).toThrow(BragerOneError);
   });
 });

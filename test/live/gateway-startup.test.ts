@@ -1,7 +1,7 @@
 // The pipelined start-up (docs/PROTOCOL.md §7.1, issue #15): the prime/listen race, validation alongside the
 // handshake, a stored token that turns out dead. Ordering and counts only; no timed assertions.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../src/auth/token.js';
+import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import type { Simulator } from '../../src/simulator/index.js';

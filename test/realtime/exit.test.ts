@@ -124,7 +124,7 @@ describe('process exit and lazy loading', () => {
   }, 20_000);
 
   it('the realtime and live modules reach socket.io-client through a dynamic import only', async () => {
-    const code = await bundle('lazy', "export * from './src/live/index.ts'; export * from './src/realtime/index.ts';", {
+    const code = await bundle('lazy', "export { BragerOneGateway } from './src/live/gateway.ts'; export { RealtimeManager } from './src/realtime/manager.ts';", {
       external: ['socket.io-client', 'ofetch', 'valibot', 'idb-keyval'],
       format: 'esm',
     });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileCacheAdapter } from '../../src/cache/file.js';
+import { BragerOneError } from '../../src/errors.js';
 import { runCacheAdapterContract } from './contract.js';
 import { captureLogger } from './helpers.js';
 
@@ -27,7 +28,7 @@ const entry = { etag: '"e1"', lastModified: null, body: Uint8Array.from([1, 10, 
 
 describe('FileCacheAdapter', () => {
   it('requires a dir', () => {
-    expect(() => new FileCacheAdapter({} as { dir: string })).toThrow(TypeError);
+    expect(() => new FileCacheAdapter({} as { dir: string })).toThrow(BragerOneError);
   });
 
   it('one file per URL named by the SHA-256 hex of the URL, mode 0600 in a 0700 dir', async () => {

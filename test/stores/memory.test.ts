@@ -1,4 +1,4 @@
-import { MemoryTokenStore } from '../../src/auth/token.js';
+import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { MemoryCacheAdapter } from '../../src/cache/memory.js';
 import { runCacheAdapterContract, runTokenStoreContract } from './contract.js';
 

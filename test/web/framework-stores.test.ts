@@ -9,7 +9,7 @@ import { createElement } from 'react';
 import { useSyncExternalStore } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../src/auth/token.js';
+import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { type Catalog, type ModuleView, type ModuleViewSnapshot, createModuleView, loadCatalog } from '../../src/catalog/index.js';
 import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';

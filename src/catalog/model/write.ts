@@ -2,7 +2,7 @@
  * Write preparation (CATALOG.md §3.8): display input → raw register value, range-checked against the device's own
  * `n`/`x` channels, or a symbolic command from a command rule.
  */
-import { CatalogError } from '../errors.js';
+import { CatalogError } from '../../errors.js';
 import type { Json } from '../types.js';
 import { familyKey, parseAddress, primaryAddress } from './address.js';
 import { type ModelContext, NO_VALUES } from './context.js';

@@ -1,6 +1,7 @@
 /** `login`, `logout`, `whoami`. */
 
-import { MemoryTokenStore, isTokenExpired } from '../../auth/token.js';
+import { isTokenExpired } from '../../auth/token.js';
+import { MemoryTokenStore } from '../../stores/memory.js';
 import { FileTokenStore } from '../../stores/file.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { formatTable } from '../io.js';

@@ -1,6 +1,6 @@
 /** `demo`: an offline tour against an embedded simulator — login → objects → modules → params → watch. */
 
-import { MemoryTokenStore } from '../../auth/token.js';
+import { MemoryTokenStore } from '../../stores/memory.js';
 import { formatDuration } from '../args.js';
 import { CliError, EXIT, UsageError, stopCode } from '../errors.js';
 import { type Output, formatTable } from '../io.js';

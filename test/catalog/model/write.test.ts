@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noThenProperty: rule rows from the assets carry a `then` key
 import { describe, expect, it } from 'vitest';
-import { CatalogError, isCatalogError } from '../../../src/catalog/errors.js';
+import { CatalogError, isCatalogError } from '../../../src/errors.js';
 import { isBragerOneError } from '../../../src/errors.js';
 import { buildParamMap } from '../../../src/catalog/model/param-map.js';
 import { prepareWrite } from '../../../src/catalog/model/write.js';
