@@ -7,13 +7,16 @@ import { type CacheAdapter, type CacheEntry, isCacheEntry } from './types.js';
 
 /** Options of {@link IndexedDbCacheAdapter}. */
 export interface IndexedDbCacheOptions {
-  /** Database name; default `'bragerone-cache'`. */
+  /** Database name. @default 'bragerone-cache' */
   dbName?: string;
-  /** Object store name; default `'http'`. Added to an existing database by a version upgrade when missing. */
+  /** Object store name; added to an existing database by a version upgrade when missing. @default 'http' */
   storeName?: string;
   /** Receives warnings about failed writes; default `console` at `warn`. */
   logger?: Logger;
 }
+
+/** Default option values of {@link IndexedDbCacheAdapter}. */
+const DEFAULTS = Object.freeze({ dbName: 'bragerone-cache', storeName: 'http' } as const);
 
 /**
  * HTTP cache adapter over IndexedDB (via idb-keyval): one record per URL holding `{ etag, lastModified, body }`
@@ -32,8 +35,8 @@ export class IndexedDbCacheAdapter implements CacheAdapter {
   #store: UseStore | undefined;
 
   constructor(opts: IndexedDbCacheOptions = {}) {
-    this.dbName = opts.dbName ?? 'bragerone-cache';
-    this.storeName = opts.storeName ?? 'http';
+    this.dbName = opts.dbName ?? DEFAULTS.dbName;
+    this.storeName = opts.storeName ?? DEFAULTS.storeName;
     this.#log = new LoggerSlot(opts.logger);
   }
 

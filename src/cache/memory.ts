@@ -2,11 +2,14 @@ import type { CacheAdapter, CacheEntry } from './types.js';
 
 /** Limits of {@link MemoryCacheAdapter}. */
 export interface MemoryCacheOptions {
-  /** Most entries kept; default 256. */
+  /** Most entries kept. @default 256 */
   maxEntries?: number;
-  /** Most body bytes kept in total; default 32 MiB. An entry larger than this is not stored. */
+  /** Most body bytes kept in total (an entry larger than this is not stored). @default 33_554_432 (32 MiB) */
   maxBytes?: number;
 }
+
+/** Default option values of {@link MemoryCacheAdapter}. */
+const DEFAULTS = Object.freeze({ maxEntries: 256, maxBytes: 32 * 1024 * 1024 } as const);
 
 /** In-memory LRU cache adapter, bounded by entry count and total body bytes. */
 export class MemoryCacheAdapter implements CacheAdapter {
@@ -16,8 +19,8 @@ export class MemoryCacheAdapter implements CacheAdapter {
   #bytes = 0;
 
   constructor(opts: MemoryCacheOptions = {}) {
-    this.#maxEntries = Math.max(1, opts.maxEntries ?? 256);
-    this.#maxBytes = Math.max(0, opts.maxBytes ?? 32 * 1024 * 1024);
+    this.#maxEntries = Math.max(1, opts.maxEntries ?? DEFAULTS.maxEntries);
+    this.#maxBytes = Math.max(0, opts.maxBytes ?? DEFAULTS.maxBytes);
   }
 
   /** Entries currently held. */

@@ -30,7 +30,7 @@ export interface ModuleViewOptions {
   permissions?: readonly string[];
   /** Keep hidden parameters (INVISIBLE, device unavailable) in the panels. Default `false`. */
   includeHidden?: boolean;
-  /** How long {@link ModuleView.write} waits for the pushed value, in ms. Default 15 000. */
+  /** How long {@link ModuleView.write} waits for the pushed value, in milliseconds. @default 15_000 */
   confirmTimeout?: number;
   signal?: AbortSignal;
 }
@@ -58,6 +58,9 @@ export interface WriteOutcome {
   state: 'confirmed' | 'accepted';
   parameter: LiveParameter;
 }
+
+/** Default option values of {@link ModuleView}, milliseconds. */
+const DEFAULTS = Object.freeze({ confirmTimeout: 15_000 } as const);
 
 /** The live, catalog-resolved view of one module. Create it with {@link createModuleView}. */
 export class ModuleView {
@@ -87,7 +90,7 @@ export class ModuleView {
     this.#store = opts.gateway.params(opts.devid);
     this.#api = opts.gateway.api;
     this.#includeHidden = opts.includeHidden ?? false;
-    this.#confirmTimeout = opts.confirmTimeout ?? 15_000;
+    this.#confirmTimeout = opts.confirmTimeout ?? DEFAULTS.confirmTimeout;
     this.#layout = layout;
     for (const { symbols } of layout) for (const s of symbols) this.#resolve(s);
     this.#off = this.#store.on((key) => this.#touched(key));

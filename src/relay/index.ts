@@ -30,6 +30,16 @@ export interface RelayLogEntry {
   readonly ip: string;
 }
 
+/** Default option values of {@link createRelay}: bytes, requests per window, milliseconds. */
+export const RELAY_DEFAULTS = /* @__PURE__ */ Object.freeze({
+  /** Largest request body forwarded, bytes. */
+  maxBodyBytes: 1_000_000,
+  /** Requests and upgrades per client IP per window. */
+  rateLimit: Object.freeze({ max: 600, windowMs: 60_000 }),
+  /** Upstream response timeout, milliseconds. */
+  timeout: 30_000,
+} as const);
+
 /** Options of {@link createRelay}. */
 export interface RelayOptions {
   /** The cloud to forward to: `BRAGERONE_SERVER`, `TISCONNECT_SERVER` or a `defineServer(...)` result. */
@@ -41,9 +51,9 @@ export interface RelayOptions {
    * polling) or, where a browser cannot set headers (the WebSocket upgrade), the `relayKey` query parameter.
    */
   secret?: string;
-  /** Largest request body forwarded, in bytes (default 1 000 000, Socket.IO's default `maxHttpBufferSize`). */
+  /** Largest request body forwarded, in bytes (Socket.IO's default `maxHttpBufferSize`). @default RELAY_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
-  /** Per client IP: at most `max` requests and upgrades per `windowMs` (default 600 per 60 000 ms); `false` disables it. */
+  /** Per client IP: at most `max` requests and upgrades per `windowMs` milliseconds; `false` disables it. @default RELAY_DEFAULTS.rateLimit */
   rateLimit?: { max: number; windowMs: number } | false;
   /** Verify the cloud's TLS certificate (default `true`). `false` is for test clouds only. */
   verify?: boolean;
@@ -53,7 +63,7 @@ export interface RelayOptions {
   appVersion?: string;
   /** Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy you run). Default `false`. */
   trustProxy?: boolean;
-  /** Upstream response timeout in ms (default 30 000). */
+  /** Upstream response timeout, in milliseconds. @default RELAY_DEFAULTS.timeout */
   timeout?: number;
   /** Receives one entry per request; default: nothing is logged. */
   log?: (entry: RelayLogEntry) => void;
@@ -105,8 +115,9 @@ export function createRelay(options: RelayOptions): Relay {
       /* a logger must never break the relay */
     }
   };
-  const limiter = o.rateLimit === false ? null : new RateLimiter(o.rateLimit?.max ?? 600, o.rateLimit?.windowMs ?? 60_000);
-  const maxBody = o.maxBodyBytes ?? 1_000_000;
+  const rate = o.rateLimit ?? RELAY_DEFAULTS.rateLimit;
+  const limiter = rate === false ? null : new RateLimiter(rate.max, rate.windowMs);
+  const maxBody = o.maxBodyBytes ?? RELAY_DEFAULTS.maxBodyBytes;
   const secret = o.secret === undefined ? null : Buffer.from(o.secret);
 
   // Loaded lazily with import(): httpxy is ESM-only, and this keeps the CJS build working too.
@@ -118,7 +129,7 @@ export function createRelay(options: RelayOptions): Relay {
         secure: o.verify !== false,
         ...(o.ca !== undefined ? { ca: o.ca.toString() } : {}),
         xfwd: false,
-        proxyTimeout: o.timeout ?? 30_000,
+        proxyTimeout: o.timeout ?? RELAY_DEFAULTS.timeout,
         followRedirects: false,
       });
       p.on('proxyRes', (proxyRes) => {

@@ -21,11 +21,15 @@ export interface FileTokenStoreOptions {
   /** Receives warnings (unreadable or corrupt file); default the client's logger, else `console` at `warn`. */
   logger?: Logger;
   /**
-   * How long a login waits for another process's login on the same file (ms, default 30 000); after that it goes
+   * How long a login waits for another process's login on the same file, in milliseconds; after that it goes
    * ahead without the lock. `0` turns the cross-process lock off. See {@link FileTokenStore.withLock}.
+   * @default 30_000
    */
   lockWait?: number;
 }
+
+/** Default option values of {@link FileTokenStore}, milliseconds. */
+const DEFAULTS = Object.freeze({ lockWait: 30_000 } as const);
 
 /** A lock file older than this belongs to a hung process (or a reused pid) and is taken over. */
 const LOCK_STALE = 120_000;
@@ -74,7 +78,7 @@ export class FileTokenStore implements TokenStore {
     this.path = resolve(opts.path ?? defaultTokenPath(opts.email));
     this.lockKey = this.path;
     this.#log = new LoggerSlot(opts.logger);
-    this.#lockWait = Math.max(0, opts.lockWait ?? 30_000);
+    this.#lockWait = Math.max(0, opts.lockWait ?? DEFAULTS.lockWait);
   }
 
   /**

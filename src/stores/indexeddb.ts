@@ -9,11 +9,11 @@ import { unrefTimer } from '../internal/timers.js';
 
 /** Options of {@link IndexedDbTokenStore}. */
 export interface IndexedDbTokenStoreOptions {
-  /** Record key; default `'bragerone.token'`. */
+  /** Record key. @default 'bragerone.token' */
   key?: string;
-  /** Database name; default `'bragerone'`. */
+  /** Database name. @default 'bragerone' */
   dbName?: string;
-  /** Object store name; default `'tokens'`. Added to an existing database by a version upgrade when missing. */
+  /** Object store name; added to an existing database by a version upgrade when missing. @default 'tokens' */
   storeName?: string;
   /** Receives warnings (corrupt value, IndexedDB unavailable); default the client's logger, else `console` at `warn`. */
   logger?: Logger;
@@ -36,6 +36,9 @@ function newChannel(name: string): BroadcastChannel | undefined {
     return undefined;
   }
 }
+
+/** Default option values of {@link IndexedDbTokenStore}. */
+const DEFAULTS = Object.freeze({ key: 'bragerone.token', dbName: 'bragerone', storeName: 'tokens' } as const);
 
 /**
  * Token store over IndexedDB (via idb-keyval). The token is stored as a plain JSON object with the
@@ -64,9 +67,9 @@ export class IndexedDbTokenStore implements TokenStore {
   #warnedUnavailable = false;
 
   constructor(opts: IndexedDbTokenStoreOptions = {}) {
-    this.key = opts.key ?? 'bragerone.token';
-    this.dbName = opts.dbName ?? 'bragerone';
-    this.storeName = opts.storeName ?? 'tokens';
+    this.key = opts.key ?? DEFAULTS.key;
+    this.dbName = opts.dbName ?? DEFAULTS.dbName;
+    this.storeName = opts.storeName ?? DEFAULTS.storeName;
     const id = `${this.dbName}/${this.storeName}/${this.key}`;
     this.lockKey = `bragerone.token:indexeddb:${id}`;
     this.#channelName = `bragerone.token:${id}`;

@@ -6,7 +6,7 @@ import { LoggerSlot } from '../internal/logger.js';
 
 /** Options of {@link LocalStorageTokenStore}. */
 export interface LocalStorageTokenStoreOptions {
-  /** Storage key; default `'bragerone.token'`. */
+  /** Storage key. @default 'bragerone.token' */
   key?: string;
   /**
    * Web Storage to use (e.g. `sessionStorage`, or an in-memory `Storage` in tests); default `globalThis.localStorage`,
@@ -17,7 +17,8 @@ export interface LocalStorageTokenStoreOptions {
   logger?: Logger;
 }
 
-const DEFAULT_KEY = 'bragerone.token';
+/** Default option values of {@link LocalStorageTokenStore}. */
+const DEFAULTS = Object.freeze({ key: 'bragerone.token' } as const);
 
 /**
  * Token store over Web Storage (`localStorage` by default). The token is saved as the JSON record of
@@ -39,7 +40,7 @@ export class LocalStorageTokenStore implements TokenStore {
   #warnedUnavailable = false;
 
   constructor(opts: LocalStorageTokenStoreOptions = {}) {
-    this.key = opts.key ?? DEFAULT_KEY;
+    this.key = opts.key ?? DEFAULTS.key;
     this.lockKey = `bragerone.token:localStorage:${this.key}`;
     this.#explicitStorage = opts.storage;
     this.#log = new LoggerSlot(opts.logger);
