@@ -600,7 +600,7 @@ export class BragerOneApiClient {
   async #call(path: string, opts: CallOptions = {}, label: string): Promise<HttpResponse> {
     this.#assertOpen();
     if (opts.auth === false) return this.#send(path, opts, label, null);
-    // A usable token needs no promise hop (ensure() would resolve with the same token).
+    // A usable token is used directly (docs/BENCHMARKS.md, hot-path choices).
     const token = this.#session.usable() ?? this.#session.provisional() ?? (await this.#session.ensure(opts.signal));
     try {
       return await this.#send(path, opts, label, token);
@@ -631,7 +631,7 @@ export class BragerOneApiClient {
     });
   }
 
-  /** Auth headers and secret list of a token, built once per token (one object per call would be pure garbage). */
+  /** Auth headers and secret list of a token, built once per token (docs/BENCHMARKS.md, hot-path choices). */
   #authFor(t: Token): { headers: Readonly<Record<string, string>>; secrets: string[] } {
     let a = this.#auth;
     if (!a || a.token !== t.accessToken) {

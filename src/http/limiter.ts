@@ -15,8 +15,7 @@ const COMPACT_AT = 1024;
  * wait in a second queue that gets a freed slot only when no normal waiter is queued, so a command never waits
  * behind a catalog download.
  *
- * The queue is an array with a moving head (dequeue and abort are O(1)), so thousands of queued calls cost no
- * more per call than a few; a waiter holds only its promise callbacks until its turn.
+ * The queue is an array with a moving head: dequeue and abort are O(1) (docs/BENCHMARKS.md, hot-path choices).
  */
 export class Limiter {
   #active = 0;

@@ -131,7 +131,7 @@ function scrubCause(err: unknown): Error {
  */
 export class HttpTransport {
   readonly limiter: Limiter;
-  readonly #o: TransportOptions;
+  readonly #options: TransportOptions;
   readonly #baseHeaders: Record<string, string>;
   readonly #fetch: $Fetch;
   /** Controllers of attempts on the wire, aborted by {@link close}. */
@@ -139,7 +139,7 @@ export class HttpTransport {
   #closed: { reason: unknown } | null = null;
 
   constructor(opts: TransportOptions) {
-    this.#o = opts;
+    this.#options = opts;
     this.limiter = new Limiter(opts.concurrency);
     // Node: User-Agent, Origin, Referer (none in browsers, where the module is a stand-in).
     this.#baseHeaders = nodeHeaders(opts.origin);
@@ -188,7 +188,7 @@ export class HttpTransport {
 
   async #send<T>(req: HttpRequest, release: () => void): Promise<HttpResponse<T>> {
     const { signal } = req;
-    const flight: Flight = { req, timeout: req.timeout ?? this.#o.timeout, timedOut: false, done: null, started: 0, retried: 0 };
+    const flight: Flight = { req, timeout: req.timeout ?? this.#options.timeout, timedOut: false, done: null, started: 0, retried: 0 };
     let onAbort: (() => void) | undefined;
     try {
       if (signal?.aborted || this.#closed) throw signal?.aborted ? signal.reason : this.#closed?.reason;
@@ -239,11 +239,11 @@ export class HttpTransport {
       return errorForStatus(res.status, body, headersToRecord(res.headers), req.label);
     }
     if (flight.timedOut) {
-      if (this.#o.trace) this.#o.logger.debug(`✕ timeout ${req.method} ${req.url}`);
+      if (this.#options.trace) this.#options.logger.debug(`✕ timeout ${req.method} ${req.url}`);
       return new TimeoutError(`${req.label}: timed out after ${flight.timeout} ms`);
     }
     const cause = scrubCause(err);
-    if (this.#o.trace) this.#o.logger.debug(`✕ ${req.method} ${req.url}: ${cause.message}`);
+    if (this.#options.trace) this.#options.logger.debug(`✕ ${req.method} ${req.url}: ${cause.message}`);
     return new NetworkError(`${req.label}: network error: ${cause.message}`, { cause });
   }
 
@@ -322,9 +322,9 @@ export class HttpTransport {
     if (!flight) return;
     flight.timedOut = false;
     ctx.options.signal = undefined;
-    if (this.#o.trace) {
+    if (this.#options.trace) {
       flight.started = Date.now();
-      this.#o.logger.debug(`→ ${flight.req.method} ${flight.req.url}`, this.#traceHeaders(ctx.options.headers));
+      this.#options.logger.debug(`→ ${flight.req.method} ${flight.req.url}`, this.#traceHeaders(ctx.options.headers));
     }
   }
 
@@ -332,7 +332,7 @@ export class HttpTransport {
   #onRequestError(ctx: Ctx): void {
     const flight = this.#settleAttempt(ctx);
     if (!flight) return;
-    if (this.#o.trace) this.#o.logger.debug(`✕ ${flight.req.method} ${flight.req.url}: ${scrubCause(ctx.error).message}`);
+    if (this.#options.trace) this.#options.logger.debug(`✕ ${flight.req.method} ${flight.req.url}: ${scrubCause(ctx.error).message}`);
   }
 
   /** The body is in: decode JSON by content type, trace. */
@@ -342,20 +342,20 @@ export class HttpTransport {
     if (!flight || !res) return;
     flight.done?.();
     res._data = decodeBody(flight.req.read ?? 'json', res.headers.get('content-type') ?? '', res._data);
-    if (this.#o.trace) this.#o.logger.debug(`← ${res.status} ${flight.req.method} ${ctx.request} ${Date.now() - flight.started}ms`);
+    if (this.#options.trace) this.#options.logger.debug(`← ${res.status} ${flight.req.method} ${ctx.request} ${Date.now() - flight.started}ms`);
   }
 
   #retryDelay(ctx: Ctx): number {
     const flight = ctx.options.flight;
     const n = flight ? flight.retried++ : 0;
     const delay = scheduleDelay(RETRY_DELAYS, n);
-    this.#o.logger.debug(`${flight?.req.label ?? 'request'}: retry ${n + 1} in ${delay} ms`);
+    this.#options.logger.debug(`${flight?.req.label ?? 'request'}: retry ${n + 1} in ${delay} ms`);
     return delay;
   }
 
   #traceHeaders(h: HeadersInit | undefined): Record<string, string> {
     const rec = h instanceof Headers ? headersToRecord(h) : { ...(h as Record<string, string> | undefined) };
-    if (!this.#o.redactSecrets) return rec;
+    if (!this.#options.redactSecrets) return rec;
     for (const k of Object.keys(rec)) if (k.toLowerCase() === 'authorization') rec[k] = 'Bearer <redacted>';
     return rec;
   }

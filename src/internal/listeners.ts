@@ -3,7 +3,7 @@
 /**
  * Ordered listeners with safe dispatch: `emit` calls every listener registered at that moment, in order; a
  * throwing listener is handed to `onError` (which may log it) and the others still run. The list is
- * copy-on-write, so `emit` iterates a stable array without allocating and a listener may add or remove listeners.
+ * copy-on-write, so a listener may add or remove listeners during `emit` (docs/BENCHMARKS.md, hot-path choices).
  */
 export class ListenerSet<A extends unknown[]> {
   #list: ReadonlyArray<(...args: A) => void> = [];

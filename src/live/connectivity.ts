@@ -51,22 +51,28 @@ function gatewayOf(v: unknown): Record<string, unknown> | null {
 
 /** Tracks the online state of the subscribed modules and reports changes through `emit`. */
 export class ConnectivityTracker {
-  private readonly state = new Map<string, ModState>();
+  readonly #state = new Map<string, ModState>();
+  /** The modules whose reports count. */
+  readonly #subscribed: ReadonlySet<string>;
+  /** Receives each change. */
+  readonly #emit: (c: ModuleConnectivity) => void;
+  /** Clock, epoch milliseconds. */
+  readonly #now: () => number;
 
-  constructor(
-    private readonly subscribed: ReadonlySet<string>,
-    private readonly emit: (c: ModuleConnectivity) => void,
-    private readonly now: () => number,
-  ) {}
+  constructor(subscribed: ReadonlySet<string>, emit: (c: ModuleConnectivity) => void, now: () => number) {
+    this.#subscribed = subscribed;
+    this.#emit = emit;
+    this.#now = now;
+  }
 
   /** Last known online bit; `null` before the first observation. */
   online(devid: string): boolean | null {
-    return this.state.get(devid)?.online ?? null;
+    return this.#state.get(devid)?.online ?? null;
   }
 
   /** Last known `connectedAt`; `null` before the first observation. */
   connectedAt(devid: string): number | null {
-    return this.state.get(devid)?.connectedAt ?? null;
+    return this.#state.get(devid)?.connectedAt ?? null;
   }
 
   /**
@@ -77,18 +83,18 @@ export class ConnectivityTracker {
   applyRest(rows: readonly unknown[]): void {
     const seen = new Set<string>();
     for (const row of rows) {
-      if (!isRecord(row) || typeof row.devid !== 'string' || !this.subscribed.has(row.devid)) continue;
+      if (!isRecord(row) || typeof row.devid !== 'string' || !this.#subscribed.has(row.devid)) continue;
       if (seen.has(row.devid)) continue;
       const at = parseConnectedAt(row.connectedAt);
       if (at === null) continue;
       seen.add(row.devid);
-      this.update(row.devid, at !== 0, at, gatewayOf(row.gateway), 'rest');
+      this.#update(row.devid, at !== 0, at, gatewayOf(row.gateway), 'rest');
     }
     if (seen.size === 0) return;
-    for (const devid of this.subscribed) {
+    for (const devid of this.#subscribed) {
       if (seen.has(devid)) continue;
-      const prev = this.state.get(devid);
-      this.update(devid, false, 0, prev?.gateway ?? null, 'derived');
+      const prev = this.#state.get(devid);
+      this.#update(devid, false, 0, prev?.gateway ?? null, 'derived');
     }
   }
 
@@ -100,34 +106,34 @@ export class ConnectivityTracker {
     if (!isRecord(payload)) return;
     for (const devid in payload) {
       const body = payload[devid];
-      if (!this.subscribed.has(devid) || !isRecord(body)) continue;
+      if (!this.#subscribed.has(devid) || !isRecord(body)) continue;
       const raw = 'connectedAt' in body ? body.connectedAt : 'connected_at' in body ? body.connected_at : undefined;
       const hasAt = 'connectedAt' in body || 'connected_at' in body;
-      const prev = this.state.get(devid);
+      const prev = this.#state.get(devid);
       const gateway = 'gateway' in body ? gatewayOf(body.gateway) : (prev?.gateway ?? null);
       if (!hasAt) {
         if (!('gateway' in body) || prev === undefined || prev.online === null) continue;
-        this.update(devid, prev.online, prev.connectedAt, gateway, 'ws');
+        this.#update(devid, prev.online, prev.connectedAt, gateway, 'ws');
         continue;
       }
       const at = parseConnectedAt(raw);
       if (at === null) continue;
-      this.update(devid, at !== 0, at, gateway, 'ws');
+      this.#update(devid, at !== 0, at, gateway, 'ws');
     }
   }
 
-  private update(
+  #update(
     devid: string,
     online: boolean,
     connectedAt: number | null,
     gateway: Record<string, unknown> | null,
     source: ModuleConnectivity['source'],
   ): void {
-    const prev = this.state.get(devid) ?? { online: null, connectedAt: null, gateway: null };
+    const prev = this.#state.get(devid) ?? { online: null, connectedAt: null, gateway: null };
     const onlineChanged = prev.online !== online;
     const metadataChanged = prev.connectedAt !== connectedAt || !sameGateway(prev.gateway, gateway);
     if (!onlineChanged && !metadataChanged) return;
-    this.state.set(devid, { online, connectedAt, gateway });
-    this.emit({ devid, online, source, connectedAt, gateway, onlineChanged, metadataChanged, ts: this.now() });
+    this.#state.set(devid, { online, connectedAt, gateway });
+    this.#emit({ devid, online, source, connectedAt, gateway, onlineChanged, metadataChanged, ts: this.#now() });
   }
 }

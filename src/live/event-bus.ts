@@ -47,15 +47,15 @@ export const DEFAULT_ITERATOR_CAPACITY = 1024;
  *   always wins. `return()` (or `break` in `for await`) detaches; aborting the signal ends the iteration.
  */
 export class EventBus {
-  private seq = -1;
-  /** Copy-on-write listener list: `publish` iterates a stable snapshot without allocating. */
-  private readonly listeners: ListenerSet<[ParamUpdate]>;
-  private readonly capacity: number;
+  #seq = -1;
+  /** `on()` listeners and iterators, in order (a throwing one is reported through `onError`). */
+  readonly #listeners: ListenerSet<[ParamUpdate]>;
+  readonly #capacity: number;
 
   constructor(opts: EventBusOptions = {}) {
-    this.capacity = normalizeCapacity(opts.capacity);
+    this.#capacity = normalizeCapacity(opts.capacity);
     const onError = opts.onError;
-    this.listeners = new ListenerSet(onError && ((err) => onError(err)));
+    this.#listeners = new ListenerSet(onError && ((err) => onError(err)));
   }
 
   /** Stamps `seq`, delivers to every listener and returns the published update. */
@@ -68,30 +68,30 @@ export class EventBus {
       value: update.value,
       meta: update.meta,
       ts: update.ts,
-      seq: ++this.seq,
+      seq: ++this.#seq,
     };
-    this.listeners.emit(u);
+    this.#listeners.emit(u);
     return u;
   }
 
   /** Registers a listener; returns a function that removes it (idempotent). */
   on(listener: (u: ParamUpdate) => void): () => void {
-    return this.listeners.add(listener);
+    return this.#listeners.add(listener);
   }
 
   /** Number of registered listeners (iterators included). */
   listenerCount(): number {
-    return this.listeners.size;
+    return this.#listeners.size;
   }
 
   /** Sequence number of the last published update; -1 before the first publish. */
   lastSeq(): number {
-    return this.seq;
+    return this.#seq;
   }
 
   /** Async iterator over future updates with a bounded drop-oldest buffer (see class docs). */
   subscribe(opts: EventBusSubscribeOptions = {}): ParamUpdateIterator {
-    const capacity = opts.capacity === undefined ? this.capacity : normalizeCapacity(opts.capacity);
+    const capacity = opts.capacity === undefined ? this.#capacity : normalizeCapacity(opts.capacity);
     const signal = opts.signal;
     // Ring buffer: `head` is the oldest item, `size` the number buffered.
     const ring: Array<ParamUpdate | undefined> = [];

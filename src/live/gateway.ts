@@ -55,81 +55,81 @@ export class BragerOneGateway {
   readonly objectId: number;
   /** Followed modules (sorted, unique). */
   readonly modules: readonly string[];
-  private readonly moduleSet: ReadonlySet<string>;
-  private readonly opts: Required<
+  readonly #moduleSet: ReadonlySet<string>;
+  readonly #options: Required<
     Pick<GatewayOptions, 'connectivityPollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter' | 'bindDelay' | 'bindRetryDelay'>
   >;
-  private readonly now: () => number;
-  private readonly log: ResolvedLogger;
-  private readonly ownsApi: boolean;
-  private readonly realtimeOpts: GatewayOptions['realtime'];
-  private readonly stores = new Map<string, ParamStore>();
-  private readonly conn: ConnectivityTracker;
-  private readonly paramsL: ListenerSet<[string, unknown]>;
-  private readonly snapshotL: ListenerSet<[unknown]>;
-  private readonly anyL: ListenerSet<[string, unknown]>;
-  private readonly connL: ListenerSet<[ModuleConnectivity]>;
-  private readonly sessionL: ListenerSet<[CloudSessionConnectivity]>;
+  readonly #now: () => number;
+  readonly #log: ResolvedLogger;
+  readonly #ownsApi: boolean;
+  readonly #realtimeOpts: GatewayOptions['realtime'];
+  readonly #stores = new Map<string, ParamStore>();
+  readonly #connectivity: ConnectivityTracker;
+  readonly #parametersChangeListeners: ListenerSet<[string, unknown]>;
+  readonly #snapshotListeners: ListenerSet<[unknown]>;
+  readonly #anyEventListeners: ListenerSet<[string, unknown]>;
+  readonly #connectivityListeners: ListenerSet<[ModuleConnectivity]>;
+  readonly #cloudSessionListeners: ListenerSet<[CloudSessionConnectivity]>;
 
-  private ws: RealtimeManager | null;
-  private wsUnsubs: Array<() => void> = [];
-  private starting: Promise<void> | null = null;
-  private started = false;
-  private stopped = false;
-  private sessionUp = false;
+  #ws: RealtimeManager | null;
+  #wsUnsubs: Array<() => void> = [];
+  #starting: Promise<void> | null = null;
+  #started = false;
+  #stopped = false;
+  #sessionUp = false;
   /** Namespace SID the modules were last bound to; a different current SID means "re-bind needed". */
-  private boundSid: string | null = null;
+  #boundSid: string | null = null;
   /** A prime failed after a re-bind or memory update; the next poll primes again. */
-  private primeDue = false;
-  private primed = false;
-  private primeWaiters: Array<(ok: boolean) => void> = [];
-  private lastUpdateAt: number | null = null;
-  private zombieCycles = 0;
-  private pollTimer: ReturnType<typeof setInterval> | null = null;
-  private polling = false;
-  private rebindChain: Promise<void> = Promise.resolve();
+  #primeDue = false;
+  #primed = false;
+  #primeWaiters: Array<(ok: boolean) => void> = [];
+  #lastUpdateAt: number | null = null;
+  #zombieCycles = 0;
+  #pollTimer: ReturnType<typeof setInterval> | null = null;
+  #polling = false;
+  #rebindChain: Promise<void> = Promise.resolve();
   /** Pending bind retry after a failed re-bind, and how many failed in a row. */
-  private bindRetryTimer: ReturnType<typeof setTimeout> | null = null;
-  private bindFailures = 0;
+  #bindRetryTimer: ReturnType<typeof setTimeout> | null = null;
+  #bindFailures = 0;
   /** When the first socket joined (`performance.now()`), for the bind wait of the start-up. */
-  private joinedAt = 0;
-  private readonly life = new AbortController();
+  #joinedAt = 0;
+  readonly #lifetime = new AbortController();
   /** Prime runner; keeps in-flight primes from overwriting newer deltas. */
-  private readonly primer: Primer;
+  readonly #primer: Primer;
 
   constructor(opts: GatewayOptions) {
     this.api = opts.api;
     this.objectId = opts.objectId;
     this.modules = [...new Set(opts.modules.filter((m) => typeof m === 'string' && m))].sort();
-    this.moduleSet = new Set(this.modules);
-    this.ws = opts.ws ?? null;
-    this.ownsApi = opts.ownsApi ?? false;
-    this.realtimeOpts = opts.realtime;
-    this.now = opts.now ?? Date.now;
-    this.log = resolveLogger(opts.logger ?? opts.api.logger);
-    this.opts = {
+    this.#moduleSet = new Set(this.modules);
+    this.#ws = opts.ws ?? null;
+    this.#ownsApi = opts.ownsApi ?? false;
+    this.#realtimeOpts = opts.realtime;
+    this.#now = opts.now ?? Date.now;
+    this.#log = resolveLogger(opts.logger ?? opts.api.logger);
+    this.#options = {
       connectivityPollInterval: opts.connectivityPollInterval ?? GATEWAY_DEFAULTS.connectivityPollInterval,
       stalePrimeAfter: opts.stalePrimeAfter ?? GATEWAY_DEFAULTS.stalePrimeAfter,
       zombieHardRestartAfter: opts.zombieHardRestartAfter ?? GATEWAY_DEFAULTS.zombieHardRestartAfter,
       bindDelay: Math.max(0, opts.bindDelay ?? GATEWAY_DEFAULTS.bindDelay),
       bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? GATEWAY_DEFAULTS.bindRetryDelay),
     };
-    this.primer = new Primer({
+    this.#primer = new Primer({
       api: this.api,
       attempts: Math.max(1, opts.primeAttempts ?? GATEWAY_DEFAULTS.primeAttempts),
       retryDelay: opts.primeRetryDelay ?? GATEWAY_DEFAULTS.primeRetryDelay,
-      signal: this.life.signal,
-      log: this.log,
+      signal: this.#lifetime.signal,
+      log: this.#log,
     });
-    const onError = (err: unknown): void => this.log.error('gateway callback failed:', errorMessage(err));
+    const onError = (err: unknown): void => this.#log.error('gateway callback failed:', errorMessage(err));
     this.bus = new EventBus({ onError });
-    this.paramsL = new ListenerSet(onError);
-    this.snapshotL = new ListenerSet(onError);
-    this.anyL = new ListenerSet(onError);
-    this.connL = new ListenerSet(onError);
-    this.sessionL = new ListenerSet(onError);
-    this.conn = new ConnectivityTracker(this.moduleSet, (c) => this.connL.emit(c), this.now);
-    for (const m of this.modules) this.stores.set(m, new ParamStore({ devid: m }));
+    this.#parametersChangeListeners = new ListenerSet(onError);
+    this.#snapshotListeners = new ListenerSet(onError);
+    this.#anyEventListeners = new ListenerSet(onError);
+    this.#connectivityListeners = new ListenerSet(onError);
+    this.#cloudSessionListeners = new ListenerSet(onError);
+    this.#connectivity = new ConnectivityTracker(this.#moduleSet, (c) => this.#connectivityListeners.emit(c), this.#now);
+    for (const m of this.modules) this.#stores.set(m, new ParamStore({ devid: m }));
   }
 
   /** Creates an authenticated client (MemoryTokenStore unless `tokenStore` is given) and a gateway owning it. Does not start it. */
@@ -159,47 +159,47 @@ export class BragerOneGateway {
    * variant binds the session (as the reference does). Idempotent; a failed start cleans up and may be retried.
    */
   start(): Promise<void> {
-    if (this.stopped) return Promise.reject(new BragerOneError('BragerOneGateway: start() after stop()'));
-    this.starting ??= this.doStart().catch(async (err: unknown) => {
-      this.starting = null;
-      this.stopPoll();
-      if (this.ws) await this.ws.disconnect();
-      this.boundSid = null;
-      if (this.sessionUp) this.setSession(false, 'disconnect');
+    if (this.#stopped) return Promise.reject(new BragerOneError('BragerOneGateway: start() after stop()'));
+    this.#starting ??= this.#doStart().catch(async (err: unknown) => {
+      this.#starting = null;
+      this.#stopPoll();
+      if (this.#ws) await this.#ws.disconnect();
+      this.#boundSid = null;
+      if (this.#sessionUp) this.#setSession(false, 'disconnect');
       throw err;
     });
-    return this.starting;
+    return this.#starting;
   }
 
   /** Ends everything: poll, socket, pending waits; reports `{up:false, source:'stop'}`; closes the api if owned. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.stopPoll();
-    this.clearBindRetry();
-    this.life.abort();
-    for (const u of this.wsUnsubs) u();
-    this.wsUnsubs = [];
-    if (this.ws) await this.ws.disconnect();
-    const changed = this.sessionUp;
-    this.sessionUp = false;
-    this.sessionL.emit({ up: false, source: 'stop', changed, ts: this.now() });
-    this.resolvePrime(false);
-    if (this.ownsApi) await this.api.close();
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#stopPoll();
+    this.#clearBindRetry();
+    this.#lifetime.abort();
+    for (const u of this.#wsUnsubs) u();
+    this.#wsUnsubs = [];
+    if (this.#ws) await this.#ws.disconnect();
+    const changed = this.#sessionUp;
+    this.#sessionUp = false;
+    this.#cloudSessionListeners.emit({ up: false, source: 'stop', changed, ts: this.#now() });
+    this.#resolvePrime(false);
+    if (this.#ownsApi) await this.api.close();
   }
 
   /** Resolves `true` once the first prime was applied, `false` on timeout (ms) or stop. */
   waitForPrime(timeout?: number): Promise<boolean> {
-    if (this.primed) return Promise.resolve(true);
-    if (this.stopped) return Promise.resolve(false);
+    if (this.#primed) return Promise.resolve(true);
+    if (this.#stopped) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const done = (ok: boolean): void => {
         if (timer) clearTimeout(timer);
-        this.primeWaiters = this.primeWaiters.filter((w) => w !== done);
+        this.#primeWaiters = this.#primeWaiters.filter((w) => w !== done);
         resolve(ok);
       };
-      this.primeWaiters.push(done);
+      this.#primeWaiters.push(done);
       if (timeout !== undefined && Number.isFinite(timeout)) {
         timer = setTimeout(() => done(false), Math.max(0, timeout));
         unrefTimer(timer);
@@ -209,67 +209,67 @@ export class BragerOneGateway {
 
   /** Raw parameter events (`*parameters:change`) after they were applied to stores and bus. */
   onParametersChange(cb: (event: string, payload: unknown) => void): () => void {
-    return this.paramsL.add(cb);
+    return this.#parametersChangeListeners.add(cb);
   }
 
   /** `snapshot` events after they were applied. */
   onSnapshot(cb: (payload: unknown) => void): () => void {
-    return this.snapshotL.add(cb);
+    return this.#snapshotListeners.add(cb);
   }
 
   /** Every socket event (numeric task ids also under their names). */
   onAny(cb: (event: string, payload: unknown) => void): () => void {
-    return this.anyL.add(cb);
+    return this.#anyEventListeners.add(cb);
   }
 
   /** Module ↔ cloud online/metadata changes (§7.5). */
   onModuleConnectivity(cb: (c: ModuleConnectivity) => void): () => void {
-    return this.connL.add(cb);
+    return this.#connectivityListeners.add(cb);
   }
 
   /** The client's own socket session up/down. */
   onCloudSession(cb: (c: CloudSessionConnectivity) => void): () => void {
-    return this.sessionL.add(cb);
+    return this.#cloudSessionListeners.add(cb);
   }
 
   /** Last known online bit of a module; `null` when unknown. */
   moduleOnline(devid: string): boolean | null {
-    return this.conn.online(devid);
+    return this.#connectivity.online(devid);
   }
 
   /** Last known `connectedAt` (epoch s, 0 = offline); `null` when unknown. */
   moduleConnectedAt(devid: string): number | null {
-    return this.conn.connectedAt(devid);
+    return this.#connectivity.connectedAt(devid);
   }
 
   /** True while the socket session is connected and joined. */
   wsSessionUp(): boolean {
-    return this.sessionUp && this.ws?.connected === true;
+    return this.#sessionUp && this.#ws?.connected === true;
   }
 
   /** Epoch ms of the last parameter update (socket delta or REST prime); `null` before the first. */
   lastUpdate(): number | null {
-    return this.lastUpdateAt;
+    return this.#lastUpdateAt;
   }
 
   /** The socket manager in use (after `start()`), for diagnostics. */
   realtime(): RealtimeManager | null {
-    return this.ws;
+    return this.#ws;
   }
 
   /** `GET /modules` → module online state. Rejects when the listing fails (state is kept). */
   async refreshModuleConnectivity(): Promise<void> {
-    const rows = await this.api.getModules(this.objectId, { signal: this.life.signal });
-    if (this.stopped) return;
-    this.conn.applyRest(rows);
+    const rows = await this.api.getModules(this.objectId, { signal: this.#lifetime.signal });
+    if (this.#stopped) return;
+    this.#connectivity.applyRest(rows);
   }
 
   /** Live store of one module, fed by primes and deltas (created on first use for other devids). */
   params(devid: string): ParamStore {
-    let s = this.stores.get(devid);
+    let s = this.#stores.get(devid);
     if (!s) {
       s = new ParamStore({ devid });
-      this.stores.set(devid, s);
+      this.#stores.set(devid, s);
     }
     return s;
   }
@@ -286,9 +286,9 @@ export class BragerOneGateway {
    * (parameters + activity), which closes the prime/listen race: a value that changed after the first prime was answered
    * but before the listen reached the cloud was pushed to no one.
    */
-  private async doStart(): Promise<void> {
-    const signal = this.life.signal;
-    if (!this.ws) loadSocketIoClient().catch(() => {}); // connect() reports a missing module
+  async #doStart(): Promise<void> {
+    const signal = this.#lifetime.signal;
+    if (!this.#ws) loadSocketIoClient().catch(() => {}); // connect() reports a missing module
     const { provisional, done, ready } = await this.api.beginAuth();
     done.catch(() => {}); // awaited below; a rejection must not go unhandled meanwhile
     ready.catch(() => {});
@@ -297,59 +297,59 @@ export class BragerOneGateway {
       // one macrotask: the HTTP pool takes the login's connection back, so the prime reuses it (no new handshake)
       await new Promise<void>((r) => setTimeout(r, 0));
     }
-    this.checkAlive();
-    const ws = this.ensureWs();
+    this.#checkAlive();
+    const ws = this.#ensureWs();
     ws.groupId = this.objectId;
     // what the first value and the socket need goes first (the client's `concurrency` is shared with the catalog)
-    const joined = this.firstConnect(ws, provisional?.accessToken ?? null, done);
-    const firstPrime = this.prime(this.modules, false);
+    const joined = this.#firstConnect(ws, provisional?.accessToken ?? null, done);
+    const firstPrime = this.#prime(this.modules, false);
     joined.catch(() => {});
     firstPrime.catch(() => {});
     await joined;
-    this.checkAlive();
-    this.setSession(true, 'connect');
-    await this.bind(ws, true);
-    this.checkAlive();
+    this.#checkAlive();
+    this.#setSession(true, 'connect');
+    await this.#bind(ws, true);
+    this.#checkAlive();
     // after the bind: a listing sent alongside it could take the one idle connection and push the bind onto a new one
-    const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.logFailure('module listing', err));
+    const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.#logFailure('module listing', err));
     await abortable(done, signal);
     await firstPrime;
-    this.checkAlive();
-    await this.prime(this.modules, true); // parameters (closing the race) + activity
-    this.checkAlive();
+    this.#checkAlive();
+    await this.#prime(this.modules, true); // parameters (closing the race) + activity
+    this.#checkAlive();
     await listing;
-    this.started = true;
-    this.startPoll();
+    this.#started = true;
+    this.#startPoll();
     // the socket may have been replaced while starting: bind the new session too
-    if (!this.isBound()) this.queueRebind();
+    if (!this.#isBound()) this.#queueRebind();
   }
 
   /** First socket connect; when the provisional token turns out dead, connects again with the fresh one. */
-  private async firstConnect(ws: RealtimeManager, provisional: string | null, auth: Promise<{ accessToken: string }>): Promise<void> {
+  async #firstConnect(ws: RealtimeManager, provisional: string | null, auth: Promise<{ accessToken: string }>): Promise<void> {
     try {
       await ws.connect();
     } catch (err) {
       if (provisional === null) throw err;
-      const fresh = await abortable(auth, this.life.signal);
+      const fresh = await abortable(auth, this.#lifetime.signal);
       if (fresh.accessToken === provisional) throw err;
-      this.checkAlive();
+      this.#checkAlive();
       ws.setToken(fresh.accessToken);
       await ws.connect();
     }
-    this.joinedAt = performance.now();
+    this.#joinedAt = performance.now();
   }
 
-  private checkAlive(): void {
-    if (this.stopped) throw new BragerOneError('BragerOneGateway stopped during start()');
+  #checkAlive(): void {
+    if (this.#stopped) throw new BragerOneError('BragerOneGateway stopped during start()');
   }
 
-  private ensureWs(): RealtimeManager {
-    let ws = this.ws;
+  #ensureWs(): RealtimeManager {
+    let ws = this.#ws;
     if (!ws) {
       const api = this.api;
       ws = new RealtimeManager({
         token: api.accessToken,
-        tokenProvider: (hint?: TokenRequest) => this.freshToken(hint),
+        tokenProvider: (hint?: TokenRequest) => this.#freshToken(hint),
         ioBase: api.ioBase,
         verify: api.verify,
         origin: api.oneBase,
@@ -358,28 +358,28 @@ export class BragerOneGateway {
         namespace: api.server.wsNamespace,
         appVersion: api.server.appVersion,
         acceptLanguage: api.server.acceptLanguage,
-        connectTimeout: this.realtimeOpts?.connectTimeout,
-        supervisorInterval: this.realtimeOpts?.supervisorInterval,
-        reconnectDelay: this.realtimeOpts?.reconnectDelay,
+        connectTimeout: this.#realtimeOpts?.connectTimeout,
+        supervisorInterval: this.#realtimeOpts?.supervisorInterval,
+        reconnectDelay: this.#realtimeOpts?.reconnectDelay,
         groupId: this.objectId,
-        logger: this.log,
+        logger: this.#log,
       });
-      this.ws = ws;
+      this.#ws = ws;
     }
-    if (this.wsUnsubs.length === 0) {
-      this.wsUnsubs.push(
-        ws.onEvent((name, payload) => this.onWsEvent(name, payload)),
-        ws.addOnConnected(() => this.onReconnected()),
-        ws.addOnDisconnected(() => this.setSession(false, 'disconnect')),
+    if (this.#wsUnsubs.length === 0) {
+      this.#wsUnsubs.push(
+        ws.onEvent((name, payload) => this.#onWsEvent(name, payload)),
+        ws.addOnConnected(() => this.#onReconnected()),
+        ws.addOnDisconnected(() => this.#setSession(false, 'disconnect')),
       );
     }
     return ws;
   }
 
   /** Token for a reconnect: a refused handshake forces a re-login (via the client's 401 path). */
-  private async freshToken(hint?: TokenRequest): Promise<string> {
-    if (hint?.rejected) await this.api.getUser({ signal: this.life.signal });
-    else await this.api.ensureAuth(undefined, undefined, { signal: this.life.signal });
+  async #freshToken(hint?: TokenRequest): Promise<string> {
+    if (hint?.rejected) await this.api.getUser({ signal: this.#lifetime.signal });
+    else await this.api.ensureAuth(undefined, undefined, { signal: this.#lifetime.signal });
     return this.api.accessToken;
   }
 
@@ -390,21 +390,21 @@ export class BragerOneGateway {
    * sent, and only when that is refused waits out the rest of `bindDelay` since the join and tries every variant. Rejects with a
    * {@link BragerOneError} when no body variant binds.
    */
-  private async bind(ws: RealtimeManager, eager = false): Promise<void> {
+  async #bind(ws: RealtimeManager, eager = false): Promise<void> {
     if (!ws.sid()) throw new BragerOneError('Socket.IO session has no namespace SID');
     ws.groupId = this.objectId;
     if (eager) await ws.subscribe([...this.modules]);
-    else if (this.opts.bindDelay > 0) await sleep(this.opts.bindDelay, this.life.signal);
+    else if (this.#options.bindDelay > 0) await sleep(this.#options.bindDelay, this.#lifetime.signal);
     let sid = ws.sid();
     if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
-    const signal = this.life.signal;
+    const signal = this.#lifetime.signal;
     // at start-up, one body variant at once: a server that registers the SID late refuses it cheaply
-    const first = eager && this.opts.bindDelay > 0;
+    const first = eager && this.#options.bindDelay > 0;
     let ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal, firstVariantOnly: first });
     if (!ok && first) {
-      const rest = this.opts.bindDelay - (performance.now() - this.joinedAt);
+      const rest = this.#options.bindDelay - (performance.now() - this.#joinedAt);
       if (rest > 0) await sleep(rest, signal);
-      this.checkAlive();
+      this.#checkAlive();
       sid = ws.sid();
       if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
       ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal });
@@ -412,24 +412,24 @@ export class BragerOneGateway {
     if (!ok) throw notBoundError();
     ws.groupId = this.objectId;
     await ws.subscribe([...this.modules]);
-    this.boundSid = sid;
+    this.#boundSid = sid;
   }
 
   /** True when the current socket session is the one the modules were bound to. */
-  private isBound(): boolean {
-    const sid = this.ws?.sid() ?? null;
-    return sid !== null && sid === this.boundSid;
+  #isBound(): boolean {
+    const sid = this.#ws?.sid() ?? null;
+    return sid !== null && sid === this.#boundSid;
   }
 
-  private queueRebind(): Promise<void> {
-    this.rebindChain = this.rebindChain.then(() => this.rebind());
-    return this.rebindChain;
+  #queueRebind(): Promise<void> {
+    this.#rebindChain = this.#rebindChain.then(() => this.#rebind());
+    return this.#rebindChain;
   }
 
-  private onReconnected(): Promise<void> | void {
-    if (!this.started || this.stopped) return; // during start(), doStart() binds the final session itself
-    this.setSession(true, 'connect');
-    return this.queueRebind();
+  #onReconnected(): Promise<void> | void {
+    if (!this.#started || this.#stopped) return; // during start(), doStart() binds the final session itself
+    this.#setSession(true, 'connect');
+    return this.#queueRebind();
   }
 
   /**
@@ -437,79 +437,79 @@ export class BragerOneGateway {
    * fails (refused by every variant, or an error) is logged as a warning and retried with backoff
    * (`bindRetryDelay`, doubling, capped at 30 s) while the session lasts; meanwhile state keeps moving by REST primes.
    */
-  private async rebind(): Promise<void> {
-    const ws = this.ws;
-    if (this.stopped || !ws?.connected || this.isBound()) return;
-    this.clearBindRetry();
-    if (!this.sessionUp) this.setSession(true, 'connect');
+  async #rebind(): Promise<void> {
+    const ws = this.#ws;
+    if (this.#stopped || !ws?.connected || this.#isBound()) return;
+    this.#clearBindRetry();
+    if (!this.#sessionUp) this.#setSession(true, 'connect');
     try {
-      await this.bind(ws);
+      await this.#bind(ws);
     } catch (err) {
-      if (this.stopped) return;
-      this.primeDue = true;
-      this.bindFailures++;
-      const wait = backoffDelay({ initial: this.opts.bindRetryDelay, max: GATEWAY_DEFAULTS.bindRetryCap }, this.bindFailures - 1);
-      this.log.warn(`re-bind after reconnect failed (attempt ${this.bindFailures}): ${errorMessage(err)}; retrying in ${wait} ms`);
-      this.bindRetryTimer = setTimeout(() => {
-        this.bindRetryTimer = null;
-        void this.queueRebind();
+      if (this.#stopped) return;
+      this.#primeDue = true;
+      this.#bindFailures++;
+      const wait = backoffDelay({ initial: this.#options.bindRetryDelay, max: GATEWAY_DEFAULTS.bindRetryCap }, this.#bindFailures - 1);
+      this.#log.warn(`re-bind after reconnect failed (attempt ${this.#bindFailures}): ${errorMessage(err)}; retrying in ${wait} ms`);
+      this.#bindRetryTimer = setTimeout(() => {
+        this.#bindRetryTimer = null;
+        void this.#queueRebind();
       }, wait);
-      unrefTimer(this.bindRetryTimer);
-      await this.prime(this.modules, true).catch((e: unknown) => this.logFailure('prime while unbound', e));
+      unrefTimer(this.#bindRetryTimer);
+      await this.#prime(this.modules, true).catch((e: unknown) => this.#logFailure('prime while unbound', e));
       return;
     }
-    if (this.bindFailures > 0) this.log.info(`re-bind succeeded after ${this.bindFailures} failed attempt(s)`);
-    this.bindFailures = 0;
+    if (this.#bindFailures > 0) this.#log.info(`re-bind succeeded after ${this.#bindFailures} failed attempt(s)`);
+    this.#bindFailures = 0;
     try {
-      await this.prime(this.modules, true);
+      await this.#prime(this.modules, true);
       await this.refreshModuleConnectivity();
     } catch (err) {
-      this.primeDue = true;
-      this.logFailure('re-bind after reconnect', err);
+      this.#primeDue = true;
+      this.#logFailure('re-bind after reconnect', err);
     }
   }
 
-  private clearBindRetry(): void {
-    if (this.bindRetryTimer) clearTimeout(this.bindRetryTimer);
-    this.bindRetryTimer = null;
+  #clearBindRetry(): void {
+    if (this.#bindRetryTimer) clearTimeout(this.#bindRetryTimer);
+    this.#bindRetryTimer = null;
   }
 
-  private setSession(up: boolean, source: 'connect' | 'disconnect'): void {
-    if (this.stopped) return;
-    const changed = up !== this.sessionUp;
-    this.sessionUp = up;
-    this.sessionL.emit({ up, source, changed, ts: this.now() });
+  #setSession(up: boolean, source: 'connect' | 'disconnect'): void {
+    if (this.#stopped) return;
+    const changed = up !== this.#sessionUp;
+    this.#sessionUp = up;
+    this.#cloudSessionListeners.emit({ up, source, changed, ts: this.#now() });
   }
 
   // ——— events and state ———
 
-  private onWsEvent(name: string, payload: unknown): void {
-    if (this.stopped) return;
-    this.anyL.emit(name, payload);
+  #onWsEvent(name: string, payload: unknown): void {
+    if (this.#stopped) return;
+    this.#anyEventListeners.emit(name, payload);
     if (name === 'snapshot' || name.endsWith(PARAMS_CHANGE_SUFFIX)) {
       if (!isRecord(payload)) return;
-      this.zombieCycles = 0;
-      this.lastUpdateAt = this.now();
-      this.primer.record(payload);
-      this.applyParams(payload);
-      if (name === 'snapshot') this.snapshotL.emit(payload);
-      else this.paramsL.emit(name, payload);
+      this.#zombieCycles = 0;
+      this.#lastUpdateAt = this.#now();
+      this.#primer.record(payload);
+      this.#applyParams(payload);
+      if (name === 'snapshot') this.#snapshotListeners.emit(payload);
+      else this.#parametersChangeListeners.emit(name, payload);
     } else if (name === MODULE_CONNECTION_STATUS_CHANGED) {
-      this.conn.applyWs(payload);
+      this.#connectivity.applyWs(payload);
     } else if (name === MODULE_MEMORY_UPDATED) {
       const devid = isRecord(payload) ? payload.devid : undefined;
-      if (typeof devid !== 'string' || !devid || !this.moduleSet.has(devid)) return;
-      this.prime([devid], false).catch((err: unknown) => {
-        this.primeDue = true;
-        this.logFailure(`re-prime of ${devid}`, err);
+      if (typeof devid !== 'string' || !devid || !this.#moduleSet.has(devid)) return;
+      this.#prime([devid], false).catch((err: unknown) => {
+        this.#primeDue = true;
+        this.#logFailure(`re-prime of ${devid}`, err);
       });
     }
   }
 
   /** Feeds the stores, then publishes every entry on the bus. */
-  private applyParams(payload: Record<string, unknown>): void {
-    for (const devid in payload) this.stores.get(devid)?.ingestPrimePayload(payload);
-    const ts = this.now();
+  #applyParams(payload: Record<string, unknown>): void {
+    for (const devid in payload) this.#stores.get(devid)?.ingestPrimePayload(payload);
+    const ts = this.#now();
     const bus = this.bus;
     walkParamPayload(payload, (devid, pool, _key, chan, idx, value, body) => {
       bus.publish({ devid, pool, chan, idx, value, meta: metaOf(body), ts });
@@ -517,83 +517,83 @@ export class BragerOneGateway {
   }
 
   /** Prime with retry (§7.4) and apply; `false` when unusable. HTTP and network errors reject. */
-  private async prime(modules: readonly string[], activity: boolean): Promise<boolean> {
-    const data = await this.primer.run(modules, activity);
-    if (data === null || this.stopped) return false;
-    this.lastUpdateAt = this.now();
-    if (modules.length === this.modules.length) this.primeDue = false;
-    this.applyParams(data);
-    this.resolvePrime(true);
+  async #prime(modules: readonly string[], activity: boolean): Promise<boolean> {
+    const data = await this.#primer.run(modules, activity);
+    if (data === null || this.#stopped) return false;
+    this.#lastUpdateAt = this.#now();
+    if (modules.length === this.modules.length) this.#primeDue = false;
+    this.#applyParams(data);
+    this.#resolvePrime(true);
     return true;
   }
 
-  private resolvePrime(ok: boolean): void {
-    if (ok) this.primed = true;
-    const ws = this.primeWaiters;
-    this.primeWaiters = [];
+  #resolvePrime(ok: boolean): void {
+    if (ok) this.#primed = true;
+    const ws = this.#primeWaiters;
+    this.#primeWaiters = [];
     for (const w of ws) w(ok);
   }
 
   // ——— connectivity poll and self-heal (§7.3) ———
 
-  private startPoll(): void {
-    const every = this.opts.connectivityPollInterval;
-    if (every <= 0 || this.pollTimer || this.stopped) return;
-    this.pollTimer = setInterval(() => void this.pollOnce(), every);
-    unrefTimer(this.pollTimer);
+  #startPoll(): void {
+    const every = this.#options.connectivityPollInterval;
+    if (every <= 0 || this.#pollTimer || this.#stopped) return;
+    this.#pollTimer = setInterval(() => void this.#pollOnce(), every);
+    unrefTimer(this.#pollTimer);
   }
 
-  private stopPoll(): void {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = null;
+  #stopPoll(): void {
+    if (this.#pollTimer) clearInterval(this.#pollTimer);
+    this.#pollTimer = null;
   }
 
   /** One poll cycle; logs at most one line per cycle for upstream outages. */
-  private async pollOnce(): Promise<void> {
-    if (this.polling || this.stopped) return;
-    this.polling = true;
+  async #pollOnce(): Promise<void> {
+    if (this.#polling || this.#stopped) return;
+    this.#polling = true;
     let reported = false;
     const report = (what: string, err: unknown): void => {
       if (reported) return;
       reported = true;
-      this.logFailure(what, err);
+      this.#logFailure(what, err);
     };
     try {
       await this.refreshModuleConnectivity().catch((err: unknown) => report('module listing', err));
-      if (this.stopped) return;
-      if (this.ws?.connected && !this.isBound()) {
-        await this.rebindChain; // a re-bind may be running already
-        if (!this.isBound()) await this.queueRebind();
+      if (this.#stopped) return;
+      if (this.#ws?.connected && !this.#isBound()) {
+        await this.#rebindChain; // a re-bind may be running already
+        if (!this.#isBound()) await this.#queueRebind();
         return;
       }
       if (!this.wsSessionUp()) {
-        await this.prime(this.modules, true).catch((err: unknown) => report('prime while the socket is down', err));
+        await this.#prime(this.modules, true).catch((err: unknown) => report('prime while the socket is down', err));
         return;
       }
-      if (this.primeDue) {
-        await this.prime(this.modules, true).catch((err: unknown) => report('prime retry', err));
+      if (this.#primeDue) {
+        await this.#prime(this.modules, true).catch((err: unknown) => report('prime retry', err));
         return;
       }
-      const last = this.lastUpdateAt;
-      const stale = this.opts.stalePrimeAfter;
-      if (stale <= 0 || last === null || this.now() - last < stale) return;
-      this.zombieCycles++;
-      await this.prime(this.modules, true).catch((err: unknown) => report('stale-session prime', err));
-      const limit = this.opts.zombieHardRestartAfter;
-      if (limit > 0 && this.zombieCycles >= limit && !this.stopped) {
-        this.zombieCycles = 0;
-        this.log.warn(`socket session silent for ${limit} poll cycles; forcing a hard reconnect`);
-        await this.ws?.forceReconnect().catch((err: unknown) => report('hard reconnect', err));
+      const last = this.#lastUpdateAt;
+      const stale = this.#options.stalePrimeAfter;
+      if (stale <= 0 || last === null || this.#now() - last < stale) return;
+      this.#zombieCycles++;
+      await this.#prime(this.modules, true).catch((err: unknown) => report('stale-session prime', err));
+      const limit = this.#options.zombieHardRestartAfter;
+      if (limit > 0 && this.#zombieCycles >= limit && !this.#stopped) {
+        this.#zombieCycles = 0;
+        this.#log.warn(`socket session silent for ${limit} poll cycles; forcing a hard reconnect`);
+        await this.#ws?.forceReconnect().catch((err: unknown) => report('hard reconnect', err));
       }
     } finally {
-      this.polling = false;
+      this.#polling = false;
     }
   }
 
   /** Logs a failure as one compact line (no stack); upstream outages are flagged as expected. */
-  private logFailure(what: string, err: unknown): void {
-    if (this.stopped) return; // aborted work after stop() is not a failure
-    if (isExpectedUpstreamUnavailable(err)) this.log.warn(`${what}: upstream unavailable (${errorMessage(err)}); keeping last known state`);
-    else this.log.warn(`${what} failed: ${errorMessage(err)}`);
+  #logFailure(what: string, err: unknown): void {
+    if (this.#stopped) return; // aborted work after stop() is not a failure
+    if (isExpectedUpstreamUnavailable(err)) this.#log.warn(`${what}: upstream unavailable (${errorMessage(err)}); keeping last known state`);
+    else this.#log.warn(`${what} failed: ${errorMessage(err)}`);
   }
 }

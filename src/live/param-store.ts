@@ -53,38 +53,38 @@ interface FamilyRec {
 export class ParamStore {
   /** Module this store is restricted to, if any. */
   readonly devid: string | undefined;
-  private readonly pools = new Map<string, Map<number, FamilyRec>>();
+  readonly #pools = new Map<string, Map<number, FamilyRec>>();
   /** `on()` listeners (a throwing one is ignored). */
-  private readonly changeListeners = new ListenerSet<Parameters<ParamChangeListener>>();
+  readonly #changeListeners = new ListenerSet<Parameters<ParamChangeListener>>();
   /** `subscribe()` callbacks (a throwing one is ignored). */
-  private readonly subscribers = new ListenerSet<[Readonly<Record<string, unknown>>]>();
+  readonly #subscribers = new ListenerSet<[Readonly<Record<string, unknown>>]>();
   /** Frozen `flatten()` of the current state; `null` after a change until the next `getSnapshot()`. */
-  private snapshot: Readonly<Record<string, unknown>> | null = null;
-  private notifyQueued = false;
-  private count = 0;
-  // One-entry cache of the last pool touched: payloads are grouped by pool.
-  private lastPoolName = '';
-  private lastPool: Map<number, FamilyRec> | null = null;
-  /** Bound once, reused for every entry of every payload. */
-  private readonly visit: ParamVisitor;
+  #snapshot: Readonly<Record<string, unknown>> | null = null;
+  #notifyQueued = false;
+  #count = 0;
+  /** The last pool touched and its families (payloads are grouped by pool; docs/BENCHMARKS.md, hot-path choices). */
+  #lastPoolName = '';
+  #lastPool: Map<number, FamilyRec> | null = null;
+  /** The visitor of {@link walkParamPayload}, bound once. */
+  readonly #visit: ParamVisitor;
 
   constructor(opts: ParamStoreOptions = {}) {
     this.devid = opts.devid;
-    this.visit = (_devid, pool, key, chan, idx, value, body) => {
-      this.apply(pool, key, chan, idx, value, body);
+    this.#visit = (_devid, pool, key, chan, idx, value, body) => {
+      this.#apply(pool, key, chan, idx, value, body);
     };
   }
 
   /** Number of stored values. */
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
   /** Sets one value by address (`P4.v1`, `4.v1`). Returns the updated family, or `null` for a malformed key. */
   upsert(key: string, value: unknown): ParamFamily | null {
     const k = parseParamKey(key);
     if (k === null) return null;
-    this.apply(k.pool, k.chan + k.idx, k.chan, k.idx, value, null);
+    this.#apply(k.pool, k.chan + k.idx, k.chan, k.idx, value, null);
     return this.getFamily(k.pool, k.idx);
   }
 
@@ -92,14 +92,14 @@ export class ParamStore {
   get(key: string): unknown {
     const k = parseParamKey(key);
     if (k === null) return undefined;
-    return this.pools.get(k.pool)?.get(k.idx)?.channels[k.chan];
+    return this.#pools.get(k.pool)?.get(k.idx)?.channels[k.chan];
   }
 
   /** True when a value is stored at the address. */
   has(key: string): boolean {
     const k = parseParamKey(key);
     if (k === null) return false;
-    const fam = this.pools.get(k.pool)?.get(k.idx);
+    const fam = this.#pools.get(k.pool)?.get(k.idx);
     return fam !== undefined && Object.hasOwn(fam.channels, k.chan);
   }
 
@@ -107,7 +107,7 @@ export class ParamStore {
   meta(key: string): Readonly<Record<string, unknown>> | undefined {
     const k = parseParamKey(key);
     if (k === null) return undefined;
-    const m = this.pools.get(k.pool)?.get(k.idx)?.meta?.[k.chan];
+    const m = this.#pools.get(k.pool)?.get(k.idx)?.meta?.[k.chan];
     if (m === undefined) return undefined;
     const out: Meta = {};
     for (const f of Object.keys(m)) if (f !== 'value') out[f] = m[f];
@@ -118,7 +118,7 @@ export class ParamStore {
   getFamily(pool: string, idx: number): ParamFamily | null {
     const p = normalizePool(String(pool));
     if (p === null) return null;
-    const fam = this.pools.get(p)?.get(idx);
+    const fam = this.#pools.get(p)?.get(idx);
     if (fam === undefined) return null;
     const channels = Object.freeze({ ...fam.channels });
     return Object.freeze({ pool: p, idx, channels, value: channels.v, unitCode: channels.u, statusRaw: channels.s });
@@ -132,7 +132,7 @@ export class ParamStore {
    */
   flatten(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [pool, fams] of this.pools) {
+    for (const [pool, fams] of this.#pools) {
       for (const [idx, fam] of fams) {
         const ch = fam.channels;
         for (const chan in ch) out[`${pool}.${chan}${idx}`] = ch[chan];
@@ -143,7 +143,7 @@ export class ParamStore {
 
   /** Ingests a prime or delta payload (`devid → pool → chanIdx → body|value`); junk is ignored. */
   ingestPrimePayload(payload: unknown): void {
-    walkParamPayload(payload, this.visit, this.devid);
+    walkParamPayload(payload, this.#visit, this.devid);
   }
 
   /** Follows the bus (only this store's module when `devid` is set) until the returned function is called. */
@@ -151,22 +151,22 @@ export class ParamStore {
     const devid = this.devid;
     return bus.on((u: ParamUpdate) => {
       if (devid !== undefined && u.devid !== devid) return;
-      this.apply(u.pool, u.chan + u.idx, u.chan, u.idx, u.value, u.meta);
+      this.#apply(u.pool, u.chan + u.idx, u.chan, u.idx, u.value, u.meta);
     });
   }
 
   /** Registers a change listener `(key, value)`; returns a function that removes it. */
   on(listener: ParamChangeListener): () => void {
-    return this.changeListeners.add(listener);
+    return this.#changeListeners.add(listener);
   }
 
   /** Removes every value (`on()` listeners stay registered and are not notified; `subscribe()`rs are). */
   clear(): void {
-    this.pools.clear();
-    this.count = 0;
-    this.lastPoolName = '';
-    this.lastPool = null;
-    this.changed();
+    this.#pools.clear();
+    this.#count = 0;
+    this.#lastPoolName = '';
+    this.#lastPool = null;
+    this.#changed();
   }
 
   /**
@@ -174,8 +174,8 @@ export class ParamStore {
    * change, so it works as React's `useSyncExternalStore` snapshot.
    */
   getSnapshot(): Readonly<Record<string, unknown>> {
-    if (this.snapshot === null) this.snapshot = Object.freeze(this.flatten());
-    return this.snapshot;
+    if (this.#snapshot === null) this.#snapshot = Object.freeze(this.flatten());
+    return this.#snapshot;
   }
 
   /**
@@ -184,7 +184,7 @@ export class ParamStore {
    * task are batched into one call). Returns the unsubscribe function. A throwing subscriber is ignored.
    */
   subscribe(cb: ParamSnapshotListener): () => void {
-    const off = this.subscribers.add(cb);
+    const off = this.#subscribers.add(cb);
     try {
       cb(this.getSnapshot());
     } catch {
@@ -194,27 +194,27 @@ export class ParamStore {
   }
 
   /** Drops the cached snapshot and queues one notification of the subscribers for this task. */
-  private changed(): void {
-    this.snapshot = null;
-    if (this.notifyQueued || this.subscribers.size === 0) return;
-    this.notifyQueued = true;
+  #changed(): void {
+    this.#snapshot = null;
+    if (this.#notifyQueued || this.#subscribers.size === 0) return;
+    this.#notifyQueued = true;
     queueMicrotask(() => {
-      this.notifyQueued = false;
-      if (this.subscribers.size > 0) this.subscribers.emit(this.getSnapshot());
+      this.#notifyQueued = false;
+      if (this.#subscribers.size > 0) this.#subscribers.emit(this.getSnapshot());
     });
   }
 
-  /** Hot path shared by ingest, bus and upsert. `value === undefined` means meta-only. */
-  private apply(pool: string, key: string, chan: string, idx: number, value: unknown, body: Meta | null): void {
-    let fams = this.lastPool;
-    if (fams === null || pool !== this.lastPoolName) {
-      fams = this.pools.get(pool) ?? null;
+  /** Applies one entry (ingest, bus and upsert). `value === undefined` means meta-only. */
+  #apply(pool: string, key: string, chan: string, idx: number, value: unknown, body: Meta | null): void {
+    let fams = this.#lastPool;
+    if (fams === null || pool !== this.#lastPoolName) {
+      fams = this.#pools.get(pool) ?? null;
       if (fams === null) {
         fams = new Map();
-        this.pools.set(pool, fams);
+        this.#pools.set(pool, fams);
       }
-      this.lastPool = fams;
-      this.lastPoolName = pool;
+      this.#lastPool = fams;
+      this.#lastPoolName = pool;
     }
     let fam = fams.get(idx);
     if (fam === undefined) {
@@ -229,12 +229,12 @@ export class ParamStore {
     if (value === undefined) return;
     const ch = fam.channels;
     const prev = ch[chan];
-    if (prev === undefined && !(chan in ch)) this.count++;
+    if (prev === undefined && !(chan in ch)) this.#count++;
     else if (Object.is(prev, value)) return;
     ch[chan] = value;
-    if (this.snapshot !== null || this.subscribers.size !== 0) this.changed();
-    if (this.changeListeners.size === 0) return;
-    this.changeListeners.emit(`${pool}.${key}`, value);
+    if (this.#snapshot !== null || this.#subscribers.size !== 0) this.#changed();
+    if (this.#changeListeners.size === 0) return;
+    this.#changeListeners.emit(`${pool}.${key}`, value);
   }
 }
 

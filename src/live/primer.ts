@@ -18,27 +18,27 @@ export type PrimeTicket = Set<string>;
 
 /** Tracks in-flight primes and the values deltas changed during them. */
 export class PrimeGuard {
-  private readonly inflight = new Set<PrimeTicket>();
+  readonly #inflight = new Set<PrimeTicket>();
 
   /** Call before sending a prime request. */
   begin(): PrimeTicket {
     const t: PrimeTicket = new Set();
-    this.inflight.add(t);
+    this.#inflight.add(t);
     return t;
   }
 
   /** Call when the prime request settled (success or failure). */
   end(t: PrimeTicket): void {
-    this.inflight.delete(t);
+    this.#inflight.delete(t);
   }
 
   /** Records the values of a live delta payload for every in-flight prime (cheap no-op when none). */
   record(payload: Record<string, unknown>): void {
-    if (this.inflight.size === 0) return;
+    if (this.#inflight.size === 0) return;
     walkParamPayload(payload, (devid, pool, key, _chan, _idx, value) => {
       if (value === undefined) return; // meta-only deltas do not make the snapshot's value stale
       const k = `${devid}\u0000${pool}.${key}`;
-      for (const t of this.inflight) t.add(k);
+      for (const t of this.#inflight) t.add(k);
     });
   }
 
@@ -76,13 +76,18 @@ export interface PrimerOptions {
 /** Runs primes: parameters (retried while unusable) and, optionally, the activity counters alongside. */
 export class Primer {
   /** Tracks in-flight primes; feed it every live delta through {@link Primer.record}. */
-  private readonly guard = new PrimeGuard();
+  readonly #guard = new PrimeGuard();
 
-  constructor(private readonly o: PrimerOptions) {}
+  /** Client, attempts, delays, lifetime signal and logger. */
+  readonly #options: PrimerOptions;
+
+  constructor(options: PrimerOptions) {
+    this.#options = options;
+  }
 
   /** Records a live delta so in-flight primes do not overwrite it. */
   record(payload: Record<string, unknown>): void {
-    this.guard.record(payload);
+    this.#guard.record(payload);
   }
 
   /**
@@ -90,7 +95,7 @@ export class Primer {
    * signal aborted. HTTP and network errors reject (they are not retried here).
    */
   async run(modules: readonly string[], activity: boolean): Promise<Record<string, unknown> | null> {
-    const { api, signal, log } = this.o;
+    const { api, signal, log } = this.#options;
     if (activity) {
       api
         .modulesActivityQuantityPrime([...modules], { returnData: true, signal })
@@ -101,8 +106,8 @@ export class Primer {
     let res: StatusAndData;
     try {
       res = await retry(() => this.#primeOnce(modules), {
-        attempts: this.o.attempts,
-        backoff: { initial: this.o.retryDelay, max: PRIME_RETRY_CAP },
+        attempts: this.#options.attempts,
+        backoff: { initial: this.#options.retryDelay, max: PRIME_RETRY_CAP },
         retryResult: (r) => !signal.aborted && !usable(r),
         signal,
       });
@@ -112,20 +117,20 @@ export class Primer {
     }
     if (signal.aborted) return null;
     if (usable(res)) return res.data;
-    log.warn(`parameter prime unusable after ${this.o.attempts} attempts; keeping last state`);
+    log.warn(`parameter prime unusable after ${this.#options.attempts} attempts; keeping last state`);
     return null;
   }
 
   /** One prime request; the answer is race-filtered when usable. */
   async #primeOnce(modules: readonly string[]): Promise<StatusAndData> {
-    const ticket = this.guard.begin();
+    const ticket = this.#guard.begin();
     let res: StatusAndData;
     try {
-      res = await this.o.api.modulesParametersPrime([...modules], { returnData: true, signal: this.o.signal });
+      res = await this.#options.api.modulesParametersPrime([...modules], { returnData: true, signal: this.#options.signal });
     } finally {
-      this.guard.end(ticket);
+      this.#guard.end(ticket);
     }
-    if (res.status === 200 && isRecord(res.data)) this.guard.filter(res.data, ticket);
+    if (res.status === 200 && isRecord(res.data)) this.#guard.filter(res.data, ticket);
     return res;
   }
 }

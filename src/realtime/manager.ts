@@ -66,96 +66,96 @@ export function loadSocketIoClient(): Promise<IoModule> {
 export class RealtimeManager {
   /** Object id sent as `group_id` (integer) in the listen emits; `null` omits it. */
   groupId: number | null;
-  private token: string;
-  private readonly tokenProvider: ((hint?: TokenRequest) => Promise<string>) | undefined;
-  private authRejected = false;
-  private readonly ioBase: string;
-  private readonly verify: Verify | undefined;
-  private readonly origin: string;
-  private readonly referer: string;
-  private readonly socketPath: string;
-  private readonly appVersion: string;
-  private readonly acceptLanguage: string;
-  private readonly namespace: string;
-  private readonly connectTimeout: number;
-  private readonly supervisorInterval: number;
-  private readonly reconnectDelay: number;
-  private readonly browser: boolean;
-  private readonly log: ResolvedLogger;
+  #token: string;
+  readonly #tokenProvider: ((hint?: TokenRequest) => Promise<string>) | undefined;
+  #authRejected = false;
+  readonly #ioBase: string;
+  readonly #verify: Verify | undefined;
+  readonly #origin: string;
+  readonly #referer: string;
+  readonly #socketPath: string;
+  readonly #appVersion: string;
+  readonly #acceptLanguage: string;
+  readonly #namespace: string;
+  readonly #connectTimeout: number;
+  readonly #supervisorInterval: number;
+  readonly #reconnectDelay: number;
+  readonly #browser: boolean;
+  readonly #log: ResolvedLogger;
 
-  private socket: IoSession | null = null;
-  private st: RealtimeState = 'idle';
-  private modules: string[] = [];
+  #socket: IoSession | null = null;
+  #state: RealtimeState = 'idle';
+  #modules: string[] = [];
   /** `onEvent` handlers; a throwing one is logged with the event name. */
-  private readonly eventHandlers: ListenerSet<[string, unknown]>;
+  readonly #eventHandlers: ListenerSet<[string, unknown]>;
   /** `addOnConnected` callbacks, awaited one after the other. */
-  private readonly connectedCallbacks = new ListenerSet<[]>();
+  readonly #connectedCallbacks = new ListenerSet<[]>();
   /** `addOnDisconnected` callbacks, awaited one after the other. */
-  private readonly disconnectedCallbacks = new ListenerSet<[]>();
-  private readonly stateListeners: ListenerSet<[RealtimeState]>;
-  private supervisor: ReturnType<typeof setInterval> | null = null;
-  private backoffTimer: ReturnType<typeof setTimeout> | null = null;
-  private failures = 0;
+  readonly #disconnectedCallbacks = new ListenerSet<[]>();
+  readonly #stateListeners: ListenerSet<[RealtimeState]>;
+  #supervisor: ReturnType<typeof setInterval> | null = null;
+  #backoffTimer: ReturnType<typeof setTimeout> | null = null;
+  #failures = 0;
   /** Removes the `online` listener (browsers and workers). */
-  private stopOnlineWatch: (() => void) | null = null;
-  private inOutage = false;
-  private attempt: Promise<void> | null = null;
+  #stopOnlineWatch: (() => void) | null = null;
+  #inOutage = false;
+  #attempt: Promise<void> | null = null;
   /** True between opening a socket and confirming its join. */
-  private joining = false;
+  #joining = false;
   /** Bumped by disconnect(): attempts started before it must not install their socket. */
-  private epoch = 0;
+  #epoch = 0;
 
   constructor(opts: RealtimeManagerOptions) {
-    this.token = opts.token;
-    this.tokenProvider = opts.tokenProvider;
-    this.ioBase = trimBase(opts.ioBase ?? BRAGERONE_SERVER.ioBase);
-    this.origin = trimBase(opts.origin ?? (opts.ioBase === undefined ? BRAGERONE_SERVER.oneBase : this.ioBase));
-    this.referer = opts.referer ?? `${this.origin}/`;
-    this.socketPath = opts.socketPath ?? REALTIME_DEFAULTS.socketPath;
-    this.namespace = opts.namespace ?? REALTIME_DEFAULTS.namespace;
-    this.appVersion = opts.appVersion ?? BRAGERONE_SERVER.appVersion;
-    this.acceptLanguage = opts.acceptLanguage ?? BRAGERONE_SERVER.acceptLanguage;
-    this.verify = opts.verify;
-    this.connectTimeout = opts.connectTimeout ?? REALTIME_DEFAULTS.connectTimeout;
-    this.supervisorInterval = opts.supervisorInterval ?? REALTIME_DEFAULTS.supervisorInterval;
-    this.reconnectDelay = opts.reconnectDelay ?? REALTIME_DEFAULTS.reconnectDelay;
+    this.#token = opts.token;
+    this.#tokenProvider = opts.tokenProvider;
+    this.#ioBase = trimBase(opts.ioBase ?? BRAGERONE_SERVER.ioBase);
+    this.#origin = trimBase(opts.origin ?? (opts.ioBase === undefined ? BRAGERONE_SERVER.oneBase : this.#ioBase));
+    this.#referer = opts.referer ?? `${this.#origin}/`;
+    this.#socketPath = opts.socketPath ?? REALTIME_DEFAULTS.socketPath;
+    this.#namespace = opts.namespace ?? REALTIME_DEFAULTS.namespace;
+    this.#appVersion = opts.appVersion ?? BRAGERONE_SERVER.appVersion;
+    this.#acceptLanguage = opts.acceptLanguage ?? BRAGERONE_SERVER.acceptLanguage;
+    this.#verify = opts.verify;
+    this.#connectTimeout = opts.connectTimeout ?? REALTIME_DEFAULTS.connectTimeout;
+    this.#supervisorInterval = opts.supervisorInterval ?? REALTIME_DEFAULTS.supervisorInterval;
+    this.#reconnectDelay = opts.reconnectDelay ?? REALTIME_DEFAULTS.reconnectDelay;
     this.groupId = opts.groupId ?? null;
     const env = opts.environment ?? 'auto';
-    this.browser = env === 'browser' || (env === 'auto' && isBrowserLike());
-    this.log = resolveLogger(opts.logger, opts.logLevel);
-    this.eventHandlers = new ListenerSet((err, [name]) => this.log.warn(`event handler for "${name}" failed:`, errorMessage(err)));
-    this.stateListeners = new ListenerSet((err) => this.log.warn('state listener failed:', errorMessage(err)));
+    this.#browser = env === 'browser' || (env === 'auto' && isBrowserLike());
+    this.#log = resolveLogger(opts.logger, opts.logLevel);
+    this.#eventHandlers = new ListenerSet((err, [name]) => this.#log.warn(`event handler for "${name}" failed:`, errorMessage(err)));
+    this.#stateListeners = new ListenerSet((err) => this.#log.warn('state listener failed:', errorMessage(err)));
   }
 
   /** True while the namespace is joined. */
   get connected(): boolean {
-    return this.socket?.connected === true;
+    return this.#socket?.connected === true;
   }
 
   /** Current lifecycle state. */
   get state(): RealtimeState {
-    return this.st;
+    return this.#state;
   }
 
   /** Namespace SID (falls back to the engine SID when the server sent none); `null` when not connected. */
   sid(): string | null {
     if (!this.connected) return null;
-    return this.socket?.id ?? this.engineSid();
+    return this.#socket?.id ?? this.engineSid();
   }
 
   /** Engine.IO SID of the current transport session; `null` when none. */
   engineSid(): string | null {
-    return this.socket?.engineId ?? null;
+    return this.#socket?.engineId ?? null;
   }
 
   /** Replaces the token the next connect attempt presents (e.g. after the provisional one was refused). */
   setToken(token: string): void {
-    if (typeof token === 'string' && token) this.token = token;
+    if (typeof token === 'string' && token) this.#token = token;
   }
 
   /** Modules of the last {@link subscribe} call (sorted, unique). */
   subscribedModules(): readonly string[] {
-    return this.modules;
+    return this.#modules;
   }
 
   /**
@@ -164,38 +164,38 @@ export class RealtimeManager {
    * later drops are handled by the supervisor.
    */
   async connect(): Promise<void> {
-    if (this.st === 'connected' && this.connected) return;
-    if (this.attempt) return this.attempt;
-    const first = this.st === 'idle' || this.st === 'closed';
-    if (!first) return this.runAttempt(false);
-    this.setState('connecting');
+    if (this.#state === 'connected' && this.connected) return;
+    if (this.#attempt) return this.#attempt;
+    const first = this.#state === 'idle' || this.#state === 'closed';
+    if (!first) return this.#runAttempt(false);
+    this.#setState('connecting');
     try {
-      await this.runAttempt(true);
+      await this.#runAttempt(true);
     } catch (err) {
-      if (this.st === 'connecting') this.setState('idle');
+      if (this.#state === 'connecting') this.#setState('idle');
       throw err;
     }
-    this.startSupervisor();
+    this.#startSupervisor();
   }
 
   /** Closes the socket and releases every timer and socket listener. Registered callbacks stay registered. */
   async disconnect(): Promise<void> {
-    this.epoch++;
-    this.stopTimers();
-    this.teardown();
-    this.inOutage = false;
-    this.failures = 0;
-    this.attempt = null;
-    if (this.st !== 'closed') this.setState('closed');
+    this.#epoch++;
+    this.#stopTimers();
+    this.#teardown();
+    this.#inOutage = false;
+    this.#failures = 0;
+    this.#attempt = null;
+    if (this.#state !== 'closed') this.#setState('closed');
   }
 
   /** Drops the current socket and reconnects now (fresh token, full `addOnConnected` cycle). Rejects if that attempt fails (retries continue). */
   async forceReconnect(): Promise<void> {
-    if (this.st === 'closed' || this.st === 'idle') return this.connect();
-    if (this.attempt) await this.attempt.catch(() => undefined);
-    this.teardown();
-    this.markOutage();
-    return this.runAttempt(false);
+    if (this.#state === 'closed' || this.#state === 'idle') return this.connect();
+    if (this.#attempt) await this.#attempt.catch(() => undefined);
+    this.#teardown();
+    this.#markOutage();
+    return this.#runAttempt(false);
   }
 
   /**
@@ -203,264 +203,264 @@ export class RealtimeManager {
    * names (`app:module:task:status:changed`, …). Returns an unsubscribe function.
    */
   onEvent(handler: (name: string, payload: unknown) => void): () => void {
-    return this.eventHandlers.add(handler);
+    return this.#eventHandlers.add(handler);
   }
 
   /** Runs after every successful connect, first one included. Returns an unsubscribe function. */
   addOnConnected(cb: () => void | Promise<void>): () => void {
-    return this.connectedCallbacks.add(cb);
+    return this.#connectedCallbacks.add(cb);
   }
 
   /** Runs once per outage, when a lost session is first noticed. Returns an unsubscribe function. */
   addOnDisconnected(cb: () => void | Promise<void>): () => void {
-    return this.disconnectedCallbacks.add(cb);
+    return this.#disconnectedCallbacks.add(cb);
   }
 
   /** Observes {@link state} transitions. Returns an unsubscribe function. */
   onStateChange(cb: (state: RealtimeState) => void): () => void {
-    return this.stateListeners.add(cb);
+    return this.#stateListeners.add(cb);
   }
 
   /** Number of registered handlers and callbacks (diagnostics; constant across reconnects). */
   listenerCount(): number {
-    return this.eventHandlers.size + this.connectedCallbacks.size + this.disconnectedCallbacks.size + this.stateListeners.size;
+    return this.#eventHandlers.size + this.#connectedCallbacks.size + this.#disconnectedCallbacks.size + this.#stateListeners.size;
   }
 
   /** Remembers `modules` (sorted, unique) and, when connected, sends the four listen emits of docs/PROTOCOL.md §6.4. */
   async subscribe(modules: string[]): Promise<void> {
-    this.modules = [...new Set(modules.filter((m) => typeof m === 'string' && m))].sort();
-    this.emitListen();
+    this.#modules = [...new Set(modules.filter((m) => typeof m === 'string' && m))].sort();
+    this.#emitListen();
   }
 
   /** Repeats the listen emits for the last modules (after a reconnect and re-bind). */
   async resubscribe(): Promise<void> {
-    this.emitListen();
+    this.#emitListen();
   }
 
-  private emitListen(): void {
-    const s = this.socket;
-    if (!s?.connected || this.modules.length === 0) return;
+  #emitListen(): void {
+    const s = this.#socket;
+    if (!s?.connected || this.#modules.length === 0) return;
     const group = this.groupId === null || this.groupId === undefined ? null : Math.trunc(Number(this.groupId));
     const extra = group === null || !Number.isFinite(group) ? {} : { group_id: group };
     const emits: Array<[string, Record<string, unknown>]> = [
-      [LISTEN_PARAMS, { modules: [...this.modules], ...extra }],
-      [LISTEN_PARAMS, { devids: [...this.modules], ...extra }],
-      [LISTEN_ACTIVITY, { modules: [...this.modules], ...extra }],
-      [LISTEN_ACTIVITY, { devids: [...this.modules], ...extra }],
+      [LISTEN_PARAMS, { modules: [...this.#modules], ...extra }],
+      [LISTEN_PARAMS, { devids: [...this.#modules], ...extra }],
+      [LISTEN_ACTIVITY, { modules: [...this.#modules], ...extra }],
+      [LISTEN_ACTIVITY, { devids: [...this.#modules], ...extra }],
     ];
     for (const [name, body] of emits) {
       try {
         s.emit(name, body);
       } catch (err) {
-        this.log.warn(`listen emit ${name} failed:`, errorMessage(err));
+        this.#log.warn(`listen emit ${name} failed:`, errorMessage(err));
       }
     }
   }
 
-  private setState(s: RealtimeState): void {
-    if (this.st === s) return;
-    this.st = s;
-    this.stateListeners.emit(s);
+  #setState(s: RealtimeState): void {
+    if (this.#state === s) return;
+    this.#state = s;
+    this.#stateListeners.emit(s);
   }
 
   /** Serializes attempts: one connect in flight at a time. */
-  private runAttempt(first: boolean): Promise<void> {
-    if (this.attempt) return this.attempt;
-    const p = this.attemptOnce(first).finally(() => {
-      if (this.attempt === p) this.attempt = null;
+  #runAttempt(first: boolean): Promise<void> {
+    if (this.#attempt) return this.#attempt;
+    const p = this.#attemptOnce(first).finally(() => {
+      if (this.#attempt === p) this.#attempt = null;
     });
-    this.attempt = p;
+    this.#attempt = p;
     return p;
   }
 
-  private async attemptOnce(first: boolean): Promise<void> {
-    const epoch = this.epoch;
-    this.clearBackoff();
+  async #attemptOnce(first: boolean): Promise<void> {
+    const epoch = this.#epoch;
+    this.#clearBackoff();
     if (!first) {
-      this.setState('reconnecting');
-      await this.refreshToken();
-      if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
+      this.#setState('reconnecting');
+      await this.#refreshToken();
+      if (epoch !== this.#epoch) throw new BragerOneError('RealtimeManager disconnected');
     }
-    this.teardown();
+    this.#teardown();
     try {
       const io: IoModule = await loadSocketIoClient();
-      if (epoch !== this.epoch) throw new BragerOneError('RealtimeManager disconnected');
-      await this.open(io, epoch);
+      if (epoch !== this.#epoch) throw new BragerOneError('RealtimeManager disconnected');
+      await this.#open(io, epoch);
     } catch (err) {
-      this.authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
-      if (epoch === this.epoch && !first) {
-        this.failures++;
-        this.logFailure(err);
-        this.scheduleReconnect();
+      this.#authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
+      if (epoch === this.#epoch && !first) {
+        this.#failures++;
+        this.#logFailure(err);
+        this.#scheduleReconnect();
       }
       throw err;
     }
-    this.failures = 0;
-    this.authRejected = false;
-    this.inOutage = false;
-    this.setState('connected');
-    void this.runCallbacks(this.connectedCallbacks, 'onConnected');
+    this.#failures = 0;
+    this.#authRejected = false;
+    this.#inOutage = false;
+    this.#setState('connected');
+    void this.#runCallbacks(this.#connectedCallbacks, 'onConnected');
   }
 
-  private async refreshToken(): Promise<void> {
-    if (!this.tokenProvider) return;
+  async #refreshToken(): Promise<void> {
+    if (!this.#tokenProvider) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const fresh = await Promise.race([
-        this.tokenProvider({ rejected: this.authRejected }),
+        this.#tokenProvider({ rejected: this.#authRejected }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TimeoutError('token refresh timed out')), this.connectTimeout);
+          timer = setTimeout(() => reject(new TimeoutError('token refresh timed out')), this.#connectTimeout);
           unrefTimer(timer);
         }),
       ]);
-      if (typeof fresh === 'string' && fresh) this.token = fresh;
+      if (typeof fresh === 'string' && fresh) this.#token = fresh;
     } catch (err) {
       const msg = isExpectedUpstreamUnavailable(err) ? 'upstream unavailable' : errorMessage(err);
-      this.log.warn(`token refresh before reconnect failed (${msg}); using the last token`);
+      this.#log.warn(`token refresh before reconnect failed (${msg}); using the last token`);
     } finally {
       if (timer) clearTimeout(timer);
     }
   }
 
-  private async open(io: IoModule, epoch: number): Promise<void> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
-    if (!this.browser) {
-      headers.Origin = this.origin;
-      headers.Referer = this.referer;
-      headers['Accept-Language'] = this.acceptLanguage;
-      headers['x-appversion'] = this.appVersion;
+  async #open(io: IoModule, epoch: number): Promise<void> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.#token}` };
+    if (!this.#browser) {
+      headers.Origin = this.#origin;
+      headers.Referer = this.#referer;
+      headers['Accept-Language'] = this.#acceptLanguage;
+      headers['x-appversion'] = this.#appVersion;
       headers['User-Agent'] = USER_AGENT;
     }
-    const v = this.verify;
+    const v = this.#verify;
     // Node only: TLS options for the socket (`#node-env` is a stand-in without TLS in browsers).
-    const tls = this.browser || v === undefined || v === true ? null : tlsOptions(v);
+    const tls = this.#browser || v === undefined || v === true ? null : tlsOptions(v);
     const session: IoSession = new IoSession({
       io,
-      ioBase: this.ioBase,
-      path: this.socketPath,
-      namespace: this.namespace,
+      ioBase: this.#ioBase,
+      path: this.#socketPath,
+      namespace: this.#namespace,
       headers,
       tls,
-      browser: this.browser,
-      token: () => this.token,
-      connectTimeout: this.connectTimeout,
-      onEvent: (name, payload) => this.dispatch(session, name, payload),
-      onDisconnect: (reason) => this.onDrop(session, reason),
+      browser: this.#browser,
+      token: () => this.#token,
+      connectTimeout: this.#connectTimeout,
+      onEvent: (name, payload) => this.#dispatch(session, name, payload),
+      onDisconnect: (reason) => this.#onDrop(session, reason),
     });
-    this.socket = session;
-    this.joining = true;
+    this.#socket = session;
+    this.#joining = true;
     try {
       await session.ready;
-      if (epoch !== this.epoch || this.socket !== session || !session.connected) {
+      if (epoch !== this.#epoch || this.#socket !== session || !session.connected) {
         throw new BragerOneError('RealtimeManager: session ended while joining');
       }
     } catch (err) {
-      if (this.socket === session) this.teardown();
+      if (this.#socket === session) this.#teardown();
       throw err;
     } finally {
-      this.joining = false;
+      this.#joining = false;
     }
   }
 
-  private dispatch(socket: IoSession, name: string, payload: unknown): void {
-    if (socket !== this.socket) return;
+  #dispatch(socket: IoSession, name: string, payload: unknown): void {
+    if (socket !== this.#socket) return;
     const event = (Object.hasOwn(NUMERIC_EVENT_ALIASES, name) && NUMERIC_EVENT_ALIASES[name]) || name;
-    this.eventHandlers.emit(event, payload);
+    this.#eventHandlers.emit(event, payload);
   }
 
-  private onDrop(socket: IoSession, reason: string): void {
-    if (socket !== this.socket || this.st === 'closed') return;
-    if (this.joining) return void this.teardown(); // the attempt in flight sees it and fails
-    this.log.info(`socket dropped (${reason}); reconnecting`);
-    this.teardown();
-    this.markOutage();
-    this.setState('reconnecting');
-    this.scheduleReconnect();
+  #onDrop(socket: IoSession, reason: string): void {
+    if (socket !== this.#socket || this.#state === 'closed') return;
+    if (this.#joining) return void this.#teardown(); // the attempt in flight sees it and fails
+    this.#log.info(`socket dropped (${reason}); reconnecting`);
+    this.#teardown();
+    this.#markOutage();
+    this.#setState('reconnecting');
+    this.#scheduleReconnect();
   }
 
-  private markOutage(): void {
-    if (this.inOutage) return;
-    this.inOutage = true;
-    void this.runCallbacks(this.disconnectedCallbacks, 'onDisconnected');
+  #markOutage(): void {
+    if (this.#inOutage) return;
+    this.#inOutage = true;
+    void this.#runCallbacks(this.#disconnectedCallbacks, 'onDisconnected');
   }
 
-  private scheduleReconnect(): void {
-    if (this.st === 'closed' || this.backoffTimer) return;
+  #scheduleReconnect(): void {
+    if (this.#state === 'closed' || this.#backoffTimer) return;
     // Not `retry()`: this is a long-lived supervisor (timers, the `online` event and forceReconnect all start
     // attempts), not one awaited loop; it shares the backoff computation.
-    const delay = backoffDelay({ initial: this.reconnectDelay, max: this.supervisorInterval, jitter: 'equal' }, this.failures);
-    this.backoffTimer = setTimeout(() => {
-      this.backoffTimer = null;
-      if (this.st === 'closed' || this.connected || this.attempt) return;
-      this.runAttempt(false).catch(() => undefined);
+    const delay = backoffDelay({ initial: this.#reconnectDelay, max: this.#supervisorInterval, jitter: 'equal' }, this.#failures);
+    this.#backoffTimer = setTimeout(() => {
+      this.#backoffTimer = null;
+      if (this.#state === 'closed' || this.connected || this.#attempt) return;
+      this.#runAttempt(false).catch(() => undefined);
     }, delay);
-    unrefTimer(this.backoffTimer);
+    unrefTimer(this.#backoffTimer);
   }
 
-  private startSupervisor(): void {
-    if (this.supervisor) return;
-    this.supervisor = setInterval(() => this.tick(), this.supervisorInterval);
-    unrefTimer(this.supervisor);
-    this.watchOnline();
+  #startSupervisor(): void {
+    if (this.#supervisor) return;
+    this.#supervisor = setInterval(() => this.#tick(), this.#supervisorInterval);
+    unrefTimer(this.#supervisor);
+    this.#watchOnline();
   }
 
   /** Browsers and workers: when the network comes back, reconnect now instead of after the current backoff. */
-  private watchOnline(): void {
+  #watchOnline(): void {
     const g = globalThis as {
       addEventListener?: (type: string, cb: () => void) => void;
       removeEventListener?: (type: string, cb: () => void) => void;
     };
-    if (this.stopOnlineWatch || typeof g.addEventListener !== 'function') return;
+    if (this.#stopOnlineWatch || typeof g.addEventListener !== 'function') return;
     const onOnline = (): void => {
-      if (this.st === 'closed' || this.st === 'idle' || this.connected || this.attempt) return;
-      this.log.info('network back online; reconnecting now');
-      this.failures = 0;
-      this.runAttempt(false).catch(() => undefined);
+      if (this.#state === 'closed' || this.#state === 'idle' || this.connected || this.#attempt) return;
+      this.#log.info('network back online; reconnecting now');
+      this.#failures = 0;
+      this.#runAttempt(false).catch(() => undefined);
     };
     g.addEventListener('online', onOnline);
-    this.stopOnlineWatch = () => g.removeEventListener?.('online', onOnline);
+    this.#stopOnlineWatch = () => g.removeEventListener?.('online', onOnline);
   }
 
-  private tick(): void {
-    if (this.st === 'closed' || this.attempt || this.connected) return;
-    this.markOutage();
-    this.runAttempt(false).catch(() => undefined);
+  #tick(): void {
+    if (this.#state === 'closed' || this.#attempt || this.connected) return;
+    this.#markOutage();
+    this.#runAttempt(false).catch(() => undefined);
   }
 
-  private logFailure(err: unknown): void {
+  #logFailure(err: unknown): void {
     const msg = errorMessage(err);
-    if (isExpectedUpstreamUnavailable(err)) this.log.warn(`realtime reconnect: upstream unavailable (${msg}); retrying`);
-    else this.log.info(`realtime reconnect failed (${msg}); retrying`);
+    if (isExpectedUpstreamUnavailable(err)) this.#log.warn(`realtime reconnect: upstream unavailable (${msg}); retrying`);
+    else this.#log.info(`realtime reconnect failed (${msg}); retrying`);
   }
 
   /** Awaits each callback in turn (a slow one delays the next); a failing one is logged. */
-  private async runCallbacks(callbacks: ListenerSet<[]>, what: string): Promise<void> {
+  async #runCallbacks(callbacks: ListenerSet<[]>, what: string): Promise<void> {
     for (const cb of callbacks.snapshot() as ReadonlyArray<Cb>) {
       try {
         await cb();
       } catch (err) {
-        this.log.warn(`${what} callback failed:`, errorMessage(err));
+        this.#log.warn(`${what} callback failed:`, errorMessage(err));
       }
     }
   }
 
-  private clearBackoff(): void {
-    if (this.backoffTimer) clearTimeout(this.backoffTimer);
-    this.backoffTimer = null;
+  #clearBackoff(): void {
+    if (this.#backoffTimer) clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = null;
   }
 
-  private stopTimers(): void {
-    this.stopOnlineWatch?.();
-    this.stopOnlineWatch = null;
-    this.clearBackoff();
-    if (this.supervisor) clearInterval(this.supervisor);
-    this.supervisor = null;
+  #stopTimers(): void {
+    this.#stopOnlineWatch?.();
+    this.#stopOnlineWatch = null;
+    this.#clearBackoff();
+    if (this.#supervisor) clearInterval(this.#supervisor);
+    this.#supervisor = null;
   }
 
   /** Detaches and closes the current session (synchronous, never throws). */
-  private teardown(): void {
-    const socket = this.socket;
-    this.socket = null;
+  #teardown(): void {
+    const socket = this.#socket;
+    this.#socket = null;
     socket?.close(new BragerOneError('RealtimeManager: connect attempt cancelled'));
   }
 }

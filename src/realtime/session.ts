@@ -52,14 +52,14 @@ type Transport = 'polling' | 'websocket';
 export class IoSession {
   /** Joined, or the first failure. */
   readonly ready: Promise<void>;
-  readonly #p: SessionParams;
+  readonly #params: SessionParams;
   #manager: Manager | null = null;
   #socket: Socket | null = null;
   #closed = false;
   #settle: ((err?: Error) => void) | null = null;
 
   constructor(p: SessionParams) {
-    this.#p = p;
+    this.#params = p;
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.#fail(connectTimeoutError(p.namespace, p.connectTimeout)), p.connectTimeout);
       unrefTimer(timer);
@@ -111,7 +111,7 @@ export class IoSession {
   }
 
   #open(transports: Transport[]): void {
-    const p = this.#p;
+    const p = this.#params;
     const manager = new p.io.Manager(p.ioBase, {
       path: p.path,
       reconnection: false,
@@ -140,7 +140,7 @@ export class IoSession {
 
   #connectError(err: Error, transports: Transport[]): void {
     if (this.#closed || !this.#settle) return;
-    const p = this.#p;
+    const p = this.#params;
     if (transports[0] === 'polling' && this.engineId === null && handshakeStatus(err) === 400) {
       this.#drop();
       this.#open(['websocket']);

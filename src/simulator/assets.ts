@@ -138,126 +138,129 @@ const HOSTILE =
 
 /** The synthetic web app of PROTOCOL §8 (generated from `webapp/description.ts`) plus static directories. */
 export class AssetServer {
-  private readonly files = new Map<string, Asset>();
-  private readonly old = new Map<string, Asset>();
-  private readonly statics = new Map<string, string>();
-  private readonly corrupted = new Map<string, { mode: AssetCorruption; asset: Asset }>();
-  private current: WebAppBuild;
-  private description: WebAppDescription = DESCRIPTION;
-  private mtime: number;
+  readonly #files = new Map<string, Asset>();
+  readonly #old = new Map<string, Asset>();
+  readonly #statics = new Map<string, string>();
+  readonly #corrupted = new Map<string, { mode: AssetCorruption; asset: Asset }>();
+  #current: WebAppBuild;
+  #description: WebAppDescription = DESCRIPTION;
+  #mtime: number;
   /** Control surface exposed as `sim.webApp`. */
   readonly webApp: SimWebApp;
 
   /** Generates and installs the first build. */
-  constructor(private readonly opts: AssetServerOptions) {
-    this.mtime = opts.now();
-    this.current = cachedBuild(opts.scale ?? 0, 1);
-    this.install(false);
+  readonly #opts: AssetServerOptions;
+
+  constructor(opts: AssetServerOptions) {
+    this.#opts = opts;
+    this.#mtime = opts.now();
+    this.#current = cachedBuild(opts.scale ?? 0, 1);
+    this.#install(false);
     const self = this;
     this.webApp = {
       get indexName() {
-        return self.current.indexName;
+        return self.#current.indexName;
       },
       get build() {
-        return self.current.build;
+        return self.#current.build;
       },
-      info: () => this.info(),
-      text: (file) => (file === '/' ? this.files.get('/')?.body.toString() : this.current.assets.find((a) => a.file === file)?.body),
-      publish: (changes) => this.publish(changes),
-      corrupt: (name, mode) => this.corrupt(name, mode),
-      restore: (name) => this.restore(name),
+      info: () => this.#info(),
+      text: (file) => (file === '/' ? this.#files.get('/')?.body.toString() : this.#current.assets.find((a) => a.file === file)?.body),
+      publish: (changes) => this.#publish(changes),
+      corrupt: (name, mode) => this.#corrupt(name, mode),
+      restore: (name) => this.#restore(name),
     };
   }
 
   /** Name of the hashed index bundle, e.g. `index-AbC123xy.js`. */
   get indexName(): string {
-    return this.current.indexName;
+    return this.#current.indexName;
   }
 
-  private info(): WebAppInfo {
-    const b = this.current;
+  #info(): WebAppInfo {
+    const b = this.#current;
     return {
       build: b.build, scale: b.scale, indexName: b.indexName, assets: b.assets.map((a) => a.file),
       menus: { ...b.menus }, i18n: { ...b.i18n }, paramChunks: { ...b.paramChunks }, stats: { ...b.stats },
     };
   }
 
-  private install(keepOld: boolean): void {
+  #install(keepOld: boolean): void {
     if (keepOld) {
-      for (const [k, v] of this.files) if (k !== '/') this.old.set(k, v);
-    } else this.old.clear();
-    this.files.clear();
-    this.corrupted.clear();
-    for (const a of this.current.assets) this.files.set(`/assets/${a.file}`, asset(a.body, JS_TYPE, this.mtime));
-    this.renderRoot();
+      for (const [k, v] of this.#files) if (k !== '/') this.#old.set(k, v);
+    } else this.#old.clear();
+    this.#files.clear();
+    this.#corrupted.clear();
+    for (const a of this.#current.assets) this.#files.set(`/assets/${a.file}`, asset(a.body, JS_TYPE, this.#mtime));
+    this.#renderRoot();
   }
 
-  private renderRoot(): void {
-    const links = [...this.statics.keys()].map((prefix) => ({ href: `${prefix}/`, title: `${prefix}/`, note: STATIC_NOTES[prefix] ?? 'static files' }));
+  #renderRoot(): void {
+    const links = [...this.#statics.keys()].map((prefix) => ({ href: `${prefix}/`, title: `${prefix}/`, note: STATIC_NOTES[prefix] ?? 'static files' }));
     const html = renderLandingPage({
-      indexName: this.current.indexName, build: this.current.build, assetCount: this.current.assets.length, demo: this.opts.demo, links,
+      indexName: this.#current.indexName, build: this.#current.build, assetCount: this.#current.assets.length, demo: this.#opts.demo, links,
     });
-    this.files.set('/', asset(html, HTML_TYPE, this.mtime));
+    this.#files.set('/', asset(html, HTML_TYPE, this.#mtime));
   }
 
-  private publish(changes: WebAppChanges = {}): string {
-    if (changes.labels) this.description = applyLabels(this.description, changes.labels);
-    const build = this.current.build + 1;
-    const scale = this.current.scale;
-    this.current = this.description === DESCRIPTION ? cachedBuild(scale, build) : generateWebApp({ description: this.description, scale, build });
-    this.mtime = Math.max(this.opts.now(), this.mtime + 1000);
-    this.install(changes.keepOld ?? false);
-    return this.current.indexName;
+  #publish(changes: WebAppChanges = {}): string {
+    if (changes.labels) this.#description = applyLabels(this.#description, changes.labels);
+    const build = this.#current.build + 1;
+    const scale = this.#current.scale;
+    this.#current = this.#description === DESCRIPTION ? cachedBuild(scale, build) : generateWebApp({ description: this.#description, scale, build });
+    this.#mtime = Math.max(this.#opts.now(), this.#mtime + 1000);
+    this.#install(changes.keepOld ?? false);
+    return this.#current.indexName;
   }
 
-  private corrupt(name: string, mode: AssetCorruption): string[] {
-    const targets = name === '/' ? ['/'] : this.current.assets.filter((a) => a.file === name || a.base === name).map((a) => a.file);
+  #corrupt(name: string, mode: AssetCorruption): string[] {
+    const targets = name === '/' ? ['/'] : this.#current.assets.filter((a) => a.file === name || a.base === name).map((a) => a.file);
     for (const file of targets) {
       const path = file === '/' ? '/' : `/assets/${file}`;
-      const a = this.files.get(path);
-      if (a) this.corrupted.set(path, { mode, asset: corruptAsset(a, mode, this.opts.now(), this.current.indexName) });
+      const a = this.#files.get(path);
+      if (a) this.#corrupted.set(path, { mode, asset: corruptAsset(a, mode, this.#opts.now(), this.#current.indexName) });
     }
     return targets;
   }
 
-  private restore(name?: string): void {
+  #restore(name?: string): void {
     if (name === undefined) {
-      this.corrupted.clear();
+      this.#corrupted.clear();
       return;
     }
-    const files = name === '/' ? ['/'] : this.current.assets.filter((a) => a.file === name || a.base === name).map((a) => `/assets/${a.file}`);
-    for (const f of files) this.corrupted.delete(f);
+    const files = name === '/' ? ['/'] : this.#current.assets.filter((a) => a.file === name || a.base === name).map((a) => `/assets/${a.file}`);
+    for (const f of files) this.#corrupted.delete(f);
   }
 
   /** Serves files of `dir` under `prefix` (e.g. `/dist`); the landing page links it. */
   addStatic(prefix: string, dir: string): void {
     const p = `/${prefix.replace(/^\/+|\/+$/g, '')}`;
-    this.statics.set(p, resolve(dir));
-    this.renderRoot();
+    this.#statics.set(p, resolve(dir));
+    this.#renderRoot();
   }
 
   /** Matches GET/HEAD requests for the web app or a static directory. */
   match(method: string, pathname: string): AssetMatch | null {
     if (method !== 'GET' && method !== 'HEAD') return null;
     if (pathname === '/' || pathname.startsWith('/assets/')) {
-      const bad = this.corrupted.get(pathname);
-      const a = bad ? (bad.mode === 'missing' ? undefined : bad.asset) : (this.files.get(pathname) ?? this.old.get(pathname));
+      const bad = this.#corrupted.get(pathname);
+      const a = bad ? (bad.mode === 'missing' ? undefined : bad.asset) : (this.#files.get(pathname) ?? this.#old.get(pathname));
       const routeId = pathname === '/' ? 'GET /' : 'GET /assets/*';
       return {
         routeId,
         handle: (req, res, extra) => (a ? serveAsset(req, res, a, extra) : sendJson(res, 404, { message: 'Not found' }, extra)),
       };
     }
-    for (const [prefix, dir] of this.statics) {
+    for (const [prefix, dir] of this.#statics) {
       if (pathname === prefix || pathname.startsWith(`${prefix}/`)) {
         const rel = pathname.slice(prefix.length);
-        return { routeId: `GET ${prefix}/*`, handle: (req, res, extra) => this.serveFile(req, res, dir, rel, extra) };
+        return { routeId: `GET ${prefix}/*`, handle: (req, res, extra) => this.#serveFile(req, res, dir, rel, extra) };
       }
     }
     return null;
   }
 
-  private async serveFile(req: IncomingMessage, res: ServerResponse, dir: string, rel: string, extra: OutgoingHttpHeaders): Promise<void> {
+  async #serveFile(req: IncomingMessage, res: ServerResponse, dir: string, rel: string, extra: OutgoingHttpHeaders): Promise<void> {
     let file: string;
     try {
       file = resolve(dir, `.${decodeURIComponent(rel)}`);

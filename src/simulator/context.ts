@@ -66,7 +66,7 @@ export class SimContext {
   origin = '';
   /** Lax forms of bodies and events (`laxData`), or `null`. */
   lax: LaxMixer | null = null;
-  private taskSeq = 1;
+  #taskSeq = 1;
 
   /** Wires the shared parts together. */
   constructor(
@@ -147,17 +147,17 @@ export class SimContext {
 
   /** Emits the task lifecycle around `apply` (made-up payloads, docs/PROTOCOL.md §6.5). */
   runTask(devid: string, kind: string, apply: () => void): void {
-    const taskId = this.taskSeq++;
+    const taskId = this.#taskSeq++;
     this.later(this.opts.commandDelay, () => {
       const base = { taskId, devid, kind };
-      this.emitPair('app:module:task:created', '61', devid, { ...base, status: 'CREATED' });
-      this.emitPair('app:module:task:status:changed', '60', devid, { ...base, status: 'IN_PROGRESS' });
+      this.#emitPair('app:module:task:created', '61', devid, { ...base, status: 'CREATED' });
+      this.#emitPair('app:module:task:status:changed', '60', devid, { ...base, status: 'IN_PROGRESS' });
       apply();
-      this.emitPair('app:module:task:completed', '63', devid, { ...base, status: 'COMPLETED' });
+      this.#emitPair('app:module:task:completed', '63', devid, { ...base, status: 'COMPLETED' });
     });
   }
 
-  private emitPair(name: string, code: string, devid: string, payload: JsonObject): void {
+  #emitPair(name: string, code: string, devid: string, payload: JsonObject): void {
     this.pusher.toModule(devid, name, payload);
     this.pusher.toModule(devid, code, payload);
   }

@@ -51,14 +51,14 @@ export interface RealtimeFaultHooks {
 
 /** Holds every scripted fault; the REST and realtime halves consume them. */
 export class FaultBook implements SimFaults {
-  private failRules: CountedRule<FaultResponse>[] = [];
-  private windows: { routeId: string; until: number; response: FaultResponse }[] = [];
-  private delays: CountedRule<number>[] = [];
-  private slowBodies: CountedRule<SlowBody>[] = [];
-  private malformedRules: CountedRule<MalformedKind>[] = [];
-  private shapes = new Map<string, string>();
-  private dupLogins = 0;
-  private afterHooks: CountedRule<() => void>[] = [];
+  #failRules: CountedRule<FaultResponse>[] = [];
+  #windows: { routeId: string; until: number; response: FaultResponse }[] = [];
+  #delays: CountedRule<number>[] = [];
+  #slowBodies: CountedRule<SlowBody>[] = [];
+  #malformedRules: CountedRule<MalformedKind>[] = [];
+  #shapes = new Map<string, string>();
+  #dupLogins = 0;
+  #afterHooks: CountedRule<() => void>[] = [];
   /** True while pushes are suppressed. */
   zombieOn = false;
   /** Pending namespace-level handshake refusals. */
@@ -73,44 +73,48 @@ export class FaultBook implements SimFaults {
   hooks: RealtimeFaultHooks | null = null;
 
   /** Creates an empty book; `now` is the simulator clock. */
-  constructor(private readonly now: () => number) {}
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
 
   failNext(routeId: string, times: number, response: FaultResponse): void {
-    if (times > 0) this.failRules.push({ routeId, remaining: times, value: response });
+    if (times > 0) this.#failRules.push({ routeId, remaining: times, value: response });
   }
 
   failFor(routeId: string, ms: number, response: FaultResponse): void {
-    this.windows.push({ routeId, until: this.now() + ms, response });
+    this.#windows.push({ routeId, until: this.#now() + ms, response });
   }
 
   delay(routeId: string, ms: number, times?: number): void {
-    this.delays.push({ routeId, remaining: times ?? Number.POSITIVE_INFINITY, value: ms });
+    this.#delays.push({ routeId, remaining: times ?? Number.POSITIVE_INFINITY, value: ms });
   }
 
   slowBody(routeId: string, opts: SlowBody, times?: number): void {
     const value = { chunkBytes: Math.max(1, Math.floor(opts.chunkBytes)), intervalMs: Math.max(0, opts.intervalMs) };
-    this.slowBodies.push({ routeId, remaining: times ?? Number.POSITIVE_INFINITY, value });
+    this.#slowBodies.push({ routeId, remaining: times ?? Number.POSITIVE_INFINITY, value });
   }
 
   duplicateEntryLogins(n: number): void {
-    this.dupLogins = Math.max(0, n);
+    this.#dupLogins = Math.max(0, n);
   }
 
   shape<R extends ShapeRoute>(routeId: R, variant: ShapeVariants[R]): void {
-    this.shapes.set(routeId, variant);
+    this.#shapes.set(routeId, variant);
   }
 
   malformed(routeId: string, times: number, kind: MalformedKind = 'invalidJson'): void {
-    if (times > 0) this.malformedRules.push({ routeId, remaining: times, value: kind });
+    if (times > 0) this.#malformedRules.push({ routeId, remaining: times, value: kind });
   }
 
   afterAnswer(routeId: string, hook: () => void, times = 1): void {
-    if (times > 0) this.afterHooks.push({ routeId, remaining: times, value: hook });
+    if (times > 0) this.#afterHooks.push({ routeId, remaining: times, value: hook });
   }
 
   /** Consumes the after-answer hook of a request, if any. */
   takeAfterAnswer(routeId: string): (() => void) | undefined {
-    return take(this.afterHooks, routeId);
+    return take(this.#afterHooks, routeId);
   }
 
   dropAllSockets(): void {
@@ -135,14 +139,14 @@ export class FaultBook implements SimFaults {
   }
 
   clear(): void {
-    this.failRules = [];
-    this.windows = [];
-    this.delays = [];
-    this.slowBodies = [];
-    this.malformedRules = [];
-    this.shapes.clear();
-    this.dupLogins = 0;
-    this.afterHooks = [];
+    this.#failRules = [];
+    this.#windows = [];
+    this.#delays = [];
+    this.#slowBodies = [];
+    this.#malformedRules = [];
+    this.#shapes.clear();
+    this.#dupLogins = 0;
+    this.#afterHooks = [];
     this.zombieOn = false;
     this.refuseJoins = 0;
     this.refuseHttp = { n: 0, status: 503 };
@@ -152,14 +156,14 @@ export class FaultBook implements SimFaults {
 
   /** Consumes the fault answer for a request, if any (windows first, then counted rules). */
   takeFault(routeId: string): FaultResponse | undefined {
-    const now = this.now();
-    this.windows = this.windows.filter((w) => w.until > now);
-    const w = this.windows.find((x) => matches(x.routeId, routeId));
+    const now = this.#now();
+    this.#windows = this.#windows.filter((w) => w.until > now);
+    const w = this.#windows.find((x) => matches(x.routeId, routeId));
     if (w) return w.response;
-    const f = take(this.failRules, routeId);
+    const f = take(this.#failRules, routeId);
     if (f) return f;
-    if (routeId === 'POST /v1/auth/user' && this.dupLogins > 0) {
-      this.dupLogins--;
+    if (routeId === 'POST /v1/auth/user' && this.#dupLogins > 0) {
+      this.#dupLogins--;
       return DUPLICATE_ENTRY_FAULT;
     }
     return undefined;
@@ -167,75 +171,79 @@ export class FaultBook implements SimFaults {
 
   /** Consumes the delay for a request (0 = none). */
   takeDelay(routeId: string): number {
-    return take(this.delays, routeId) ?? 0;
+    return take(this.#delays, routeId) ?? 0;
   }
 
   /** Consumes a slow-body rule. */
   takeSlowBody(routeId: string): SlowBody | undefined {
-    return take(this.slowBodies, routeId);
+    return take(this.#slowBodies, routeId);
   }
 
   /** Consumes a malformed-body rule. */
   takeMalformed(routeId: string): MalformedKind | undefined {
-    return take(this.malformedRules, routeId);
+    return take(this.#malformedRules, routeId);
   }
 
   /** Current shape variant of a route. */
   shapeOf<R extends ShapeRoute>(routeId: R): ShapeVariants[R] | undefined {
-    return this.shapes.get(routeId) as ShapeVariants[R] | undefined;
+    return this.#shapes.get(routeId) as ShapeVariants[R] | undefined;
   }
 }
 
 /** Counters, in-flight gauge and the redacted request log. */
 export class StatsBook implements SimStats {
-  private counts = new Map<string, number>();
-  private all = 0;
-  private log: RequestRecord[] = [];
+  #counts = new Map<string, number>();
+  #all = 0;
+  #log: RequestRecord[] = [];
   inFlight = 0;
   maxInFlight = 0;
 
   /** Creates a book keeping the last `limit` requests. */
-  constructor(private readonly limit: number) {}
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
 
   get requests(): readonly RequestRecord[] {
-    return this.log;
+    return this.#log;
   }
 
   count(routeId: string): number {
-    return this.counts.get(routeId) ?? 0;
+    return this.#counts.get(routeId) ?? 0;
   }
 
   total(): number {
-    return this.all;
+    return this.#all;
   }
 
   reset(): void {
-    this.counts.clear();
-    this.all = 0;
-    this.log = [];
+    this.#counts.clear();
+    this.#all = 0;
+    this.#log = [];
     this.maxInFlight = this.inFlight;
   }
 
   /** Counts a non-HTTP event such as `WS connect`. */
   bump(id: string): void {
-    this.counts.set(id, this.count(id) + 1);
+    this.#counts.set(id, this.count(id) + 1);
   }
 
   /** Logs a record (counted under its route id) that is not an HTTP request of the REST/asset side (a socket handshake). */
   note(record: RequestRecord): void {
     this.bump(record.routeId);
-    this.log.push(record);
-    if (this.log.length > this.limit) this.log.splice(0, this.log.length - this.limit);
+    this.#log.push(record);
+    if (this.#log.length > this.#limit) this.#log.splice(0, this.#log.length - this.#limit);
   }
 
   /** Registers an HTTP request; returns its log record (status filled in later). */
   begin(record: RequestRecord): RequestRecord {
     this.bump(record.routeId);
-    this.all++;
+    this.#all++;
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-    this.log.push(record);
-    if (this.log.length > this.limit) this.log.splice(0, this.log.length - this.limit);
+    this.#log.push(record);
+    if (this.#log.length > this.#limit) this.#log.splice(0, this.#log.length - this.#limit);
     return record;
   }
 

@@ -24,27 +24,27 @@ const TASK_EVENTS = new Set(['app:module:task:created', 'app:module:task:status:
 
 /** Rewrites bodies and event payloads into lax forms, drawn from a seeded generator. Never mutates its input. */
 export class LaxMixer {
-  private readonly rand: () => number;
+  readonly #rand: () => number;
 
   /** @param seed seed of the generator: the same seed and the same traffic give the same forms */
   constructor(seed: number) {
-    this.rand = prng(seed);
+    this.#rand = prng(seed);
   }
 
-  private pick<T>(options: readonly T[]): T {
-    return options[Math.floor(this.rand() * options.length)] as T;
+  #pick<T>(options: readonly T[]): T {
+    return options[Math.floor(this.#rand() * options.length)] as T;
   }
 
   /** An integer as a number, a numeric string, or one with a space. */
   int(v: unknown): unknown {
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return v;
-    return this.pick([v, String(v), ` ${v}`, String(v)]);
+    return this.#pick([v, String(v), ` ${v}`, String(v)]);
   }
 
   /** A boolean as itself, `0`/`1`, or `"true"`/`"false"`. */
   bool(v: unknown): unknown {
     if (typeof v !== 'boolean') return v;
-    return this.pick([v, v ? 1 : 0, v ? 'true' : 'false', v ? 1 : 0]);
+    return this.#pick([v, v ? 1 : 0, v ? 'true' : 'false', v ? 1 : 0]);
   }
 
   /** An ISO date-time as epoch seconds (number or string), zone-less (UTC), with `+00:00`, or with a space. */
@@ -53,10 +53,10 @@ export class LaxMixer {
     const ms = Date.parse(v);
     if (!Number.isFinite(ms)) return v;
     const iso = new Date(ms).toISOString();
-    return this.pick([ms / 1000, String(ms / 1000), iso.slice(0, -1), iso.replace('Z', '+00:00'), iso.replace('T', ' ')]);
+    return this.#pick([ms / 1000, String(ms / 1000), iso.slice(0, -1), iso.replace('Z', '+00:00'), iso.replace('T', ' ')]);
   }
 
-  private fields(o: Rec, ints: readonly string[], bools: readonly string[] = [], dates: readonly string[] = []): Rec {
+  #fields(o: Rec, ints: readonly string[], bools: readonly string[] = [], dates: readonly string[] = []): Rec {
     const out: Rec = { ...o };
     for (const k of ints) if (k in out) out[k] = this.int(out[k]);
     for (const k of bools) if (k in out) out[k] = this.bool(out[k]);
@@ -64,23 +64,23 @@ export class LaxMixer {
     return out;
   }
 
-  private user(u: unknown): unknown {
-    return isRec(u) ? this.fields(u, ['id'], USER_BOOLS, ['activated_at']) : u;
+  #user(u: unknown): unknown {
+    return isRec(u) ? this.#fields(u, ['id'], USER_BOOLS, ['activated_at']) : u;
   }
 
-  private object(o: unknown): unknown {
-    return isRec(o) ? this.fields(o, ['id']) : o;
+  #object(o: unknown): unknown {
+    return isRec(o) ? this.#fields(o, ['id']) : o;
   }
 
-  private module(m: unknown): unknown {
+  #module(m: unknown): unknown {
     if (!isRec(m)) return m;
-    const out = this.fields(m, MODULE_INTS, [], ['isAcceptedAt', 'isConnectedAt']);
-    if (Array.isArray(out.parameterSchemas)) out.parameterSchemas = out.parameterSchemas.map((p) => (isRec(p) ? this.fields(p, ['id']) : p));
+    const out = this.#fields(m, MODULE_INTS, [], ['isAcceptedAt', 'isConnectedAt']);
+    if (Array.isArray(out.parameterSchemas)) out.parameterSchemas = out.parameterSchemas.map((p) => (isRec(p) ? this.#fields(p, ['id']) : p));
     return out;
   }
 
   /** `{data}` / `{objects}` / bare list, each row through `row`. */
-  private list(body: unknown, keys: readonly string[], row: (r: unknown) => unknown): unknown {
+  #list(body: unknown, keys: readonly string[], row: (r: unknown) => unknown): unknown {
     if (Array.isArray(body)) return body.map(row);
     if (!isRec(body)) return body;
     const out: Rec = { ...body };
@@ -89,7 +89,7 @@ export class LaxMixer {
   }
 
   /** A prime / delta payload `devid → pool → chanIdx → body`: meta fields in lax forms, values untouched. */
-  private params(payload: unknown): unknown {
+  #params(payload: unknown): unknown {
     if (!isRec(payload)) return payload;
     const out: Rec = {};
     for (const [devid, pools] of Object.entries(payload)) {
@@ -104,7 +104,7 @@ export class LaxMixer {
           continue;
         }
         const c: Rec = {};
-        for (const [key, body] of Object.entries(chans)) c[key] = isRec(body) ? this.fields(body, META_INTS, ['storable']) : body;
+        for (const [key, body] of Object.entries(chans)) c[key] = isRec(body) ? this.#fields(body, META_INTS, ['storable']) : body;
         p[pool] = c;
       }
       out[devid] = p;
@@ -119,36 +119,36 @@ export class LaxMixer {
     switch (routeId) {
       case 'POST /v1/auth/user':
         if (isRec(b)) {
-          const o: Rec = { ...b, expiresAt: this.date(b.expiresAt), user: this.user(b.user) };
-          if (Array.isArray(b.objects)) o.objects = b.objects.map((x) => this.object(x));
+          const o: Rec = { ...b, expiresAt: this.date(b.expiresAt), user: this.#user(b.user) };
+          if (Array.isArray(b.objects)) o.objects = b.objects.map((x) => this.#object(x));
           out = o;
         }
         break;
       case 'GET /v1/user':
-        out = isRec(b) && isRec(b.user) ? { ...b, user: this.user(b.user) } : this.user(b);
+        out = isRec(b) && isRec(b.user) ? { ...b, user: this.#user(b.user) } : this.#user(b);
         break;
       case 'GET /v1/objects':
-        out = this.list(b, ['data', 'objects'], (r) => this.object(r));
+        out = this.#list(b, ['data', 'objects'], (r) => this.#object(r));
         break;
       case 'GET /v1/objects/:id':
-        out = isRec(b) ? { ...b, object: this.object(b.object) } : b;
+        out = isRec(b) ? { ...b, object: this.#object(b.object) } : b;
         break;
       case 'GET /v1/modules':
-        out = this.list(b, ['data'], (r) => this.module(r));
+        out = this.#list(b, ['data'], (r) => this.#module(r));
         break;
       case 'GET /v1/modules/:devid/card':
-        out = isRec(b) ? this.fields(b, ['id', 'moduleId'], [], ['createdAt', 'updatedAt']) : b;
+        out = isRec(b) ? this.#fields(b, ['id', 'moduleId'], [], ['createdAt', 'updatedAt']) : b;
         break;
       case 'GET /v1/system/version':
-        out = isRec(b) && isRec(b.version) ? { ...b, version: this.fields(b.version, [], ['devMode']) } : isRec(b) ? this.fields(b, [], ['devMode']) : b;
+        out = isRec(b) && isRec(b.version) ? { ...b, version: this.#fields(b.version, [], ['devMode']) } : isRec(b) ? this.#fields(b, [], ['devMode']) : b;
         break;
       case 'POST /v1/modules/parameters':
-        out = this.params(b);
+        out = this.#params(b);
         break;
       case 'POST /v1/modules/activity/quantity':
         if (isRec(b) && isRec(b.activityQuantity)) {
           const q = b.activityQuantity;
-          out = { ...b, activityQuantity: this.fields(q, Object.keys(q)) };
+          out = { ...b, activityQuantity: this.#fields(q, Object.keys(q)) };
         }
         break;
     }
@@ -157,13 +157,13 @@ export class LaxMixer {
 
   /** A pushed event's payload in lax forms. */
   event(name: string, payload: unknown): unknown {
-    if (name === 'snapshot' || name.endsWith('parameters:change')) return this.params(payload);
+    if (name === 'snapshot' || name.endsWith('parameters:change')) return this.#params(payload);
     if (name === 'app:module:connection:status:changed' && isRec(payload)) {
       const out: Rec = {};
-      for (const [devid, body] of Object.entries(payload)) out[devid] = isRec(body) ? this.fields(body, ['connectedAt']) : body;
+      for (const [devid, body] of Object.entries(payload)) out[devid] = isRec(body) ? this.#fields(body, ['connectedAt']) : body;
       return out;
     }
-    if (TASK_EVENTS.has(name) && isRec(payload)) return this.fields(payload, ['taskId']);
+    if (TASK_EVENTS.has(name) && isRec(payload)) return this.#fields(payload, ['taskId']);
     return payload;
   }
 }

@@ -33,25 +33,25 @@ function isObject(v: unknown): v is JsonObject {
 
 /** Mutable parameter state of one module. */
 export class ParamState {
-  private readonly pools = new Map<string, Map<string, Entry>>();
+  readonly #pools = new Map<string, Map<string, Entry>>();
 
   /** Builds the state from a prime-shaped tree (bodies are copied). */
   constructor(init: PoolsInit) {
     for (const [pool, chans] of Object.entries(init)) {
       const map = new Map<string, Entry>();
       for (const [chanIdx, body] of Object.entries(chans)) map.set(chanIdx, toEntry(body));
-      this.pools.set(pool, map);
+      this.#pools.set(pool, map);
     }
   }
 
   /** Whether the address exists (with or without a value). */
   has(addr: ParamAddress): boolean {
-    return this.pools.get(addr.pool)?.has(addr.chanIdx) ?? false;
+    return this.#pools.get(addr.pool)?.has(addr.chanIdx) ?? false;
   }
 
   /** Current value; `undefined` when absent or meta-only. */
   get(addr: ParamAddress): JsonValue | undefined {
-    return this.pools.get(addr.pool)?.get(addr.chanIdx)?.value;
+    return this.#pools.get(addr.pool)?.get(addr.chanIdx)?.value;
   }
 
   /**
@@ -82,10 +82,10 @@ export class ParamState {
    * or `null` when the value did not change. Creates the entry when missing.
    */
   set(addr: ParamAddress, value: JsonValue, nowSec: number, force = false): JsonObject | null {
-    let pool = this.pools.get(addr.pool);
+    let pool = this.#pools.get(addr.pool);
     if (!pool) {
       pool = new Map();
-      this.pools.set(addr.pool, pool);
+      this.#pools.set(addr.pool, pool);
     }
     let entry = pool.get(addr.chanIdx);
     if (!entry) {
@@ -103,7 +103,7 @@ export class ParamState {
   /** Prime-shaped copy of the whole state. */
   toPayload(): PoolsInit {
     const out: PoolsInit = {};
-    for (const [pool, chans] of this.pools) {
+    for (const [pool, chans] of this.#pools) {
       const p: Record<string, ParamBody> = {};
       for (const [chanIdx, e] of chans) {
         if (e.scalar && e.value !== undefined) p[chanIdx] = e.value as ParamBody;
@@ -122,7 +122,7 @@ export class ParamState {
   /** Flat `{ 'P4.v1': value }` map without meta-only entries. */
   values(): Record<string, JsonValue> {
     const out: Record<string, JsonValue> = {};
-    for (const [pool, chans] of this.pools) {
+    for (const [pool, chans] of this.#pools) {
       for (const [chanIdx, e] of chans) if (e.value !== undefined) out[`${pool}.${chanIdx}`] = e.value;
     }
     return out;

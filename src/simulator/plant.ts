@@ -29,39 +29,42 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 
 /** Drifts module parameters plausibly on a timer; one delta frame per module and tick. */
 export class Plant {
-  private timer: NodeJS.Timeout | null = null;
-  private readonly rand: () => number;
+  #timer: NodeJS.Timeout | null = null;
+  readonly #rand: () => number;
   /** Clock reading when the plant was created: the phase origin of the outside-temperature sine. */
-  private readonly t0: number;
+  readonly #t0: number;
   /** Outside temperature of each module at its first tick: the sine's centre, so the series starts there. */
-  private readonly outsideBase = new Map<string, number>();
+  readonly #outsideBase = new Map<string, number>();
 
   /** Creates a stopped plant. */
-  constructor(private readonly ctx: SimContext) {
-    this.rand = prng(ctx.opts.seed);
-    this.t0 = ctx.opts.now();
+  readonly #ctx: SimContext;
+
+  constructor(ctx: SimContext) {
+    this.#ctx = ctx;
+    this.#rand = prng(ctx.opts.seed);
+    this.#t0 = ctx.opts.now();
   }
 
   /** Starts ticking every `tickInterval` ms (no-op when 0). The timer is unref'd. */
   start(): void {
-    const ms = this.ctx.opts.tickInterval;
-    if (ms <= 0 || this.timer) return;
-    this.timer = setInterval(() => this.tick(), ms);
-    this.timer.unref();
+    const ms = this.#ctx.opts.tickInterval;
+    if (ms <= 0 || this.#timer) return;
+    this.#timer = setInterval(() => this.tick(), ms);
+    this.#timer.unref();
   }
 
   /** Stops ticking. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
   }
 
   /** Advances every online module by one step and pushes the changes. */
   tick(): void {
-    for (const m of this.ctx.world.modules.values()) {
+    for (const m of this.#ctx.world.modules.values()) {
       if (m.connectedAt === 0 || m.plant === 'none') continue;
-      const changes = m.plant === 'boiler' ? this.boiler(m) : this.mixer(m);
-      if (changes.length > 0) this.ctx.applyValues(m.devid, changes);
+      const changes = m.plant === 'boiler' ? this.#boiler(m) : this.#mixer(m);
+      if (changes.length > 0) this.#ctx.applyValues(m.devid, changes);
     }
   }
 
@@ -69,21 +72,21 @@ export class Plant {
    * Outside temperature (tenths of °C): a slow 10-minute sine of ±6 °C around the module's first value (3.5 °C in the
    * demo), starting at that value, so the series is continuous from its first reading (≤ 0.1 °C per second).
    */
-  private outside(m: ModuleModel): number {
-    let base = this.outsideBase.get(m.devid);
+  #outside(m: ModuleModel): number {
+    let base = this.#outsideBase.get(m.devid);
     if (base === undefined) {
       base = m.params.num('P4.v4', 35);
-      this.outsideBase.set(m.devid, base);
+      this.#outsideBase.set(m.devid, base);
     }
-    const t = (this.ctx.opts.now() - this.t0) / 600_000;
+    const t = (this.#ctx.opts.now() - this.#t0) / 600_000;
     return Math.round(base + 60 * Math.sin(2 * Math.PI * t));
   }
 
-  private noise(n: number): number {
-    return Math.floor(this.rand() * (n + 1));
+  #noise(n: number): number {
+    return Math.floor(this.#rand() * (n + 1));
   }
 
-  private boiler(m: ModuleModel): Changes {
+  #boiler(m: ModuleModel): Changes {
     const p = m.params;
     const out: Changes = [];
     const put = (key: string, v: number): void => void out.push([parseKey(key) as ParamAddress, v]);
@@ -95,7 +98,7 @@ export class Plant {
     if (mode === 0) burner = false;
     else if (burner && temp >= sp + 20) burner = false;
     else if (!burner && temp <= sp - 50) burner = true;
-    const nextTemp = clamp(temp + (burner ? 3 + this.noise(3) : -(1 + this.noise(1))), 100, 950);
+    const nextTemp = clamp(temp + (burner ? 3 + this.#noise(3) : -(1 + this.#noise(1))), 100, 950);
     s = setBit(s, 3, burner);
     s = setBit(s, 0, bit(s, 0) ? nextTemp >= 380 : nextTemp >= 400);
     const dhw = p.num('P4.v3', 480);
@@ -105,24 +108,24 @@ export class Plant {
     else if (!dhwPump && dhw <= dsp - 50 && mode !== 0) dhwPump = true;
     s = setBit(s, 1, dhwPump);
     put('P4.v1', nextTemp);
-    put('P4.v3', clamp(dhw + (dhwPump ? 2 + this.noise(1) : this.rand() < 0.3 ? -1 : 0), 50, 800));
-    put('P4.v4', this.outside(m));
+    put('P4.v3', clamp(dhw + (dhwPump ? 2 + this.#noise(1) : this.#rand() < 0.3 ? -1 : 0), 50, 800));
+    put('P4.v4', this.#outside(m));
     const flue = p.num('P4.v5', 1400);
     put('P4.v5', Math.round(flue + ((burner ? 1400 : 400) - flue) * 0.05));
     put('P4.v6', 127 + Math.round(nextTemp / 10) - (burner ? 12 : 6)); // return: 6–12 °C below the boiler
     put('P5.s0', s);
-    const fan = burner ? 35 + this.noise(10) : 0;
+    const fan = burner ? 35 + this.#noise(10) : 0;
     put('P6.v1', fan);
     put('P4.v14', fan * 5); // burner power in tenths of kW (40 % fan → 20.0 kW)
     const fuel = p.num('P4.v12', 70);
-    if (burner && this.rand() < 0.02) {
+    if (burner && this.#rand() < 0.02) {
       put('P4.v12', fuel <= 0 ? 100 : fuel - 1);
       put('P4.v13', p.num('P4.v13', 0) + 1);
     }
     return out;
   }
 
-  private mixer(m: ModuleModel): Changes {
+  #mixer(m: ModuleModel): Changes {
     const p = m.params;
     const out: Changes = [];
     const put = (key: string, v: number): void => void out.push([parseKey(key) as ParamAddress, v]);
@@ -136,16 +139,16 @@ export class Plant {
     s = setBit(s, 0, pump);
     const flow = p.num('P4.v1', 380);
     const target = pump ? 450 : 250;
-    put('P4.v1', Math.round(flow + Math.sign(target - flow) * Math.min(Math.abs(target - flow), 2 + this.noise(2))));
-    put('P4.v2', clamp(room + (this.rand() < 0.3 ? (pump ? 1 : -1) : 0), 50, 350));
-    put('P4.v4', this.outside(m));
+    put('P4.v1', Math.round(flow + Math.sign(target - flow) * Math.min(Math.abs(target - flow), 2 + this.#noise(2))));
+    put('P4.v2', clamp(room + (this.#rand() < 0.3 ? (pump ? 1 : -1) : 0), 50, 350));
+    put('P4.v4', this.#outside(m));
     put('P5.s0', s);
     return out;
   }
 
   /** Silently bumps a few numeric `v` values of a module (for the memory-updated event). */
   silentChange(devid: string): void {
-    const m = this.ctx.module(devid);
+    const m = this.#ctx.module(devid);
     const values = m.params.values();
     const changes: Changes = [];
     for (const [key, v] of Object.entries(values)) {
@@ -153,6 +156,6 @@ export class Plant {
       if (addr?.chanIdx.startsWith('v') && typeof v === 'number') changes.push([addr, v + 1]);
       if (changes.length >= 3) break;
     }
-    this.ctx.applyValues(devid, changes, true);
+    this.#ctx.applyValues(devid, changes, true);
   }
 }

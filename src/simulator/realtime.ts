@@ -63,17 +63,19 @@ function isNewHandshake(req: IncomingMessage): boolean {
 
 /** The Socket.IO half: `/socket.io`, namespace `/ws`, pushes, bindings and realtime faults. */
 export class Realtime {
-  private readonly io: Server;
-  private readonly nsp: Namespace;
-  private readonly records = new Map<string, SocketRecord>();
-  private readonly admitted = new WeakMap<Socket, Pick<SocketRecord, 'account' | 'tokenTail' | 'authVia'>>();
+  readonly #io: Server;
+  readonly #nsp: Namespace;
+  readonly #records = new Map<string, SocketRecord>();
+  readonly #admitted = new WeakMap<Socket, Pick<SocketRecord, 'account' | 'tokenTail' | 'authVia'>>();
 
   /**
    * Attaches Socket.IO to `http` and installs one dispatcher for `request`/`upgrade` that routes
    * Socket.IO traffic to the engine (after handshake faults) and everything else to `rest`.
    */
+  readonly #ctx: SimContext;
+
   constructor(
-    private readonly ctx: SimContext,
+    ctx: SimContext,
     /** The `Server` class of the optional peer `socket.io` (see {@link loadSocketIoServer}). */
     ServerCtor: typeof Server,
     http: HttpServer,
@@ -81,19 +83,20 @@ export class Realtime {
     path: string,
     namespace: string,
   ) {
+    this.#ctx = ctx;
     // Read per request: in strict mode the allowed origin (the simulator's own) is known only once it listens.
     const allowOrigin = (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void): void => {
       const allowed = ctx.opts.corsOrigins;
       cb(null, allowed === '*' || (origin !== undefined && allowed.includes(origin)));
     };
-    this.io = new ServerCtor(http, {
+    this.#io = new ServerCtor(http, {
       path,
       serveClient: false,
       transports: ctx.opts.socketTransports,
       cors: { origin: allowOrigin, credentials: true, allowedHeaders: CORS_ALLOW_HEADERS },
       ...(ctx.opts.strict ? { connectTimeout: STRICT_JOIN_WINDOW } : {}),
     });
-    const engine = this.io.engine;
+    const engine = this.#io.engine;
     const prefix = `${path.replace(/\/+$/, '')}/`;
     const isIo = (req: IncomingMessage): boolean => (req.url ?? '').startsWith(prefix);
     http.removeAllListeners('request');
@@ -101,20 +104,20 @@ export class Realtime {
     http.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (!isIo(req)) return rest(req, res);
       if (req.method !== 'OPTIONS' && isNewHandshake(req)) {
-        this.noteHandshake(req);
-        if (this.takeHttpRefusal()) {
+        this.#noteHandshake(req);
+        if (this.#takeHttpRefusal()) {
           const status = ctx.faults.refuseHttp.status;
           return send(res, status, htmlPage(status), 'text/html; charset=utf-8', corsHeaders(req, ctx.opts.corsOrigins));
         }
-        const strict = this.strictProblem(req);
+        const strict = this.#strictProblem(req);
         if (strict) return send(res, 403, JSON.stringify({ message: strict }), 'application/json', corsHeaders(req, ctx.opts.corsOrigins));
       }
       engine.handleRequest(req, res);
     });
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!isIo(req)) return void socket.destroy();
-      if (isNewHandshake(req)) this.noteHandshake(req);
-      if (isNewHandshake(req) && this.takeHttpRefusal()) {
+      if (isNewHandshake(req)) this.#noteHandshake(req);
+      if (isNewHandshake(req) && this.#takeHttpRefusal()) {
         const status = ctx.faults.refuseHttp.status;
         const body = htmlPage(status);
         socket.end(
@@ -122,7 +125,7 @@ export class Realtime {
         );
         return;
       }
-      const strict = isNewHandshake(req) ? this.strictProblem(req) : null;
+      const strict = isNewHandshake(req) ? this.#strictProblem(req) : null;
       if (strict) {
         const body = JSON.stringify({ message: strict });
         socket.end(
@@ -133,54 +136,54 @@ export class Realtime {
       engine.handleUpgrade(req, socket, head);
     });
 
-    this.nsp = this.io.of(namespace);
-    this.nsp.use((socket, next) => {
-      void this.admit(socket).then(
+    this.#nsp = this.#io.of(namespace);
+    this.#nsp.use((socket, next) => {
+      void this.#admit(socket).then(
         (err) => next(err),
         () => next(new Error('Unauthorized')),
       );
     });
-    this.nsp.on('connection', (socket) => this.onConnection(socket));
-    ctx.faults.hooks = { dropAllSockets: () => this.nsp.disconnectSockets(true) };
+    this.#nsp.on('connection', (socket) => this.#onConnection(socket));
+    ctx.faults.hooks = { dropAllSockets: () => this.#nsp.disconnectSockets(true) };
     ctx.pusher = {
       toModule: (devid, event, payload) => this.toModule(devid, event, payload),
-      toAll: (event, payload) => this.nsp.emit(event, ctx.lax ? ctx.lax.event(event, payload) : payload),
+      toAll: (event, payload) => this.#nsp.emit(event, ctx.lax ? ctx.lax.event(event, payload) : payload),
       bind: (sid, account, devids) => this.bind(sid, account, devids),
     };
   }
 
   /** Logs a new Engine.IO handshake (HTTP or WebSocket) in `stats.requests` as `WS handshake`, headers redacted. */
-  private noteHandshake(req: IncomingMessage): void {
-    this.ctx.stats.note({ method: req.method ?? 'GET', path: req.url ?? '/', routeId: 'WS handshake', headers: redactHeaders(req), status: 0, at: this.ctx.opts.now() });
+  #noteHandshake(req: IncomingMessage): void {
+    this.#ctx.stats.note({ method: req.method ?? 'GET', path: req.url ?? '/', routeId: 'WS handshake', headers: redactHeaders(req), status: 0, at: this.#ctx.opts.now() });
   }
 
   /** Strict mode: what is wrong with a new handshake (Origin/Referer, x-appversion), or `null`. */
-  private strictProblem(req: IncomingMessage): string | null {
-    if (!this.ctx.opts.strict) return null;
-    const origin = originProblem(req, this.ctx.origin);
+  #strictProblem(req: IncomingMessage): string | null {
+    if (!this.#ctx.opts.strict) return null;
+    const origin = originProblem(req, this.#ctx.origin);
     if (origin) {
-      this.ctx.stats.bump('WS refused');
+      this.#ctx.stats.bump('WS refused');
       return origin;
     }
     if (typeof req.headers['x-appversion'] !== 'string' || req.headers['x-appversion'] === '') {
-      this.ctx.stats.bump('WS refused');
+      this.#ctx.stats.bump('WS refused');
       return 'Forbidden: x-appversion required';
     }
     return null;
   }
 
-  private takeHttpRefusal(): boolean {
-    const r = this.ctx.faults.refuseHttp;
+  #takeHttpRefusal(): boolean {
+    const r = this.#ctx.faults.refuseHttp;
     if (r.n <= 0) return false;
     r.n--;
-    this.ctx.stats.bump('WS refused');
+    this.#ctx.stats.bump('WS refused');
     return true;
   }
 
   /** Namespace middleware: join delay, refusal fault and token check. Rejects to refuse. */
-  private async admit(socket: Socket): Promise<Error | undefined> {
-    const { faults, stats, tokens } = this.ctx;
-    if (faults.ackDelay > 0) await cancellableSleep(faults.ackDelay, this.ctx.timers, this.ctx.closing.signal);
+  async #admit(socket: Socket): Promise<Error | undefined> {
+    const { faults, stats, tokens } = this.#ctx;
+    if (faults.ackDelay > 0) await cancellableSleep(faults.ackDelay, this.#ctx.timers, this.#ctx.closing.signal);
     if (faults.refuseJoins > 0) {
       faults.refuseJoins--;
       stats.bump('WS refused');
@@ -196,7 +199,7 @@ export class Realtime {
     let via: 'header' | 'auth' = 'header';
     let token = header;
     // strict: the handshake header is the only way in (as the reference client authenticates)
-    if (!account && !this.ctx.opts.strict) {
+    if (!account && !this.#ctx.opts.strict) {
       account = tokens.verify(payloadToken);
       via = 'auth';
       token = payloadToken;
@@ -205,34 +208,34 @@ export class Realtime {
       stats.bump('WS refused');
       return new Error('Unauthorized');
     }
-    this.admitted.set(socket, { account, tokenTail: token.slice(-4), authVia: via });
+    this.#admitted.set(socket, { account, tokenTail: token.slice(-4), authVia: via });
     return undefined;
   }
 
-  private onConnection(socket: Socket): void {
-    const who = this.admitted.get(socket);
+  #onConnection(socket: Socket): void {
+    const who = this.#admitted.get(socket);
     if (!who) return void socket.disconnect(true);
     const rec: SocketRecord = {
       socket, nsSid: socket.id, engineSid: engineSidOf(socket), ...who, bound: new Set(), listening: new Set(),
     };
     // Known to /modules/connect (and to pushes) at once, or after `sidRegistrationDelay` like an asynchronous server.
-    const delay = this.ctx.opts.sidRegistrationDelay;
-    if (delay > 0) this.ctx.later(delay, () => void (socket.connected && this.records.set(socket.id, rec)));
-    else this.records.set(socket.id, rec);
-    this.ctx.stats.bump('WS connect');
+    const delay = this.#ctx.opts.sidRegistrationDelay;
+    if (delay > 0) this.#ctx.later(delay, () => void (socket.connected && this.#records.set(socket.id, rec)));
+    else this.#records.set(socket.id, rec);
+    this.#ctx.stats.bump('WS connect');
     socket.on('app:modules:parameters:listen', (payload: unknown) => {
-      this.ctx.stats.bump('WS listen');
-      for (const d of moduleList(payload)) if (this.ctx.ownedModule(rec.account, d)) rec.listening.add(d);
+      this.#ctx.stats.bump('WS listen');
+      for (const d of moduleList(payload)) if (this.#ctx.ownedModule(rec.account, d)) rec.listening.add(d);
     });
-    socket.on('app:modules:activity:quantity:listen', () => this.ctx.stats.bump('WS activity listen'));
+    socket.on('app:modules:activity:quantity:listen', () => this.#ctx.stats.bump('WS activity listen'));
     socket.on('disconnect', () => {
-      this.records.delete(socket.id);
-      this.ctx.stats.bump('WS disconnect');
+      this.#records.delete(socket.id);
+      this.#ctx.stats.bump('WS disconnect');
     });
   }
 
-  private eligible(rec: SocketRecord, devid: string): boolean {
-    switch (this.ctx.opts.pushRequires) {
+  #eligible(rec: SocketRecord, devid: string): boolean {
+    switch (this.#ctx.opts.pushRequires) {
       case 'bind':
         return rec.bound.has(devid);
       case 'listen':
@@ -244,11 +247,11 @@ export class Realtime {
 
   /** Emits to every socket eligible for `devid` (nothing while the zombie fault is on). */
   toModule(devid: string, event: string, payload: unknown): number {
-    if (this.ctx.faults.zombieOn) return 0;
-    const body = this.ctx.lax ? this.ctx.lax.event(event, payload) : payload;
+    if (this.#ctx.faults.zombieOn) return 0;
+    const body = this.#ctx.lax ? this.#ctx.lax.event(event, payload) : payload;
     let n = 0;
-    for (const rec of this.records.values()) {
-      if (rec.socket.connected && this.eligible(rec, devid)) {
+    for (const rec of this.#records.values()) {
+      if (rec.socket.connected && this.#eligible(rec, devid)) {
         rec.socket.emit(event, body);
         n++;
       }
@@ -258,7 +261,7 @@ export class Realtime {
 
   /** Binds modules to the socket whose namespace or engine SID is `sid` and that belongs to `account`. */
   bind(sid: string, account: AccountModel, devids: string[]): boolean {
-    for (const rec of this.records.values()) {
+    for (const rec of this.#records.values()) {
       if ((rec.nsSid === sid || rec.engineSid === sid) && rec.account === account) {
         for (const d of devids) rec.bound.add(d);
         return true;
@@ -269,7 +272,7 @@ export class Realtime {
 
   /** Connected sockets. */
   list(): SocketInfo[] {
-    return [...this.records.values()].map((r) => ({
+    return [...this.#records.values()].map((r) => ({
       nsSid: r.nsSid, engineSid: r.engineSid, bound: [...r.bound].sort(), listening: [...r.listening].sort(),
       tokenTail: r.tokenTail, authVia: r.authVia, email: r.account.email,
       transport: r.socket.conn.transport.name === 'polling' ? 'polling' : 'websocket',
@@ -278,6 +281,6 @@ export class Realtime {
 
   /** Disconnects every socket and closes the Socket.IO server (and the HTTP server it is attached to). */
   close(): Promise<void> {
-    return this.io.close();
+    return this.#io.close();
   }
 }

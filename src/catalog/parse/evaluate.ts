@@ -100,8 +100,8 @@ export class Evaluator {
   expansions = 0;
   /** Set when a limit was hit. */
   limited = false;
-  private readonly top = new Map<string, TopBinding[]>();
-  private readonly shapes = new WeakMap<object, BuilderShape | null>();
+  readonly #top = new Map<string, TopBinding[]>();
+  readonly #shapes = new WeakMap<object, BuilderShape | null>();
 
   constructor(
     readonly text: string,
@@ -115,8 +115,8 @@ export class Evaluator {
         const id = d.id as AnyNode | undefined;
         if (id?.type !== 'Identifier') continue;
         const name = id.name as string;
-        let list = this.top.get(name);
-        if (!list) this.top.set(name, (list = []));
+        let list = this.#top.get(name);
+        if (!list) this.#top.set(name, (list = []));
         list.push({ start: d.start, init: isNode(d.init) ? d.init : null, state: 0, value: null });
       }
     }
@@ -125,26 +125,26 @@ export class Evaluator {
   /** Top-level declarator nodes (identifier id) in source order. */
   topDeclarators(): Array<{ name: string; start: number; init: AnyNode | null }> {
     const out: Array<{ name: string; start: number; init: AnyNode | null }> = [];
-    for (const [name, list] of this.top) for (const b of list) out.push({ name, start: b.start, init: b.init });
+    for (const [name, list] of this.#top) for (const b of list) out.push({ name, start: b.start, init: b.init });
     return out.sort((a, b) => a.start - b.start);
   }
 
   /** True when a top-level binding `name` is visible at `pos`. */
   hasTop(name: string, pos = Number.POSITIVE_INFINITY): boolean {
-    return this.findTop(name, pos) !== undefined;
+    return this.#findTop(name, pos) !== undefined;
   }
 
   /** Value of the top-level binding `name` (the last declared before `pos`), or undefined when unbound. */
   topValue(name: string, pos = Number.POSITIVE_INFINITY): Json | undefined {
-    const b = this.findTop(name, pos);
+    const b = this.#findTop(name, pos);
     if (!b) return undefined;
-    return this.toJson(this.resolveTop(b), b.init);
+    return this.#toJson(this.#resolveTop(b), b.init);
   }
 
   /** Evaluates a node to JSON; `pos` limits which top-level bindings are visible (default: the node's start). */
   value(node: Node, pos?: number): Json {
     const env = new Env(null, pos ?? node.start);
-    return this.toJson(this.ev(node as AnyNode, env, 0), node as AnyNode);
+    return this.#toJson(this.#evaluate(node as AnyNode, env, 0), node as AnyNode);
   }
 
   /** Source text of a node, or null beyond the string limit. */
@@ -156,29 +156,29 @@ export class Evaluator {
     return this.text.slice(node.start, node.end);
   }
 
-  private findTop(name: string, pos: number): TopBinding | undefined {
-    const list = this.top.get(name);
+  #findTop(name: string, pos: number): TopBinding | undefined {
+    const list = this.#top.get(name);
     if (!list) return undefined;
     for (let i = list.length - 1; i >= 0; i--) if (list[i]!.start < pos) return list[i];
     return undefined;
   }
 
-  private resolveTop(b: TopBinding): Val {
+  #resolveTop(b: TopBinding): Val {
     if (b.state === 2) return b.value;
     if (b.state === 1) return null;
     b.state = 1;
-    b.value = b.init ? this.ev(b.init, new Env(null, b.start), 0) : null;
+    b.value = b.init ? this.#evaluate(b.init, new Env(null, b.start), 0) : null;
     b.state = 2;
     return b.value;
   }
 
-  private toJson(v: Val, node: AnyNode | null): Json {
+  #toJson(v: Val, node: AnyNode | null): Json {
     if (v instanceof Builder) return this.source(v.node);
     return v ?? (node === null ? null : v);
   }
 
   /** Looks a name up: builder locals, then top-level bindings before env.pos. */
-  private lookup(name: string, env: Env): { found: boolean; value: Val } {
+  #lookup(name: string, env: Env): { found: boolean; value: Val } {
     let e: Env | null = env;
     let pos = env.pos;
     while (e) {
@@ -186,16 +186,16 @@ export class Evaluator {
       pos = e.pos;
       e = e.parent;
     }
-    const b = this.findTop(name, pos);
+    const b = this.#findTop(name, pos);
     if (!b) return { found: false, value: null };
-    return { found: true, value: this.resolveTop(b) };
+    return { found: true, value: this.#resolveTop(b) };
   }
 
-  private text1(node: AnyNode): Json {
+  #text1(node: AnyNode): Json {
     return this.source(node);
   }
 
-  private str(s: string): Json {
+  #str(s: string): Json {
     if (s.length > this.limits.maxStringLength) {
       this.limited = true;
       return null;
@@ -203,7 +203,7 @@ export class Evaluator {
     return s;
   }
 
-  private ev(node: AnyNode, env: Env, depth: number): Val {
+  #evaluate(node: AnyNode, env: Env, depth: number): Val {
     if (depth > this.limits.maxDepth || ++this.nodes > this.limits.maxNodes) {
       this.limited = true;
       return null;
@@ -211,25 +211,25 @@ export class Evaluator {
     const d = depth + 1;
     switch (node.type) {
       case 'ObjectExpression':
-        return this.evObject(node, env, d);
+        return this.#evObject(node, env, d);
       case 'ArrayExpression': {
         const out: Json[] = [];
         for (const el of node.elements as Array<AnyNode | null>) {
           if (el === null) out.push(null);
           else if (el.type === 'SpreadElement') {
-            const v = this.ev(el.argument as AnyNode, env, d);
+            const v = this.#evaluate(el.argument as AnyNode, env, d);
             if (Array.isArray(v)) out.push(...v);
-          } else out.push(this.toJson(this.ev(el, env, d), el));
+          } else out.push(this.#toJson(this.#evaluate(el, env, d), el));
         }
         return out;
       }
       case 'Literal':
-        return this.evLiteral(node);
+        return this.#evLiteral(node);
       case 'TemplateLiteral':
-        return this.evTemplate(node, env);
+        return this.#evTemplate(node, env);
       case 'Identifier': {
         const name = node.name as string;
-        const r = this.lookup(name, env);
+        const r = this.#lookup(name, env);
         if (r.found) return r.value;
         return name === 'undefined' ? null : name;
       }
@@ -240,84 +240,84 @@ export class Evaluator {
           const n = parseNumberLiteral(`${node.operator}${this.text.slice(arg.start, arg.end)}`);
           if (n !== null) return n;
         }
-        return this.text1(node);
+        return this.#text1(node);
       }
       case 'MemberExpression':
-        return this.evMember(node, env, d);
+        return this.#evMember(node, env, d);
       case 'BinaryExpression':
-        return this.evBinary(node, env, d);
+        return this.#evBinary(node, env, d);
       case 'LogicalExpression': {
-        if (node.operator !== '??') return this.text1(node);
-        const l = this.ev(node.left as AnyNode, env, d);
-        return isNullish(l) ? this.ev(node.right as AnyNode, env, d) : l;
+        if (node.operator !== '??') return this.#text1(node);
+        const l = this.#evaluate(node.left as AnyNode, env, d);
+        return isNullish(l) ? this.#evaluate(node.right as AnyNode, env, d) : l;
       }
       case 'ConditionalExpression': {
-        const t = this.ev(node.test as AnyNode, env, d);
+        const t = this.#evaluate(node.test as AnyNode, env, d);
         const falsy = isNullish(t) || t === false || t === 0 || t === '';
-        return this.ev((falsy ? node.alternate : node.consequent) as AnyNode, env, d);
+        return this.#evaluate((falsy ? node.alternate : node.consequent) as AnyNode, env, d);
       }
       case 'ArrowFunctionExpression': {
-        const shape = this.builderShape(node);
-        return shape ? new Builder(node, env, shape) : this.text1(node);
+        const shape = this.#builderShape(node);
+        return shape ? new Builder(node, env, shape) : this.#text1(node);
       }
       case 'CallExpression':
-        return this.evCall(node, env, d);
+        return this.#evCall(node, env, d);
       case 'ParenthesizedExpression':
-        return this.ev(node.expression as AnyNode, env, d);
+        return this.#evaluate(node.expression as AnyNode, env, d);
       default:
-        return this.text1(node);
+        return this.#text1(node);
     }
   }
 
-  private evObject(node: AnyNode, env: Env, d: number): JsonObject {
+  #evObject(node: AnyNode, env: Env, d: number): JsonObject {
     const obj = newObject();
     for (const p of node.properties as AnyNode[]) {
       if (p.type === 'SpreadElement') {
-        const v = this.ev(p.argument as AnyNode, env, d);
+        const v = this.#evaluate(p.argument as AnyNode, env, d);
         if (isJsonObject(v)) for (const k of Object.keys(v)) obj[k] = v[k]!;
         continue;
       }
       if (p.type !== 'Property' || p.kind !== 'init' || p.method === true || p.shorthand === true) continue;
-      const key = this.propertyKey(p, env, d);
+      const key = this.#propertyKey(p, env, d);
       if (key === null) continue;
       const value = p.value as AnyNode;
-      obj[key] = this.toJson(this.ev(value, env, d), value);
+      obj[key] = this.#toJson(this.#evaluate(value, env, d), value);
     }
     return obj;
   }
 
   /** Key of a property per rule 2 (computed keys evaluated). */
-  private propertyKey(p: AnyNode, env: Env, d: number): string | null {
+  #propertyKey(p: AnyNode, env: Env, d: number): string | null {
     const key = p.key as AnyNode;
     if (p.computed !== true) return staticKey(key, this.text);
-    const v = this.ev(key, env, d);
+    const v = this.#evaluate(key, env, d);
     if (typeof v === 'string') return v;
     if (typeof v === 'number') return String(v);
     return this.source(key);
   }
 
-  private evLiteral(node: AnyNode): Val {
+  #evLiteral(node: AnyNode): Val {
     const v = node.value;
     if (typeof v === 'string') {
       const raw = this.text.slice(node.start, node.end);
-      return this.str(raw.indexOf('\\') < 0 ? v : stringBody(raw));
+      return this.#str(raw.indexOf('\\') < 0 ? v : stringBody(raw));
     }
     if (typeof v === 'number') {
       // acorn's value follows the same grammar for valid literals (rule 16); re-parse only odd ones.
       if (Number.isFinite(v) && typeof node.raw === 'string' && !/^0\d/.test(node.raw)) return v;
       const n = parseNumberLiteral(this.text.slice(node.start, node.end));
-      return n === null ? this.text1(node) : n;
+      return n === null ? this.#text1(node) : n;
     }
     if (typeof node.bigint === 'string' || typeof v === 'bigint') {
       const n = parseNumberLiteral(this.text.slice(node.start, node.end));
-      return n !== null && Number.isSafeInteger(n) ? n : this.text1(node);
+      return n !== null && Number.isSafeInteger(n) ? n : this.#text1(node);
     }
     if (typeof v === 'boolean') return v;
     if (v === null && node.regex === undefined && node.end - node.start === 4) return null;
-    return this.text1(node);
+    return this.#text1(node);
   }
 
-  private evTemplate(node: AnyNode, env: Env): Val {
+  #evTemplate(node: AnyNode, env: Env): Val {
     const quasis = node.quasis as AnyNode[];
     const exprs = node.expressions as AnyNode[];
     let out = '';
@@ -328,7 +328,7 @@ export class Evaluator {
       if (!e) continue;
       let replaced = false;
       if (e.type === 'Identifier') {
-        const r = this.lookup(e.name as string, env);
+        const r = this.#lookup(e.name as string, env);
         const v = r.value;
         if (r.found && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
           out += String(v);
@@ -336,51 +336,51 @@ export class Evaluator {
         }
       }
       if (!replaced) out += `\${${this.text.slice(e.start, e.end)}}`;
-      if (out.length > this.limits.maxStringLength) return this.str(out);
+      if (out.length > this.limits.maxStringLength) return this.#str(out);
     }
-    return this.str(out);
+    return this.#str(out);
   }
 
-  private evMember(node: AnyNode, env: Env, d: number): Val {
+  #evMember(node: AnyNode, env: Env, d: number): Val {
     const prop = node.property as AnyNode;
     const obj = node.object as AnyNode;
     if (node.computed !== true || prop.type !== 'Literal' || typeof prop.value !== 'string' || obj.type !== 'Identifier') {
-      return this.text1(node);
+      return this.#text1(node);
     }
     const name = stringBody(this.text.slice(prop.start, prop.end));
     const recv = obj.name as string;
-    const r = this.lookup(recv, env);
+    const r = this.#lookup(recv, env);
     if (r.found && isJsonObject(r.value) && Object.hasOwn(r.value, name)) return r.value[name]!;
     if (OBFUSCATED.test(recv)) return name;
     if (isEnumReceiver(recv) && SCREAMING.test(name)) return name;
     void d;
-    return this.text1(node);
+    return this.#text1(node);
   }
 
-  private evBinary(node: AnyNode, env: Env, d: number): Val {
+  #evBinary(node: AnyNode, env: Env, d: number): Val {
     const op = node.operator as string;
     const isEq = op === '===' || op === '==' || op === '!==' || op === '!=';
-    if (op !== '+' && !isEq) return this.text1(node);
-    const l = this.ev(node.left as AnyNode, env, d);
-    const r = this.ev(node.right as AnyNode, env, d);
+    if (op !== '+' && !isEq) return this.#text1(node);
+    const l = this.#evaluate(node.left as AnyNode, env, d);
+    const r = this.#evaluate(node.right as AnyNode, env, d);
     if (op === '+') {
       if (typeof l === 'number' && typeof r === 'number') return l + r;
       const prim = (v: Val) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-      if ((typeof l === 'string' || typeof r === 'string') && prim(l) && prim(r)) return this.str(String(l) + String(r));
-      return this.text1(node);
+      if ((typeof l === 'string' || typeof r === 'string') && prim(l) && prim(r)) return this.#str(String(l) + String(r));
+      return this.#text1(node);
     }
     const simple = (v: Val) => v === null || typeof v !== 'object';
-    if (!simple(l) || !simple(r)) return this.text1(node);
+    if (!simple(l) || !simple(r)) return this.#text1(node);
     const nl = isNullish(l);
     const nr = isNullish(r);
     const eq = nl || nr ? nl && nr : l === r;
     return op === '===' || op === '==' ? eq : !eq;
   }
 
-  private evCall(node: AnyNode, env: Env, d: number): Val {
+  #evCall(node: AnyNode, env: Env, d: number): Val {
     const callee = node.callee as AnyNode;
     const args = node.arguments as AnyNode[];
-    if (args.some((a) => a.type === 'SpreadElement')) return this.text1(node);
+    if (args.some((a) => a.type === 'SpreadElement')) return this.#text1(node);
     // [ … ]['map'](builder)
     if (callee.type === 'MemberExpression' && args.length === 1) {
       const p = callee.property as AnyNode;
@@ -388,26 +388,26 @@ export class Evaluator {
         (callee.computed === true && p.type === 'Literal' && p.value === 'map') ||
         (callee.computed !== true && p.type === 'Identifier' && p.name === 'map');
       if (isMap) {
-        const list = this.ev(callee.object as AnyNode, env, d);
-        const fn = this.ev(args[0]!, env, d);
+        const list = this.#evaluate(callee.object as AnyNode, env, d);
+        const fn = this.#evaluate(args[0]!, env, d);
         if (Array.isArray(list) && fn instanceof Builder) {
           const out: Json[] = [];
-          for (const item of list) out.push(this.toJson(this.call(fn, item, d), null));
+          for (const item of list) out.push(this.#toJson(this.#call(fn, item, d), null));
           return out;
         }
-        return this.text1(node);
+        return this.#text1(node);
       }
     }
     if (callee.type === 'Identifier') {
-      const r = this.lookup(callee.name as string, env);
+      const r = this.#lookup(callee.name as string, env);
       if (r.found && r.value instanceof Builder) {
-        const vals = args.map((a) => this.toJson(this.ev(a, env, d), a));
+        const vals = args.map((a) => this.#toJson(this.#evaluate(a, env, d), a));
         const arg: Json = vals.length === 0 ? null : vals.length === 1 ? vals[0]! : vals;
-        return this.call(r.value, arg, d);
+        return this.#call(r.value, arg, d);
       }
       if (OBFUSCATED.test(callee.name as string) && args.length >= 2) {
-        const mode = this.ev(args[0]!, env, d);
-        const token = this.ev(args[args.length - 1]!, env, d);
+        const mode = this.#evaluate(args[0]!, env, d);
+        const token = this.#evaluate(args[args.length - 1]!, env, d);
         if (typeof mode === 'string' && HELPER_MODES.has(mode) && typeof token === 'string' && HELPER_TOKEN.test(token)) {
           return token;
         }
@@ -423,11 +423,11 @@ export class Evaluator {
         }
       }
     }
-    return this.text1(node);
+    return this.#text1(node);
   }
 
   /** Calls a builder with one (already evaluated) argument. */
-  private call(b: Builder, arg: Json, d: number): Val {
+  #call(b: Builder, arg: Json, d: number): Val {
     if (++this.expansions > this.limits.maxBuilderExpansions || d > this.limits.maxDepth) {
       this.limited = true;
       return null;
@@ -438,31 +438,31 @@ export class Evaluator {
     else {
       for (const e of param.entries) {
         if (isJsonObject(arg) && Object.hasOwn(arg, e.key)) env.vars.set(e.local, arg[e.key]!);
-        else env.vars.set(e.local, e.dflt ? this.ev(e.dflt, env, d + 1) : null);
+        else env.vars.set(e.local, e.dflt ? this.#evaluate(e.dflt, env, d + 1) : null);
       }
     }
     const body = b.node.body as AnyNode;
-    if (body.type !== 'BlockStatement') return this.ev(body, env, d + 1);
+    if (body.type !== 'BlockStatement') return this.#evaluate(body, env, d + 1);
     for (const stmt of body.body as AnyNode[]) {
       if (stmt.type === 'VariableDeclaration') {
         for (const decl of stmt.declarations as AnyNode[]) {
           const id = decl.id as AnyNode;
           if (id.type !== 'Identifier') continue;
-          env.vars.set(id.name as string, isNode(decl.init) ? this.ev(decl.init, env, d + 1) : null);
+          env.vars.set(id.name as string, isNode(decl.init) ? this.#evaluate(decl.init, env, d + 1) : null);
         }
       } else if (stmt.type === 'ReturnStatement') {
-        return isNode(stmt.argument) ? this.ev(stmt.argument, env, d + 1) : null;
+        return isNode(stmt.argument) ? this.#evaluate(stmt.argument, env, d + 1) : null;
       }
     }
     return null;
   }
 
   /** Rule 13: the builder shape of an arrow, or null when it is not a builder. */
-  private builderShape(node: AnyNode): BuilderShape | null {
-    const cached = this.shapes.get(node);
+  #builderShape(node: AnyNode): BuilderShape | null {
+    const cached = this.#shapes.get(node);
     if (cached !== undefined) return cached;
     const shape = analyseBuilder(node, this.text);
-    this.shapes.set(node, shape);
+    this.#shapes.set(node, shape);
     return shape;
   }
 }

@@ -66,18 +66,18 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Deterministic `_0x…` identifier factory (mulberry32 on a seed). */
 export class Names {
-  private state: number;
-  private readonly used = new Set<string>();
+  #state: number;
+  readonly #used = new Set<string>();
 
   /** Seeds the factory; equal seeds give equal sequences. */
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.#state = seed >>> 0;
   }
 
   /** A fresh 32-bit pseudo-random number. */
   rand(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
@@ -87,8 +87,8 @@ export class Names {
   next(): string {
     for (;;) {
       const n = `_0x${(this.rand() & 0xffffff).toString(16).padStart(6, '0')}`;
-      if (!this.used.has(n)) {
-        this.used.add(n);
+      if (!this.#used.has(n)) {
+        this.#used.add(n);
         return n;
       }
     }
@@ -97,10 +97,15 @@ export class Names {
 
 /** Emits literals in one style. */
 export class Emitter {
-  private counter = 0;
+  #counter = 0;
+
+  /** Every how many data strings one is fully hex-escaped (0: never). */
+  readonly #hexEvery: number;
 
   /** `readable` = Vite output without obfuscation (identifier keys, decimal numbers, `"` strings). */
-  constructor(readonly readable: boolean, private readonly hexEvery = 0) {}
+  constructor(readonly readable: boolean, hexEvery = 0) {
+    this.#hexEvery = hexEvery;
+  }
 
   /** Number literal. */
   num(n: number): string {
@@ -110,7 +115,7 @@ export class Emitter {
   /** A data string; in minified style every `hexEvery`-th one is fully hex-escaped. */
   str(s: string, mode: EscapeMode = 'plain'): string {
     if (this.readable) return quote(s, mode, '"');
-    if (this.hexEvery > 0 && mode === 'plain' && ++this.counter % this.hexEvery === 0) return quote(s, 'hex');
+    if (this.#hexEvery > 0 && mode === 'plain' && ++this.#counter % this.#hexEvery === 0) return quote(s, 'hex');
     return quote(s, mode);
   }
 
