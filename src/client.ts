@@ -19,11 +19,10 @@ import {
 } from './schemas/index.js';
 import { parseWith, toIssues, tryParse } from './schemas/parse.js';
 import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
-import { checkWriteValue, commandAddress, validateClientOptions } from './options.js';
+import { type Verify, checkWriteValue, commandAddress, validateClientOptions } from './options.js';
 import { BRAGERONE_SERVER, type ServerConfig, ioBaseFromApiBase, trimBase } from './server.js';
 
-/** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
-export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
+export type { Verify } from './options.js';
 
 /**
  * Default option values of {@link BragerOneApiClient}: the one place they are written (the option docs name the

@@ -6,6 +6,9 @@
 import { BragerOneError } from './errors.js';
 import { isBrowserLike } from './internal/platform.js';
 
+/** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
+export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
+
 /** A value for a message: strings quoted (URL user-info dropped, at most 80 characters), others by type. */
 export function shown(v: unknown): string {
   if (typeof v !== 'string') return v === null ? 'null' : typeof v === 'number' ? String(v) : typeof v;

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import type { Verify } from '../client.js';
+import type { Verify } from '../options.js';
 import { BragerOneError } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { USER_AGENT } from '../version.js';

@@ -1,6 +1,6 @@
 /** Socket.IO session to the BragerOne `/ws` namespace, with its own supervisor-driven reconnection. */
 
-import type { Verify } from '../client.js';
+import type { Verify } from '../options.js';
 import { BragerOneError, TimeoutError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
 import { tlsOptions } from '#node-env';
 import { USER_AGENT } from '../version.js';

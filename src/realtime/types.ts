@@ -1,4 +1,4 @@
-import type { Verify } from '../client.js';
+import type { Verify } from '../options.js';
 /** Public constants and types of the realtime layer (no runtime dependencies). */
 
 import type { Logger, LogLevel } from '../log.js';

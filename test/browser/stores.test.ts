@@ -1,6 +1,6 @@
 /**
  * Browser token stores and cache adapter, in Chromium, through the built script-tag bundle (global `BragerOne`).
- * The shared contract suites of test/stores/contract.ts run against Node-side proxies that forward every call
+ * The shared contract suites (test/stores/contract.ts, test/cache/contract.ts) run against Node-side proxies that forward every call
  * into the page, so the browser stores pass exactly the checks the Node stores pass.
  */
 import type { Page } from 'playwright-core';
@@ -8,7 +8,8 @@ import { beforeEach, expect, it } from 'vitest';
 import type { Token, TokenStore } from '../../src/auth/token.js';
 import type { CacheAdapter, CacheEntry } from '../../src/cache/types.js';
 import { describeBrowser } from '../helpers/browser.js';
-import { runCacheAdapterContract, runTokenStoreContract, sampleToken } from '../stores/contract.js';
+import { runCacheAdapterContract } from '../cache/contract.js';
+import { runTokenStoreContract, sampleToken } from '../stores/contract.js';
 
 type StoreKind = 'IndexedDbTokenStore' | 'LocalStorageTokenStore';
 

@@ -11,7 +11,8 @@ import { type Catalog, loadCatalog } from '../../src/catalog/index.js';
 import { isCatalogError } from '../../src/errors.js';
 import { snapshotKey } from '../../src/catalog/snapshot.js';
 import { BragerOneApiClient } from '../../src/client.js';
-import { capturingLogger, DEMO, useSimulator } from '../helpers/sim.js';
+import { DEMO, useSimulator } from '../helpers/sim.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const sim = useSimulator();
 const P4_1 = { 'P4.v1': 612, 'P4.u1': 1 } as const;
@@ -21,7 +22,7 @@ afterEach(() => {
   sim().faults.clear();
 });
 
-function client(opts: { logger?: ReturnType<typeof capturingLogger>; fetch?: typeof fetch } = {}) {
+function client(opts: { logger?: ReturnType<typeof captureLogger>; fetch?: typeof fetch } = {}) {
   return new BragerOneApiClient({
     server: sim().server,
     tokenStore: new MemoryTokenStore(),
@@ -49,7 +50,7 @@ function expectInert(): void {
 
 describe('menu chunks (§3.12: degrade to an empty menu + error status)', () => {
   it.each(['garbage', 'missing', 'empty'] as const)('a %s menu chunk gives no panels, other symbols resolve, and a later call retries', async (mode) => {
-    const log = capturingLogger();
+    const log = captureLogger();
     const api = client({ logger: log });
     expect(sim().webApp.corrupt('module.menu', mode)).toHaveLength(1);
     const cat = await loadCatalog({ api, persist: false });
@@ -85,7 +86,7 @@ describe('menu chunks (§3.12: degrade to an empty menu + error status)', () => 
 
 describe('i18n chunks (§3.12: fall back, retry later)', () => {
   it.each(['garbage', 'missing', 'empty'] as const)('a %s namespace falls back to the default language, and a later call retries', async (mode) => {
-    const log = capturingLogger();
+    const log = captureLogger();
     const api = client({ logger: log });
     const file = sim().webApp.info().i18n['en/parameters'];
     if (!file) throw new Error('the web app has no en/parameters chunk');
@@ -109,7 +110,7 @@ describe('i18n chunks (§3.12: fall back, retry later)', () => {
 
 describe('dedicated parameter chunks (§3.12: fall back to the index walk)', () => {
   it.each(['garbage', 'missing', 'empty'] as const)('a %s STATUS_P5_0 chunk is looked up in the index instead', async (mode) => {
-    const log = capturingLogger();
+    const log = captureLogger();
     sim().webApp.corrupt('STATUS_P5_0', mode);
     const cat = await loadCatalog({ api: client({ logger: log }), persist: false });
     const r = await cat.resolveDetails('STATUS_P5_0', { 'P5.s0': 1 });
@@ -195,7 +196,7 @@ describe('stale hashed index URL (§1.2 step 6: one rediscovery)', () => {
     expect(fresh).not.toBe(oldIndex);
     // A stale edge cache answers the page once with the previous build's HTML.
     sim().faults.failNext('GET /', 1, { status: 200, body: oldPage });
-    const log = capturingLogger();
+    const log = captureLogger();
     const from = sim().stats.requests.length;
     const cat = await loadCatalog({ api: client({ logger: log }), persist: false });
     expect(cat.fingerprint.endsWith(`|${fresh}`)).toBe(true);
@@ -287,7 +288,7 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
 
   it('a snapshot of another schema is ignored with a warning', async () => {
     const snap = JSON.parse(await snapshotText()) as Record<string, unknown>;
-    const log = capturingLogger();
+    const log = captureLogger();
     const from = sim().stats.requests.length;
     const cat = await loadCatalog({ api: client({ logger: log }), snapshot: { ...snap, schema: 999 }, persist: false });
     expect(warnings(log).some((l) => /snapshot is not usable/.test(l))).toBe(true);
@@ -299,7 +300,7 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
     const snap = JSON.parse(await snapshotText()) as Record<string, unknown>;
     sim().webApp.corrupt('/', 'missing');
     sim().webApp.corrupt('index', 'missing');
-    const log = capturingLogger();
+    const log = captureLogger();
     const cat = await loadCatalog({ api: client({ logger: log }), snapshot: snap, persist: false });
     expect(cat.fingerprint).toBe(snap.fingerprint);
     expect(warnings(log).some((l) => /unreachable.*stored snapshot/.test(l))).toBe(true);

@@ -8,7 +8,8 @@ import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { isBragerOneError } from '../../src/errors.js';
 import { defineServer } from '../../src/server.js';
 import { ParamStore } from '../../src/live/param-store.js';
-import { capturingLogger, DEMO, useSimulator } from '../helpers/sim.js';
+import { DEMO, useSimulator } from '../helpers/sim.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const sim = useSimulator();
 
@@ -174,7 +175,7 @@ describe('loadCatalog against the simulator web app', () => {
   });
 
   it('an unreachable web app rejects with a CatalogError that says what was tried', async () => {
-    const logger = capturingLogger();
+    const logger = captureLogger();
     const server = defineServer({ ioBase: sim().url, oneBase: 'http://127.0.0.1:9' });
     const api = new BragerOneApiClient({ server, logger, logLevel: 'warn', timeout: 2000 });
     const err = await loadCatalog({ api, persist: false }).catch((e: unknown) => e);

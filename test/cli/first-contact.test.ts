@@ -10,7 +10,8 @@ import { helpText } from '../../src/cli/args.js';
 import { formatTable, visibleWidth } from '../../src/cli/io.js';
 import { HiddenLineEditor } from '../../src/cli/prompt.js';
 import { useSimulator } from '../helpers/sim.js';
-import { ROOT, assertBuilt, cleanEnv, ndjson, runCli, startCli, tempDir, until } from './helpers.js';
+import { ROOT, assertBuilt, cleanEnv, ndjson, runCli, startCli, tempDir } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 const OWNER = 'owner@example.test';
 const SECRET = 'S3cret-Pa55word!';
@@ -207,7 +208,7 @@ describe('bragerone simulator never outlives whoever started it', () => {
 
     parent.kill('SIGTERM');
     await portClosed(port);
-    await until(() => !alive(info.pid), 10_000, 'the simulator process to exit');
+    await until(() => !alive(info.pid), 'the simulator process to exit', 10_000);
   }, 30_000);
 
   it('stops when stdin is a pipe and gets closed', async () => {

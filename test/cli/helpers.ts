@@ -119,11 +119,3 @@ export function ndjson(text: string): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Polls `fn` until it returns true (or throws after `timeout` ms). */
-export async function until(fn: () => boolean, timeout = 5_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OBJECT_ID } from '../../src/simulator/index.js';
 import { DEMO, useSimulator } from '../helpers/sim.js';
-import { assertBuilt, ndjson, runCli, startCli, tempDir, until } from './helpers.js';
+import { assertBuilt, ndjson, runCli, startCli, tempDir } from './helpers.js';
+import { until } from '../helpers/wait.js';
 
 // No drift: the only changes are the ones the tests make.
 const getSim = useSimulator({ tickInterval: 0, commandDelay: 20 });
@@ -94,7 +95,7 @@ describe('command', () => {
     const r = await runCli(['command', 'DEMO0A1B2C', '--pool', 'P4', '--parameter', 'v8', '--value', String(target), ...creds(), '--json'], { env: { XDG_CONFIG_HOME: dir } });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, status: 200, request: { pool: 'P4', parameter: 'v8', value: target } });
-    await until(() => sim.getParam('DEMO0A1B2C', 'P4.v8') === target, 3000, 'the written value');
+    await until(() => sim.getParam('DEMO0A1B2C', 'P4.v8') === target, 'the written value', 3000);
   });
 
   it('sends a symbolic command with a JSON-parsed value', async () => {
@@ -104,7 +105,7 @@ describe('command', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/MODULE_RESTART "ONLINE" accepted for DEMO0D3E4F \(HTTP 200\)/);
     expect(sim.stats.count('POST /v1/module/command/raw')).toBe(n + 1);
-    await until(() => sim.moduleOnline('DEMO0D3E4F'), 3000, 'the module to come back');
+    await until(() => sim.moduleOnline('DEMO0D3E4F'), 'the module to come back', 3000);
   });
 
   it('rejects contradictory or incomplete options before sending anything (exit 1)', async () => {

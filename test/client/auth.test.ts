@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, BragerOneApiClient, BragerOneError, MemoryTokenStore, type Token } from '../../src/index.js';
-import { DEMO, capturingLogger, useSimulator } from '../helpers/sim.js';
+import { DEMO, useSimulator } from '../helpers/sim.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const sim = useSimulator();
 
@@ -202,7 +203,7 @@ describe('lifecycle', () => {
   });
 
   it('a store that throws on load is treated as empty and logged', async () => {
-    const log = capturingLogger();
+    const log = captureLogger();
     const broken = { load: () => { throw new Error('disk on fire'); }, save: () => {}, clear: () => {} };
     const c = client({ tokenStore: broken, credsProvider: () => DEMO, logger: log, logLevel: 'warn' });
     await expect(c.ensureAuth()).resolves.toMatchObject({ tokenType: 'bearer' });

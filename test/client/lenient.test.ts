@@ -3,14 +3,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/index.js';
 import type { JsonValue } from '../../src/simulator/index.js';
-import { DEMO, capturingLogger, useSimulator } from '../helpers/sim.js';
+import { DEMO, useSimulator } from '../helpers/sim.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const sim = useSimulator();
 const OBJECT = 1201;
 
 afterEach(() => sim().faults.clear());
 
-function client(log = capturingLogger()) {
+function client(log = captureLogger()) {
   return { c: new BragerOneApiClient({ server: sim().server, logger: log, logLevel: 'warn', credsProvider: () => DEMO }), log };
 }
 

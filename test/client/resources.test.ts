@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient, ResponseValidationError } from '../../src/index.js';
-import { DEMO, capturingLogger, useSimulator } from '../helpers/sim.js';
+import { DEMO, useSimulator } from '../helpers/sim.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const sim = useSimulator();
 const OBJECT = 1201;
-const log = capturingLogger();
+const log = captureLogger();
 let c: BragerOneApiClient;
 
 function fresh() {
-  log.lines.length = 0;
+  log.clear();
   c = new BragerOneApiClient({ server: sim().server, credsProvider: () => DEMO, logger: log, logLevel: 'warn' });
   return c;
 }

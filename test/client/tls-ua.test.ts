@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { BragerOneApiClient, BragerOneError, BragerOneGateway, NetworkError } from '../../src/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { DEMO, capturingLogger, useSimulator } from '../helpers/sim.js';
+import { DEMO, useSimulator } from '../helpers/sim.js';
 import { DEMO_OBJECT_ID as OBJECT_ID } from '../realtime/helpers.js';
+import { captureLogger } from '../helpers/logger.js';
+
 
 const UA = `bragerone/${pkg.version}`;
 
@@ -60,7 +62,7 @@ describe('TLS: verify against an HTTPS simulator', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = (verify: ConstructorParameters<typeof BragerOneApiClient>[0] extends infer O ? O extends { verify?: infer V } ? V : never : never, logger = capturingLogger()) =>
+  const client = (verify: ConstructorParameters<typeof BragerOneApiClient>[0] extends infer O ? O extends { verify?: infer V } ? V : never : never, logger = captureLogger()) =>
     new BragerOneApiClient({ server: sim.server, credsProvider: () => DEMO, logger, logLevel: 'debug', verify });
 
   it('the simulator serves HTTPS', () => {
@@ -79,7 +81,7 @@ describe('TLS: verify against an HTTPS simulator', () => {
   });
 
   it('verify: false: REST and the gateway work; one warning at construction', async () => {
-    const logger = capturingLogger();
+    const logger = captureLogger();
     const api = client(false, logger);
     const warnings = () => logger.lines.filter((l) => l.startsWith('warn') && /verify/.test(l));
     expect(warnings()).toHaveLength(1);

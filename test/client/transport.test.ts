@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient, BragerOneError, MemoryCacheAdapter, NetworkError, TimeoutError, isExpectedUpstreamUnavailable } from '../../src/index.js';
-import { DEMO, capturingLogger, useSimulator } from '../helpers/sim.js';
+import { DEMO, useSimulator } from '../helpers/sim.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const sim = useSimulator();
 
@@ -137,7 +138,7 @@ describe('errors', () => {
 
 describe('trace and secrets', () => {
   it('trace logs every request at debug with Authorization redacted; nothing leaks anywhere', async () => {
-    const log = capturingLogger();
+    const log = captureLogger();
     const c = client({ enableHttpTrace: true, logger: log, logLevel: undefined });
     await c.getUser();
     sim().revokeTokens();
@@ -152,7 +153,7 @@ describe('trace and secrets', () => {
   });
 
   it('redactSecrets: false shows the Authorization header in traces only', async () => {
-    const log = capturingLogger();
+    const log = captureLogger();
     const c = client({ enableHttpTrace: true, redactSecrets: false, logger: log, logLevel: undefined });
     await c.getUser();
     expect(log.lines.some((l) => l.includes(c.accessToken))).toBe(true);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { Logger } from '../../src/log.js';
 import {
   SIMULATOR_PROFILE_ENV, type Simulator, type SimulatorOptions, parseSimulatorProfile, startSimulator,
 } from '../../src/simulator/index.js';
@@ -26,15 +25,6 @@ export function useSimulator(opts: SimulatorOptions = {}): () => Simulator {
     if (!sim) throw new Error('simulator not started');
     return sim;
   };
-}
-
-/** A logger that records every line, flattened to strings. */
-export function capturingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const rec = (level: string) => (...args: unknown[]) => {
-    lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
-  };
-  return { lines, debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
 }
 
 /** Demo credentials. */

@@ -4,6 +4,8 @@ import { BragerOneGateway, type GatewayOptions } from '../../src/live/gateway.js
 import type { Logger } from '../../src/log.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../realtime/helpers.js';
+import { captureLogger } from '../helpers/logger.js';
+
 
 export { DEMO_MODULES, DEMO_OBJECT_ID } from '../realtime/helpers.js';
 export { sim, sleep, until } from '../realtime/helpers.js';
@@ -32,14 +34,6 @@ export function recordingFetch(log: Sent[]): typeof fetch {
     log.push({ route: `${req.method} ${url.pathname}`, body, at: Date.now() });
     return fetch(input, init);
   };
-}
-
-/** A logger that keeps every line. */
-export function captureLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const put = (...a: unknown[]): void =>
-    void lines.push(a.map((x) => (x instanceof Error ? `${x.name}: ${x.message}\n${x.stack ?? ''}` : String(x))).join(' '));
-  return { lines, debug: put, info: put, warn: put, error: put };
 }
 
 /** Everything a gateway test needs. */

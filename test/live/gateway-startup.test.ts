@@ -6,7 +6,8 @@ import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../realtime/helpers.js';
-import { DEMO_MODULES, DEMO_OBJECT_ID, type Rig, type Sent, calls, captureLogger, recordingFetch, rig, sim } from './fixtures.js';
+import { DEMO_MODULES, DEMO_OBJECT_ID, type Rig, type Sent, calls, recordingFetch, rig, sim } from './fixtures.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const [A] = DEMO_MODULES as [string, string];
 let s: Simulator;

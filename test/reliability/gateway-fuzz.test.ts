@@ -12,8 +12,10 @@ import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
 import { paramPayload } from './arbitraries.js';
-import { RUNS, SEED, captureLogger, jsonValue, nearMiss, sorted, until, viaJson } from './helpers.js';
+import { RUNS, SEED, jsonValue, nearMiss, sorted, until, viaJson } from './helpers.js';
 import { flatOf, hasProtoKey, isRec, refApply } from './model.js';
+import { captureLogger } from '../helpers/logger.js';
+
 
 const [A, B] = DEMO_MODULES as [string, string];
 const PAYLOADS = Math.max(50, Math.round(RUNS / 10));
@@ -71,7 +73,7 @@ describe('the gateway under hostile socket payloads', () => {
     expect(s.stats.count('POST /v1/modules/parameters'), 'junk `22` payloads must not re-prime').toBe(primes0);
     expect([true, false, null]).toContain(gw.moduleOnline(A));
     expect(gw.wsSessionUp()).toBe(true);
-    expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(log.entries.filter((l) => l.level === 'error')).toEqual([]);
     // the module state still follows real status events
     s.setModuleOnline(B, false);
     await until(() => gw.moduleOnline(B) === false, 'B offline');

@@ -4,7 +4,6 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { isBragerOneError } from '../../src/errors.js';
-import type { Logger } from '../../src/log.js';
 
 /**
  * fast-check settings: a fixed seed (reproducible), 10 000 runs per property. Override with `FC_SEED` / `FC_RUNS`
@@ -115,22 +114,6 @@ function mutate(root: unknown, pick: number, op: number, replacement: unknown, e
     else delete parent[last];
   } else parent[last] = next;
   return root;
-}
-
-/** A logger capturing every argument as text (strings as-is, objects through `util.inspect`). */
-export function captureLogger(): Logger & { lines: Array<{ level: string; text: string }>; text(): string } {
-  const lines: Array<{ level: string; text: string }> = [];
-  const at = (level: string) => (...args: unknown[]) => {
-    lines.push({ level, text: args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 8 }))).join(' ') });
-  };
-  return {
-    lines,
-    text: () => lines.map((l) => `${l.level} ${l.text}`).join('\n'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-  };
 }
 
 /** Every way an error can end up in a log or a bug report: message, stack, JSON, `util.inspect`, down the cause chain. */

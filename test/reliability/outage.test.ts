@@ -9,7 +9,8 @@ import type { ModuleConnectivity } from '../../src/live/connectivity.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, FAULTS, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
-import { captureLogger, sleep, sorted, until } from './helpers.js';
+import { sleep, sorted, until } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 const OUTAGE = 1_500;
@@ -171,11 +172,11 @@ describe('gateway through an outage', () => {
     return { gw, api, log, conn };
   }
 
-  const warningsOf = (log: ReturnType<typeof captureLogger>, from: number) => log.lines.slice(from).filter((l) => l.level === 'warn' || l.level === 'error');
+  const warningsOf = (log: ReturnType<typeof captureLogger>, from: number) => log.entries.slice(from).filter((l) => l.level === 'warn' || l.level === 'error');
 
   it('REST down, socket up: deltas keep flowing, modules stay online, at most one compact warning per poll', async () => {
     const { gw, log, conn } = await gateway();
-    const from = log.lines.length;
+    const from = log.entries.length;
     const polls0 = s.stats.count('GET /v1/modules');
     s.faults.failFor('*', OUTAGE, FAULTS.unavailable);
     s.setParam(A, 'P4.v8', 71); // pushed over the socket while REST is down
@@ -200,7 +201,7 @@ describe('gateway through an outage', () => {
   it('REST and socket down: last known values and module states are kept; afterwards re-bind and re-prime converge', async () => {
     const { gw, log, conn } = await gateway();
     const before = { a: gw.params(A).flatten(), b: gw.params(B).flatten() };
-    const from = log.lines.length;
+    const from = log.entries.length;
     const polls0 = s.stats.count('GET /v1/modules');
     const listens0 = s.stats.count('WS listen');
     const refused0 = s.stats.count('WS refused');

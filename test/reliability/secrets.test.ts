@@ -18,7 +18,8 @@ import { isApiError } from '../../src/errors.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { RealtimeManager } from '../../src/realtime/manager.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { captureLogger, dumpError, secretHits, until } from './helpers.js';
+import { dumpError, secretHits, until } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
 
 /** A password that cannot occur by accident in any other captured text. */
 const PASSWORD = 'Pw-9f3c1e77-LeakCheck-Secret';
@@ -104,7 +105,7 @@ describe('flows that handle credentials', () => {
     expect(c.stats.logins).toBe(3);
     await c.revoke();
     await c.close();
-    expect(log.lines.some((l) => l.level === 'debug' && l.text.includes('→ POST'))).toBe(true);
+    expect(log.entries.some((l) => l.level === 'debug' && l.text.includes('→ POST'))).toBe(true);
     expect(log.text()).toContain('Bearer <redacted>');
   });
 

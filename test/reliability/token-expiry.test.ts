@@ -8,7 +8,8 @@ import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
-import { captureLogger, sleep, sorted, until } from './helpers.js';
+import { sleep, sorted, until } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 const TTL = 1_500;
@@ -117,7 +118,7 @@ describe('socket down longer than the token lifetime', () => {
     await gw.start();
     expect(await gw.waitForPrime(2_000)).toBe(true);
     const before = gw.params(A).flatten();
-    const from = log.lines.length;
+    const from = log.entries.length;
     const logins = s.loginCount();
     s.faults.failFor('*', TTL + 1_500, { status: 503 });
     s.faults.refuseHandshakes(1_000_000, { status: 503 });
@@ -133,7 +134,7 @@ describe('socket down longer than the token lifetime', () => {
     await until(() => gw.params(A).get('P4.v8') === 58, 're-prime after the outage', 5_000);
     expect(s.loginCount(), 'a fresh login after the outage').toBeGreaterThan(logins);
     expect(await userStatus(api.accessToken)).toBe(200);
-    const lines = log.lines.slice(from);
+    const lines = log.entries.slice(from);
     expect(lines.filter((l) => l.level === 'error')).toEqual([]);
     for (const l of lines) expect(l.text).not.toMatch(/\n|\bat .+:\d+:\d+/);
   });

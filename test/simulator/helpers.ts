@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { DEMO_EMAIL, DEMO_PASSWORD, type Simulator } from '../../src/simulator/index.js';
+import { until } from '../helpers/wait.js';
 
 /** Parsed answer of a simulator request. */
 export interface Answer {
@@ -90,7 +91,7 @@ export function record(socket: Socket): Array<[string, unknown]> {
 }
 
 /** Sleeps (used only to prove that something does NOT happen within a window). */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep, until } from '../helpers/wait.js';
 
 /** Joins, binds and listens: the full subscription of PROTOCOL §7.1 steps 2–5. */
 export async function subscribe(sim: Simulator, token: string, modules: string[]): Promise<Socket> {
@@ -99,15 +100,7 @@ export async function subscribe(sim: Simulator, token: string, modules: string[]
   if (r.status !== 200) throw new Error(`bind failed: ${r.status}`);
   socket.emit('app:modules:parameters:listen', { modules, group_id: 1201 });
   socket.emit('app:modules:parameters:listen', { devids: modules, group_id: 1201 });
-  await waitUntil(() => sim.sockets().some((s) => s.nsSid === socket.id && s.listening.length > 0));
+  await until(() => sim.sockets().some((s) => s.nsSid === socket.id && s.listening.length > 0), 'the listen emits', 2000);
   return socket;
 }
 
-/** Polls `cond` every 10 ms until true; rejects after `ms`. */
-export async function waitUntil(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { call, login, subscribe, waitUntil } from './helpers.js';
+import { call, login, subscribe, until } from './helpers.js';
 
 const BOILER = DEMO_MODULES[0] as string;
 const open: Simulator[] = [];
@@ -86,7 +86,7 @@ describe('network shaping', () => {
     });
     const want = Array.from({ length: 40 }, (_, i) => 500 + i);
     for (const v of want) s.setParam(BOILER, 'P4.v1', v);
-    await waitUntil(() => got.length >= want.length, 10_000);
+    await until(() => got.length >= want.length, 'condition', 10_000);
     expect(got).toEqual(want);
     expect(s.sockets()[0]?.transport).toBe('websocket');
   });
@@ -103,7 +103,7 @@ describe('network shaping', () => {
       await gw.start();
       expect(await gw.waitForPrime()).toBe(true);
       s.setParam(BOILER, 'P4.v8', 61);
-      await waitUntil(() => gw.params(BOILER).get('P4.v8') === 61, 5_000);
+      await until(() => gw.params(BOILER).get('P4.v8') === 61, 'condition', 5_000);
       expect(s.network.stats().connections).toBeGreaterThanOrEqual(2);
     } finally {
       await gw.stop();

@@ -1,7 +1,7 @@
 // Option variants need their own simulator each; every one is closed in its test.
 import { describe, expect, it } from 'vitest';
 import { DEMO_MODULES, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { call, connectSocket, login, sleep, waitFor, waitUntil } from './helpers.js';
+import { call, connectSocket, login, sleep, waitFor, until } from './helpers.js';
 
 const [BOILER = '', MIXER = ''] = DEMO_MODULES;
 
@@ -21,12 +21,12 @@ describe('plant drift', () => {
       const s = await connectSocket(sim, { header: t });
       await call(sim, 'POST', '/v1/modules/connect', { token: t, body: { wsid: s.id, modules: [BOILER, MIXER] } });
       s.emit('app:modules:parameters:listen', { modules: [BOILER, MIXER] });
-      await waitUntil(() => sim.sockets()[0]?.listening.length === 2);
+      await until(() => sim.sockets()[0]?.listening.length === 2, 'condition', 2000);
       const frames: Array<Record<string, unknown>> = [];
       s.on('app:modules:parameters:change', (p: Record<string, unknown>) => frames.push(p));
       const before = sim.getParam(BOILER, 'P4.v1') as number;
       for (let i = 0; i < 5; i++) sim.tick();
-      await waitUntil(() => frames.length === 10);
+      await until(() => frames.length === 10, 'condition', 2000);
       expect(frames.every((f) => Object.keys(f).length === 1)).toBe(true);
       expect(new Set(frames.map((f) => Object.keys(f)[0]))).toEqual(new Set([BOILER, MIXER]));
       const after = sim.getParam(BOILER, 'P4.v1') as number;
@@ -38,7 +38,7 @@ describe('plant drift', () => {
   it('tickInterval drives drift by itself; tickInterval 0 does not', async () => {
     await withSim({ tickInterval: 20 }, async (sim) => {
       const v0 = sim.values(BOILER);
-      await waitUntil(() => JSON.stringify(sim.values(BOILER)) !== JSON.stringify(v0));
+      await until(() => JSON.stringify(sim.values(BOILER)) !== JSON.stringify(v0), 'condition', 2000);
     });
     await withSim({ tickInterval: 0 }, async (sim) => {
       const v0 = sim.values(BOILER);
@@ -74,7 +74,7 @@ describe('push requirement and SID options', () => {
     withSim({ tickInterval: 0, pushRequires: 'listen' }, async (sim) => {
       const s = await connectSocket(sim, { header: await login(sim) });
       s.emit('app:modules:parameters:listen', { devids: [BOILER] });
-      await waitUntil(() => sim.sockets()[0]?.listening.length === 1);
+      await until(() => sim.sockets()[0]?.listening.length === 1, 'condition', 2000);
       const got = waitFor(s, 'app:modules:parameters:change');
       sim.setParam(BOILER, 'P4.v1', 640);
       expect(await got).toMatchObject({ [BOILER]: { P4: { v1: { value: 640 } } } });
@@ -134,7 +134,7 @@ describe('lifecycle', () => {
     expect(sim.close()).toBe(first);
     await first;
     expect(await pending).toBe('failed');
-    await waitUntil(() => !s.connected);
+    await until(() => !s.connected, 'condition', 2000);
     expect(reason).not.toBe('');
     await expect(fetch(`${sim.url}/v1/system/version`)).rejects.toThrow();
     s.close();

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MODULES, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { call, connectSocket, login, record, sleep, subscribe, waitFor, waitUntil } from './helpers.js';
+import { call, connectSocket, login, record, sleep, subscribe, waitFor, until } from './helpers.js';
 
 const [BOILER = '', MIXER = ''] = DEMO_MODULES;
 type Delta = Record<string, Record<string, Record<string, { value: unknown; updatedAt: number }>>>;
@@ -115,7 +115,7 @@ describe('binding and pushes', () => {
     await call(sim, 'POST', '/v1/modules/connect', { token, body: { wsid: bindOnly.id, modules: [BOILER] } });
     const listenOnly = keep(await connectSocket(sim, { header: token }));
     listenOnly.emit('app:modules:parameters:listen', { modules: [BOILER] });
-    await waitUntil(() => sim.sockets().some((x) => x.nsSid === listenOnly.id && x.listening.length === 1));
+    await until(() => sim.sockets().some((x) => x.nsSid === listenOnly.id && x.listening.length === 1), 'condition', 2000);
     const seenB = record(bindOnly);
     const seenL = record(listenOnly);
     const got = waitFor<Delta>(full, 'app:modules:parameters:change');
@@ -175,7 +175,7 @@ describe('binding and pushes', () => {
     const states: number[] = [];
     s.on('app:module:connection:status:changed', (p: Record<string, { connectedAt: number }>) => states.push(p[BOILER]?.connectedAt ?? -1));
     await call(sim, 'POST', '/v1/module/command/raw', { token, body: { devid: BOILER, command: 'MODULE_RESTART', value: 'ONLINE' } });
-    await waitUntil(() => states.length === 2);
+    await until(() => states.length === 2, 'condition', 2000);
     expect(states[0]).toBe(0);
     expect(states[1]).toBeGreaterThan(0);
   });
@@ -201,7 +201,7 @@ describe('binding and pushes', () => {
     s.on('app:modules:parameters:change', () => n++);
     const res = await sim.burst(500);
     expect(res.sent).toBe(500);
-    await waitUntil(() => n === 500);
+    await until(() => n === 500, 'condition', 2000);
   });
 });
 
@@ -226,6 +226,6 @@ describe('realtime faults', () => {
     const reasons = Promise.all([waitFor<string>(a, 'disconnect'), waitFor<string>(b, 'disconnect')]);
     sim.faults.dropAllSockets();
     expect(await reasons).toEqual(['io server disconnect', 'io server disconnect']);
-    await waitUntil(() => sim.sockets().length === 0);
+    await until(() => sim.sockets().length === 0, 'condition', 2000);
   });
 });

@@ -6,7 +6,7 @@ import { BragerOneApiClient } from '../../src/client.js';
 import {
   DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD, type Simulator, type SimulatorOptions, parseSimulatorProfile, startSimulator,
 } from '../../src/simulator/index.js';
-import { call, waitUntil } from './helpers.js';
+import { call, until } from './helpers.js';
 
 const sims: Simulator[] = [];
 const sockets: Socket[] = [];
@@ -130,11 +130,11 @@ describe('laxData', () => {
     const devid = DEMO_MODULES[0] as string;
     await call(s, 'POST', '/v1/modules/connect', { token: t, body: { wsid: socket.id, modules: [devid] } });
     socket.emit('app:modules:parameters:listen', { modules: [devid] });
-    await waitUntil(() => s.sockets()[0]?.listening.length === 1);
+    await until(() => s.sockets()[0]?.listening.length === 1, 'condition', 2000);
     const seen: unknown[] = [];
     socket.on('app:module:connection:status:changed', (p: unknown) => seen.push(p));
     for (let i = 0; i < 8; i++) s.setModuleOnline(devid, i % 2 === 1);
-    await waitUntil(() => seen.length === 8);
+    await until(() => seen.length === 8, 'condition', 2000);
     const forms = seen.map((p) => typeof (p as Record<string, { connectedAt: unknown }>)[devid]?.connectedAt);
     expect(forms).toContain('string');
   });

@@ -13,7 +13,8 @@ import { BragerOneApiClient } from '../../src/client.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { FileTokenStore } from '../../src/stores/file.js';
 import { sampleToken } from './contract.js';
-import { bundleForChild, captureLogger } from './helpers.js';
+import { bundleForChild } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
 
 let root: string;
 let bundle: string;

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { isBragerOneError } from '../../src/errors.js';
 import { FileTokenStore, defaultTokenPath, safeTokenFileName } from '../../src/stores/file.js';
 import { runTokenStoreContract, sampleToken } from './contract.js';
-import { bundleForChild, captureLogger } from './helpers.js';
+import { bundleForChild } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 let root: string;

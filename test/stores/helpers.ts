@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Logger } from '../../src/log.js';
 
 /**
  * Bundles a source module (path relative to `src/`) into one ESM file for child processes, which cannot import
@@ -17,24 +16,6 @@ export async function bundleForChild(srcPath: string, outfile: string): Promise<
     logLevel: 'silent',
   });
   return outfile;
-}
-
-/** A logger that records every line, by level. */
-export function captureLogger(): Logger & { lines: { level: string; text: string }[]; warnings(): string[] } {
-  const lines: { level: string; text: string }[] = [];
-  const at =
-    (level: string) =>
-    (...args: unknown[]) => {
-      lines.push({ level, text: args.map(String).join(' ') });
-    };
-  return {
-    lines,
-    warnings: () => lines.filter((l) => l.level === 'warn').map((l) => l.text),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-  };
 }
 
 /** Minimal in-memory Web Storage. `quota` (characters of keys + values) makes `setItem` throw `QuotaExceededError`. */

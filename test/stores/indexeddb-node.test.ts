@@ -5,7 +5,9 @@ import { IndexedDbCacheAdapter } from '../../src/cache/indexeddb.js';
 import { isBragerOneError } from '../../src/errors.js';
 import { IndexedDbTokenStore } from '../../src/stores/indexeddb.js';
 import { sampleToken } from './contract.js';
-import { captureLogger } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
+import { until } from '../helpers/wait.js';
+
 
 const g = globalThis as { indexedDB?: unknown };
 afterEach(() => {
@@ -66,19 +68,26 @@ describe('IndexedDbTokenStore without IndexedDB', () => {
     expect(store.lockKey).toBe('bragerone.token:indexeddb:d/s/k');
   });
 
-  it('watch without IndexedDB still subscribes and unsubscribes cleanly', () => {
-    const off = new IndexedDbTokenStore().watch(() => {});
-    off();
-    off();
-  });
-});
-
-describe('IndexedDbCacheAdapter without IndexedDB', () => {
-  it('is a silent miss and never rejects', async () => {
-    const a = new IndexedDbCacheAdapter();
-    expect(await a.get('https://x.test/')).toBeUndefined();
-    await a.set('https://x.test/', { etag: '"1"', lastModified: null, body: new Uint8Array([1]) });
-    await a.delete('https://x.test/');
-    await a.clear();
+  it('watch without IndexedDB still follows the change channel, and stops after unsubscribing', async () => {
+    // Another tab announces on the store's BroadcastChannel; a 'cleared' message needs no IndexedDB to be reported.
+    const name = 'bragerone.token:bragerone/tokens/bragerone.token';
+    const peer = new BroadcastChannel(name);
+    const seen: unknown[] = [];
+    const off = new IndexedDbTokenStore().watch((t) => seen.push(t));
+    const probe: unknown[] = [];
+    const offProbe = new IndexedDbTokenStore().watch((t) => probe.push(t));
+    try {
+      peer.postMessage({ type: 'cleared' });
+      await until(() => seen.length === 1 && probe.length === 1, 'the cleared message');
+      expect(seen).toEqual([null]);
+      off();
+      off(); // idempotent
+      peer.postMessage({ type: 'cleared' });
+      await until(() => probe.length === 2, 'the second message at the probe');
+      expect(seen).toEqual([null]);
+    } finally {
+      offProbe();
+      peer.close();
+    }
   });
 });

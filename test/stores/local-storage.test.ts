@@ -3,7 +3,8 @@ import { serializeToken } from '../../src/auth/token.js';
 import { isBragerOneError } from '../../src/errors.js';
 import { LocalStorageTokenStore } from '../../src/stores/local-storage.js';
 import { runTokenStoreContract, sampleToken } from './contract.js';
-import { MemoryStorage, captureLogger } from './helpers.js';
+import { MemoryStorage } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
 
 const storages = new WeakMap<object, MemoryStorage>();
 runTokenStoreContract(
@@ -179,11 +180,27 @@ describe('LocalStorageTokenStore', () => {
     expect(seen).toHaveLength(4);
   });
 
-  it('watch outside a window is a harmless no-op', () => {
-    const off = new LocalStorageTokenStore({ storage: new MemoryStorage() }).watch(() => {
-      throw new Error('never');
-    });
-    off();
+  it('watch outside a window subscribes to nothing, and a later window event never reaches the callback', async () => {
+    const storage = new MemoryStorage();
+    const seen: unknown[] = [];
+    // Half a window (no removeEventListener): subscribing there could never be undone, so watch() must not.
+    const added: string[] = [];
+    g.addEventListener = (type: string) => void added.push(type);
+    const off = new LocalStorageTokenStore({ storage }).watch((t) => seen.push(t));
+    expect(added).toEqual([]);
+    // No window at all: another instance's save, and a storage event on a window installed afterwards, are not seen.
+    delete g.addEventListener;
+    const off2 = new LocalStorageTokenStore({ storage }).watch((t) => seen.push(t));
+    await new LocalStorageTokenStore({ storage }).save(sampleToken());
+    const target = new EventTarget();
+    g.addEventListener = target.addEventListener.bind(target);
+    g.removeEventListener = target.removeEventListener.bind(target);
+    target.dispatchEvent(Object.assign(new Event('storage'), { key: 'bragerone.token', newValue: null, storageArea: storage }));
+    expect(seen).toEqual([]);
+    expect(() => {
+      off();
+      off2();
+    }).not.toThrow();
   });
 
   it('setLogger routes warnings to the client logger unless an explicit logger was given', async () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileCacheAdapter } from '../../src/cache/file.js';
 import { BragerOneError } from '../../src/errors.js';
 import { runCacheAdapterContract } from './contract.js';
-import { captureLogger } from './helpers.js';
+import { captureLogger } from '../helpers/logger.js';
+
 
 let root: string;
 let n = 0;
