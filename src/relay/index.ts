@@ -99,31 +99,59 @@ type Proxy = ReturnType<ProxyLib['createProxyServer']>;
 
 /** Creates the relay's request and upgrade handlers. */
 export function createRelay(options: RelayOptions): Relay {
-  const o = checkOptions(options);
-  const { server } = o;
-  const allow = new Set(o.allowOrigins);
-  const apiPrefix = `/${server.apiVersion}/`;
-  const sockPrefix = `${(server.socketPath ?? server.sockPath).replace(/\/+$/, '')}/`;
-  const oneBase = server.oneBase;
-  // A ServerConfig written by hand before these fields existed falls back to BragerOne's values.
-  const appVersion = o.appVersion ?? server.appVersion ?? BRAGERONE_SERVER.appVersion;
-  const acceptLanguage = server.acceptLanguage ?? BRAGERONE_SERVER.acceptLanguage;
-  const log = (e: RelayLogEntry): void => {
+  const core = new RelayCore(checkOptions(options));
+  return {
+    handle: (req, res, next) => core.handle(req, res, next),
+    upgrade: (req, socket, head) => core.upgrade(req, socket, head),
+    close: () => core.close(),
+  };
+}
+
+/** The relay's state and steps (one instance per {@link createRelay}). */
+class RelayCore {
+  readonly #o: RelayOptions;
+  readonly #server: ServerConfig;
+  readonly #allow: ReadonlySet<string>;
+  readonly #apiPrefix: string;
+  readonly #sockPrefix: string;
+  readonly #appVersion: string;
+  readonly #acceptLanguage: string;
+  readonly #limiter: RateLimiter | null;
+  readonly #maxBody: number;
+  readonly #secret: Buffer | null;
+  /** httpxy, loaded lazily with import(): it is ESM-only, and this keeps the CJS build working too. */
+  #proxy: Promise<Proxy> | null = null;
+
+  constructor(o: RelayOptions) {
+    this.#o = o;
+    const server = (this.#server = o.server);
+    this.#allow = new Set(o.allowOrigins);
+    this.#apiPrefix = `/${server.apiVersion}/`;
+    this.#sockPrefix = `${(server.socketPath ?? server.sockPath).replace(/\/+$/, '')}/`;
+    // A ServerConfig written by hand before these fields existed falls back to BragerOne's values.
+    this.#appVersion = o.appVersion ?? server.appVersion ?? BRAGERONE_SERVER.appVersion;
+    this.#acceptLanguage = server.acceptLanguage ?? BRAGERONE_SERVER.acceptLanguage;
+    const rate = o.rateLimit ?? RELAY_DEFAULTS.rateLimit;
+    this.#limiter = rate === false ? null : new RateLimiter(rate.max, rate.windowMs);
+    this.#maxBody = o.maxBodyBytes ?? RELAY_DEFAULTS.maxBodyBytes;
+    this.#secret = o.secret === undefined ? null : Buffer.from(o.secret);
+  }
+
+  close(): void {
+    this.#limiter?.close();
+  }
+
+  #log(e: RelayLogEntry): void {
     try {
-      o.log?.(e);
+      this.#o.log?.(e);
     } catch {
       /* a logger must never break the relay */
     }
-  };
-  const rate = o.rateLimit ?? RELAY_DEFAULTS.rateLimit;
-  const limiter = rate === false ? null : new RateLimiter(rate.max, rate.windowMs);
-  const maxBody = o.maxBodyBytes ?? RELAY_DEFAULTS.maxBodyBytes;
-  const secret = o.secret === undefined ? null : Buffer.from(o.secret);
+  }
 
-  // Loaded lazily with import(): httpxy is ESM-only, and this keeps the CJS build working too.
-  let proxyPromise: Promise<Proxy> | null = null;
-  const proxy = (): Promise<Proxy> => {
-    proxyPromise ??= import('httpxy').then((lib) => {
+  #proxyServer(): Promise<Proxy> {
+    const o = this.#o;
+    this.#proxy ??= import('httpxy').then((lib) => {
       const p = lib.createProxyServer({
         changeOrigin: true,
         secure: o.verify !== false,
@@ -142,10 +170,10 @@ export function createRelay(options: RelayOptions): Relay {
       });
       return p;
     });
-    return proxyPromise;
-  };
+    return this.#proxy;
+  }
 
-  const route = (req: IncomingMessage): Route | null | 'bad' => {
+  #route(req: IncomingMessage): Route | null | 'bad' {
     const raw = req.url ?? '/';
     // Only origin-form targets: an absolute URL (`GET http://other.host/...`) names a host, which the relay never uses.
     if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return 'bad';
@@ -159,22 +187,23 @@ export function createRelay(options: RelayOptions): Relay {
     const path = u.pathname; // dot segments (also %2e%2e) resolved here, before the prefix checks
     const search = stripSecret(u.searchParams);
     const full = search ? `${path}?${search}` : path;
-    if (path.startsWith(apiPrefix)) return { kind: 'api', path: full };
-    if (path.startsWith(sockPrefix)) return { kind: 'socket', path: full };
+    if (path.startsWith(this.#apiPrefix)) return { kind: 'api', path: full };
+    if (path.startsWith(this.#sockPrefix)) return { kind: 'socket', path: full };
     if (path === '/' || (path.startsWith('/assets/') && path.length > '/assets/'.length) || path === '/assets/') return { kind: 'asset', path: full };
     return null;
-  };
+  }
 
-  const clientIp = (req: IncomingMessage): string => {
-    if (o.trustProxy) {
+  #clientIp(req: IncomingMessage): string {
+    if (this.#o.trustProxy) {
       const xff = req.headers['x-forwarded-for'];
       const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
       if (first) return first;
     }
     return req.socket.remoteAddress ?? 'unknown';
-  };
+  }
 
-  const secretOk = (req: IncomingMessage): boolean => {
+  #secretOk(req: IncomingMessage): boolean {
+    const secret = this.#secret;
     if (!secret) return true;
     const h = req.headers[SECRET_HEADER];
     let given = typeof h === 'string' ? h : undefined;
@@ -188,10 +217,11 @@ export function createRelay(options: RelayOptions): Relay {
     if (given === undefined) return false;
     const g = Buffer.from(given);
     return g.length === secret.length && timingSafeEqual(g, secret);
-  };
+  }
 
   /** Rewrites the request's headers in place to what the cloud expects. */
-  const rewrite = (req: IncomingMessage, r: Route): void => {
+  #rewrite(req: IncomingMessage, r: Route): void {
+    const oneBase = this.#server.oneBase;
     for (const h of DROP_REQUEST) delete req.headers[h];
     req.headers.origin = oneBase;
     req.headers.referer = `${oneBase}/`;
@@ -199,124 +229,109 @@ export function createRelay(options: RelayOptions): Relay {
       delete req.headers.authorization; // assets are public (PROTOCOL.md §8.1)
     }
     if (r.kind === 'socket') {
-      if (typeof req.headers['x-appversion'] !== 'string' || !req.headers['x-appversion']) req.headers['x-appversion'] = appVersion;
-      req.headers['accept-language'] ??= acceptLanguage;
+      if (typeof req.headers['x-appversion'] !== 'string' || !req.headers['x-appversion']) req.headers['x-appversion'] = this.#appVersion;
+      req.headers['accept-language'] ??= this.#acceptLanguage;
     }
     req.url = r.path;
-  };
+  }
 
-  const corsHeaders = (origin: string): Record<string, string> => ({
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Credentials': 'true',
-    'Access-Control-Expose-Headers': EXPOSE,
-    Vary: 'Origin',
-  });
-
-  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string, ip: string, extra: Record<string, string> = {}): void => {
-    log({ event: 'refused', method: req.method ?? '?', path: safePath(req.url), status, reason, ip });
+  #refuse(req: IncomingMessage, res: ServerResponse, status: number, reason: string, ip: string, extra: Record<string, string> = {}): void {
+    this.#log({ event: 'refused', method: req.method ?? '?', path: safePath(req.url), status, reason, ip });
     if (res.headersSent) return void res.destroy();
     const body = JSON.stringify({ message: `relay: ${reason}` });
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...extra });
     res.end(body);
     // The body of a refused request is not read; drop it so the connection can be reused or closed cleanly.
     req.resume();
-  };
+  }
 
-  const handle = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void => {
-    const ip = clientIp(req);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const r = route(req);
-    if (r === 'bad') {
-      refuse(req, res, 400, 'only relative paths of the cloud API are forwarded', ip);
-      return;
-    }
+  /** The checks every request passes before it is forwarded; a refusal answers it. Returns the route, or null when done. */
+  #admit(req: IncomingMessage, res: ServerResponse, ip: string, method: string, next?: (err?: unknown) => void): { r: Route; cors: Record<string, string> } | null {
+    const refuse = (status: number, reason: string, extra?: Record<string, string>): null => {
+      this.#refuse(req, res, status, reason, ip, extra);
+      return null;
+    };
+    const r = this.#route(req);
+    if (r === 'bad') return refuse(400, 'only relative paths of the cloud API are forwarded');
     if (r === null) {
-      if (next) {
-        next();
-        return;
-      }
-      refuse(req, res, 404, 'path outside the API', ip);
-      return;
+      if (next) next();
+      else refuse(404, 'path outside the API');
+      return null;
     }
-    if (limiter && !limiter.take(ip)) {
-      refuse(req, res, 429, 'rate limit', ip, { 'Retry-After': String(limiter.retryAfterSeconds()) });
-      return;
-    }
+    const limiter = this.#limiter;
+    if (limiter && !limiter.take(ip)) return refuse(429, 'rate limit', { 'Retry-After': String(limiter.retryAfterSeconds()) });
     const origin = req.headers.origin;
-    if (origin !== undefined && !allow.has(origin)) {
-      refuse(req, res, 403, 'origin not allowed', ip);
-      return;
-    }
+    if (origin !== undefined && !this.#allow.has(origin)) return refuse(403, 'origin not allowed');
     const cors = origin !== undefined ? corsHeaders(origin) : {};
     if (method === 'OPTIONS') {
-      if (origin === undefined) {
-        refuse(req, res, 403, 'preflight without Origin', ip);
-        return;
-      }
-      log({ event: 'request', method, path: safePath(req.url), status: 204, ip });
-      res.writeHead(204, {
-        ...cors,
-        'Access-Control-Allow-Methods': r.kind === 'asset' ? 'GET, HEAD' : 'GET, POST, PUT, DELETE',
-        'Access-Control-Allow-Headers': allowedRequestHeaders(req.headers['access-control-request-headers']),
-        'Access-Control-Max-Age': '600',
-        'Content-Length': '0',
-      });
-      res.end();
-      req.resume();
-      return;
+      this.#preflight(req, res, r, ip, cors);
+      return null;
     }
-    if (!secretOk(req)) {
-      refuse(req, res, 401, 'missing or wrong relay key', ip, cors);
-      return;
-    }
-    if (r.kind === 'asset' && method !== 'GET' && method !== 'HEAD') {
-      refuse(req, res, 405, 'assets are read-only', ip, { ...cors, Allow: 'GET, HEAD' });
-      return;
-    }
-    if (!['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(method)) {
-      refuse(req, res, 405, 'method not allowed', ip, cors);
-      return;
-    }
+    if (!this.#secretOk(req)) return refuse(401, 'missing or wrong relay key', cors);
+    if (r.kind === 'asset' && method !== 'GET' && method !== 'HEAD') return refuse(405, 'assets are read-only', { ...cors, Allow: 'GET, HEAD' });
+    if (!['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(method)) return refuse(405, 'method not allowed', cors);
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (Number.isFinite(declared) && declared > maxBody) {
-      refuse(req, res, 413, 'body too large', ip, { ...cors, Connection: 'close' });
+    if (Number.isFinite(declared) && declared > this.#maxBody) return refuse(413, 'body too large', { ...cors, Connection: 'close' });
+    return { r, cors };
+  }
+
+  #preflight(req: IncomingMessage, res: ServerResponse, r: Route, ip: string, cors: Record<string, string>): void {
+    if (req.headers.origin === undefined) {
+      this.#refuse(req, res, 403, 'preflight without Origin', ip);
       return;
     }
+    this.#log({ event: 'request', method: 'OPTIONS', path: safePath(req.url), status: 204, ip });
+    res.writeHead(204, {
+      ...cors,
+      'Access-Control-Allow-Methods': r.kind === 'asset' ? 'GET, HEAD' : 'GET, POST, PUT, DELETE',
+      'Access-Control-Allow-Headers': allowedRequestHeaders(req.headers['access-control-request-headers']),
+      'Access-Control-Max-Age': '600',
+      'Content-Length': '0',
+    });
+    res.end();
+    req.resume();
+  }
 
-    const target = r.kind === 'asset' ? oneBase : server.ioBase;
+  handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void {
+    const ip = this.#clientIp(req);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const admitted = this.#admit(req, res, ip, method, next);
+    if (!admitted) return;
+    const { r, cors } = admitted;
+    const target = r.kind === 'asset' ? this.#server.oneBase : this.#server.ioBase;
     const path = safePath(req.url);
-    rewrite(req, r);
+    this.#rewrite(req, r);
     for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
-    res.on('finish', () => log({ event: 'request', method, path, status: res.statusCode, ip }));
-
+    res.on('finish', () => this.#log({ event: 'request', method, path, status: res.statusCode, ip }));
     const forward = (buffer?: Readable): void => {
-      void proxy().then(
+      void this.#proxyServer().then(
         (p) =>
           p.web(req, res, { target, ...(buffer ? { buffer } : {}) }).catch(() => {
-            log({ event: 'upstream-error', method, path, status: 502, reason: 'upstream unreachable', ip });
+            this.#log({ event: 'upstream-error', method, path, status: 502, reason: 'upstream unreachable', ip });
             if (!res.headersSent) {
               res.writeHead(502, { 'Content-Type': 'application/json' });
               res.end(JSON.stringify({ message: 'relay: upstream unreachable' }));
             } else res.destroy();
           }),
-        () => refuse(req, res, 500, 'proxy library failed to load', ip),
+        () => this.#refuse(req, res, 500, 'proxy library failed to load', ip),
       );
     };
-    if (method === 'GET' || method === 'HEAD') {
-      forward();
-      return;
-    }
-    // Bodies are read here (capped) and handed on as a buffer, so a chunked body cannot exceed the cap either.
+    if (method === 'GET' || method === 'HEAD') forward();
+    else this.#readBody(req, res, ip, forward);
+  }
+
+  /** Reads a body (capped) and hands it on as a buffer, so a chunked body cannot exceed the cap either. */
+  #readBody(req: IncomingMessage, res: ServerResponse, ip: string, forward: (buffer: Readable) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
     req.on('data', (c: Buffer) => {
       if (over) return;
       size += c.length;
-      if (size > maxBody) {
+      if (size > this.#maxBody) {
         over = true;
         chunks.length = 0;
-        refuse(req, res, 413, 'body too large', ip, { Connection: 'close' });
+        this.#refuse(req, res, 413, 'body too large', ip, { Connection: 'close' });
         return;
       }
       chunks.push(c);
@@ -329,53 +344,53 @@ export function createRelay(options: RelayOptions): Relay {
       forward(Readable.from([body]));
     });
     req.on('error', () => res.destroy());
-  };
+  }
 
-  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const ip = clientIp(req);
+  /** Why an upgrade is refused (status, reason), or `null` to forward it. */
+  #upgradeRefusal(req: IncomingMessage, r: Route | null | 'bad', ip: string): [number, string] | null {
+    if (r === 'bad') return [400, 'only relative paths of the cloud API are forwarded'];
+    if (r === null || r.kind !== 'socket') return [404, 'only the Socket.IO path is upgraded'];
+    if (this.#limiter && !this.#limiter.take(ip)) return [429, 'rate limit'];
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.#allow.has(origin)) return [403, 'origin not allowed'];
+    if (!this.#secretOk(req)) return [401, 'missing or wrong relay key'];
+    return null;
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const ip = this.#clientIp(req);
     const method = req.method ?? 'GET';
-    const deny = (status: number, reason: string): void => {
-      log({ event: 'refused', method, path: safePath(req.url), status, reason, ip });
+    socket.on('error', () => socket.destroy());
+    const r = this.#route(req);
+    const refusal = this.#upgradeRefusal(req, r, ip);
+    if (refusal || r === null || r === 'bad') {
+      const [status, reason] = refusal ?? [404, 'only the Socket.IO path is upgraded'];
+      this.#log({ event: 'refused', method, path: safePath(req.url), status, reason, ip });
       const body = JSON.stringify({ message: `relay: ${reason}` });
       socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-    };
-    socket.on('error', () => socket.destroy());
-    const r = route(req);
-    if (r === 'bad') {
-      deny(400, 'only relative paths of the cloud API are forwarded');
-      return;
-    }
-    if (r === null || r.kind !== 'socket') {
-      deny(404, 'only the Socket.IO path is upgraded');
-      return;
-    }
-    if (limiter && !limiter.take(ip)) {
-      deny(429, 'rate limit');
-      return;
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allow.has(origin)) {
-      deny(403, 'origin not allowed');
-      return;
-    }
-    if (!secretOk(req)) {
-      deny(401, 'missing or wrong relay key');
       return;
     }
     const path = safePath(req.url);
-    rewrite(req, r);
-    log({ event: 'upgrade', method, path, ip });
-    void proxy().then(
+    this.#rewrite(req, r);
+    this.#log({ event: 'upgrade', method, path, ip });
+    void this.#proxyServer().then(
       (p) =>
-        p.ws(req, socket as import('node:net').Socket, { target: server.ioBase }, head).catch(() => {
-          log({ event: 'upstream-error', method, path, status: 502, reason: 'upstream unreachable', ip });
+        p.ws(req, socket as import('node:net').Socket, { target: this.#server.ioBase }, head).catch(() => {
+          this.#log({ event: 'upstream-error', method, path, status: 502, reason: 'upstream unreachable', ip });
           socket.destroy();
         }),
       () => socket.destroy(),
     );
-  };
+  }
+}
 
-  return { handle, upgrade, close: () => limiter?.close() };
+function corsHeaders(origin: string): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Credentials': 'true',
+    'Access-Control-Expose-Headers': EXPOSE,
+    Vary: 'Origin',
+  };
 }
 
 /** Options of {@link startRelay}: {@link RelayOptions} plus where to listen. */
