@@ -449,14 +449,10 @@ export class BragerOneApiClient {
   moduleCommand(args: WithoutData<ModuleCommandArgs>): Promise<boolean>;
   moduleCommand(args: ModuleCommandArgs): Promise<boolean | StatusAndData>;
   async moduleCommand(args: ModuleCommandArgs): Promise<boolean | StatusAndData> {
-    const { devid, value, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
     const { pool, parameter } = commandAddress(args.pool, args.parameter);
-    checkWriteValue(value, args.allowAnyValue);
-    const body: Record<string, unknown> = { devid, pool, parameter, value };
-    if (parameterName != null) body.parameterName = parameterName;
-    if (unit != null) body.unit = unit;
-    Object.assign(body, extraPayload);
-    return this.#post('/module/command', body, OK_COMMAND, { returnData, signal, timeout }, 'POST /module/command');
+    checkWriteValue(args.value, args.allowAnyValue);
+    const { devid, value, parameterName, unit } = args;
+    return this.#command('/module/command', args, { devid, pool, parameter, value, parameterName: parameterName ?? undefined, unit: unit ?? undefined });
   }
 
   /**
@@ -468,11 +464,7 @@ export class BragerOneApiClient {
   moduleCommandRaw(args: WithoutData<ModuleCommandRawArgs>): Promise<boolean>;
   moduleCommandRaw(args: ModuleCommandRawArgs): Promise<boolean | StatusAndData>;
   async moduleCommandRaw(args: ModuleCommandRawArgs): Promise<boolean | StatusAndData> {
-    const { devid, command, value, extraPayload, returnData, signal, timeout } = args;
-    const body: Record<string, unknown> = { devid, command };
-    if (value !== undefined) body.value = value;
-    Object.assign(body, extraPayload);
-    return this.#post('/module/command/raw', body, OK_COMMAND, { returnData, signal, timeout }, 'POST /module/command/raw');
+    return this.#command('/module/command/raw', args, { devid: args.devid, command: args.command, value: args.value });
   }
 
   /**
@@ -638,6 +630,18 @@ export class BragerOneApiClient {
       this.#auth = a;
     }
     return a;
+  }
+
+  /** One command (never retried): the defined `fields` in order, then `extraPayload`. */
+  #command(
+    path: string,
+    args: RequestOptions & { extraPayload?: Record<string, unknown>; returnData?: boolean },
+    fields: Record<string, unknown>,
+  ): Promise<boolean | StatusAndData> {
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) body[k] = v;
+    Object.assign(body, args.extraPayload);
+    return this.#post(path, body, OK_COMMAND, { returnData: args.returnData, signal: args.signal, timeout: args.timeout }, `POST ${path}`);
   }
 
   async #post(path: string, body: unknown, ok: number[], opts: PrimeOptions, label: string): Promise<boolean | StatusAndData> {

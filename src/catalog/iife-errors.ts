@@ -18,17 +18,7 @@ function main(): ErrorsModule {
   return g as ErrorsModule;
 }
 
-const m = main();
-export const BragerOneError: ErrorsModule['BragerOneError'] = m.BragerOneError;
-export const ApiError: ErrorsModule['ApiError'] = m.ApiError;
-export const NetworkError: ErrorsModule['NetworkError'] = m.NetworkError;
-export const TimeoutError: ErrorsModule['TimeoutError'] = m.TimeoutError;
-export const ResponseValidationError: ErrorsModule['ResponseValidationError'] = m.ResponseValidationError;
-export const isBragerOneError: ErrorsModule['isBragerOneError'] = m.isBragerOneError;
-export const isApiError: ErrorsModule['isApiError'] = m.isApiError;
-export const isNetworkError: ErrorsModule['isNetworkError'] = m.isNetworkError;
-export const isTimeoutError: ErrorsModule['isTimeoutError'] = m.isTimeoutError;
-export const NotAuthenticatedError: ErrorsModule['NotAuthenticatedError'] = m.NotAuthenticatedError;
-export const CatalogError: ErrorsModule['CatalogError'] = m.CatalogError;
-export const isCatalogError: ErrorsModule['isCatalogError'] = m.isCatalogError;
-export const isExpectedUpstreamUnavailable: ErrorsModule['isExpectedUpstreamUnavailable'] = m.isExpectedUpstreamUnavailable;
+export const {
+  BragerOneError, ApiError, NotAuthenticatedError, NetworkError, TimeoutError, ResponseValidationError, CatalogError,
+  isBragerOneError, isApiError, isNetworkError, isTimeoutError, isCatalogError, isExpectedUpstreamUnavailable,
+}: ErrorsModule = main();

@@ -93,31 +93,20 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   help: { args: ['command?'], opts: [], summary: 'show help for a command' },
 };
 
+/** Option kinds of `node:util` parseArgs: a value, a flag, a repeatable value. */
+const TEXT = { type: 'string' } as const;
+const FLAG = { type: 'boolean' } as const;
+const LIST = { type: 'string', multiple: true } as const;
+
 const OPTIONS = {
-  platform: { type: 'string' },
-  server: { type: 'string' },
-  simulator: { type: 'boolean' },
-  json: { type: 'boolean' },
-  duration: { type: 'string' },
-  email: { type: 'string' },
-  password: { type: 'string' },
-  verbose: { type: 'boolean' },
-  'token-file': { type: 'string' },
+  platform: TEXT, server: TEXT, simulator: FLAG, json: FLAG, duration: TEXT, email: TEXT, password: TEXT,
+  verbose: FLAG, 'token-file': TEXT,
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
-  object: { type: 'string' },
-  module: { type: 'string', multiple: true },
-  raw: { type: 'string' },
-  value: { type: 'string' },
-  pool: { type: 'string' },
-  parameter: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  static: { type: 'string', multiple: true },
-  'allow-origin': { type: 'string', multiple: true },
-  lang: { type: 'string' },
+  object: TEXT, module: LIST, raw: TEXT, value: TEXT, pool: TEXT, parameter: TEXT, port: TEXT, host: TEXT,
+  static: LIST, 'allow-origin': LIST, lang: TEXT,
   /** `--raw` of `params` and `watch` (a flag there; `command --raw NAME` takes a value). */
-  registers: { type: 'boolean' },
+  registers: FLAG,
 } as const;
 
 const GLOBAL = new Set(['platform', 'server', 'simulator', 'json', 'duration', 'email', 'password', 'verbose', 'token-file', 'help', 'version']);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createServer } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { BragerOneError } from '../errors.js';
@@ -139,44 +139,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (o.laxSeed !== null) ctx.lax = new LaxMixer(o.laxSeed);
   for (const [prefix, dir] of Object.entries(opts.staticDirs ?? {})) assets.addStatic(prefix, dir);
 
-  // `tls`: an HTTPS server (the client's `verify` is tested against it); otherwise plain HTTP.
-  let http = createServer({ keepAliveTimeout: 5000 });
-  if (opts.tls) {
-    const { key, cert } = opts.tls;
-    http = createHttpsServer({ key: typeof key === 'string' ? key : Buffer.from(key), cert: typeof cert === 'string' ? cert : Buffer.from(cert) });
-    http.keepAliveTimeout = 5000;
-  }
+  const http = newHttpServer(opts.tls);
   const realtime = new Realtime(ctx, ServerCtor, http, createRequestHandler(ctx, assets), '/socket.io', '/ws');
   const plant = new Plant(ctx);
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(o.port, o.host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = http.address() as AddressInfo;
+  const addr = await listen(http, o.port, o.host);
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const scheme = opts.tls ? 'https' : 'http';
   const directUrl = `${scheme}://${host}:${addr.port}`;
-  let shaper: NetworkShaper | null = null;
-  if (opts.network) {
-    // loopback only: the proxy listens on, and connects to, the loopback address of the simulator's family
-    const loop = addr.family === 'IPv6' ? '::1' : '127.0.0.1';
-    if (!isLoopbackOrAny(addr.address)) {
-      await new Promise<void>((r) => http.close(() => r()));
-      throw new BragerOneError('network shaping needs the simulator on a loopback (or wildcard) address');
-    }
-    shaper = new NetworkShaper(opts.network, o.seed, addr.port, loop);
-    try {
-      await shaper.listen(loop);
-    } catch (err) {
-      await shaper.close();
-      await new Promise<void>((r) => http.close(() => r()));
-      throw err;
-    }
-  }
+  const shaper = opts.network ? await shapeNetwork(opts.network, o.seed, http, addr) : null;
   // The proxy relays bytes, so TLS passes through it and the scheme stays the simulator's.
   const url = shaper ? shaper.url.replace(/^http:/, `${scheme}:`) : directUrl;
   ctx.origin = url;
@@ -198,6 +169,25 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return closed;
   };
 
+  return facade({ url, directUrl, shaper, stats, faults, assets, ctx, plant, realtime, close });
+}
+
+/** The parts of a running simulator that its {@link Simulator} facade exposes. */
+interface SimParts {
+  url: string;
+  directUrl: string;
+  shaper: NetworkShaper | null;
+  stats: StatsBook;
+  faults: FaultBook;
+  assets: AssetServer;
+  ctx: SimContext;
+  plant: Plant;
+  realtime: Realtime;
+  close: () => Promise<void>;
+}
+
+/** The {@link Simulator} object over the running parts. */
+function facade({ url, directUrl, shaper, stats, faults, assets, ctx, plant, realtime, close }: SimParts): Simulator {
   const sim: Simulator = {
     url,
     directUrl,
@@ -230,6 +220,46 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     close,
   };
   return sim;
+}
+
+/** `tls`: an HTTPS server (the client's `verify` is tested against it); otherwise plain HTTP. */
+function newHttpServer(tls: SimulatorOptions['tls']): Server {
+  if (!tls) return createServer({ keepAliveTimeout: 5000 });
+  const { key, cert } = tls;
+  const https = createHttpsServer({ key: typeof key === 'string' ? key : Buffer.from(key), cert: typeof cert === 'string' ? cert : Buffer.from(cert) });
+  https.keepAliveTimeout = 5000;
+  return https;
+}
+
+/** Listens on `host:port`; resolves the bound address. */
+async function listen(http: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  return http.address() as AddressInfo;
+}
+
+/** Starts the network-shaping proxy in front of the simulator (loopback only); closes `http` when that fails. */
+async function shapeNetwork(network: NonNullable<SimulatorOptions['network']>, seed: number, http: Server, addr: AddressInfo): Promise<NetworkShaper> {
+  // loopback only: the proxy listens on, and connects to, the loopback address of the simulator's family
+  const loop = addr.family === 'IPv6' ? '::1' : '127.0.0.1';
+  if (!isLoopbackOrAny(addr.address)) {
+    await new Promise<void>((r) => http.close(() => r()));
+    throw new BragerOneError('network shaping needs the simulator on a loopback (or wildcard) address');
+  }
+  const shaper = new NetworkShaper(network, seed, addr.port, loop);
+  try {
+    await shaper.listen(loop);
+  } catch (err) {
+    await shaper.close();
+    await new Promise<void>((r) => http.close(() => r()));
+    throw err;
+  }
+  return shaper;
 }
 
 function isLoopbackOrAny(a: string): boolean {

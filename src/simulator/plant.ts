@@ -88,24 +88,19 @@ export class Plant {
 
   #boiler(m: ModuleModel): Changes {
     const p = m.params;
-    const out: Changes = [];
-    const put = (key: string, v: number): void => void out.push([parseKey(key) as ParamAddress, v]);
+    const { out, put } = changeList();
     let s = p.num('P5.s0', 0);
     const mode = p.num('P6.v0', 1);
     const temp = p.num('P4.v1', 600);
     const sp = p.num('P4.v8', 65) * 10;
-    let burner = bit(s, 3);
-    if (mode === 0) burner = false;
-    else if (burner && temp >= sp + 20) burner = false;
-    else if (!burner && temp <= sp - 50) burner = true;
+    const burner = mode !== 0 && twoPoint(bit(s, 3), temp, sp + 20, sp - 50);
     const nextTemp = clamp(temp + (burner ? 3 + this.#noise(3) : -(1 + this.#noise(1))), 100, 950);
     s = setBit(s, 3, burner);
     s = setBit(s, 0, bit(s, 0) ? nextTemp >= 380 : nextTemp >= 400);
     const dhw = p.num('P4.v3', 480);
     const dsp = p.num('P4.v9', 50) * 10;
-    let dhwPump = bit(s, 1);
-    if (dhwPump && dhw >= dsp) dhwPump = false;
-    else if (!dhwPump && dhw <= dsp - 50 && mode !== 0) dhwPump = true;
+    // in mode 0 the DHW pump may still finish a run, but never starts one
+    const dhwPump = twoPoint(bit(s, 1), dhw, dsp, mode === 0 ? Number.NEGATIVE_INFINITY : dsp - 50);
     s = setBit(s, 1, dhwPump);
     put('P4.v1', nextTemp);
     put('P4.v3', clamp(dhw + (dhwPump ? 2 + this.#noise(1) : this.#rand() < 0.3 ? -1 : 0), 50, 800));
@@ -127,16 +122,12 @@ export class Plant {
 
   #mixer(m: ModuleModel): Changes {
     const p = m.params;
-    const out: Changes = [];
-    const put = (key: string, v: number): void => void out.push([parseKey(key) as ParamAddress, v]);
-    let s = p.num('P5.s0', 0);
     const room = p.num('P4.v2', 210);
     const sp = p.num('P4.v8', 215);
-    let pump = bit(s, 0);
-    if (p.num('P6.v0', 1) === 0) pump = false;
-    else if (pump && room >= sp + 5) pump = false;
-    else if (!pump && room <= sp - 5) pump = true;
-    s = setBit(s, 0, pump);
+    const status = p.num('P5.s0', 0);
+    const pump = p.num('P6.v0', 1) !== 0 && twoPoint(bit(status, 0), room, sp + 5, sp - 5);
+    const s = setBit(status, 0, pump);
+    const { out, put } = changeList();
     const flow = p.num('P4.v1', 380);
     const target = pump ? 450 : 250;
     put('P4.v1', Math.round(flow + Math.sign(target - flow) * Math.min(Math.abs(target - flow), 2 + this.#noise(2))));
@@ -158,4 +149,17 @@ export class Plant {
     }
     this.#ctx.applyValues(devid, changes, true);
   }
+}
+
+/** A two-point (hysteresis) controller: off at or above `offAt`, on at or below `onAt`, else unchanged. */
+function twoPoint(on: boolean, value: number, offAt: number, onAt: number): boolean {
+  if (on && value >= offAt) return false;
+  if (!on && value <= onAt) return true;
+  return on;
+}
+
+/** A list of value changes and `put(key, value)` that appends to it. */
+function changeList(): { out: Changes; put: (key: string, v: number) => void } {
+  const out: Changes = [];
+  return { out, put: (key, v) => void out.push([parseKey(key) as ParamAddress, v]) };
 }

@@ -4,6 +4,7 @@
  */
 
 import type { ServerConfig } from '../server.js';
+import type { WebAppBuild } from './webapp/generate.js';
 
 /** A JSON value as served or accepted by the simulator. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -261,21 +262,10 @@ export interface WebAppChanges {
   keepOld?: boolean;
 }
 
-/** Summary of the current web-app build. */
-export interface WebAppInfo {
-  build: number;
-  scale: number;
-  /** e.g. `index-AbC123xy.js` */
-  indexName: string;
+/** Summary of the current web-app build: the {@link WebAppBuild} with file names instead of assets. */
+export interface WebAppInfo extends Omit<WebAppBuild, 'assets'> {
   /** Every asset file name under `/assets/` of this build. */
   assets: string[];
-  /** deviceMenu → menu chunk file name. */
-  menus: Record<string, string>;
-  /** `<lang>/<namespace>` → i18n chunk file name. */
-  i18n: Record<string, string>;
-  /** Symbol → dedicated chunk file name (`STATUS_P5_0`, the canary `PARAM_CANARY`). */
-  paramChunks: Record<string, string>;
-  stats: { symbols: number; inlineMaps: number; labels: number; indexBytes: number };
 }
 
 /** Control of the synthetic web app. */

@@ -140,3 +140,18 @@ export function channelAlias(use: Json | undefined): string {
 export function cleanText(s: string): string {
   return s.replace(/[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
+
+/** Flattens a status map: object form → entries with `condition` = flag name; list form stays. */
+export function flattenStatus(v: Json | undefined): JsonObject[] {
+  if (Array.isArray(v)) return v.filter(isObject);
+  if (!isObject(v)) return [];
+  const out: JsonObject[] = [];
+  for (const flag of Object.keys(v)) {
+    for (const e of objectsOf(v[flag])) {
+      const c = copyObject(e);
+      c['condition'] = flag;
+      out.push(c);
+    }
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
  * The param map of one symbol (CATALOG.md §2.2) built from a raw, already evaluated asset object.
  */
 import type { Json, JsonObject } from '../types.js';
-import { copyObject, isObject, nameOf, normalizeLiteral, objectsOf, own, record } from './json.js';
+import { flattenStatus, isObject, nameOf, normalizeLiteral, objectsOf, own, record } from './json.js';
 import { isRuleList, isRuleRow, selectorList } from './selectors.js';
 
 /** The path lists of a map: raw selector objects or rule rows, as found. */
@@ -66,21 +66,6 @@ function firstList(o: JsonObject, keys: readonly string[], use: Json | undefined
     }
   }
   return pathList(own(use, useKey));
-}
-
-/** Flattens a status map: object form → entries with `condition` = flag name; list form stays. */
-function flattenStatus(v: Json | undefined): JsonObject[] {
-  if (Array.isArray(v)) return v.filter(isObject);
-  if (!isObject(v)) return [];
-  const out: JsonObject[] = [];
-  for (const flag of Object.keys(v)) {
-    for (const e of objectsOf(v[flag])) {
-      const c = copyObject(e);
-      c['condition'] = flag;
-      out.push(c);
-    }
-  }
-  return out;
 }
 
 function statusConditions(v: Json | undefined): Record<string, JsonObject[]> {

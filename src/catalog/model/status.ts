@@ -2,7 +2,7 @@
  * Status flags and visibility (CATALOG.md §3.7), reusing the §3.6 condition comparer ([SIM]).
  */
 import type { Json, JsonObject } from '../types.js';
-import { isObject, normalizeLiteral, normalizeName, objectsOf, own, record } from './json.js';
+import { flattenStatus, isObject, normalizeLiteral, normalizeName, own, record } from './json.js';
 import type { ParamMap } from './param-map.js';
 import { type RuleContext, type ValueGetter, conditionHolds, registerInt, runRows } from './rules.js';
 import { parseSelector } from './selectors.js';
@@ -34,32 +34,16 @@ export function flagBoolean(v: Json | undefined): boolean | null {
   return null;
 }
 
-/** Flattens a status object `{FLAG: [entries]}` (or a list) into entries with `condition`. */
-function flatten(status: Json | undefined): JsonObject[] {
-  if (Array.isArray(status)) return status.filter(isObject);
-  if (!isObject(status)) return [];
-  const out: JsonObject[] = [];
-  for (const flag of Object.keys(status)) {
-    for (const e of objectsOf(status[flag])) {
-      const c = record<Json>();
-      for (const k of Object.keys(e)) c[k] = e[k] as Json;
-      c['condition'] = flag;
-      out.push(c);
-    }
-  }
-  return out;
-}
-
 /**
  * Status entries of a map (§3.7): `paths.status`, else `raw.status`, else the status map of the first firing
  * branch of `raw.any` (or its `else` branch).
  */
 export function statusEntries(map: ParamMap, values: ValueGetter, ctx: RuleContext = {}): JsonObject[] {
   if (map.paths.status.length > 0) return map.paths.status;
-  const direct = flatten(own(map.raw, 'status'));
+  const direct = flattenStatus(own(map.raw, 'status'));
   if (direct.length > 0) return direct;
   const m = runRows(own(map.raw, 'any'), values, ctx, false);
-  return m ? flatten(own(m.action, 'status')) : [];
+  return m ? flattenStatus(own(m.action, 'status')) : [];
 }
 
 function flagKey(condition: Json | undefined): string {

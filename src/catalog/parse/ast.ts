@@ -76,8 +76,7 @@ function scanStructure(
   while (i < n) {
     const c = text[i]!;
     if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < n && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      const j = quotedEnd(text, i, c);
       onString?.(i + 1, Math.min(j, n));
       i = j + 1;
       prev = 'a';
@@ -90,31 +89,12 @@ function scanStructure(
     }
     if (c === '/') {
       const d = text[i + 1];
-      if (d === '/') {
-        const e = text.indexOf('\n', i);
-        i = e < 0 ? n : e + 1;
-        continue;
-      }
-      if (d === '*') {
-        const e = text.indexOf('*/', i + 2);
-        i = e < 0 ? n : e + 2;
+      if (d === '/' || d === '*') {
+        i = commentEnd(text, i);
         continue;
       }
       if (prev === '' || REGEX_BEFORE.has(prev)) {
-        let j = i + 1;
-        let cls = false;
-        while (j < n) {
-          const e = text[j];
-          if (e === '\\') j += 2;
-          else if (e === '\n') break;
-          else {
-            if (e === '[') cls = true;
-            else if (e === ']') cls = false;
-            else if (e === '/' && !cls) break;
-            j++;
-          }
-        }
-        i = j + 1;
+        i = regexEnd(text, i) + 1;
         prev = 'a';
         continue;
       }
@@ -136,6 +116,40 @@ function scanStructure(
     if (c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r') prev = c;
     i++;
   }
+}
+
+/** Index after the `//` or `/*` comment starting at `i`. */
+function commentEnd(text: string, i: number): number {
+  const line = text[i + 1] === '/';
+  const e = line ? text.indexOf('\n', i) : text.indexOf('*/', i + 2);
+  return e < 0 ? text.length : e + (line ? 1 : 2);
+}
+
+/** Index of the closing `quote` of the string literal opening at `i` (or of the line end / text end). */
+function quotedEnd(text: string, i: number, quote: string): number {
+  const n = text.length;
+  let j = i + 1;
+  while (j < n && text[j] !== quote && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+  return j;
+}
+
+/** Index of the closing `/` of the regex literal opening at `i` (a `/` inside a class `[…]` does not close it). */
+function regexEnd(text: string, i: number): number {
+  const n = text.length;
+  let j = i + 1;
+  let cls = false;
+  while (j < n) {
+    const e = text[j];
+    if (e === '\\') j += 2;
+    else if (e === '\n') break;
+    else {
+      if (e === '[') cls = true;
+      else if (e === ']') cls = false;
+      else if (e === '/' && !cls) break;
+      j++;
+    }
+  }
+  return j;
 }
 
 /** True when the escape starting at `i` (a backslash) is not valid in strict-mode code. */
@@ -280,76 +294,46 @@ export function parseProgram(text: string, limits: ParseLimits): ParsedProgram {
 }
 
 /** Child keys per node type, in source order. Unknown types fall back to every node-valued field. */
-const CHILD_KEYS: Record<string, readonly string[]> = {
-  Program: ['body'],
-  ExpressionStatement: ['expression'],
-  BlockStatement: ['body'],
-  StaticBlock: ['body'],
-  WithStatement: ['object', 'body'],
-  ReturnStatement: ['argument'],
-  LabeledStatement: ['body'],
-  IfStatement: ['test', 'consequent', 'alternate'],
-  SwitchStatement: ['discriminant', 'cases'],
-  SwitchCase: ['test', 'consequent'],
-  ThrowStatement: ['argument'],
-  TryStatement: ['block', 'handler', 'finalizer'],
-  CatchClause: ['param', 'body'],
-  WhileStatement: ['test', 'body'],
-  DoWhileStatement: ['body', 'test'],
-  ForStatement: ['init', 'test', 'update', 'body'],
-  ForInStatement: ['left', 'right', 'body'],
-  ForOfStatement: ['left', 'right', 'body'],
-  FunctionDeclaration: ['params', 'body'],
-  FunctionExpression: ['params', 'body'],
-  ArrowFunctionExpression: ['params', 'body'],
-  VariableDeclaration: ['declarations'],
-  VariableDeclarator: ['id', 'init'],
-  ClassDeclaration: ['superClass', 'body'],
-  ClassExpression: ['superClass', 'body'],
-  ClassBody: ['body'],
-  MethodDefinition: ['key', 'value'],
-  PropertyDefinition: ['key', 'value'],
-  ArrayExpression: ['elements'],
-  ObjectExpression: ['properties'],
-  Property: ['key', 'value'],
-  UnaryExpression: ['argument'],
-  UpdateExpression: ['argument'],
-  BinaryExpression: ['left', 'right'],
-  AssignmentExpression: ['left', 'right'],
-  LogicalExpression: ['left', 'right'],
-  MemberExpression: ['object', 'property'],
-  ChainExpression: ['expression'],
-  ConditionalExpression: ['test', 'consequent', 'alternate'],
-  CallExpression: ['callee', 'arguments'],
-  NewExpression: ['callee', 'arguments'],
-  SequenceExpression: ['expressions'],
-  YieldExpression: ['argument'],
-  AwaitExpression: ['argument'],
-  TemplateLiteral: ['expressions'],
-  TaggedTemplateExpression: ['tag', 'quasi'],
-  SpreadElement: ['argument'],
-  RestElement: ['argument'],
-  ObjectPattern: ['properties'],
-  ArrayPattern: ['elements'],
-  AssignmentPattern: ['left', 'right'],
-  ImportExpression: ['source', 'options'],
-  ImportDeclaration: [],
-  ExportNamedDeclaration: ['declaration'],
-  ExportDefaultDeclaration: ['declaration'],
-  ExportAllDeclaration: [],
-  ParenthesizedExpression: ['expression'],
-  Identifier: [],
-  Literal: [],
-  ThisExpression: [],
-  Super: [],
-  EmptyStatement: [],
-  DebuggerStatement: [],
-  BreakStatement: [],
-  ContinueStatement: [],
-  PrivateIdentifier: [],
-  MetaProperty: [],
-  TemplateElement: [],
-};
+const CHILD_KEYS: Record<string, readonly string[]> = /* @__PURE__ */ childKeys([
+  [['body'], 'Program', 'BlockStatement', 'StaticBlock', 'LabeledStatement', 'ClassBody'],
+  [['expression'], 'ExpressionStatement', 'ChainExpression', 'ParenthesizedExpression'],
+  [['object', 'body'], 'WithStatement'],
+  [['argument'], 'ReturnStatement', 'ThrowStatement', 'UnaryExpression', 'UpdateExpression', 'YieldExpression',
+    'AwaitExpression', 'SpreadElement', 'RestElement'],
+  [['test', 'consequent', 'alternate'], 'IfStatement', 'ConditionalExpression'],
+  [['discriminant', 'cases'], 'SwitchStatement'],
+  [['test', 'consequent'], 'SwitchCase'],
+  [['block', 'handler', 'finalizer'], 'TryStatement'],
+  [['param', 'body'], 'CatchClause'],
+  [['test', 'body'], 'WhileStatement'],
+  [['body', 'test'], 'DoWhileStatement'],
+  [['init', 'test', 'update', 'body'], 'ForStatement'],
+  [['left', 'right', 'body'], 'ForInStatement', 'ForOfStatement'],
+  [['params', 'body'], 'FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'],
+  [['declarations'], 'VariableDeclaration'],
+  [['id', 'init'], 'VariableDeclarator'],
+  [['superClass', 'body'], 'ClassDeclaration', 'ClassExpression'],
+  [['key', 'value'], 'MethodDefinition', 'PropertyDefinition', 'Property'],
+  [['elements'], 'ArrayExpression', 'ArrayPattern'],
+  [['properties'], 'ObjectExpression', 'ObjectPattern'],
+  [['left', 'right'], 'BinaryExpression', 'AssignmentExpression', 'LogicalExpression', 'AssignmentPattern'],
+  [['object', 'property'], 'MemberExpression'],
+  [['callee', 'arguments'], 'CallExpression', 'NewExpression'],
+  [['expressions'], 'SequenceExpression', 'TemplateLiteral'],
+  [['tag', 'quasi'], 'TaggedTemplateExpression'],
+  [['source', 'options'], 'ImportExpression'],
+  [[], 'ImportDeclaration', 'ExportAllDeclaration', 'Identifier', 'Literal', 'ThisExpression', 'Super',
+    'EmptyStatement', 'DebuggerStatement', 'BreakStatement', 'ContinueStatement', 'PrivateIdentifier',
+    'MetaProperty', 'TemplateElement'],
+  [['declaration'], 'ExportNamedDeclaration', 'ExportDefaultDeclaration'],
+]);
+
+/** The table of {@link CHILD_KEYS}, written as (child keys, node types that have them). */
+function childKeys(groups: ReadonlyArray<readonly [readonly string[], ...string[]]>): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const [keys, ...types] of groups) for (const t of types) out[t] = keys;
+  return out;
+}
 
 /**
  * Iterative pre-order walk in document order. `visit` returns false to skip a node's children.

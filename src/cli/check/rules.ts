@@ -57,12 +57,15 @@ export function issuesOf(schema: v.GenericSchema, data: unknown, max = 3): strin
 
 /** `GET /system/version`: `{version: {version, devMode}}`; bare object tolerated. */
 export function classifyVersion(body: unknown): Finding {
-  if (isRecord(body) && isRecord(body.version)) {
-    const bad = issuesOf(SystemVersionSchema, body.version);
-    return bad ? { verdict: 'drift', detail: bad } : { verdict: 'matched', detail: 'wrapped {version}' };
-  }
-  const bad = issuesOf(SystemVersionSchema, body);
-  return bad ? { verdict: 'drift', detail: bad } : { verdict: 'tolerated', detail: 'bare object without the {version} wrapper' };
+  return classifyWrapped(body, 'version', SystemVersionSchema, 'bare object');
+}
+
+/** A record expected as `{<key>: record}` (matched) or bare (tolerated), validated by `schema`. */
+function classifyWrapped(body: unknown, key: string, schema: v.GenericSchema, bare: string): Finding {
+  const wrapped = isRecord(body) && isRecord(body[key]);
+  const bad = issuesOf(schema, wrapped ? body[key] : body);
+  if (bad) return { verdict: 'drift', detail: bad };
+  return wrapped ? { verdict: 'matched', detail: `wrapped {${key}}` } : { verdict: 'tolerated', detail: `${bare} without the {${key}} wrapper` };
 }
 
 const TZ_RE = /(?:Z|[+-]\d\d:?\d\d)$/i;
@@ -87,23 +90,21 @@ export function classifyLogin(body: unknown): Finding {
 
 /** `GET /user`: `{user: {...}}`; bare record tolerated. */
 export function classifyUser(body: unknown): Finding {
-  if (isRecord(body) && isRecord(body.user)) {
-    const bad = issuesOf(UserSchema, body.user);
-    return bad ? { verdict: 'drift', detail: bad } : { verdict: 'matched', detail: 'wrapped {user}' };
-  }
-  const bad = issuesOf(UserSchema, body);
-  return bad ? { verdict: 'drift', detail: bad } : { verdict: 'tolerated', detail: 'bare user record without the {user} wrapper' };
+  return classifyWrapped(body, 'user', UserSchema, 'bare user record');
+}
+
+/** `body[key]` when it is a list; a bare list (noted as tolerated with `bare`); else `null`. */
+function wrappedList(body: unknown, key: string, n: Notes, bare: string): unknown[] | null {
+  if (isRecord(body) && Array.isArray(body[key])) return body[key];
+  if (!Array.isArray(body)) return null;
+  n.add('tolerated', bare);
+  return body;
 }
 
 /** Permission lists: `{permissions: [string]}`; bare lists and `{name}` items tolerated. */
 export function classifyPermissions(body: unknown): Finding {
   const n = new Notes();
-  let list: unknown[] | null = null;
-  if (isRecord(body) && Array.isArray(body.permissions)) list = body.permissions;
-  else if (Array.isArray(body)) {
-    list = body;
-    n.add('tolerated', 'bare list without the {permissions} wrapper');
-  }
+  const list = wrappedList(body, 'permissions', n, 'bare list without the {permissions} wrapper');
   if (!list) return { verdict: 'drift', detail: 'no permissions list' };
   const named = list.filter((x) => isRecord(x) && typeof x.name === 'string').length;
   const bad = list.findIndex((x) => typeof x !== 'string' && !(isRecord(x) && typeof x.name === 'string'));
@@ -146,12 +147,7 @@ const NULLABLE_MODULE_FIELDS = ['connectedAt', 'moduleAddress', 'moduleInterface
 /** `GET /modules`: `{data: [...]}`; bare list tolerated; bad rows are skipped; documented null coercions tolerated. */
 export function classifyModules(body: unknown): Finding & { devids: string[] } {
   const n = new Notes();
-  let list: unknown[] | null = null;
-  if (isRecord(body) && Array.isArray(body.data)) list = body.data;
-  else if (Array.isArray(body)) {
-    list = body;
-    n.add('tolerated', 'bare list instead of {data}');
-  }
+  const list = wrappedList(body, 'data', n, 'bare list instead of {data}');
   if (!list) return { verdict: 'drift', detail: 'no module list: the client returns an empty list', devids: [] };
   const devids: string[] = [];
   const coerced = new Set<string>();

@@ -29,6 +29,42 @@ export interface CheckRow extends Finding {
   endpoint: string;
 }
 
+/** Runs one call and records the classified response it produced (see `check`). */
+type Probe = <T>(
+  endpoint: string, method: string, path: string | RegExp, call: () => Promise<T>, classify: (ex: Exchange) => Finding,
+) => Promise<T | undefined>;
+
+/** Step 4 of `check`: per object its details, permissions, modules, module cards, prime and activity counters. */
+async function probeObjects(
+  probe: Probe, client: BragerOneApiClient, objects: readonly BragerObject[], signal: AbortSignal,
+): Promise<{ allModules: Module[]; socketTarget: { object: BragerObject; modules: string[] } | null }> {
+  const allModules: Module[] = [];
+  let socketTarget: { object: BragerObject; modules: string[] } | null = null;
+  for (const o of objects) {
+    const id = o.id;
+    await probe(`GET /objects/${id}`, 'GET', `/objects/${id}`, () => client.getObject(id, { signal }), (ex) => classifyObjectDetails(ex.body));
+    await probe(`GET /objects/${id}/permissions`, 'GET', `/objects/${id}/permissions`, () => client.getObjectPermissions(id, { signal }), (ex) => classifyPermissions(ex.body));
+    let devids: string[] = [];
+    const mods = await probe(`GET /modules (object ${id})`, 'GET', '/modules', () => client.getModules(id, { signal }), (ex) => {
+      const f = classifyModules(ex.body);
+      devids = f.devids;
+      return f;
+    });
+    allModules.push(...(mods ?? []));
+    for (const devid of devids) {
+      const path = `/modules/${encodeURIComponent(devid)}/card`;
+      await probe(`GET /modules/${devid}/card`, 'GET', path, () => client.getModuleCard(devid, { signal }), (ex) => classifyCard(ex.body));
+    }
+    if (devids.length === 0) continue;
+    await probe(`POST /modules/parameters (object ${id})`, 'POST', '/modules/parameters',
+      () => client.modulesParametersPrime(devids, { returnData: true, signal }), (ex) => classifyPrime(ex.status, ex.body, devids));
+    await probe(`POST /modules/activity/quantity (object ${id})`, 'POST', '/modules/activity/quantity',
+      () => client.modulesActivityQuantityPrime(devids, { returnData: true, signal }), (ex) => classifyActivity(ex.status, ex.body));
+    socketTarget ??= { object: o, modules: devids };
+  }
+  return { allModules, socketTarget };
+}
+
 /** Counts per verdict. */
 export type CheckSummary = Record<Verdict, number>;
 
@@ -55,7 +91,7 @@ export async function check(s: Session, lang?: string): Promise<number> {
   const signal = s.signal;
 
   /** Runs one call and classifies the raw response it produced; failures become `error` rows. */
-  const probe = async <T>(
+  const probe: Probe = async <T>(
     endpoint: string, method: string, path: string | RegExp, call: () => Promise<T>, classify: (ex: Exchange) => Finding,
   ): Promise<T | undefined> => {
     const from = rec.exchanges.length;
@@ -97,30 +133,7 @@ export async function check(s: Session, lang?: string): Promise<number> {
     const objects = (await probe('GET /objects', 'GET', '/objects', () => client.getObjects({ signal }), (ex) => classifyObjects(ex.status, ex.body))) ?? [];
 
     // 4. Per object: details, permissions, modules, cards, prime, activity.
-    const allModules: Module[] = [];
-    let socketTarget: { object: BragerObject; modules: string[] } | null = null;
-    for (const o of objects) {
-      const id = o.id;
-      await probe(`GET /objects/${id}`, 'GET', `/objects/${id}`, () => client.getObject(id, { signal }), (ex) => classifyObjectDetails(ex.body));
-      await probe(`GET /objects/${id}/permissions`, 'GET', `/objects/${id}/permissions`, () => client.getObjectPermissions(id, { signal }), (ex) => classifyPermissions(ex.body));
-      let devids: string[] = [];
-      const mods = await probe(`GET /modules (object ${id})`, 'GET', '/modules', () => client.getModules(id, { signal }), (ex) => {
-        const f = classifyModules(ex.body);
-        devids = f.devids;
-        return f;
-      });
-      allModules.push(...(mods ?? []));
-      for (const devid of devids) {
-        const path = `/modules/${encodeURIComponent(devid)}/card`;
-        await probe(`GET /modules/${devid}/card`, 'GET', path, () => client.getModuleCard(devid, { signal }), (ex) => classifyCard(ex.body));
-      }
-      if (devids.length === 0) continue;
-      await probe(`POST /modules/parameters (object ${id})`, 'POST', '/modules/parameters',
-        () => client.modulesParametersPrime(devids, { returnData: true, signal }), (ex) => classifyPrime(ex.status, ex.body, devids));
-      await probe(`POST /modules/activity/quantity (object ${id})`, 'POST', '/modules/activity/quantity',
-        () => client.modulesActivityQuantityPrime(devids, { returnData: true, signal }), (ex) => classifyActivity(ex.status, ex.body));
-      socketTarget ??= { object: o, modules: devids };
-    }
+    const { allModules, socketTarget } = await probeObjects(probe, client, objects, signal);
 
     // 5. The web app's catalog: index, languages, units, menus per deviceMenu, symbols resolved (no values).
     await checkCatalog(client, report, allModules, lang, signal);

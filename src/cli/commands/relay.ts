@@ -1,11 +1,9 @@
 /** `relay`: the CORS relay of `bragerone/relay` in the foreground until Ctrl-C (or `--duration`). */
 
 import { parseId } from '../args.js';
-import { CliError, EXIT, STOPPED, UsageError, abortReason, stopCode } from '../errors.js';
-import { formatTable } from '../io.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
 import type { Session } from '../session.js';
-import { stopWithParent } from './simulator.js';
-import { waitFor } from './watch.js';
+import { serveUntilStopped } from './simulator.js';
 import { errorMessage } from '../../internal/error-text.js';
 
 /** Environment variable holding the relay key (kept off the command line, where `ps` would show it). */
@@ -37,43 +35,16 @@ export async function relay(s: Session, o: { port?: string; host?: string; allow
   }).catch((e: unknown) => {
     throw new CliError(`cannot start the relay: ${errorMessage(e)}`, EXIT.usage);
   });
-  const ctrl = new AbortController();
-  const onSession = () => ctrl.abort(s.signal.reason);
-  s.signal.addEventListener('abort', onSession, { once: true });
-  const unwatch =
-    s.io.stdin === process.stdin
-      ? stopWithParent((why) => {
-          if (ctrl.signal.aborted) return;
-          out.err(`bragerone relay: ${why}; stopping`);
-          ctrl.abort(abortReason(STOPPED));
-        })
-      : () => {};
-  try {
-    const info = { pid: process.pid, url: running.url, cloud: server.ioBase, assets: server.oneBase, allowOrigins: origins, key: secret !== undefined };
-    if (out.json) out.printNdjson(info);
-    else {
-      out.heading('BragerOne relay');
-      out.lines(
-        formatTable(
-          [
-            ['URL', running.url],
-            ['Cloud', `${server.ioBase} (assets ${server.oneBase})`],
-            ['Origins', origins.join(', ')],
-            ['Key', secret ? `required (X-Relay-Key, from ${RELAY_KEY_ENV})` : `none (set ${RELAY_KEY_ENV} for a relay that faces the internet)`],
-          ],
-          { indent: '  ' },
-        ),
-      );
-      out.print('');
-      out.print(`In the app:  new BragerOneApiClient({ server: relayServer('${running.url}') })`);
-      out.print(s.g.duration === undefined ? 'Press Ctrl-C to stop.' : 'Stopping after --duration (or Ctrl-C).');
-    }
-    await waitFor(s.g.duration, ctrl.signal);
-    if (!out.json) out.print(out.c.dim('Relay stopped.'));
-    return stopCode(ctrl.signal);
-  } finally {
-    unwatch();
-    s.signal.removeEventListener('abort', onSession);
-    await running.close();
-  }
+  return serveUntilStopped(s, 'Relay', () => ({
+    info: { pid: process.pid, url: running.url, cloud: server.ioBase, assets: server.oneBase, allowOrigins: origins, key: secret !== undefined },
+    title: 'BragerOne relay',
+    rows: [
+      ['URL', running.url],
+      ['Cloud', `${server.ioBase} (assets ${server.oneBase})`],
+      ['Origins', origins.join(', ')],
+      ['Key', secret ? `required (X-Relay-Key, from ${RELAY_KEY_ENV})` : `none (set ${RELAY_KEY_ENV} for a relay that faces the internet)`],
+    ],
+    hint: `In the app:  new BragerOneApiClient({ server: relayServer('${running.url}') })`,
+    stopping: 'Stopping after --duration (or Ctrl-C).',
+  }), () => running.close());
 }

@@ -87,66 +87,89 @@ export function stopWithParent(stop: (why: string) => void): () => void {
   };
 }
 
+/** What a running server command prints first: NDJSON `info` with `--json`, else a titled table and two hints. */
+export interface Announcement {
+  info: Record<string, unknown>;
+  title: string;
+  rows: Array<[string, string]>;
+  hint: string;
+  /** The line shown with `--duration`. */
+  stopping: string;
+}
+
+/**
+ * Runs a long-running server command until Ctrl-C, SIGTERM/SIGHUP (the session's signal), `--duration` or the
+ * parent going away: prints what `announce()` returns, then waits, says `<name> stopped.` and `close()`s it.
+ * Returns the exit code.
+ */
+export async function serveUntilStopped(s: Session, name: 'Relay' | 'Simulator', announce: () => Announcement, close: () => Promise<void>): Promise<number> {
+  const { out } = s;
+  const ctrl = new AbortController();
+  const onSession = () => ctrl.abort(s.signal.reason);
+  s.signal.addEventListener('abort', onSession, { once: true });
+  const unwatch =
+    s.io.stdin === process.stdin
+      ? stopWithParent((why) => {
+          if (ctrl.signal.aborted) return;
+          out.err(`bragerone ${name.toLowerCase()}: ${why}; stopping`);
+          ctrl.abort(abortReason(STOPPED));
+        })
+      : () => {};
+  try {
+    const a = announce();
+    if (out.json) out.printNdjson(a.info);
+    else {
+      out.heading(a.title);
+      out.lines(formatTable(a.rows, { indent: '  ' }));
+      out.print('');
+      out.print(a.hint);
+      out.print(s.g.duration === undefined ? 'Press Ctrl-C to stop.' : a.stopping);
+    }
+    await waitFor(s.g.duration, ctrl.signal);
+    if (!out.json) out.print(out.c.dim(`${name} stopped.`));
+    return stopCode(ctrl.signal);
+  } finally {
+    unwatch();
+    s.signal.removeEventListener('abort', onSession);
+    await close();
+  }
+}
+
 export async function simulator(s: Session, o: { port?: string; host?: string; static?: string[] }): Promise<number> {
   if (s.g.server !== undefined || s.g.simulator) throw new UsageError('"simulator" starts its own server; drop --server/--simulator');
   const port = o.port === undefined ? 0 : parseId(o.port, '--port');
   if (port > 65535) throw new UsageError('--port must be at most 65535');
   const staticDirs = parseStaticDirs(o.static ?? []);
-  const { out } = s;
   const { sim, demo } = await startEmbeddedSimulator({ port, host: o.host, staticDirs }).catch((e: unknown) => {
     throw new CliError(`cannot start the simulator: ${errorMessage(e)}`, EXIT.usage);
   });
-  // Ctrl-C, SIGTERM/SIGHUP (the session's signal), --duration, or the parent going away end the run.
-  const ctrl = new AbortController();
-  const onSession = () => ctrl.abort(s.signal.reason);
-  s.signal.addEventListener('abort', onSession, { once: true });
-  const unwatch = s.io.stdin === process.stdin
-    ? stopWithParent((why) => {
-        if (ctrl.signal.aborted) return;
-        out.err(`bragerone simulator: ${why}; stopping`);
-        ctrl.abort(abortReason(STOPPED));
-      })
-    : () => {};
-  try {
-    const info = {
-      pid: process.pid,
-      url: sim.url,
-      apiBase: sim.server.apiBase,
-      email: demo.email,
-      password: demo.password,
-      objectId: demo.objectId,
-      modules: [...demo.modules],
-      static: Object.keys(staticDirs).map((prefix) => `${sim.url}${prefix}/`),
-      pages: Object.entries(staticDirs).flatMap(([prefix, dir]) => htmlPages(dir).map((p) => `${sim.url}${prefix}/${p}`)),
+  return serveUntilStopped(s, 'Simulator', () => {
+    const pages = Object.entries(staticDirs).flatMap(([prefix, dir]) => htmlPages(dir).map((p) => `${sim.url}${prefix}/${p}`));
+    return {
+      info: {
+        pid: process.pid,
+        url: sim.url,
+        apiBase: sim.server.apiBase,
+        email: demo.email,
+        password: demo.password,
+        objectId: demo.objectId,
+        modules: [...demo.modules],
+        static: Object.keys(staticDirs).map((prefix) => `${sim.url}${prefix}/`),
+        pages,
+      },
+      title: 'BragerOne simulator',
+      rows: [
+        ['URL', sim.url],
+        ['PID', String(process.pid)],
+        ['REST base', sim.server.apiBase],
+        ['Demo account', `${demo.email} / ${demo.password}`],
+        ['Object', String(demo.objectId)],
+        ['Modules', demo.modules.join(', ')],
+        ...Object.entries(staticDirs).map(([prefix, dir]): [string, string] => ['Static', `${sim.url}${prefix}/ → ${dir}`]),
+        ...pages.map((url, i): [string, string] => [i === 0 ? 'Pages' : '', url]),
+      ],
+      hint: `Try:  bragerone --server ${sim.url} --email ${demo.email} --password ${demo.password} objects`,
+      stopping: `Stopping after ${formatDuration(s.g.duration ?? 0)} (or Ctrl-C).`,
     };
-    if (out.json) out.printNdjson(info);
-    else {
-      out.heading('BragerOne simulator');
-      out.lines(
-        formatTable(
-          [
-            ['URL', sim.url],
-            ['PID', String(process.pid)],
-            ['REST base', sim.server.apiBase],
-            ['Demo account', `${demo.email} / ${demo.password}`],
-            ['Object', String(demo.objectId)],
-            ['Modules', demo.modules.join(', ')],
-            ...Object.entries(staticDirs).map(([prefix, dir]): [string, string] => ['Static', `${sim.url}${prefix}/ → ${dir}`]),
-            ...info.pages.map((url, i): [string, string] => [i === 0 ? 'Pages' : '', url]),
-          ],
-          { indent: '  ' },
-        ),
-      );
-      out.print('');
-      out.print(`Try:  bragerone --server ${sim.url} --email ${demo.email} --password ${demo.password} objects`);
-      out.print(s.g.duration === undefined ? 'Press Ctrl-C to stop.' : `Stopping after ${formatDuration(s.g.duration)} (or Ctrl-C).`);
-    }
-    await waitFor(s.g.duration, ctrl.signal);
-    if (!out.json) out.print(out.c.dim('Simulator stopped.'));
-    return stopCode(ctrl.signal);
-  } finally {
-    unwatch();
-    s.signal.removeEventListener('abort', onSession);
-    await sim.close();
-  }
+  }, () => sim.close());
 }

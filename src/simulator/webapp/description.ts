@@ -219,6 +219,10 @@ const p = (symbol: string, permission = L1): MenuParam => ({ symbol, permission 
 const s0 = (bit: number): Selector => ({ group: 'P5', number: 0, use: 's', bit });
 /** Bit `bit` of the sensor configuration register `P5.s40`. */
 const s40 = (bit: number): Selector => ({ group: 'P5', number: 40, use: 's', bit });
+/** A boiler parameter made by `basicParameterBuilder_P4` at `P4.v<number>`; `more` adds its component, icon or status. */
+const p4 = (symbol: string, label: Texts, number: number, unit: number, more: Partial<SymbolDef> = {}): SymbolDef => ({
+  symbol, module: 'boiler', label, address: `P4.v${number}`, unit, form: 'builderP4', number, ...more,
+});
 
 /** The demo web app. */
 export const DESCRIPTION: WebAppDescription = {
@@ -252,27 +256,18 @@ export const DESCRIPTION: WebAppDescription = {
 
   symbols: [
     // ---- boiler (deviceMenu 0) ----
-    { symbol: 'PARAM_P4_1', module: 'boiler', label: t('Temperatura kotła', 'Boiler temperature'), address: 'P4.v1', unit: 1, form: 'builderP4', number: 1, component: 'TEMPERATURE' },
-    {
-      symbol: 'PARAM_P4_3', module: 'boiler', label: t('Temperatura CWU', 'DHW temperature'), address: 'P4.v3', unit: 1, form: 'builderP4', number: 3,
-      component: 'TEMPERATURE', status: [{ flag: 'INVISIBLE', bit: s40(1) }],
-    },
-    { symbol: 'PARAM_P4_4', module: 'boiler', label: t('Temperatura zewnętrzna', 'Outside temperature'), address: 'P4.v4', unit: 1, form: 'builderP4', number: 4, component: 'TEMPERATURE' },
-    { symbol: 'PARAM_P4_5', module: 'boiler', label: t('Temperatura spalin', 'Flue gas temperature'), address: 'P4.v5', unit: 1, form: 'builderP4', number: 5, component: 'TEMPERATURE' },
-    { symbol: 'PARAM_P4_6', module: 'boiler', label: t('Temperatura powrotu', 'Return temperature'), address: 'P4.v6', unit: 47, form: 'builderP4', number: 6, component: 'TEMPERATURE' },
-    {
-      symbol: 'PARAM_P4_7', module: 'boiler', label: t('Temperatura podajnika', 'Feeder temperature'), address: 'P4.v7', unit: 1, form: 'builderP4', number: 7,
-      component: 'TEMPERATURE', status: [{ flag: 'INVISIBLE', when: { ...s40(0), expected: 0 }, result: true }],
-    },
-    { symbol: 'PARAM_P4_8', module: 'boiler', label: t('Temperatura zadana kotła', 'Boiler set-point'), address: 'P4.v8', unit: 2, form: 'builderP4', number: 8, component: 'SLIDER' },
-    {
-      symbol: 'PARAM_P4_9', module: 'boiler', label: t('Temperatura zadana CWU', 'DHW set-point'), address: 'P4.v9', unit: 2, form: 'builderP4', number: 9,
-      component: 'SLIDER', status: [{ flag: 'INVISIBLE', bit: s40(1) }],
-    },
-    { symbol: 'PARAM_P4_12', module: 'boiler', label: t('Poziom paliwa', 'Fuel level'), address: 'P4.v12', unit: 11, form: 'builderP4', number: 12, icon: 'FUEL' },
-    { symbol: 'PARAM_P4_13', module: 'boiler', label: t('Zużycie paliwa', 'Fuel consumed'), address: 'P4.v13', unit: 10, form: 'builderP4', number: 13, icon: 'FUEL' },
-    { symbol: 'PARAM_P4_14', module: 'boiler', label: t('Moc palnika', 'Burner power'), address: 'P4.v14', unit: 49, form: 'builderP4', number: 14, icon: 'FLAME' },
-    { symbol: 'PARAM_P4_20', module: 'boiler', label: t('Start grzania CWU', 'DHW heating start'), address: 'P4.v20', unit: 66, form: 'builderP4', number: 20, component: 'TIME' },
+    p4('PARAM_P4_1', t('Temperatura kotła', 'Boiler temperature'), 1, 1, { component: 'TEMPERATURE' }),
+    p4('PARAM_P4_3', t('Temperatura CWU', 'DHW temperature'), 3, 1, { component: 'TEMPERATURE', status: [{ flag: 'INVISIBLE', bit: s40(1) }] }),
+    p4('PARAM_P4_4', t('Temperatura zewnętrzna', 'Outside temperature'), 4, 1, { component: 'TEMPERATURE' }),
+    p4('PARAM_P4_5', t('Temperatura spalin', 'Flue gas temperature'), 5, 1, { component: 'TEMPERATURE' }),
+    p4('PARAM_P4_6', t('Temperatura powrotu', 'Return temperature'), 6, 47, { component: 'TEMPERATURE' }),
+    p4('PARAM_P4_7', t('Temperatura podajnika', 'Feeder temperature'), 7, 1, { component: 'TEMPERATURE', status: [{ flag: 'INVISIBLE', when: { ...s40(0), expected: 0 }, result: true }] }),
+    p4('PARAM_P4_8', t('Temperatura zadana kotła', 'Boiler set-point'), 8, 2, { component: 'SLIDER' }),
+    p4('PARAM_P4_9', t('Temperatura zadana CWU', 'DHW set-point'), 9, 2, { component: 'SLIDER', status: [{ flag: 'INVISIBLE', bit: s40(1) }] }),
+    p4('PARAM_P4_12', t('Poziom paliwa', 'Fuel level'), 12, 11, { icon: 'FUEL' }),
+    p4('PARAM_P4_13', t('Zużycie paliwa', 'Fuel consumed'), 13, 10, { icon: 'FUEL' }),
+    p4('PARAM_P4_14', t('Moc palnika', 'Burner power'), 14, 49, { icon: 'FLAME' }),
+    p4('PARAM_P4_20', t('Start grzania CWU', 'DHW heating start'), 20, 66, { component: 'TIME' }),
     {
       symbol: 'CZAS_PRACY_PALNIKA', module: 'boiler', label: t('Czas pracy palnika', 'Burner operating time'), address: 'P4.v59', unit: 12, form: 'inline',
       icon: 'CLOCK', scalarUnit: true,

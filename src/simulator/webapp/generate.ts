@@ -532,56 +532,10 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
   const ops = (prefix: string): string => m.obj(OPERATIONS.map((o): [string, string] => [o, quote(prefix + o)]));
   const u = names.next();
   out.push(`const e=${ops('e.')},kn={'ON':'e.ON','OFF':'e.OFF'},ku=${ops('')},ClauseOperation=${ops('')},${enums.join(',')},Uo=${u}=>${u}&0xffff;`);
-  const rows = d.languages.map((l) =>
-    m.obj([
-      ['id', quote(l.id)],
-      ['flag', quote(l.flag)],
-      ['name', quote(l.name, 'text')],
-      ['countryFlag', quote(l.flag)],
-      ['variants', l.variants ? m.obj(Object.entries(l.variants).map(([k, v]): [string, string] => [k, m.obj(Object.entries(v).map(([a, b]): [string, string] => [a, quote(b)]))])) : undefined],
-    ]),
-  );
-  out.push(`var define_AppContainer_default$6={'translations':${m.arr(rows)},'defaultTranslation':${quote(d.defaultLanguage)}};`);
+  out.push(`var define_AppContainer_default$6={'translations':${languageRows(m, d)},'defaultTranslation':${quote(d.defaultLanguage)}};`);
   out.push(`const ${names.next()}=${unitTable(m, names, d.units)};`);
-  // deviceMenu glob map.
-  const menuEntries = menus.map((mn, i) => {
-    const a = menuAssets[i] as WebAppAsset;
-    const q = i % 2 === 0 ? '"' : "'";
-    return `${q}${mn.keyPrefix}${mn.deviceMenu}/${mn.variant}.ts${q}:()=>${pre}(()=>import("./${a.file}"),__vite__mapDeps([${deps.indexOf(a)}]))`;
-  });
-  out.push(`const ${names.next()}=Object.assign({${menuEntries.join(',')}});`);
-  // i18n import map (three spellings, §1.5).
-  const i18nEntries = i18nAssets.map((a, i) => {
-    const key = `../../resources/languages/${a.lang}/${a.namespace}.json`;
-    const v = names.next();
-    switch (i % 3) {
-      case 0:
-        return `"${key}":()=>${pre}(()=>import("./${a.file}"),[]).then(${v}=>${v}.default)`;
-      case 1:
-        return `'${key}': () => ${pre}(() => import("./${a.file}"), [])`;
-      default:
-        return `"${key}":()=>${pre}(()=>import('./${a.file}'),true?[]:void 0x0)['then'](${v}=>${v}['default'])`;
-    }
-  });
-  out.push(`const ${names.next()}=Object.assign({${i18nEntries.join(',')}});`);
-  // Dedicated parameter chunks.
-  const chunkEntries = chunks.map((a) => `"../../config/parameters/${a.symbol}.ts":()=>${pre}(()=>import("./${a.file}"),__vite__mapDeps([${deps.indexOf(a)}]))`);
-  out.push(`const ${names.next()}=Object.assign({${chunkEntries.join(',')}});`);
-  // Builders.
-  const nx = (): string => names.next();
-  const [i4, n4, o4, nm4, i6, n6, nm6, iv, nv, nmv, ov] = [nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx()];
-  const fam = (pool: string, n: string): string =>
-    ['v', 'u', 'n', 'x'].map((u, k) => `${quote(['value', 'unit', 'minValue', 'maxValue'][k] as string)}:[{'group':'${pool}','number':${n},'use':'${u}'}]`).join(',');
-  const builders = [
-    `basicParameterBuilder_P4=({id:${i4},icon:icon=IconsList['TEMPERATURE'],number:${n4},name:${nm4},useComponent:useComponent=void 0x0,status:status={}})=>{` +
-      `const ${o4}={'id':${i4},'icon':icon,'name':${nm4}??'parameters.PARAM_P4_'+${n4},${fam('P4', n4)},'status':{...status},'useComponent':useComponent};return ${o4};}`,
-    `basicParameterBuilder_P6=({id:${i6},icon:icon=IconsList['INFO'],number:${n6},name:${nm6},useComponent:useComponent=void 0x0,status:status={}})=>` +
-      `({'id':${i6},'icon':icon,'name':${nm6}??'parameters.PARAM_'+${n6},${fam('P6', n6)},'status':{...status},'useComponent':useComponent})`,
-    `valveParameterBuilder=({id:${iv},icon:icon=IconsList['TEMPERATURE'],name:${nmv},number:${nv},useComponent:useComponent=void 0x0,status:status={}})=>{` +
-      `const ${ov}={'id':${iv},'icon':icon,'name':'parameters.'+${nmv},${fam('P4', nv)},'status':{...status},'useComponent':useComponent};return ${ov};}`,
-    ...(scale > 0 ? SYN_POOLS.map((p) => poolBuilder(names, p)) : []),
-  ];
-  out.push(`const ${builders.join(',')};`);
+  out.push(...lazyImportMaps(names, pre, { menus, menuAssets, i18nAssets, chunks, deps }));
+  out.push(`const ${parameterBuilders(names, scale).join(',')};`);
   // Inline parameter tables.
   let inline = 0;
   const table = (list: SymbolDef[], offset: number): string => {
@@ -596,17 +550,7 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
   out.push(`const ${names.next()}=${table(d.symbols.filter((s) => s.module === 'boiler'), 0)};`);
   out.push(`const ${names.next()}=${table(d.symbols.filter((s) => s.module === 'mixer'), 1000)};`);
   for (let i = 0; i < synthetic.length; i += 200) out.push(`const ${names.next()}=${table(synthetic.slice(i, i + 200), 2000 + i)};`);
-  // Component code padding.
-  if (scale > 0) {
-    let size = out.reduce((n, s) => n + s.length + 1, 0);
-    const target = 3_000_000 * scale;
-    const bodies = fillerBodies();
-    for (let i = 0; size < target; i++) {
-      const f = `function ${names.next()}${bodies[i % bodies.length]}`;
-      out.push(f);
-      size += f.length + 1;
-    }
-  }
+  if (scale > 0) padComponents(out, names, 3_000_000 * scale);
   out.push(`export{${pre} as _,IconsList as I,ComponentType as C,ParameterStatus as P,kn as k,ku as u};`);
   const index = asset('index', 'index', `${out.join('\n')}\n`);
 
@@ -618,6 +562,85 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
     paramChunks: Object.fromEntries(chunks.map((a) => [a.symbol as string, a.file])),
     stats: { symbols: symbols.length, inlineMaps: inline, labels: labels.length, indexBytes: Buffer.byteLength(index.body) },
   };
+}
+
+/** Component code padding: filler functions appended to `out` until the index is about `target` bytes. */
+function padComponents(out: string[], names: Names, target: number): void {
+  let size = out.reduce((n, s) => n + s.length + 1, 0);
+  const bodies = fillerBodies();
+  for (let i = 0; size < target; i++) {
+    const f = `function ${names.next()}${bodies[i % bodies.length]}`;
+    out.push(f);
+    size += f.length + 1;
+  }
+}
+
+/** The `translations` array of the app container: one object per language. */
+function languageRows(m: Emitter, d: WebAppDescription): string {
+  const rows = d.languages.map((l) =>
+    m.obj([
+      ['id', quote(l.id)],
+      ['flag', quote(l.flag)],
+      ['name', quote(l.name, 'text')],
+      ['countryFlag', quote(l.flag)],
+      ['variants', l.variants ? m.obj(Object.entries(l.variants).map(([k, v]): [string, string] => [k, m.obj(Object.entries(v).map(([a, b]): [string, string] => [a, quote(b)]))])) : undefined],
+    ]),
+  );
+  return m.arr(rows);
+}
+
+/** The lazily imported assets of the index, as Vite writes them: the deviceMenu glob map, the i18n import map and the parameter chunks. */
+function lazyImportMaps(
+  names: Names,
+  pre: string,
+  a: { menus: readonly MenuDef[]; menuAssets: readonly WebAppAsset[]; i18nAssets: readonly WebAppAsset[]; chunks: readonly WebAppAsset[]; deps: readonly WebAppAsset[] },
+): string[] {
+  const { menus, menuAssets, i18nAssets, chunks, deps } = a;
+  const lines: string[] = [];
+  // deviceMenu glob map.
+  const menuEntries = menus.map((mn, i) => {
+    const a = menuAssets[i] as WebAppAsset;
+    const q = i % 2 === 0 ? '"' : "'";
+    return `${q}${mn.keyPrefix}${mn.deviceMenu}/${mn.variant}.ts${q}:()=>${pre}(()=>import("./${a.file}"),__vite__mapDeps([${deps.indexOf(a)}]))`;
+  });
+  lines.push(`const ${names.next()}=Object.assign({${menuEntries.join(',')}});`);
+  // i18n import map (three spellings, §1.5).
+  const i18nEntries = i18nAssets.map((a, i) => {
+    const key = `../../resources/languages/${a.lang}/${a.namespace}.json`;
+    const v = names.next();
+    switch (i % 3) {
+      case 0:
+        return `"${key}":()=>${pre}(()=>import("./${a.file}"),[]).then(${v}=>${v}.default)`;
+      case 1:
+        return `'${key}': () => ${pre}(() => import("./${a.file}"), [])`;
+      default:
+        return `"${key}":()=>${pre}(()=>import('./${a.file}'),true?[]:void 0x0)['then'](${v}=>${v}['default'])`;
+    }
+  });
+  lines.push(`const ${names.next()}=Object.assign({${i18nEntries.join(',')}});`);
+  // Dedicated parameter chunks.
+  const chunkEntries = chunks.map((a) => `"../../config/parameters/${a.symbol}.ts":()=>${pre}(()=>import("./${a.file}"),__vite__mapDeps([${deps.indexOf(a)}]))`);
+  lines.push(`const ${names.next()}=Object.assign({${chunkEntries.join(',')}});`);
+  return lines;
+}
+
+/** The parameter builder functions of the index (P4, P6, valves, and the synthetic pools of a scaled build). */
+function parameterBuilders(names: Names, scale: number): string[] {
+  // Builders.
+  const nx = (): string => names.next();
+  const [i4, n4, o4, nm4, i6, n6, nm6, iv, nv, nmv, ov] = [nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx()];
+  const fam = (pool: string, n: string): string =>
+    ['v', 'u', 'n', 'x'].map((u, k) => `${quote(['value', 'unit', 'minValue', 'maxValue'][k] as string)}:[{'group':'${pool}','number':${n},'use':'${u}'}]`).join(',');
+  const builders = [
+    `basicParameterBuilder_P4=({id:${i4},icon:icon=IconsList['TEMPERATURE'],number:${n4},name:${nm4},useComponent:useComponent=void 0x0,status:status={}})=>{` +
+      `const ${o4}={'id':${i4},'icon':icon,'name':${nm4}??'parameters.PARAM_P4_'+${n4},${fam('P4', n4)},'status':{...status},'useComponent':useComponent};return ${o4};}`,
+    `basicParameterBuilder_P6=({id:${i6},icon:icon=IconsList['INFO'],number:${n6},name:${nm6},useComponent:useComponent=void 0x0,status:status={}})=>` +
+      `({'id':${i6},'icon':icon,'name':${nm6}??'parameters.PARAM_'+${n6},${fam('P6', n6)},'status':{...status},'useComponent':useComponent})`,
+    `valveParameterBuilder=({id:${iv},icon:icon=IconsList['TEMPERATURE'],name:${nmv},number:${nv},useComponent:useComponent=void 0x0,status:status={}})=>{` +
+      `const ${ov}={'id':${iv},'icon':icon,'name':'parameters.'+${nmv},${fam('P4', nv)},'status':{...status},'useComponent':useComponent};return ${ov};}`,
+    ...(scale > 0 ? SYN_POOLS.map((p) => poolBuilder(names, p)) : []),
+  ];
+  return builders;
 }
 
 function withBenchRoutes(d: WebAppDescription): WebAppDescription {
