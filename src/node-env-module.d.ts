@@ -7,5 +7,4 @@ declare module '#node-env' {
   export const nodeHeaders: M['nodeHeaders'];
   export const nodeFetch: M['nodeFetch'];
   export const tlsOptions: M['tlsOptions'];
-  export type TlsOptions = import('./http/node-env.js').TlsOptions;
 }

@@ -9,6 +9,13 @@ import { isBrowserLike } from './internal/platform.js';
 /** The `verify` option: TLS verification in Node (`true`, `false`, a PEM CA bundle path, or options). */
 export type Verify = boolean | string | { ca?: string | Uint8Array; rejectUnauthorized?: boolean };
 
+/** TLS options for `node:https` and socket.io-client (`ca`, `rejectUnauthorized`). */
+export interface TlsOptions {
+  /** PEM text. */
+  ca?: string;
+  rejectUnauthorized: boolean;
+}
+
 /** A value for a message: strings quoted (URL user-info dropped, at most 80 characters), others by type. */
 export function shown(v: unknown): string {
   if (typeof v !== 'string') return v === null ? 'null' : typeof v === 'number' ? String(v) : typeof v;

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import type { Verify } from '../options.js';
+import type { TlsOptions, Verify } from '../options.js';
 import { BragerOneError } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { USER_AGENT } from '../version.js';
@@ -27,12 +27,6 @@ export function nodeHeaders(origin: string | null): Record<string, string> {
 }
 
 
-/** TLS options for `node:https` and socket.io-client (`ca`, `rejectUnauthorized`). */
-export interface TlsOptions {
-  /** PEM text. */
-  ca?: string;
-  rejectUnauthorized: boolean;
-}
 
 /** `null` for the platform default (`verify: true`); otherwise the options to apply. Reads a CA bundle path at once. */
 export function tlsOptions(verify: Verify | undefined): TlsOptions | null {

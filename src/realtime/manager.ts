@@ -30,6 +30,20 @@ const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
 
+let ioModule: Promise<IoModule> | null = null;
+
+/**
+ * Loads `socket.io-client` (once per process; later calls share the promise). The gateway starts it at the top of
+ * `start()`, so the module loads while the token is validated or a login runs, not after.
+ */
+export function loadSocketIoClient(): Promise<IoModule> {
+  ioModule ??= import('socket.io-client').catch((err: unknown) => {
+    ioModule = null;
+    throw err;
+  });
+  return ioModule;
+}
+
 /**
  * One Socket.IO session on its own socket.io-client `Manager` (imported lazily on the first connect), with
  * supervisor-driven reconnection.
@@ -49,20 +63,6 @@ const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
  * `auth: { token }` re-evaluated on every (re)connect — an assumption, the real web app's method is unknown. A server
  * that refuses polling with HTTP 400 gets a WebSocket directly (token in the `auth` payload).
  */
-let ioModule: Promise<IoModule> | null = null;
-
-/**
- * Loads `socket.io-client` (once per process; later calls share the promise). The gateway starts it at the top of
- * `start()`, so the module loads while the token is validated or a login runs, not after.
- */
-export function loadSocketIoClient(): Promise<IoModule> {
-  ioModule ??= import('socket.io-client').catch((err: unknown) => {
-    ioModule = null;
-    throw err;
-  });
-  return ioModule;
-}
-
 export class RealtimeManager {
   /** Object id sent as `group_id` (integer) in the listen emits; `null` omits it. */
   groupId: number | null;

@@ -5,7 +5,7 @@
  */
 
 import type { Manager, Socket } from 'socket.io-client';
-import type { TlsOptions } from '#node-env';
+import type { TlsOptions } from '../options.js';
 import { BragerOneError } from '../errors.js';
 import { unrefTimer } from '../internal/timers.js';
 import { connectTimeoutError, handshakeStatus, toConnectError } from './connect-error.js';
