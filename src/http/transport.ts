@@ -295,8 +295,15 @@ export class HttpTransport {
         c.enqueue(chunk);
       },
     });
+    const body = res.body.pipeThrough(idle);
+    // A retried request (getBytes) reads its body inside the attempt: a body cut by a reset or stalled past `timeout`
+    // then fails the attempt and is retried like a failed connect (ofetch retries only what fetch() throws).
+    if (flight.req.retries) {
+      timeoutSignal?.removeEventListener('abort', onTimeout); // the headers are in: the body timer alone runs now
+      return new Response(await new Response(body).arrayBuffer(), res);
+    }
     // `res` as the init: its status, statusText and headers.
-    return new Response(res.body.pipeThrough(idle), res);
+    return new Response(body, res);
   }
 
   /**

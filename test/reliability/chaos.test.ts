@@ -127,3 +127,128 @@ describe('scenario 1: half-open socket', () => {
     figure(`socket blackholed 2 s (all socket connections): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the lift (connectTimeout 2000 ms)`);
   });
 });
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(p: Promise<unknown>, what: string): Promise<unknown> {
+  return p.then(
+    () => {
+      throw new Error(`${what} resolved`);
+    },
+    (e: unknown) => e,
+  );
+}
+
+describe('scenario 2: reset mid-response', () => {
+  it('a REST answer cut by an RST rejects with a NetworkError and is not retried', async () => {
+    const s = await chaosSim();
+    const c = client(s);
+    await c.ensureAuth();
+    const full = JSON.stringify(await c.modulesParametersPrime([A, B], { returnData: true }).then((r) => r.data)).length;
+    expect(full).toBeGreaterThan(2_000);
+    const before = s.stats.count('POST /v1/modules/parameters');
+    // after the status line and headers, in the middle of the body
+    const lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 1_000 });
+    const err = await rejection(c.modulesParametersPrime([A, B], { returnData: true }), 'prime');
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err).not.toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toMatch(/POST \/modules\/parameters|network error/);
+    await sleep(1_000); // a retry would come within 200 + 600 ms
+    expect(s.stats.count('POST /v1/modules/parameters'), 'sent once, not retried').toBe(before + 1);
+    expect(s.network.stats().resets).toBeGreaterThanOrEqual(1);
+    lift();
+    // the next call works (a fresh connection)
+    expect((await c.modulesParametersPrime([A, B], { returnData: true })).status).toBe(200);
+  });
+
+  it('a connection reset before the request arrives: NetworkError, nothing reached the cloud', async () => {
+    const s = await chaosSim();
+    const c = client(s);
+    await c.ensureAuth();
+    const before = s.stats.total();
+    s.network.fault({ kind: 'reset', target: 'rest' });
+    expect(await rejection(c.getUser(), 'getUser')).toBeInstanceOf(NetworkError);
+    expect(s.stats.total()).toBe(before);
+  });
+
+  it('getBytes retries a cut asset (the contract) and returns the whole body; persistent cuts give a NetworkError after 3 attempts', async () => {
+    const s = await chaosSim();
+    const c = client(s);
+    const url = `${s.url}/assets/${s.webApp.indexName}`;
+    const route = `GET /assets/${s.webApp.indexName}`;
+    const whole = s.webApp.text(s.webApp.indexName) ?? '';
+    expect(whole.length).toBeGreaterThan(4_000);
+    const count = () => s.stats.requests.filter((r) => r.path.startsWith(`/assets/${s.webApp.indexName}`)).length;
+    const lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 2_000 });
+    const err = await rejection(c.getBytes(url), 'getBytes');
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(count(), `${route}: first attempt + 2 retries`).toBe(3);
+    // one cut, then the link is fine: the retry brings the whole body
+    const n0 = count();
+    const resets0 = s.network.stats().resets;
+    const got = c.getBytes(`${url}?again=1`);
+    await until(() => s.network.stats().resets > resets0, 'the first attempt was cut');
+    lift();
+    expect(new TextDecoder().decode(await got)).toBe(whole);
+    expect(count() - n0).toBe(2);
+  });
+
+  it('a command whose answer is cut: sent exactly once; the caller gets a NetworkError and learns the outcome from the live store', async () => {
+    const s = await chaosSim();
+    const { gw, api } = await gateway(s);
+    const writes = () => s.stats.count('POST /v1/module/command');
+    // 1. reset before the request leaves: nothing was sent, the value stays
+    const w0 = writes();
+    let lift = s.network.fault({ kind: 'reset', target: 'rest' });
+    expect(await rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 61 }), 'command 1')).toBeInstanceOf(NetworkError);
+    lift();
+    expect(writes()).toBe(w0);
+    expect(s.getParam(A, 'P4.v8')).not.toBe(61);
+    // 2. the request arrived, its answer is cut after the status line: applied once, the caller only knows "network error"
+    lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 12 });
+    const err = await rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 62 }), 'command 2');
+    expect(err).toBeInstanceOf(NetworkError);
+    lift();
+    await sleep(1_000); // a retry would come within 200 + 600 ms
+    expect(writes(), 'sent once, never re-sent by the SDK').toBe(w0 + 1);
+    expect(s.getParam(A, 'P4.v8')).toBe(62);
+    // the socket was not affected: the applied value arrives as a delta, which is how the caller learns the outcome
+    await until(() => gw.params(A).get('P4.v8') === 62, 'the delta of the applied command');
+    // a raw command the same way
+    const raw0 = s.stats.count('POST /v1/module/command/raw');
+    lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 12 });
+    expect(await rejection(api.moduleCommandRaw({ devid: A, command: 'PING', value: 1 }), 'raw command')).toBeInstanceOf(NetworkError);
+    lift();
+    await sleep(1_000);
+    expect(s.stats.count('POST /v1/module/command/raw')).toBe(raw0 + 1);
+  });
+
+  it('a large catalog asset cut mid-body: the catalog keeps its previous good snapshot, and switches once the asset loads', async () => {
+    const s = await chaosSim({ webApp: { scale: 1 } });
+    const api = client(s);
+    const log = captureLogger();
+    const api2 = client(s, { logger: log, logLevel: 'warn' });
+    const good = await loadCatalog({ api, persist: false });
+    const snapshot = JSON.stringify(good.toJSON());
+    const oldFp = good.fingerprint;
+    const newIndex = s.webApp.publish();
+    const size = s.webApp.text(newIndex)?.length ?? 0;
+    expect(size).toBeGreaterThan(1_000_000);
+    const resets0 = s.network.stats().resets;
+    const lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 300_000 });
+    // a restart with the stored snapshot while the new build's index is cut on every attempt
+    const restarted = await loadCatalog({ api: api2, snapshot: JSON.parse(snapshot), persist: false });
+    expect(restarted.fingerprint).toBe(oldFp);
+    expect(log.text()).toMatch(/using the stored snapshot/);
+    // the running catalog: refresh finds nothing loadable and keeps serving the old build
+    expect(await good.refresh()).toBeNull();
+    expect(good.fingerprint).toBe(oldFp);
+    expect(JSON.stringify(good.toJSON())).toBe(snapshot);
+    expect(s.network.stats().resets - resets0, 'cut on every attempt').toBeGreaterThanOrEqual(3);
+    const described = await good.describe(['PARAM_P4_8']);
+    expect(described.get('PARAM_P4_8')?.label).toBeTruthy();
+    lift();
+    const change = await good.refresh();
+    expect(change).toMatchObject({ previous: oldFp, applied: true });
+    expect(good.fingerprint).toContain(newIndex);
+  });
+});
