@@ -14,8 +14,11 @@ import { DEMO } from '../helpers/sim.js';
 import { captureLogger, sleep, sorted, until, within } from './helpers.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
-/** Short Engine.IO heartbeat: a half-open socket shows within 300 + 200 ms. */
-const PING = { pingInterval: 300, pingTimeout: 200 } as const;
+/**
+ * Short Engine.IO heartbeat: a half-open socket shows within 500 + 1000 ms. The server's `pingTimeout` is not shorter:
+ * on a loaded machine an event-loop pause of a few hundred ms would otherwise drop healthy sockets.
+ */
+const PING = { pingInterval: 500, pingTimeout: 1_000 } as const;
 const sims: Simulator[] = [];
 const cleanup: Array<() => Promise<void>> = [];
 const unhandled: unknown[] = [];
@@ -250,5 +253,193 @@ describe('scenario 2: reset mid-response', () => {
     const change = await good.refresh();
     expect(change).toMatchObject({ previous: oldFp, applied: true });
     expect(good.fingerprint).toContain(newIndex);
+  });
+});
+
+describe('scenario 3: stall, then resume', () => {
+  it('a REST call stalled for less than `timeout` completes, sent once', async () => {
+    const s = await chaosSim();
+    const c = client(s, { timeout: 3_000 });
+    await c.ensureAuth();
+    const before = s.stats.count('GET /v1/objects');
+    s.network.fault({ kind: 'stall', target: 'rest', ms: 600 });
+    const t0 = performance.now();
+    const objects = await within(c.getObjects(), 10_000, 'stalled getObjects');
+    const took = performance.now() - t0;
+    expect(objects.map((o) => o.id)).toContain(DEMO_OBJECT_ID);
+    expect(s.stats.count('GET /v1/objects')).toBe(before + 1);
+    expect(s.network.stats().droppedBytes).toBe(0);
+    figure(`REST stalled 600 ms (timeout 3000 ms): answered after ${took.toFixed(0)} ms, no error`);
+  });
+
+  it('stalled beyond `timeout`: TimeoutError; the late answer is ignored and the next call is fine', async () => {
+    const s = await chaosSim();
+    const c = client(s, { timeout: 400 });
+    await c.ensureAuth();
+    const users = s.stats.count('GET /v1/user');
+    const lift = s.network.fault({ kind: 'stall', target: 'rest', ms: 60_000 });
+    const t0 = performance.now();
+    const err = await within(rejection(c.getUser(), 'getUser'), 10_000, 'stalled getUser');
+    const detected = performance.now() - t0;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toMatch(/timed out after 400 ms/);
+    // the stall ends: the queued request still reaches the cloud, whose answer has no one to go to
+    lift();
+    await until(() => s.stats.count('GET /v1/user') === users + 1, 'the late request arrives');
+    const objects = await c.getObjects();
+    expect(objects.map((o) => o.id), 'the next call gets its own answer').toContain(DEMO_OBJECT_ID);
+    expect(await c.getUser()).toMatchObject({ email: DEMO.email });
+    expect(c.stats).toMatchObject({ inFlight: 0, queued: 0 });
+    figure(`REST stalled past timeout 400 ms: TimeoutError after ${detected.toFixed(0)} ms; next call fine at once after the stall`);
+  });
+
+  it('a command stalled past `timeout`: TimeoutError, yet it may still arrive late: the live store tells the outcome', async () => {
+    const s = await chaosSim();
+    const { gw, api } = await gateway(s);
+    const writes = s.stats.count('POST /v1/module/command');
+    const lift = s.network.fault({ kind: 'stall', target: 'rest', ms: 60_000 });
+    const err = await within(rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 63, timeout: 300 }), 'command'), 10_000, 'command');
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(s.stats.count('POST /v1/module/command')).toBe(writes);
+    lift();
+    await until(() => gw.params(A).get('P4.v8') === 63, 'the late command applied and pushed');
+    await sleep(1_000); // a retry would come within 200 + 600 ms
+    expect(s.stats.count('POST /v1/module/command'), 'sent once: the SDK never re-sends').toBe(writes + 1);
+  });
+
+  it('a socket stalled for less than the heartbeat window (500 ms < pingTimeout): no reconnect, deltas arrive in order after the stall', async () => {
+    const s = await chaosSim();
+    const { gw, sessions } = await gateway(s);
+    const connects = s.stats.count('WS connect');
+    const seen: unknown[] = [];
+    gw.params(A).on((key, value) => {
+      if (key === 'P4.v8') seen.push(value);
+    });
+    s.network.fault({ kind: 'stall', target: 'socket', ms: 500 });
+    for (const v of [50, 51, 52, 53]) s.setParam(A, 'P4.v8', v);
+    await until(() => seen.at(-1) === 53, 'deltas after the stall');
+    expect(seen).toEqual([50, 51, 52, 53]);
+    expect(s.stats.count('WS connect')).toBe(connects);
+    expect(sessions.filter((x) => !x.up)).toEqual([]);
+  });
+
+  it('a socket stalled past the heartbeat window: detected, reconnected; the stale bytes of the old session are ignored', async () => {
+    const s = await chaosSim();
+    const { gw, sessions } = await gateway(s);
+    const [old] = socketConn(s);
+    const t0 = performance.now();
+    const lift = s.network.fault({ kind: 'stall', target: { connection: old?.id ?? -1 }, ms: 60_000 });
+    s.setParam(A, 'P4.v8', 44); // queued on the stalled connection
+    await until(() => sessions.some((x) => !x.up), 'stall detected', 20_000);
+    const detected = (sessions.find((x) => !x.up)?.at ?? 0) - t0;
+    await until(() => gw.wsSessionUp() && same(gw, s, A) && same(gw, s, B), 'stores equal the simulator', 20_000);
+    const recovered = performance.now() - t0;
+    s.setParam(A, 'P4.v8', 45);
+    await until(() => gw.params(A).get('P4.v8') === 45, 'live on the new socket');
+    // the old connection resumes: what was queued on it (44) must not overwrite the newer value
+    lift();
+    await sleep(300);
+    expect(gw.params(A).get('P4.v8')).toBe(45);
+    expect(same(gw, s, A)).toBe(true);
+    figure(`socket stalled (one connection): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the stall began`);
+  });
+});
+
+/** 50 000 parameters: pool P4, indices 1…10 000, channels v, s, u, n, x (bare scalars, as a controller primes them). */
+function bigParams(): Record<string, Record<string, number>> {
+  const p4: Record<string, number> = {};
+  for (let i = 1; i <= 10_000; i++) {
+    p4[`v${i}`] = i % 97;
+    p4[`s${i}`] = 0;
+    p4[`u${i}`] = 1;
+    p4[`n${i}`] = 0;
+    p4[`x${i}`] = 1_000;
+  }
+  return { P4: p4 };
+}
+
+const BIG = 'BIG0000001';
+const BIG_ACCOUNT = {
+  email: 'big@bragerone.local',
+  password: 'big',
+  objects: [{ id: 900, name: 'Big plant', modules: [{ devid: BIG, params: bigParams() }] }],
+};
+const RATE = 20_000;
+
+describe('scenario 4: bandwidth limit of 20 kB/s', () => {
+  it('a catalog cold load completes; a command issued meanwhile is answered before it is done', async () => {
+    const s = await chaosSim();
+    const c = client(s);
+    await c.ensureAuth();
+    s.network.fault({ kind: 'bandwidth', bytesPerSecond: RATE });
+    const down0 = s.network.stats().bytesDown;
+    const t0 = performance.now();
+    let coldDone = false;
+    const cold = (async () => {
+      const cat = await loadCatalog({ api: c, persist: false });
+      const panels = await cat.panels(0);
+      const described = await cat.describe(panels.flatMap((p) => p.symbols));
+      return { cat, panels, described };
+    })().finally(() => {
+      coldDone = true;
+    });
+    await until(() => s.stats.requests.some((r) => r.path.startsWith('/assets/index-')), 'the index download started', 20_000);
+    const writes = s.stats.count('POST /v1/module/command');
+    await within(c.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 60 }), 60_000, 'command during the cold load');
+    expect(coldDone, 'the command did not wait for the catalog').toBe(false);
+    expect(s.stats.count('POST /v1/module/command')).toBe(writes + 1);
+    const { panels, described } = await within(cold, 120_000, 'catalog cold load');
+    const took = performance.now() - t0;
+    const bytes = s.network.stats().bytesDown - down0;
+    expect(panels.length).toBeGreaterThan(0);
+    expect(described.get('PARAM_P4_8')?.label).toBeTruthy();
+    figure(`catalog cold load (loadCatalog + panels + describe) at 20 kB/s: ${(bytes / 1000).toFixed(0)} kB in ${(took / 1000).toFixed(1)} s; a command issued meanwhile answered first`);
+  });
+
+  it('a 50 000-parameter prime completes (the body keeps moving, so `timeout` does not fire); REST calls meanwhile are not starved; the socket survives', { timeout: 180_000 }, async () => {
+    const s = await chaosSim({ includeDemo: false, accounts: [BIG_ACCOUNT] });
+    expect(Object.keys(s.values(BIG)).length).toBe(50_000);
+    const log = captureLogger();
+    const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'warn', credsProvider: () => ({ email: BIG_ACCOUNT.email, password: BIG_ACCOUNT.password }) });
+    const gw = new BragerOneGateway({
+      api,
+      ownsApi: true,
+      objectId: 900,
+      modules: [BIG],
+      connectivityPollInterval: 0,
+      realtime: { supervisorInterval: 300, reconnectDelay: 50, connectTimeout: 10_000 },
+    });
+    cleanup.push(() => gw.stop());
+    const sessions: CloudSessionConnectivity[] = [];
+    gw.onCloudSession((x) => sessions.push(x));
+    await api.ensureAuth();
+    s.network.fault({ kind: 'bandwidth', bytesPerSecond: RATE });
+    const down0 = s.network.stats().bytesDown;
+    const t0 = performance.now();
+    let primed = false;
+    const started = gw.start().then(() => gw.waitForPrime(170_000)).then((ok) => {
+      primed = true;
+      return ok;
+    });
+    await until(() => s.stats.count('POST /v1/modules/parameters') === 1, 'the prime was requested', 60_000);
+    // REST calls while the prime's body crawls over the shared link: each answered before the prime completes
+    const order: string[] = [];
+    await Promise.all([
+      api.getUser().then(() => order.push('getUser')),
+      api.getModules(900).then(() => order.push('getModules')),
+      api.moduleCommand({ devid: BIG, pool: 'P4', parameter: 'v8', value: 61 }).then(() => order.push('command')),
+    ]);
+    expect(primed, 'the calls were not starved by the prime').toBe(false);
+    expect(order.sort()).toEqual(['command', 'getModules', 'getUser']);
+    expect(await within(started, 170_000, 'the prime')).toBe(true);
+    const took = performance.now() - t0;
+    const bytes = s.network.stats().bytesDown - down0;
+    await until(() => same(gw, s, BIG), 'the store equals the simulator (50 000 values)', 30_000);
+    expect(gw.params(BIG).get('P4.v8')).toBe(61);
+    // start-up primes twice by design (the early prime, then the one closing the prime/listen race): 2 × the body
+    expect(s.stats.count('POST /v1/modules/parameters'), 'the two start-up primes, no retry').toBe(2);
+    expect(log.lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    expect(sessions.filter((x) => !x.up), 'the socket stayed up on the slow link').toEqual([]);
+    figure(`gateway start with a 50 000-parameter module at 20 kB/s: ${(bytes / 1000).toFixed(0)} kB (2 primes) in ${(took / 1000).toFixed(1)} s, client timeout 8 s never fired; 3 REST calls meanwhile answered before the first prime`);
   });
 });
