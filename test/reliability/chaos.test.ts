@@ -6,7 +6,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.js';
 import { BragerOneApiClient } from '../../src/client.js';
-import { NetworkError, TimeoutError, isBragerOneError } from '../../src/errors.js';
+import { NetworkError, TimeoutError } from '../../src/errors.js';
 import type { CloudSessionConnectivity } from '../../src/live/gateway-types.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
