@@ -151,7 +151,9 @@ describe('scenario 2: reset mid-response', () => {
     const before = s.stats.count('POST /v1/modules/parameters');
     // after the status line and headers, in the middle of the body
     const lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 1_000 });
+    const t0 = performance.now();
     const err = await rejection(c.modulesParametersPrime([A, B], { returnData: true }), 'prime');
+    const detected = performance.now() - t0;
     expect(err).toBeInstanceOf(NetworkError);
     expect(err).not.toBeInstanceOf(TimeoutError);
     expect((err as Error).message).toMatch(/POST \/modules\/parameters|network error/);
@@ -160,7 +162,9 @@ describe('scenario 2: reset mid-response', () => {
     expect(s.network.stats().resets).toBeGreaterThanOrEqual(1);
     lift();
     // the next call works (a fresh connection)
+    const t1 = performance.now();
     expect((await c.modulesParametersPrime([A, B], { returnData: true })).status).toBe(200);
+    figure(`REST answer reset mid-body: NetworkError after ${detected.toFixed(0)} ms, not retried; next call answered in ${(performance.now() - t1).toFixed(0)} ms`);
   });
 
   it('a connection reset before the request arrives: NetworkError, nothing reached the cloud', async () => {
@@ -188,10 +192,13 @@ describe('scenario 2: reset mid-response', () => {
     // one cut, then the link is fine: the retry brings the whole body
     const n0 = count();
     const resets0 = s.network.stats().resets;
+    const t0 = performance.now();
     const got = c.getBytes(`${url}?again=1`);
     await until(() => s.network.stats().resets > resets0, 'the first attempt was cut');
+    const detected = performance.now() - t0;
     lift();
     expect(new TextDecoder().decode(await got)).toBe(whole);
+    figure(`asset reset mid-body (getBytes): cut noticed after ${detected.toFixed(0)} ms, whole body after ${(performance.now() - t0).toFixed(0)} ms (one retry)`);
     expect(count() - n0).toBe(2);
   });
 
@@ -208,7 +215,9 @@ describe('scenario 2: reset mid-response', () => {
     expect(s.getParam(A, 'P4.v8')).not.toBe(61);
     // 2. the request arrived, its answer is cut after the status line: applied once, the caller only knows "network error"
     lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 12 });
+    const t0 = performance.now();
     const err = await rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 62 }), 'command 2');
+    const detected = performance.now() - t0;
     expect(err).toBeInstanceOf(NetworkError);
     lift();
     await sleep(1_000); // a retry would come within 200 + 600 ms
@@ -216,6 +225,7 @@ describe('scenario 2: reset mid-response', () => {
     expect(s.getParam(A, 'P4.v8')).toBe(62);
     // the socket was not affected: the applied value arrives as a delta, which is how the caller learns the outcome
     await until(() => gw.params(A).get('P4.v8') === 62, 'the delta of the applied command');
+    figure(`command answer reset: NetworkError after ${detected.toFixed(0)} ms, applied once; the live store showed the value ${(performance.now() - t0).toFixed(0)} ms after the call (incl. a 1 s wait for a retry that never came)`);
     // a raw command the same way
     const raw0 = s.stats.count('POST /v1/module/command/raw');
     lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 12 });
@@ -239,7 +249,9 @@ describe('scenario 2: reset mid-response', () => {
     const resets0 = s.network.stats().resets;
     const lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 300_000 });
     // a restart with the stored snapshot while the new build's index is cut on every attempt
+    const t0 = performance.now();
     const restarted = await loadCatalog({ api: api2, snapshot: JSON.parse(snapshot), persist: false });
+    const fellBack = performance.now() - t0;
     expect(restarted.fingerprint).toBe(oldFp);
     expect(log.text()).toMatch(/using the stored snapshot/);
     // the running catalog: refresh finds nothing loadable and keeps serving the old build
@@ -253,6 +265,7 @@ describe('scenario 2: reset mid-response', () => {
     const change = await good.refresh();
     expect(change).toMatchObject({ previous: oldFp, applied: true });
     expect(good.fingerprint).toContain(newIndex);
+    figure(`${(size / 1e6).toFixed(1)} MB index reset after 300 kB on every attempt: loadCatalog fell back to the stored snapshot after ${fellBack.toFixed(0)} ms (3 attempts); switched once the asset loaded`);
   });
 });
 
