@@ -84,6 +84,10 @@ describe('scenario 1: half-open socket', () => {
     await until(() => socketConn(s).length === 1, 'one socket connection');
     const [sock] = socketConn(s);
     const c0 = { connect: s.stats.count('WS connect'), bind: s.stats.count('POST /v1/modules/connect'), prime: s.stats.count('POST /v1/modules/parameters') };
+    let learnedAt = -1;
+    gw.params(A).on((key, value) => {
+      if (key === 'P4.v8' && value === 66 && learnedAt < 0) learnedAt = performance.now();
+    });
     const t0 = performance.now();
     // a NAT entry dies: this connection's bytes vanish both ways, no RST; new connections work
     s.network.fault({ kind: 'blackhole', target: { connection: sock?.id ?? -1 } });
@@ -93,13 +97,14 @@ describe('scenario 1: half-open socket', () => {
     // REST is unaffected during the blackout
     expect((await api.getSystemVersion()).version).toBeTruthy();
     await until(() => s.network.stats().droppedBytes > 0, 'pushes dropped');
-    expect(gw.params(A).get('P4.v8'), 'the change is not known yet').not.toBe(66);
     await until(() => sessions.some((x) => !x.up), 'half-open socket detected', 20_000);
-    const detected = (sessions.find((x) => !x.up)?.at ?? 0) - t0;
+    const downAt = sessions.find((x) => !x.up)?.at ?? 0;
+    const detected = downAt - t0;
     await until(() => gw.wsSessionUp() && same(gw, s, A) && same(gw, s, B), 'stores equal the simulator', 20_000);
     const recovered = performance.now() - t0;
     expect(gw.params(A).get('P4.v8')).toBe(66);
     expect(gw.params(B).get('P4.v8')).toBe(215);
+    expect(learnedAt, 'the change made during the blackout arrived only after the reconnect').toBeGreaterThan(downAt);
     expect(s.stats.count('WS connect')).toBeGreaterThan(c0.connect);
     expect(s.stats.count('POST /v1/modules/connect'), 're-bound').toBeGreaterThan(c0.bind);
     expect(s.stats.count('POST /v1/modules/parameters'), 're-primed').toBeGreaterThan(c0.prime);
@@ -112,12 +117,12 @@ describe('scenario 1: half-open socket', () => {
   it('every socket blackholed for 2 s (new handshakes vanish too): the gateway keeps trying, then converges once lifted', async () => {
     const s = await chaosSim();
     const { gw, sessions } = await gateway(s);
+    const handshakes = s.network.connections().filter((c) => c.kind === 'socket').length;
     const t0 = performance.now();
     const lift = s.network.fault({ kind: 'blackhole', target: 'socket' });
     s.setParam(A, 'P4.v8', 70);
     await until(() => sessions.some((x) => !x.up), 'detected', 20_000);
     const detected = (sessions.find((x) => !x.up)?.at ?? 0) - t0;
-    const handshakes = s.network.connections().filter((c) => c.kind === 'socket').length;
     await sleep(2_000); // the outage lasts; reconnect attempts meanwhile vanish in the blackhole
     expect(s.network.connections().filter((c) => c.kind === 'socket').length, 'it kept trying').toBeGreaterThan(handshakes);
     s.setParam(B, 'P4.v8', 216);
@@ -198,8 +203,10 @@ describe('scenario 2: reset mid-response', () => {
     const detected = performance.now() - t0;
     lift();
     expect(new TextDecoder().decode(await got)).toBe(whole);
-    figure(`asset reset mid-body (getBytes): cut noticed after ${detected.toFixed(0)} ms, whole body after ${(performance.now() - t0).toFixed(0)} ms (one retry)`);
-    expect(count() - n0).toBe(2);
+    // one cut, then a clean retry (a second cut only if the lift came later than the 200 ms backoff)
+    expect(count() - n0).toBeGreaterThanOrEqual(2);
+    expect(count() - n0).toBeLessThanOrEqual(3);
+    figure(`asset reset mid-body (getBytes): cut noticed after ${detected.toFixed(0)} ms, whole body after ${(performance.now() - t0).toFixed(0)} ms (${count() - n0 - 1} retry)`);
   });
 
   it('a command whose answer is cut: sent exactly once; the caller gets a NetworkError and learns the outcome from the live store', async () => {
@@ -444,6 +451,8 @@ describe('scenario 4: bandwidth limit of 20 kB/s', () => {
       api.moduleCommand({ devid: BIG, pool: 'P4', parameter: 'v8', value: 61 }).then(() => order.push('command')),
     ]);
     expect(primed, 'the calls were not starved by the prime').toBe(false);
+    // (a delta of the command may be in the store already; the prime's 50 000 values are not)
+    expect(Object.keys(gw.params(BIG).flatten()).length, 'answered before the first prime landed').toBeLessThan(10);
     expect(order.sort()).toEqual(['command', 'getModules', 'getUser']);
     expect(await within(started, 170_000, 'the prime')).toBe(true);
     const took = performance.now() - t0;
