@@ -243,7 +243,7 @@ describe('scenario 2: reset mid-response', () => {
     expect(s.stats.count('POST /v1/module/command/raw')).toBe(raw0 + 1);
   });
 
-  it('a large catalog asset cut mid-body: the catalog keeps its previous good snapshot, and switches once the asset loads', async () => {
+  it('a large catalog asset cut mid-body: the catalog keeps its previous good snapshot, and switches once the asset loads', { timeout: 90_000 }, async () => {
     const s = await chaosSim({ webApp: { scale: 1 } });
     const api = client(s);
     const log = captureLogger();
