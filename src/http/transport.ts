@@ -279,7 +279,9 @@ export class HttpTransport {
     const res = await base(input, init);
     const t = flight.timeout;
     // Some browsers give a 304 an (empty) body stream; a null-body status cannot be rebuilt with one.
-    if (!flight.timed || !res.body || [101, 204, 205, 304].includes(res.status)) return res;
+    if (!res.body || [101, 204, 205, 304].includes(res.status)) return res;
+    // untimed: a retried request still reads its body inside the attempt (see below)
+    if (!flight.timed) return flight.req.retries ? new Response(await res.arrayBuffer(), res) : res;
     const arm = (): void => {
       clearTimeout(bodyTimer);
       bodyTimer = setTimeout(() => {

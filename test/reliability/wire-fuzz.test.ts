@@ -104,6 +104,9 @@ describe('broken HTTP answers', () => {
     expect(requests).toBe(1);
     expect(await failure(c.getBytes(`${base}/assets/x.js`))).toBeInstanceOf(NetworkError);
     expect(requests).toBe(4);
+    // the same without a timeout for the call
+    expect(await failure(c.getBytes(`${base}/assets/x.js`, { timeout: Number.POSITIVE_INFINITY }))).toBeInstanceOf(NetworkError);
+    expect(requests).toBe(7);
   });
 
   it('a truncated chunked body on a connection kept open: TimeoutError after `timeout` of silence', async () => {
