@@ -41,6 +41,19 @@ const ops = {
       }, 1);
     });
   },
+  socketIds: () => sim.sockets().map((x) => x.nsSid),
+  // Pushes one delta of `key` as soon as a socket NOT in `before` (namespace SIDs) is bound to and listening for `devid`.
+  armDeltaNew: (devid, key, before) =>
+    new Promise((resolve) => {
+      const old = new Set(before);
+      const t = setInterval(() => {
+        if (!sim.sockets().some((x) => !old.has(x.nsSid) && x.bound.includes(devid) && x.listening.includes(devid))) return;
+        clearInterval(t);
+        const v = (Number(sim.getParam(devid, key)) || 0) + 1;
+        sim.setParam(devid, key, v);
+        resolve(v);
+      }, 1);
+    }),
   close: async () => {
     await sim.close();
     setImmediate(() => process.exit(0));
