@@ -29,9 +29,11 @@ const DEMO = { email: 'demo@bragerone.local', password: 'demo' };
 
 // ——— sample processes ———
 
-async function sampleOurs(url, dir, lazy) {
+async function sampleOurs(url, dir, lazy, noPreconnect = false) {
   const lib = await import('../../dist/esm/node.js');
   const cat = await import('../../dist/esm/catalog.js');
+  // A/B in the same run: a cold start without the early socket connection (the SDK before it)
+  if (noPreconnect) lib.RealtimeManager.prototype.preconnect = () => {};
   // like the reference script, which imports it before its clock starts (lazy: the SDK loads it inside start())
   if (!lazy) await lib.loadSocketIoClient();
   const reqs = [];
@@ -147,7 +149,7 @@ async function sampleReference(url, token) {
 
 if (process.argv[2] === '--sample') {
   const [mode, url, arg] = process.argv.slice(3);
-  const out = mode === 'reference' ? await sampleReference(url, arg) : await sampleOurs(url, arg, mode === 'lazy');
+  const out = mode === 'reference' ? await sampleReference(url, arg) : await sampleOurs(url, arg, mode === 'lazy', mode === 'nopre');
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }
@@ -327,9 +329,9 @@ export async function run(ctx) {
     const stored = JSON.parse(readFileSync(join(warmDir, 'token.json'), 'utf8'));
     const token = stored.accessToken ?? stored.token?.accessToken;
     if (typeof token !== 'string') throw new Error('no stored token after the cold start');
-    const res = { warm: [], cold: [], reference: [], lazy: [] };
+    const res = { warm: [], cold: [], reference: [], lazy: [], coldNoPre: [] };
     for (let i = 0; i < rounds; i++) {
-      const order = ['warm', 'cold', 'reference', 'lazy'];
+      const order = ['warm', 'cold', 'reference', 'lazy', 'coldNoPre'];
       for (let j = 0; j < order.length; j++) {
         const kind = order[(i + j) % order.length];
         if (kind === 'warm') res.warm.push(await measure(sim, 'ours', sim.url, warmDir));
@@ -338,7 +340,7 @@ export async function run(ctx) {
         else {
           const d = mkdtempSync(join(tmpdir(), 'bragerone-bench-cold-'));
           dirs.push(d);
-          res.cold.push(await measure(sim, 'ours', sim.url, d));
+          res[kind].push(await measure(sim, kind === 'cold' ? 'ours' : 'nopre', sim.url, d));
         }
       }
     }
@@ -347,11 +349,13 @@ export async function run(ctx) {
     const c = { a: med('cold', 'a'), b: med('cold', 'b'), c: med('cold', 'c') };
     const ref = { a: med('reference', 'a'), c: med('reference', 'c') };
     const lz = { a: med('lazy', 'a'), b: med('lazy', 'b'), c: med('lazy', 'c') };
+    const np = { a: med('coldNoPre', 'a'), b: med('coldNoPre', 'b'), c: med('coldNoPre', 'c') };
     // the warm sample closest to the median (c), for the breakdown
     const typical = [...res.warm].sort((x, y) => Math.abs(x.marks.c - w.c) - Math.abs(y.marks.c - w.c))[0];
     log(`\nstartup-latency: one-way ${LATENCY} ms + 0–${JITTER} ms jitter (RTT ${RTT} ms), ${rounds} rounds; medians`);
     log(`  warm  (a) ${fmt(w.a)}  (b) ${fmt(w.b)}  (c) ${fmt(w.c)}`);
     log(`  cold  (a) ${fmt(c.a)}  (b) ${fmt(c.b)}  (c) ${fmt(c.c)}`);
+    log(`  cold, no early socket connection (the SDK before preconnect)  (a) ${fmt(np.a)}  (b) ${fmt(np.b)}  (c) ${fmt(np.c)}`);
     log(`  reference order  (a) ${fmt(ref.a)}  (c) ${fmt(ref.c)}`);
     log(`  warm, socket.io-client loaded inside start()  (a) ${fmt(lz.a)}  (b) ${fmt(lz.b)}  (c) ${fmt(lz.c)}`);
     log(`  labelled value: ${typical.marks.label}`);
@@ -369,6 +373,7 @@ export async function run(ctx) {
       { case: 'latency: cold (a) first value', baseline: fmt(w.a), ours: fmt(c.a), ratio: c.a / w.a, target: '≤ warm + 1 RTT', pass: c.a <= w.a + RTT },
       { case: 'latency: cold (b) first labelled value', baseline: fmt(w.b), ours: fmt(c.b), ratio: c.b / w.b, target: '≤ warm + 1 RTT', pass: c.b <= w.b + RTT },
       { case: 'latency: cold (c) live + delta', baseline: fmt(w.c), ours: fmt(c.c), ratio: c.c / w.c, target: '≤ warm + 1 RTT', pass: c.c <= w.c + RTT },
+      { case: 'latency: cold (c) without the early socket connection (info)', baseline: fmt(w.c), ours: fmt(np.c), ratio: np.c / w.c, target: 'info', pass: null },
     ];
     rows[0].data = { rounds, latency: LATENCY, jitter: JITTER, ...res };
     rows.push(...(await runHeal(sim, rounds, log)));

@@ -313,14 +313,17 @@ export class BragerOneGateway {
     const { provisional, done, ready } = await this.api.beginAuth();
     done.catch(() => {}); // awaited below; a rejection must not go unhandled meanwhile
     ready.catch(() => {});
+    const ws = this.ensureWs();
+    ws.groupId = this.objectId;
     if (!provisional) {
-      await abortable(ready, signal); // cold: nothing can go before the login (its save may go on)
+      // cold: the handshake carries the token, so it waits for the login; its TCP (+ TLS) connection need not (Node)
+      ws.preconnect();
+      const token = await abortable(ready, signal); // nothing else can go before the login (its save may go on)
+      ws.setToken(token.accessToken);
       // one macrotask: the HTTP pool takes the login's connection back, so the prime reuses it (no new handshake)
       await new Promise<void>((r) => setTimeout(r, 0));
     }
     this.checkAlive();
-    const ws = this.ensureWs();
-    ws.groupId = this.objectId;
     // what the first value and the socket need goes first (the client's `concurrency` is shared with the catalog)
     const joined = this.firstConnect(ws, provisional?.accessToken ?? null, done);
     const firstPrime = this.prime(this.modules, false);
@@ -369,7 +372,7 @@ export class BragerOneGateway {
     if (!ws) {
       const api = this.api;
       ws = new RealtimeManager({
-        token: api.accessToken,
+        token: api.token?.accessToken ?? '', // cold start: set once the login answered
         tokenProvider: (hint?: TokenRequest) => this.freshToken(hint),
         ioBase: api.ioBase,
         verify: api.verify,

@@ -2,7 +2,7 @@
 
 import type { Verify } from '../client.js';
 import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
-import { tlsOptions } from '#node-env';
+import { type Preconnected, preconnect, tlsOptions } from '#node-env';
 import { USER_AGENT } from '../version.js';
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
@@ -103,6 +103,8 @@ export class RealtimeManager {
   private joining = false;
   /** Bumped by disconnect(): attempts started before it must not install their socket. */
   private epoch = 0;
+  /** Node: the next handshake's connection, opened early by {@link preconnect}. */
+  private early: Preconnected | null = null;
 
   constructor(opts: RealtimeManagerOptions) {
     this.token = opts.token;
@@ -148,6 +150,23 @@ export class RealtimeManager {
     if (typeof token === 'string' && token) this.token = token;
   }
 
+  /**
+   * Node: opens the TCP (and TLS) connection of the next handshake now, e.g. while the login that yields its token
+   * is in flight; the handshake itself, which carries the token, waits for {@link connect}. Unused, it is closed
+   * after `connectTimeout` (at most 10 s). No-op in browsers and while connected.
+   */
+  preconnect(): void {
+    if (this.browser || this.early || this.connected || this.st === 'closed') return;
+    const v = this.verify;
+    let tls: ReturnType<typeof tlsOptions> = null;
+    try {
+      tls = v === undefined || v === true ? null : tlsOptions(v);
+    } catch {
+      return; // the connect reports an unreadable CA bundle
+    }
+    this.early = preconnect(this.ioBase, tls, Math.min(this.connectTimeout, 10_000));
+  }
+
   /** Modules of the last {@link subscribe} call (sorted, unique). */
   subscribedModules(): readonly string[] {
     return this.modules;
@@ -176,6 +195,8 @@ export class RealtimeManager {
   /** Closes the socket and releases every timer and socket listener. Registered callbacks stay registered. */
   async disconnect(): Promise<void> {
     this.epoch++;
+    this.early?.close();
+    this.early = null;
     this.stopTimers();
     this.teardown();
     this.inOutage = false;
@@ -347,7 +368,10 @@ export class RealtimeManager {
     const v = this.verify;
     // Node only: TLS options for the socket (`#node-env` is a stand-in without TLS in browsers).
     const tls = this.browser || v === undefined || v === true ? null : tlsOptions(v);
+    const early = this.early;
+    this.early = null;
     const session: IoSession = new IoSession({
+      agent: early?.agent ?? null,
       io,
       ioBase: this.ioBase,
       path: this.path,
