@@ -97,6 +97,7 @@ export function preconnect(base: string, tlsOpts: TlsOptions | null, idle: numbe
     ? tls.connect({ host, port, servername: net.isIP(host) ? '' : host, ALPNProtocols: ['http/1.1'], ...tlsOpts })
     : net.connect({ host, port });
   early.on('error', () => {}); // a failed early connection is simply not used
+  early.unref(); // an idle early connection does not keep the process alive; the request that takes it does
   const close = (): void => {
     clearTimeout(timer);
     early?.destroy();
@@ -108,7 +109,7 @@ export function preconnect(base: string, tlsOpts: TlsOptions | null, idle: numbe
     const s = early;
     early = null;
     clearTimeout(timer);
-    if (s && !s.destroyed && (s.connecting || s.readyState === 'open')) return s;
+    if (s && !s.destroyed && (s.connecting || s.readyState === 'open')) return s.ref();
     s?.destroy();
     return null;
   };

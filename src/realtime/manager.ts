@@ -28,6 +28,8 @@ const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
 const unref = unrefTimer;
+/** Longest reconnect backoff during which the next attempt's connection is opened early ({@link RealtimeManager.preconnect}). */
+const PRECONNECT_MAX_WAIT = 5_000;
 
 function asLogger(logger: Logger | undefined, level: LogLevel | undefined): ResolvedLogger {
   if (logger && level === undefined && typeof (logger as Partial<ResolvedLogger>).level === 'string') return logger as ResolvedLogger;
@@ -44,7 +46,8 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
  * Independently, a supervisor wakes every `supervisorInterval` and starts an attempt whenever the socket
  * is not connected and joined (also catching half-open sessions). Every attempt fetches a fresh token,
  * tears the old session down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
- * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unref()`'d. In browsers
+ * once per outage; `addOnConnected` callbacks after every successful connect. In Node, a backoff of up to 5 s opens
+ * the next attempt's TCP (and TLS) connection while it waits. Timers are `unref()`'d. In browsers
  * and workers, the `online` event starts an attempt at once (a phone back from a tunnel does not wait out the backoff).
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
@@ -433,6 +436,8 @@ export class RealtimeManager {
     if (this.st === 'closed' || this.backoffTimer) return;
     const base = Math.min(this.supervisorInterval, this.reconnectDelay * 2 ** Math.min(this.failures, 20));
     const delay = base / 2 + Math.random() * (base / 2);
+    // Node: a short wait opens the attempt's TCP (+ TLS) connection meanwhile (the handshake still waits for the timer)
+    if (delay <= PRECONNECT_MAX_WAIT) this.preconnect();
     this.backoffTimer = setTimeout(() => {
       this.backoffTimer = null;
       if (this.st === 'closed' || this.connected || this.attempt) return;

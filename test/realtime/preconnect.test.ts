@@ -72,3 +72,29 @@ describe('RealtimeManager.preconnect()', () => {
     expect(s.sockets()).toHaveLength(0);
   });
 });
+
+describe('reconnect after a drop', () => {
+  it("opens the attempt's connection during the backoff, before the attempt starts, and the handshake uses it", async () => {
+    const { s, token } = await setup();
+    let attempts = 0;
+    // every reconnect attempt asks for a fresh token first: the provider counts attempts
+    const m = new RealtimeManager({
+      token, ioBase: s.url, logLevel: 'silent', reconnectDelay: 4_000,
+      tokenProvider: async () => {
+        attempts++;
+        return token;
+      },
+    });
+    managers.push(m);
+    await m.connect();
+    const oldSid = s.sockets()[0]?.nsSid;
+    const before = s.network.stats().connections;
+    s.faults.dropAllSockets();
+    await until(() => s.network.stats().connections === before + 1, 'a new connection accepted', 5_000);
+    expect(attempts).toBe(0);
+    expect(m.state).toBe('reconnecting');
+    await until(() => m.connected && s.sockets().length === 1 && s.sockets()[0]?.nsSid !== oldSid, 'reconnected', 10_000);
+    expect(attempts).toBe(1);
+    expect(s.network.stats().connections).toBe(before + 1);
+  });
+});
