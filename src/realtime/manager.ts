@@ -159,7 +159,7 @@ export class RealtimeManager {
    * after `connectTimeout` (at most 10 s). No-op in browsers and while connected.
    */
   preconnect(): void {
-    if (this.browser || this.early || this.connected || this.st === 'closed') return;
+    if (this.browser || this.early || this.connected) return;
     const v = this.verify;
     let tls: ReturnType<typeof tlsOptions> = null;
     try {
