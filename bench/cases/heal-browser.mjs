@@ -31,7 +31,7 @@ const fmt = (ms) => `${Math.round(ms)} ms (${(ms / RTT).toFixed(1)} RTT)`;
 /** Page side: a gateway on the global `BragerOne`; `window.heal` collects marks (ms, page clock). */
 function pageStart({ api, email, password, objectId, devid }) {
   const B = window.BragerOne;
-  const h = { t: {}, reqs: [], states: [], changes: 0 };
+  const h = { t: {}, states: [] };
   window.heal = h;
   addEventListener('online', () => void (h.t.online = performance.now()));
   addEventListener('offline', () => void (h.t.offline = performance.now()));
@@ -60,14 +60,16 @@ async function round(page, context, sim, offlineFor) {
   const armed = sim.call('armDeltaNew', BOILER, 'P4.v1', sockets);
   await context.setOffline(false);
   const v = await armed;
-  for (let i = 0; i < 500; i++) {
-    const got = await page.evaluate((key) => window.heal.gw.params('DEMO0A1B2C').get(key), 'P4.v1');
+  for (let i = 0; ; i++) {
+    const got = await page.evaluate(([devid, key]) => window.heal.gw.params(devid).get(key), [BOILER, 'P4.v1']);
     if (got === v) break;
+    if (i >= 1000) throw new Error(`heal (Chromium): the pushed value ${v} did not reach the page's store`);
     await sleep(10);
   }
   return page.evaluate(() => {
     const h = window.heal;
     const base = h.t.online;
+    if (base === undefined) throw new Error('the page saw no online event');
     const rel = (x) => (x === undefined ? undefined : Math.round((x - base) * 10) / 10);
     const reqs = performance
       .getEntriesByType('resource')
