@@ -257,7 +257,12 @@ async function healNode(sim, rounds) {
         };
       });
       t0 = performance.now();
-      const pushed = await Promise.all([sim.call('dropAndArm', BOILER, 'P4.v1'), delta]).then(([v]) => v);
+      let timer;
+      const stuck = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('heal (Node): no delta 15 s after the drop')), 15_000);
+      });
+      const pushed = await Promise.race([Promise.all([sim.call('dropAndArm', BOILER, 'P4.v1'), delta]), stuck]).then(([v]) => v);
+      clearTimeout(timer);
       if (store.get('P4.v1') !== pushed) throw new Error(`heal: store holds ${store.get('P4.v1')}, pushed ${pushed}`);
       samples.push({ marks, reqs, early });
     }
