@@ -94,7 +94,7 @@ export function preconnect(base: string, tlsOpts: TlsOptions | null, idle: numbe
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port) || (secure ? 443 : 80);
   let early: net.Socket | null = secure
-    ? tls.connect({ host, port, servername: net.isIP(host) ? '' : host, ALPNProtocols: ['http/1.1'], ...tlsOpts })
+    ? tls.connect({ host, port, servername: net.isIP(host) ? '' : host, ...tlsOpts })
     : net.connect({ host, port });
   early.on('error', () => {}); // a failed early connection is simply not used
   early.unref(); // an idle early connection does not keep the process alive; the request that takes it does
