@@ -40,9 +40,9 @@ export interface GatewayOptions {
   realtime?: { connectTimeout?: number; supervisorInterval?: number; reconnectDelay?: number };
   /**
    * Wait after the namespace join before `POST /modules/connect`: the server may register a new socket id
-   * asynchronously (the reference waits 0.1 s). After a reconnect the gateway waits it before binding; at start-up
-   * it binds at once and waits out the rest of it (since the join) only when that first bind is refused. Default
-   * 100; 0 binds at once, without a second try.
+   * asynchronously (the reference waits 0.1 s). At start-up and after a reconnect the gateway binds at once and
+   * waits out the rest of it (since the join) only when that first bind is refused; a bind retried later waits it
+   * first. Default 100; 0 binds at once, without a second try.
    */
   bindDelay?: number;
   /** First wait before retrying a bind that failed after a reconnect; doubles per failure, capped at 30 000. Default 1 000. */

@@ -2,7 +2,7 @@
 
 import type { Verify } from '../client.js';
 import { BragerOneError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
-import { tlsOptions } from '#node-env';
+import { type Preconnected, preconnect, tlsOptions } from '#node-env';
 import { USER_AGENT } from '../version.js';
 import type { Logger, LogLevel, ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../log.js';
@@ -28,6 +28,8 @@ const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
 const unref = unrefTimer;
+/** Longest reconnect backoff during which the next attempt's connection is opened early ({@link RealtimeManager.preconnect}). */
+const PRECONNECT_MAX_WAIT = 5_000;
 
 function asLogger(logger: Logger | undefined, level: LogLevel | undefined): ResolvedLogger {
   if (logger && level === undefined && typeof (logger as Partial<ResolvedLogger>).level === 'string') return logger as ResolvedLogger;
@@ -44,7 +46,8 @@ function asLogger(logger: Logger | undefined, level: LogLevel | undefined): Reso
  * Independently, a supervisor wakes every `supervisorInterval` and starts an attempt whenever the socket
  * is not connected and joined (also catching half-open sessions). Every attempt fetches a fresh token,
  * tears the old session down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
- * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unref()`'d. In browsers
+ * once per outage; `addOnConnected` callbacks after every successful connect. In Node, a backoff of up to 5 s opens
+ * the next attempt's TCP (and TLS) connection while it waits. Timers are `unref()`'d. In browsers
  * and workers, the `online` event starts an attempt at once (a phone back from a tunnel does not wait out the backoff).
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
@@ -103,6 +106,8 @@ export class RealtimeManager {
   private joining = false;
   /** Bumped by disconnect(): attempts started before it must not install their socket. */
   private epoch = 0;
+  /** Node: the next handshake's connection, opened early by {@link preconnect}. */
+  private early: Preconnected | null = null;
 
   constructor(opts: RealtimeManagerOptions) {
     this.token = opts.token;
@@ -148,6 +153,23 @@ export class RealtimeManager {
     if (typeof token === 'string' && token) this.token = token;
   }
 
+  /**
+   * Node: opens the TCP (and TLS) connection of the next handshake now, e.g. while the login that yields its token
+   * is in flight; the handshake itself, which carries the token, waits for {@link connect}. Unused, it is closed
+   * after `connectTimeout` (at most 10 s). No-op in browsers and while connected.
+   */
+  preconnect(): void {
+    if (this.browser || this.early || this.connected) return;
+    const v = this.verify;
+    let tls: ReturnType<typeof tlsOptions> = null;
+    try {
+      tls = v === undefined || v === true ? null : tlsOptions(v);
+    } catch {
+      return; // the connect reports an unreadable CA bundle
+    }
+    this.early = preconnect(this.ioBase, tls, Math.min(this.connectTimeout, 10_000));
+  }
+
   /** Modules of the last {@link subscribe} call (sorted, unique). */
   subscribedModules(): readonly string[] {
     return this.modules;
@@ -176,6 +198,8 @@ export class RealtimeManager {
   /** Closes the socket and releases every timer and socket listener. Registered callbacks stay registered. */
   async disconnect(): Promise<void> {
     this.epoch++;
+    this.early?.close();
+    this.early = null;
     this.stopTimers();
     this.teardown();
     this.inOutage = false;
@@ -347,7 +371,10 @@ export class RealtimeManager {
     const v = this.verify;
     // Node only: TLS options for the socket (`#node-env` is a stand-in without TLS in browsers).
     const tls = this.browser || v === undefined || v === true ? null : tlsOptions(v);
+    const early = this.early;
+    this.early = null;
     const session: IoSession = new IoSession({
+      agent: early?.agent ?? null,
       io,
       ioBase: this.ioBase,
       path: this.path,
@@ -409,6 +436,8 @@ export class RealtimeManager {
     if (this.st === 'closed' || this.backoffTimer) return;
     const base = Math.min(this.supervisorInterval, this.reconnectDelay * 2 ** Math.min(this.failures, 20));
     const delay = base / 2 + Math.random() * (base / 2);
+    // Node: a short wait opens the attempt's TCP (+ TLS) connection meanwhile (the handshake still waits for the timer)
+    if (delay <= PRECONNECT_MAX_WAIT) this.preconnect();
     this.backoffTimer = setTimeout(() => {
       this.backoffTimer = null;
       if (this.st === 'closed' || this.connected || this.attempt) return;
