@@ -329,17 +329,14 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         storm = null;
         afterStorm.push(rec);
       }
-      if (now >= next.halfOpen && !halfOpen) {
+      // a half-open socket needs a live session: when a drop's reconnect is still running, it waits for it
+      if (now >= next.halfOpen && !halfOpen && gw.wsSessionUp()) {
         next.halfOpen += ms(S.halfOpenEvery);
         const rec: FaultRecord = { kind: 'half-open', at: now - t0, end: null, detectMs: null, recoverMs: null };
         faults.push(rec);
-        if (gw.wsSessionUp()) {
-          pendingDetect.push(rec);
-          halfOpen = { rec, lift: net.fault({ kind: 'blackhole', target: 'socket' }) };
-          say(`${(since() / 1000).toFixed(1)} s: socket blackholed (half-open)`);
-        } else {
-          rec.end = rec.at; // the session was down already: nothing to make half-open this time
-        }
+        pendingDetect.push(rec);
+        halfOpen = { rec, lift: net.fault({ kind: 'blackhole', target: 'socket' }) };
+        say(`${(since() / 1000).toFixed(1)} s: socket blackholed (half-open)`);
       }
       if (now >= publishAt && !published) {
         published = true;
