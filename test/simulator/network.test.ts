@@ -348,3 +348,15 @@ describe('network faults', () => {
     expect(a.data().length).toBe(0);
   });
 });
+
+describe('heartbeat options', () => {
+  it('pingInterval / pingTimeout reach the Engine.IO handshake and are validated', async () => {
+    const s = await startSimulator({ tickInterval: 0, pingInterval: 700, pingTimeout: 900 });
+    open.push(s);
+    const r = await fetch(`${s.url}/socket.io/?EIO=4&transport=polling`);
+    const text = await r.text();
+    expect(JSON.parse(text.slice(1))).toMatchObject({ pingInterval: 700, pingTimeout: 900 });
+    await expect(startSimulator({ pingInterval: 0 })).rejects.toThrow(/pingInterval/);
+    await expect(startSimulator({ pingTimeout: 1.5 })).rejects.toThrow(/pingTimeout/);
+  });
+});
