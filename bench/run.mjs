@@ -3,7 +3,7 @@
 // Every timing is a ratio against a baseline measured in the same run, interleaved, on the same local simulator
 // (which runs in a child process). Prints one table and writes bench/results.json.
 //
-//   node bench/run.mjs [--quick] [--only=size,install,startup,latency,http,live,memory,catalog]
+//   node bench/run.mjs [--quick] [--only=size,install,startup,latency,latency-chromium,http,live,memory,catalog]
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,8 @@ await section('install', async () => (await import('./cases/install.mjs')).run(c
 await section('startup', async () => (await import('./cases/startup.mjs')).run(ctx));
 // Starts its own simulator process with network shaping (one-way 50 ms + 5 ms jitter).
 await section('latency', async () => (await import('./cases/startup-latency.mjs')).run(ctx));
+// Heal in headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium; an info row when missing), same shaping.
+await section('latency-chromium', async () => (await import('./cases/heal-browser.mjs')).run(ctx));
 if (want('http') || want('live')) ctx.sim = await startSimProcess();
 await section('http', async () => (await import('./cases/http.mjs')).run(ctx));
 await section('live', async () => (await import('./cases/live.mjs')).run(ctx));

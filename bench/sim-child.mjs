@@ -26,6 +26,34 @@ const ops = {
         resolve(v);
       }, 1);
     }),
+  // Drops every socket (sim.faults.dropAllSockets()), then pushes one delta of `key` as soon as a NEW socket is bound to
+  // and listening for `devid` (the heal benchmark). Resolves the pushed value.
+  dropAndArm: (devid, key) => {
+    const before = new Set(sim.sockets().map((x) => x.nsSid));
+    sim.faults.dropAllSockets();
+    return new Promise((resolve) => {
+      const t = setInterval(() => {
+        if (!sim.sockets().some((x) => !before.has(x.nsSid) && x.bound.includes(devid) && x.listening.includes(devid))) return;
+        clearInterval(t);
+        const v = (Number(sim.getParam(devid, key)) || 0) + 1;
+        sim.setParam(devid, key, v);
+        resolve(v);
+      }, 1);
+    });
+  },
+  socketIds: () => sim.sockets().map((x) => x.nsSid),
+  // Pushes one delta of `key` as soon as a socket NOT in `before` (namespace SIDs) is bound to and listening for `devid`.
+  armDeltaNew: (devid, key, before) =>
+    new Promise((resolve) => {
+      const old = new Set(before);
+      const t = setInterval(() => {
+        if (!sim.sockets().some((x) => !old.has(x.nsSid) && x.bound.includes(devid) && x.listening.includes(devid))) return;
+        clearInterval(t);
+        const v = (Number(sim.getParam(devid, key)) || 0) + 1;
+        sim.setParam(devid, key, v);
+        resolve(v);
+      }, 1);
+    }),
   close: async () => {
     await sim.close();
     setImmediate(() => process.exit(0));

@@ -3,3 +3,4 @@
 export const nodeHeaders = () => ({});
 export const nodeFetch = () => undefined;
 export const tlsOptions = () => null;
+export const preconnect = () => null;

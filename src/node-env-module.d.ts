@@ -7,4 +7,6 @@ declare module '#node-env' {
   export const nodeHeaders: M['nodeHeaders'];
   export const nodeFetch: M['nodeFetch'];
   export const tlsOptions: M['tlsOptions'];
+  export const preconnect: M['preconnect'];
+  export type Preconnected = import('./http/node-env.js').Preconnected;
 }

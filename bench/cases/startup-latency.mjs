@@ -4,9 +4,14 @@
 // bound, listening and a pushed delta received (the simulator pushes it the moment a socket is bound and listening).
 // warm = stored token (file) + catalog snapshot (file cache); cold = neither. Baseline in the same run: a scripted
 // raw client (fetch + socket.io-client) in the reference's order and pauses: validate, connect, join, 0.1 s sleep,
-// bind, listen, prime parameters, then activity.
+// bind, listen, prime parameters, then activity. Info rows, same rounds: the SDK loading socket.io-client inside
+// start(); a cold start without the early socket connection (RealtimeManager.preconnect disabled: the SDK before it);
+// a cold start of the gateway alone (no catalog loading in the same process).
 //
-//   node bench/cases/startup-latency.mjs            (standalone; also `npm run bench -- --only=latency`)
+// Heal: a started gateway, `sim.faults.dropAllSockets()`, until a delta pushed to the new socket is in the ParamStore.
+//
+//   node bench/cases/startup-latency.mjs [--quick] [--heal]   (standalone, --heal: only the heal case;
+//                                                               also `npm run bench -- --only=latency`)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +31,11 @@ const DEMO = { email: 'demo@bragerone.local', password: 'demo' };
 
 // ——— sample processes ———
 
-async function sampleOurs(url, dir, lazy) {
+async function sampleOurs(url, dir, lazy, noPreconnect = false, noCatalog = false) {
   const lib = await import('../../dist/esm/node.js');
   const cat = await import('../../dist/esm/catalog.js');
+  // A/B in the same run: a cold start without the early socket connection (the SDK before it)
+  if (noPreconnect) lib.RealtimeManager.prototype.preconnect = () => {};
   // like the reference script, which imports it before its clock starts (lazy: the SDK loads it inside start())
   if (!lazy) await lib.loadSocketIoClient();
   const reqs = [];
@@ -77,7 +84,7 @@ async function sampleOurs(url, dir, lazy) {
   const delta = new Promise((resolve) => gw.onParametersChange(() => resolve())).then(() => {
     marks.c = T();
   });
-  const labelled = cat.loadCatalog({ api }).then(async (catalog) => {
+  const labelled = noCatalog ? Promise.resolve() : cat.loadCatalog({ api }).then(async (catalog) => {
     marks.catalog = T();
     await firstValue;
     const p = await catalog.resolve('PARAM_P4_1', store);
@@ -144,7 +151,7 @@ async function sampleReference(url, token) {
 
 if (process.argv[2] === '--sample') {
   const [mode, url, arg] = process.argv.slice(3);
-  const out = mode === 'reference' ? await sampleReference(url, arg) : await sampleOurs(url, arg, mode === 'lazy');
+  const out = mode === 'reference' ? await sampleReference(url, arg) : await sampleOurs(url, arg, mode === 'lazy', mode === 'nopre', mode === 'nocat');
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }
@@ -177,6 +184,142 @@ async function measure(sim, mode, url, arg) {
 
 const fmt = (ms) => `${Math.round(ms)} ms (${(ms / RTT).toFixed(1)} RTT)`;
 
+// ——— heal: deltas again after the simulator drops every socket ———
+
+/** `reconnectDelay` of the RealtimeManager (its default): the first backoff step, jittered to [½, 1]× of it. */
+const FIRST_BACKOFF = 500;
+
+/**
+ * One started gateway in this process over the shaped network; per round: `sim.faults.dropAllSockets()`, and the
+ * simulator pushes one `P4.v1` delta as soon as a new socket is bound and listening. Marks (ms from the drop):
+ * the client noticing the drop, the backoff timer firing (the reconnect attempt), the namespace join, the REST
+ * requests of the re-bind, and the delta in the ParamStore.
+ */
+async function healNode(sim, rounds) {
+  const lib = await import('../../dist/esm/node.js');
+  await lib.loadSocketIoClient();
+  let t0 = 0;
+  let reqs = [];
+  let marks = {};
+  const T = () => Math.round((performance.now() - t0) * 10) / 10;
+  const recFetch = (input, init) => {
+    const req = new Request(input, init);
+    const e = { what: `${req.method} ${new URL(req.url).pathname}`, start: T(), end: null };
+    reqs.push(e);
+    return fetch(input, init).then((r) => {
+      e.end = T();
+      return r;
+    });
+  };
+  const api = new lib.BragerOneApiClient({
+    server: lib.defineServer({ ioBase: sim.url, oneBase: sim.url }),
+    tokenStore: new lib.MemoryTokenStore(),
+    credsProvider: () => DEMO,
+    logLevel: 'silent',
+    fetch: recFetch,
+  });
+  const gw = new lib.BragerOneGateway({ api, objectId: OBJECT_ID, modules: [BOILER], connectivityPollInterval: 0 });
+  const samples = [];
+  try {
+    await gw.start();
+    const ws = gw.realtime();
+    ws.onStateChange((st) => {
+      if (st === 'reconnecting') marks.dropSeen ??= T();
+      if (st === 'connected') marks.joined ??= T();
+    });
+    // instance-level hook (no effect outside this gateway): when the backoff timer starts the reconnect attempt
+    const attemptOnce = ws.attemptOnce;
+    ws.attemptOnce = function (...args) {
+      marks.attempt ??= T();
+      return attemptOnce.apply(this, args);
+    };
+    const store = gw.params(BOILER);
+    let waiting = null;
+    gw.onParametersChange(() => waiting?.());
+    // A/B in the same run: every other round without the connection opened during the backoff (instance-level)
+    const preconnect = ws.preconnect;
+    for (let i = 0; i < 2 * rounds; i++) {
+      const early = i % 2 === 0;
+      ws.preconnect = early
+        ? function (...args) {
+            marks.pre ??= T();
+            return preconnect.apply(this, args);
+          }
+        : () => {};
+      await sleep(1500); // the previous re-bind (prime, listing) done; the REST connection kept alive
+      reqs = [];
+      marks = {};
+      const delta = new Promise((resolve) => {
+        waiting = () => {
+          waiting = null;
+          marks.delta = T();
+          resolve();
+        };
+      });
+      t0 = performance.now();
+      let timer;
+      const stuck = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('heal (Node): no delta 15 s after the drop')), 15_000);
+      });
+      const pushed = await Promise.race([Promise.all([sim.call('dropAndArm', BOILER, 'P4.v1'), delta]), stuck]).then(([v]) => v);
+      clearTimeout(timer);
+      if (store.get('P4.v1') !== pushed) throw new Error(`heal: store holds ${store.get('P4.v1')}, pushed ${pushed}`);
+      samples.push({ marks, reqs, early });
+    }
+  } finally {
+    await gw.stop();
+    await api.close();
+  }
+  return samples;
+}
+
+/** Breakdown lines of one heal round. */
+export function healBreakdown(sample) {
+  const lines = sample.reqs
+    .filter((r) => r.end !== null)
+    .map((r) => [r.start, `  ${String(r.start.toFixed(0)).padStart(5)} → ${String(r.end.toFixed(0)).padStart(5)} ms  ${r.what}`]);
+  const m = sample.marks;
+  const marks = [
+    ['drop noticed (state reconnecting)', m.dropSeen], ['TCP connection of the next attempt opened (during the backoff)', m.pre],
+    ['backoff over: reconnect attempt starts', m.attempt],
+    ['joined (socket live again)', m.joined], ['pushed delta in the ParamStore', m.delta],
+  ].filter(([, v]) => v !== undefined).map(([k, v]) => [v, `  ${String(v.toFixed(0)).padStart(5)}          ${k}`]);
+  if (m.attempt !== undefined && m.joined !== undefined) {
+    lines.push([m.attempt + 0.01, `  ${String(m.attempt.toFixed(0)).padStart(5)} → ${String(m.joined.toFixed(0)).padStart(5)} ms  WS connect + join`]);
+  }
+  return [`      0          sim.faults.dropAllSockets()`, ...[...lines, ...marks].sort((x, y) => x[0] - y[0]).map(([, l]) => l)];
+}
+
+/** Rows of the Node heal case (and the samples, for the doc). */
+async function runHeal(sim, rounds, log) {
+  const all = await healNode(sim, rounds);
+  const res = all.filter((s) => s.early);
+  const noPre = all.filter((s) => !s.early);
+  const healNoPre = median(noPre.map((s) => s.marks.delta));
+  const afterNoPre = median(noPre.map((s) => s.marks.delta - s.marks.attempt));
+  const heal = median(res.map((s) => s.marks.delta));
+  const backoff = median(res.map((s) => s.marks.attempt - s.marks.dropSeen));
+  const after = median(res.map((s) => s.marks.delta - s.marks.attempt));
+  const typical = [...res].sort((x, y) => Math.abs(x.marks.delta - heal) - Math.abs(y.marks.delta - heal))[0];
+  log(`\nheal (Node): sim.faults.dropAllSockets() → pushed delta in the ParamStore, ${rounds} rounds; medians`);
+  log(`  total ${fmt(heal)}; backoff waited ${Math.round(backoff)} ms (first step ${FIRST_BACKOFF} ms, jittered to ${FIRST_BACKOFF / 2}–${FIRST_BACKOFF} ms); attempt → delta ${fmt(after)}`);
+  log(`  without the connection opened during the backoff (alternate rounds): total ${fmt(healNoPre)}; attempt → delta ${fmt(afterNoPre)}`);
+  log('breakdown of a heal (ms from the drop):');
+  for (const l of healBreakdown(typical)) log(l);
+  const target = FIRST_BACKOFF + 4 * RTT;
+  return [
+    {
+      case: 'latency: heal after dropAllSockets (Node)', baseline: `${FIRST_BACKOFF} ms step`, ours: fmt(heal), ratio: null,
+      target: `≤ step + 4 RTT (${target} ms)`, pass: heal <= target, note: `backoff waited ${Math.round(backoff)} ms (median); reconnect attempt → delta ${fmt(after)}`,
+      data: all,
+    },
+    {
+      case: 'latency: heal (Node) without the early connection (info)', baseline: `${FIRST_BACKOFF} ms step`, ours: fmt(healNoPre), ratio: null,
+      target: 'info', pass: null, note: `reconnect attempt → delta ${fmt(afterNoPre)}`,
+    },
+  ];
+}
+
 /** "start → end  what" lines of one start, sorted by start: which request or frame waited on which. */
 export function breakdown(sample) {
   const lines = sample.reqs
@@ -196,6 +339,13 @@ export async function run(ctx) {
   const log = ctx?.log ?? console.log;
   const rounds = quick ? 3 : 7;
   const sim = await startSimProcess({ network: { latency: LATENCY, jitter: JITTER }, strict: false, laxData: false });
+  if (ctx?.healOnly) {
+    try {
+      return await runHeal(sim, rounds, log);
+    } finally {
+      await sim.close();
+    }
+  }
   const warmDir = mkdtempSync(join(tmpdir(), 'bragerone-bench-warm-'));
   const dirs = [warmDir];
   try {
@@ -205,9 +355,9 @@ export async function run(ctx) {
     const stored = JSON.parse(readFileSync(join(warmDir, 'token.json'), 'utf8'));
     const token = stored.accessToken ?? stored.token?.accessToken;
     if (typeof token !== 'string') throw new Error('no stored token after the cold start');
-    const res = { warm: [], cold: [], reference: [], lazy: [] };
+    const res = { warm: [], cold: [], reference: [], lazy: [], coldNoPre: [], coldNoCat: [] };
     for (let i = 0; i < rounds; i++) {
-      const order = ['warm', 'cold', 'reference', 'lazy'];
+      const order = ['warm', 'cold', 'reference', 'lazy', 'coldNoPre', 'coldNoCat'];
       for (let j = 0; j < order.length; j++) {
         const kind = order[(i + j) % order.length];
         if (kind === 'warm') res.warm.push(await measure(sim, 'ours', sim.url, warmDir));
@@ -216,7 +366,7 @@ export async function run(ctx) {
         else {
           const d = mkdtempSync(join(tmpdir(), 'bragerone-bench-cold-'));
           dirs.push(d);
-          res.cold.push(await measure(sim, 'ours', sim.url, d));
+          res[kind].push(await measure(sim, { cold: 'ours', coldNoPre: 'nopre', coldNoCat: 'nocat' }[kind], sim.url, d));
         }
       }
     }
@@ -225,18 +375,25 @@ export async function run(ctx) {
     const c = { a: med('cold', 'a'), b: med('cold', 'b'), c: med('cold', 'c') };
     const ref = { a: med('reference', 'a'), c: med('reference', 'c') };
     const lz = { a: med('lazy', 'a'), b: med('lazy', 'b'), c: med('lazy', 'c') };
+    const np = { a: med('coldNoPre', 'a'), b: med('coldNoPre', 'b'), c: med('coldNoPre', 'c') };
+    const nc = { a: med('coldNoCat', 'a'), c: med('coldNoCat', 'c') };
     // the warm sample closest to the median (c), for the breakdown
     const typical = [...res.warm].sort((x, y) => Math.abs(x.marks.c - w.c) - Math.abs(y.marks.c - w.c))[0];
     log(`\nstartup-latency: one-way ${LATENCY} ms + 0–${JITTER} ms jitter (RTT ${RTT} ms), ${rounds} rounds; medians`);
     log(`  warm  (a) ${fmt(w.a)}  (b) ${fmt(w.b)}  (c) ${fmt(w.c)}`);
     log(`  cold  (a) ${fmt(c.a)}  (b) ${fmt(c.b)}  (c) ${fmt(c.c)}`);
+    log(`  cold, no early socket connection (the SDK before preconnect)  (a) ${fmt(np.a)}  (b) ${fmt(np.b)}  (c) ${fmt(np.c)}`);
+    log(`  cold, gateway alone (no catalog loading in the same process)  (a) ${fmt(nc.a)}  (c) ${fmt(nc.c)}`);
     log(`  reference order  (a) ${fmt(ref.a)}  (c) ${fmt(ref.c)}`);
     log(`  warm, socket.io-client loaded inside start()  (a) ${fmt(lz.a)}  (b) ${fmt(lz.b)}  (c) ${fmt(lz.c)}`);
     log(`  labelled value: ${typical.marks.label}`);
     log('breakdown of a warm start (ms from new BragerOneApiClient()):');
     for (const l of breakdown(typical)) log(l);
-    log('breakdown of a cold start:');
-    for (const l of breakdown(res.cold.at(-1))) log(l);
+    const near = (k, m, v) => [...res[k]].sort((x, y) => Math.abs(x.marks[m] - v) - Math.abs(y.marks[m] - v))[0];
+    log('breakdown of a cold start (the sample nearest the median (c)):');
+    for (const l of breakdown(near('cold', 'c', c.c))) log(l);
+    log('breakdown of a cold start, gateway alone (nearest the median (c)):');
+    for (const l of breakdown(near('coldNoCat', 'c', nc.c))) log(l);
     log('breakdown of the reference order:');
     for (const l of breakdown(res.reference.at(-1))) log(l);
     const rows = [
@@ -247,8 +404,12 @@ export async function run(ctx) {
       { case: 'latency: cold (a) first value', baseline: fmt(w.a), ours: fmt(c.a), ratio: c.a / w.a, target: '≤ warm + 1 RTT', pass: c.a <= w.a + RTT },
       { case: 'latency: cold (b) first labelled value', baseline: fmt(w.b), ours: fmt(c.b), ratio: c.b / w.b, target: '≤ warm + 1 RTT', pass: c.b <= w.b + RTT },
       { case: 'latency: cold (c) live + delta', baseline: fmt(w.c), ours: fmt(c.c), ratio: c.c / w.c, target: '≤ warm + 1 RTT', pass: c.c <= w.c + RTT },
+      { case: 'latency: cold (c) without the early socket connection (info)', baseline: fmt(w.c), ours: fmt(np.c), ratio: np.c / w.c, target: 'info', pass: null },
+      { case: 'latency: cold (a), gateway alone, no catalog (info)', baseline: fmt(w.a), ours: fmt(nc.a), ratio: nc.a / w.a, target: 'info', pass: null },
+      { case: 'latency: cold (c), gateway alone, no catalog (info)', baseline: fmt(w.c), ours: fmt(nc.c), ratio: nc.c / w.c, target: 'info', pass: null },
     ];
     rows[0].data = { rounds, latency: LATENCY, jitter: JITTER, ...res };
+    rows.push(...(await runHeal(sim, rounds, log)));
     return rows;
   } finally {
     await sim.close();
@@ -257,6 +418,6 @@ export async function run(ctx) {
 }
 
 if (process.argv[1] === SELF && process.argv[2] !== '--sample') {
-  const rows = await run({ quick: process.argv.includes('--quick') });
+  const rows = await run({ quick: process.argv.includes('--quick'), healOnly: process.argv.includes('--heal') });
   for (const r of rows) console.log(`${r.case}: ${r.ours} vs ${r.baseline} → ${r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL'}`);
 }

@@ -24,10 +24,19 @@ export interface SessionDeps {
 }
 
 interface LockManagerLike {
-  request<T>(name: string, opts: { signal?: AbortSignal }, cb: () => Promise<T>): Promise<T>;
+  request<T>(name: string, opts: { signal?: AbortSignal; ifAvailable?: boolean }, cb: (lock: unknown) => Promise<T> | T): Promise<T>;
 }
 
 const LOCK_WAIT = 30_000;
+/**
+ * After waiting for the cross-tab lock, how long a tab whose store still shows no usable token waits for the peer's
+ * token to arrive through the store's `watch` before it logs in itself. Chromium propagates a `localStorage` write to
+ * other tabs' processes asynchronously, so the tab that gets the lock next can read the old value (no token) even
+ * though the holder saved its fresh one before releasing the lock.
+ */
+const PEER_WAIT = 1_500;
+/** {@link AuthSession.#withLock}: the lock was free, nothing to wait for. */
+const NOT_AVAILABLE = Symbol('lock held');
 const MAX_BAD = 64;
 
 function lockManager(): LockManagerLike | null {
@@ -50,6 +59,8 @@ export class AuthSession {
   #optimistic = false;
   /** Told the token of the next login as soon as it is in memory (before the store saved it). */
   #onLogin: ((t: Token) => void) | null = null;
+  /** Callers waiting for a token saved by another context ({@link #peerToken}). */
+  #peerWaiters: Array<() => void> = [];
   /** Access tokens known to be dead (401 or revoked): never adopted again from a store. */
   readonly #bad = new Set<string>();
   readonly #deps: SessionDeps;
@@ -130,7 +141,7 @@ export class AuthSession {
     if (ready) return Promise.resolve(ready);
     if (!this.#pending) {
       // The shared work ignores any one caller's signal; each caller races its own.
-      const run = this.#withLock(() => this.#acquire()).finally(() => {
+      const run = this.#withLock((contended) => this.#acquire(contended)).finally(() => {
         if (this.#pending === run) this.#pending = null;
       });
       this.#pending = run;
@@ -185,29 +196,56 @@ export class AuthSession {
     this.#token = parsed;
     this.#validated = true; // a peer saved it right after its own login or validation
     this.#deps.logger.debug('token adopted from another context');
+    for (const w of this.#peerWaiters.splice(0)) w();
   }
 
-  async #withLock<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#store?.withLock) return this.#store.withLock(fn);
-    const key = this.#store?.lockKey;
+  /** Runs `fn` under the cross-tab lock; `contended`: another context held it first (it may just have logged in). */
+  async #withLock<T>(fn: (contended: boolean) => Promise<T>): Promise<T> {
+    const store = this.#store;
+    if (store?.withLock) return store.withLock(() => fn(false));
+    const key = store?.lockKey;
     const locks = key ? lockManager() : null;
-    if (!locks || !key) return fn();
+    if (!locks || !key) return fn(false);
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), LOCK_WAIT);
     let entered = false;
+    const enter = (contended: boolean) => () => {
+      entered = true;
+      clearTimeout(timer);
+      return fn(contended);
+    };
     try {
-      return await locks.request(key, { signal: ctrl.signal }, () => {
-        entered = true;
-        clearTimeout(timer);
-        return fn();
-      });
+      const free = await locks.request<T | typeof NOT_AVAILABLE>(key, { ifAvailable: true }, (lock) => (lock ? enter(false)() : NOT_AVAILABLE));
+      if (free !== NOT_AVAILABLE) return free as T;
+      return await locks.request(key, { signal: ctrl.signal }, enter(true));
     } catch (e) {
       if (entered) throw e;
       this.#deps.logger.warn('token lock not acquired in time; continuing without it');
-      return fn();
+      return fn(false);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * A token another context saved, adopted through the store's `watch` within `ms`, or null (no watchable store,
+   * nothing arrived, or what arrived is no longer fresh).
+   */
+  async #peerToken(ms: number): Promise<Token | null> {
+    if (typeof this.#store?.watch !== 'function') return null;
+    if (!this.#validated || !this.#fresh(this.#token)) {
+      let done = (): void => {};
+      const arrived = new Promise<void>((r) => {
+        done = r;
+        this.#peerWaiters.push(r);
+      });
+      const timer = setTimeout(done, ms);
+      await arrived;
+      clearTimeout(timer);
+      this.#peerWaiters = this.#peerWaiters.filter((w) => w !== done);
+    }
+    const t = this.#token;
+    return this.#validated && this.#fresh(t) ? t : null;
   }
 
   async #loadStored(): Promise<Token | null> {
@@ -224,7 +262,7 @@ export class AuthSession {
     }
   }
 
-  async #acquire(): Promise<Token> {
+  async #acquire(contended = false): Promise<Token> {
     const now = this.#deps.now();
     let cand = this.#token;
     if (!cand || isTokenExpired(cand, this.#deps.refreshLeeway, now)) {
@@ -251,6 +289,11 @@ export class AuthSession {
         this.#deps.logger.info('stored token rejected by the server; logging in again');
         this.invalidate(cand.accessToken);
       }
+    }
+    if (contended) {
+      // the context that held the lock probably just logged in; its save may not be visible here yet
+      const peer = await this.#peerToken(PEER_WAIT);
+      if (peer) return peer;
     }
     return this.#login();
   }

@@ -70,7 +70,11 @@ export class ModuleView {
   readonly #api: BragerOneApiClient;
   readonly #includeHidden: boolean;
   readonly #confirmTimeout: number;
-  readonly #layout: Array<{ title: string; symbols: string[] }>;
+  #layout: Layout;
+  readonly #opts: ModuleViewOptions;
+  /** Bumped per catalog change: a slower reload of an older build never overwrites a newer one. */
+  #reloads = 0;
+  #offCatalog: () => void;
   /** symbol → latest resolution (hidden ones included). */
   readonly #params = new Map<string, LiveParameter>();
   /** address → symbols that depend on it. */
@@ -84,8 +88,9 @@ export class ModuleView {
   resolutions = 0;
 
   /** @internal use {@link createModuleView} */
-  constructor(opts: ModuleViewOptions, layout: Array<{ title: string; symbols: string[] }>) {
+  constructor(opts: ModuleViewOptions, layout: Layout) {
     this.devid = opts.devid;
+    this.#opts = opts;
     this.#catalog = opts.catalog;
     this.#store = opts.gateway.params(opts.devid);
     this.#api = opts.gateway.api;
@@ -94,6 +99,31 @@ export class ModuleView {
     this.#layout = layout;
     for (const { symbols } of layout) for (const s of symbols) this.#resolve(s);
     this.#off = this.#store.on((key) => this.#touched(key));
+    this.#offCatalog = this.#catalog.onChange((c) => {
+      if (c.applied) void this.#reload();
+    });
+  }
+
+  /**
+   * A new web-app build replaced the catalog's data (maps, texts, menus and write flags are then loaded afresh on
+   * demand): loads what the panels need from it, then resolves every parameter again and notifies once. Without
+   * this, the view resolved against the new build with nothing loaded: symbol names for labels, no units.
+   */
+  async #reload(): Promise<void> {
+    const gen = ++this.#reloads;
+    let layout: Layout | null = null;
+    try {
+      layout = await loadLayout(this.#opts);
+    } catch {
+      // downloads degrade with the catalog's own warnings; keep the old layout and resolve with what is loaded
+    }
+    if (gen !== this.#reloads || !this.#off) return; // superseded by a later build, or closed
+    if (layout) this.#layout = layout;
+    this.#params.clear();
+    this.#dependents.clear();
+    for (const { symbols } of this.#layout) for (const s of symbols) this.#resolve(s);
+    this.#snapshot = null;
+    if (this.#subscribers.size > 0) this.#subscribers.emit(this.getSnapshot());
   }
 
   /** The catalog behind the view. */
@@ -227,6 +257,7 @@ export class ModuleView {
   close(): void {
     this.#off?.();
     this.#off = null;
+    this.#offCatalog();
     this.#subscribers = new ListenerSet<[ModuleViewSnapshot]>();
   }
 }
@@ -236,6 +267,13 @@ export class ModuleView {
  * maps and texts they need), resolves every parameter against the gateway's store, and follows its deltas.
  */
 export async function createModuleView(opts: ModuleViewOptions): Promise<ModuleView> {
+  return new ModuleView(opts, await loadLayout(opts));
+}
+
+type Layout = Array<{ title: string; symbols: string[] }>;
+
+/** The panels of the view's module, with every map and text their parameters need loaded. */
+async function loadLayout(opts: ModuleViewOptions): Promise<Layout> {
   const panelOpts: { permissions?: readonly string[]; signal?: AbortSignal } = {};
   if (opts.permissions) panelOpts.permissions = opts.permissions;
   if (opts.signal) panelOpts.signal = opts.signal;
@@ -244,5 +282,5 @@ export async function createModuleView(opts: ModuleViewOptions): Promise<ModuleV
   const all = panels.flatMap((p) => p.symbols);
   // Prepare unit texts of the live `u` channels too (resolve loads what a symbol needs; results are cached).
   await Promise.all(all.map((s) => opts.catalog.resolveDetails(s, store as CatalogValues, opts.signal ? { signal: opts.signal } : {})));
-  return new ModuleView(opts, panels.map((p) => ({ title: p.title, symbols: [...p.symbols] })));
+  return panels.map((p) => ({ title: p.title, symbols: [...p.symbols] }));
 }

@@ -7,7 +7,11 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import type { TlsOptions, Verify } from '../options.js';
 import { BragerOneError } from '../errors.js';
@@ -56,6 +60,65 @@ export function nodeFetch(verify: Verify | undefined, logger: ResolvedLogger): t
   if (!tls) return undefined;
   if (verify === false) logger.warn('BragerOneApiClient: verify: false, TLS certificates are not checked (REST and socket)');
   return createTlsFetch(tls);
+}
+
+/** A connection opened ahead of its request: {@link preconnect}. */
+export interface Preconnected {
+  /** An agent whose first connection is the early one (when still open), later ones new. */
+  readonly agent: http.Agent;
+  /** Closes the early connection if it was not used. */
+  close(): void;
+}
+
+/**
+ * Opens the TCP (and, for `https:`, TLS) connection to `base` now, so a request that cannot be sent yet (a socket
+ * handshake waiting for its token) finds it open. An early connection unused after `idle` ms is closed; one that
+ * failed or was closed by the server is replaced by a new one. `null` in browsers and for other schemes.
+ */
+export function preconnect(base: string, tlsOpts: TlsOptions | null, idle: number): Preconnected | null {
+  if (isBrowserLike()) return null;
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return null;
+  }
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  if (!secure && url.protocol !== 'http:' && url.protocol !== 'ws:') return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port) || (secure ? 443 : 80);
+  let early: net.Socket | null = secure
+    ? tls.connect({ host, port, servername: net.isIP(host) ? '' : host, ...tlsOpts })
+    : net.connect({ host, port });
+  early.on('error', () => {}); // a failed early connection is simply not used
+  early.unref(); // an idle early connection does not keep the process alive; the request that takes it does
+  const close = (): void => {
+    clearTimeout(timer);
+    early?.destroy();
+    early = null;
+  };
+  const timer = setTimeout(close, idle);
+  timer.unref();
+  const take = (): net.Socket | null => {
+    const s = early;
+    early = null;
+    clearTimeout(timer);
+    if (s && !s.destroyed && (s.connecting || s.readyState === 'open')) return s.ref();
+    s?.destroy();
+    return null;
+  };
+  const agent = secure
+    ? new (class extends https.Agent {
+        override createConnection(o: https.RequestOptions, cb?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+          return take() ?? super.createConnection(o, cb);
+        }
+      })({ ...tlsOpts })
+    : new (class extends http.Agent {
+        override createConnection(o: http.ClientRequestArgs, cb?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+          return take() ?? super.createConnection(o, cb);
+        }
+      })();
+  return { agent, close };
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304]);

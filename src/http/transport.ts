@@ -281,7 +281,9 @@ export class HttpTransport {
     const res = await base(input, init);
     const t = flight.timeout;
     // Some browsers give a 304 an (empty) body stream; a null-body status cannot be rebuilt with one.
-    if (!flight.timed || !res.body || [101, 204, 205, 304].includes(res.status)) return res;
+    if (!res.body || [101, 204, 205, 304].includes(res.status)) return res;
+    // untimed: a retried request still reads its body inside the attempt (see below)
+    if (!flight.timed) return flight.req.retries ? new Response(await res.arrayBuffer(), res) : res;
     const arm = (): void => {
       clearTimeout(bodyTimer);
       bodyTimer = setTimeout(() => {
@@ -297,8 +299,15 @@ export class HttpTransport {
         c.enqueue(chunk);
       },
     });
+    const body = res.body.pipeThrough(idle);
+    // A retried request (getBytes) reads its body inside the attempt: a body cut by a reset or stalled past `timeout`
+    // then fails the attempt and is retried like a failed connect (ofetch retries only what fetch() throws).
+    if (flight.req.retries) {
+      timeoutSignal?.removeEventListener('abort', onTimeout); // the headers are in: the body timer alone runs now
+      return new Response(await new Response(body).arrayBuffer(), res);
+    }
     // `res` as the init: its status, statusText and headers.
-    return new Response(res.body.pipeThrough(idle), res);
+    return new Response(body, res);
   }
 
   /**

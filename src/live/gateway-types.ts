@@ -66,9 +66,9 @@ export interface GatewayOptions {
   realtime?: { connectTimeout?: number; supervisorInterval?: number; reconnectDelay?: number };
   /**
    * Wait after the namespace join before `POST /modules/connect`: the server may register a new socket id
-   * asynchronously (the reference waits 0.1 s). After a reconnect the gateway waits it before binding; at start-up
-   * it binds at once and waits out the rest of it (since the join) only when that first bind is refused.
-   * Milliseconds; 0 binds at once, without a second try.
+   * asynchronously (the reference waits 0.1 s). At start-up and after a reconnect the gateway binds at once and
+   * waits out the rest of it (since the join) only when that first bind is refused; a bind retried later waits it
+   * first. Milliseconds; 0 binds at once, without a second try.
    * @default GATEWAY_DEFAULTS.bindDelay
    */
   bindDelay?: number;

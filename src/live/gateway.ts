@@ -292,14 +292,17 @@ export class BragerOneGateway {
     const { provisional, done, ready } = await this.api.beginAuth();
     done.catch(() => {}); // awaited below; a rejection must not go unhandled meanwhile
     ready.catch(() => {});
+    const ws = this.#ensureWs();
+    ws.groupId = this.objectId;
     if (!provisional) {
-      await abortable(ready, signal); // cold: nothing can go before the login (its save may go on)
+      // cold: the handshake carries the token, so it waits for the login; its TCP (+ TLS) connection need not (Node)
+      ws.preconnect();
+      const token = await abortable(ready, signal); // nothing else can go before the login (its save may go on)
+      ws.setToken(token.accessToken);
       // one macrotask: the HTTP pool takes the login's connection back, so the prime reuses it (no new handshake)
       await new Promise<void>((r) => setTimeout(r, 0));
     }
     this.#checkAlive();
-    const ws = this.#ensureWs();
-    ws.groupId = this.objectId;
     // what the first value and the socket need goes first (the client's `concurrency` is shared with the catalog)
     const joined = this.#firstConnect(ws, provisional?.accessToken ?? null, done);
     const firstPrime = this.#prime(this.modules, false);
@@ -348,7 +351,7 @@ export class BragerOneGateway {
     if (!ws) {
       const api = this.api;
       ws = new RealtimeManager({
-        token: api.accessToken,
+        token: api.token?.accessToken ?? '', // cold start: set once the login answered
         tokenProvider: (hint?: TokenRequest) => this.#freshToken(hint),
         ioBase: api.ioBase,
         verify: api.verify,
@@ -385,10 +388,10 @@ export class BragerOneGateway {
 
   /**
    * `/modules/connect` with the CURRENT namespace SID, then the listen emits. The server may register a new socket
-   * id asynchronously after the join (the reference waits 0.1 s before binding): after a reconnect the gateway waits
-   * `bindDelay` first; at start-up (`eager`) it binds at once with the first body variant, the listen emits already
-   * sent, and only when that is refused waits out the rest of `bindDelay` since the join and tries every variant. Rejects with a
-   * {@link BragerOneError} when no body variant binds.
+   * id asynchronously after the join (the reference waits 0.1 s before binding): right after a join (`eager`:
+   * start-up and reconnects) it binds at once with the first body variant, the listen emits already sent, and only
+   * when that is refused waits out the rest of `bindDelay` since the join and tries every variant; a later retry
+   * waits `bindDelay` first. Rejects with a {@link BragerOneError} when no body variant binds.
    */
   async #bind(ws: RealtimeManager, eager = false): Promise<void> {
     if (!ws.sid()) throw new BragerOneError('Socket.IO session has no namespace SID');
@@ -421,29 +424,32 @@ export class BragerOneGateway {
     return sid !== null && sid === this.#boundSid;
   }
 
-  #queueRebind(): Promise<void> {
-    this.#rebindChain = this.#rebindChain.then(() => this.#rebind());
+  #queueRebind(fresh = false): Promise<void> {
+    this.#rebindChain = this.#rebindChain.then(() => this.#rebind(fresh));
     return this.#rebindChain;
   }
 
   #onReconnected(): Promise<void> | void {
     if (!this.#started || this.#stopped) return; // during start(), doStart() binds the final session itself
+    this.#joinedAt = performance.now();
     this.#setSession(true, 'connect');
-    return this.#queueRebind();
+    return this.#queueRebind(true);
   }
 
   /**
-   * Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. A bind that
-   * fails (refused by every variant, or an error) is logged as a warning and retried with backoff
-   * (`bindRetryDelay`, doubling, capped at 30 s) while the session lasts; meanwhile state keeps moving by REST primes.
+   * Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. Right after
+   * the join (`fresh`) it binds like the start-up does: listen at once, the first body variant at once, the rest of
+   * `bindDelay` only when that is refused. A bind that fails (refused by every variant, or an error) is logged as a
+   * warning and retried with backoff (`bindRetryDelay`, doubling, capped at 30 s) while the session lasts; meanwhile
+   * state keeps moving by REST primes.
    */
-  async #rebind(): Promise<void> {
+  async #rebind(fresh = false): Promise<void> {
     const ws = this.#ws;
     if (this.#stopped || !ws?.connected || this.#isBound()) return;
     this.#clearBindRetry();
     if (!this.#sessionUp) this.#setSession(true, 'connect');
     try {
-      await this.#bind(ws);
+      await this.#bind(ws, fresh);
     } catch (err) {
       if (this.#stopped) return;
       this.#primeDue = true;

@@ -2,7 +2,7 @@
 
 import type { Verify } from '../options.js';
 import { BragerOneError, TimeoutError, isApiError, isExpectedUpstreamUnavailable } from '../errors.js';
-import { tlsOptions } from '#node-env';
+import { type Preconnected, preconnect, tlsOptions } from '#node-env';
 import { USER_AGENT } from '../version.js';
 import type { ResolvedLogger } from '../log.js';
 import { resolveLogger } from '../internal/logger.js';
@@ -29,7 +29,8 @@ type Cb = () => void | Promise<void>;
 const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
-
+/** Longest reconnect backoff during which the next attempt's connection is opened early ({@link RealtimeManager.preconnect}). */
+const PRECONNECT_MAX_WAIT = 5_000;
 let ioModule: Promise<IoModule> | null = null;
 
 /**
@@ -54,7 +55,8 @@ export function loadSocketIoClient(): Promise<IoModule> {
  * Independently, a supervisor wakes every `supervisorInterval` and starts an attempt whenever the socket
  * is not connected and joined (also catching half-open sessions). Every attempt fetches a fresh token,
  * tears the old session down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
- * once per outage; `addOnConnected` callbacks after every successful connect. Timers are `unrefTimer()`'d. In browsers
+ * once per outage; `addOnConnected` callbacks after every successful connect. In Node, a backoff of up to 5 s opens
+ * the next attempt's TCP (and TLS) connection while it waits. Timers are `unrefTimer()`'d. In browsers
  * and workers, the `online` event starts an attempt at once (a phone back from a tunnel does not wait out the backoff).
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
@@ -104,6 +106,8 @@ export class RealtimeManager {
   #joining = false;
   /** Bumped by disconnect(): attempts started before it must not install their socket. */
   #epoch = 0;
+  /** Node: the next handshake's connection, opened early by {@link preconnect}. */
+  #early: Preconnected | null = null;
 
   constructor(opts: RealtimeManagerOptions) {
     this.#token = opts.token;
@@ -153,6 +157,23 @@ export class RealtimeManager {
     if (typeof token === 'string' && token) this.#token = token;
   }
 
+  /**
+   * Node: opens the TCP (and TLS) connection of the next handshake now, e.g. while the login that yields its token
+   * is in flight; the handshake itself, which carries the token, waits for {@link connect}. Unused, it is closed
+   * after `connectTimeout` (at most 10 s). No-op in browsers and while connected.
+   */
+  preconnect(): void {
+    if (this.#browser || this.#early || this.connected) return;
+    const v = this.#verify;
+    let tls: ReturnType<typeof tlsOptions> = null;
+    try {
+      tls = v === undefined || v === true ? null : tlsOptions(v);
+    } catch {
+      return; // the connect reports an unreadable CA bundle
+    }
+    this.#early = preconnect(this.#ioBase, tls, Math.min(this.#connectTimeout, 10_000));
+  }
+
   /** Modules of the last {@link subscribe} call (sorted, unique). */
   subscribedModules(): readonly string[] {
     return this.#modules;
@@ -181,6 +202,8 @@ export class RealtimeManager {
   /** Closes the socket and releases every timer and socket listener. Registered callbacks stay registered. */
   async disconnect(): Promise<void> {
     this.#epoch++;
+    this.#early?.close();
+    this.#early = null;
     this.#stopTimers();
     this.#teardown();
     this.#inOutage = false;
@@ -334,7 +357,10 @@ export class RealtimeManager {
     const v = this.#verify;
     // Node only: TLS options for the socket (`#node-env` is a stand-in without TLS in browsers).
     const tls = this.#browser || v === undefined || v === true ? null : tlsOptions(v);
+    const early = this.#early;
+    this.#early = null;
     const session: IoSession = new IoSession({
+      agent: early?.agent ?? null,
       io,
       ioBase: this.#ioBase,
       path: this.#socketPath,
@@ -389,6 +415,8 @@ export class RealtimeManager {
     // Not `retry()`: this is a long-lived supervisor (timers, the `online` event and forceReconnect all start
     // attempts), not one awaited loop; it shares the backoff computation.
     const delay = backoffDelay({ initial: this.#reconnectDelay, max: this.#supervisorInterval, jitter: 'equal' }, this.#failures);
+    // Node: a short wait opens the attempt's TCP (+ TLS) connection meanwhile (the handshake still waits for the timer)
+    if (delay <= PRECONNECT_MAX_WAIT) this.preconnect();
     this.#backoffTimer = setTimeout(() => {
       this.#backoffTimer = null;
       if (this.#state === 'closed' || this.connected || this.#attempt) return;

@@ -27,6 +27,8 @@ export interface SessionParams {
   headers: Record<string, string>;
   /** TLS options of the handshake (Node, from `verify`); `null` keeps the platform default. */
   tls?: TlsOptions | null;
+  /** Node: the `http.Agent` of the WebSocket handshake (a connection opened early); `null` for a new connection. */
+  agent?: object | null;
   /** Browser mode: polling first, then upgrade; `auth: {token}` on every namespace CONNECT. */
   browser: boolean;
   /** Current token (read at CONNECT time; also scrubbed from error messages). */
@@ -121,6 +123,8 @@ export class IoSession {
       transports,
       extraHeaders: p.headers,
       ...p.tls,
+      // engine.io-client types `agent` as string | boolean; in Node it is handed to `ws` as the handshake's http.Agent
+      ...(p.agent ? { agent: p.agent as unknown as string } : {}),
     });
     // Node mimics the reference client (empty auth); browsers send the token, re-read on every CONNECT.
     const auth = p.browser ? (cb: (data: object) => void) => cb({ token: p.token() }) : {};

@@ -23,6 +23,9 @@ export interface ResolvedOptions {
   invalidWriteStatus: number;
   requestLogLimit: number;
   version: string;
+  /** Engine.IO heartbeat (see `SimulatorOptions.pingInterval`). */
+  pingInterval: number;
+  pingTimeout: number;
   seed: number;
   /** See `SimulatorOptions.strict`. */
   strict: boolean;

@@ -73,6 +73,8 @@ export const SIMULATOR_DEFAULTS = Object.freeze({
   requestLogLimit: 2000,
   version: '1.0.2601010000',
   seed: 1,
+  pingInterval: 25_000,
+  pingTimeout: 20_000,
 } as const);
 
 /** Environment variable giving `strict`/`laxData` defaults to every simulator of a process (docs/SIMULATOR.md). */
@@ -90,6 +92,13 @@ export function parseSimulatorProfile(profile: string | undefined): Pick<Simulat
     if (lax) out.laxData = lax[1] === undefined ? true : { seed: Number(lax[1]) };
   }
   return out;
+}
+
+function checkPing(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 3_600_000) {
+    throw new BragerOneError(`${name} must be a whole number of milliseconds in 1…3600000`);
+  }
+  return v;
 }
 
 function resolveOptions(o: SimulatorOptions): ResolvedOptions {
@@ -115,6 +124,8 @@ function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     invalidWriteStatus: o.invalidWriteStatus ?? d.invalidWriteStatus,
     requestLogLimit: o.requestLogLimit ?? d.requestLogLimit,
     version: o.version ?? d.version,
+    pingInterval: checkPing('pingInterval', o.pingInterval ?? d.pingInterval),
+    pingTimeout: checkPing('pingTimeout', o.pingTimeout ?? d.pingTimeout),
     seed,
     strict,
     laxSeed: lax === false ? null : lax === true ? seed : (lax.seed ?? seed),

@@ -93,6 +93,8 @@ export class Realtime {
       path,
       serveClient: false,
       transports: ctx.opts.socketTransports,
+      pingInterval: ctx.opts.pingInterval,
+      pingTimeout: ctx.opts.pingTimeout,
       cors: { origin: allowOrigin, credentials: true, allowedHeaders: CORS_ALLOW_HEADERS },
       ...(ctx.opts.strict ? { connectTimeout: STRICT_JOIN_WINDOW } : {}),
     });

@@ -191,6 +191,14 @@ export interface SimulatorOptions {
    * then point at the proxy. Changeable at run time through `sim.network.set()`. Default: off.
    */
   network?: Partial<NetworkSettings>;
+  /**
+   * Engine.IO heartbeat: the server pings every `pingInterval` ms and drops a socket whose pong is `pingTimeout` ms
+   * late; a client that hears no ping for `pingInterval + pingTimeout` ms closes its side. Defaults: Engine.IO's
+   * (25 000 / 20 000). Short values make a half-open socket (`sim.network.fault({ kind: 'blackhole' })`) show fast.
+   */
+  pingInterval?: number;
+  /** See {@link SimulatorOptions.pingInterval}. */
+  pingTimeout?: number;
 }
 
 /** One-way delay of the shaped network, in ms. */
@@ -205,7 +213,7 @@ export interface NetworkSettings {
 export interface NetworkStats {
   /** Connections accepted since start. */
   connections: number;
-  /** Connections refused because the proxy held its maximum. */
+  /** Connections refused: the proxy held its maximum, or a `refuse` fault was on. */
   refused: number;
   /** Connections open now. */
   open: number;
@@ -213,9 +221,46 @@ export interface NetworkStats {
   bytesUp: number;
   /** Bytes delivered simulator → client. */
   bytesDown: number;
+  /** Bytes a `blackhole` fault dropped (both directions). */
+  droppedBytes: number;
+  /** Connections a `reset` fault reset (each counted once). */
+  resets: number;
 }
 
-/** `sim.network`: run-time control of network shaping. */
+/**
+ * Which proxied connections a network fault hits (docs/SIMULATOR.md, "Network faults"): every one (`'all'`, the
+ * default), those whose first request line is a REST call (`'rest'`) or a Socket.IO / Engine.IO request, i.e. its
+ * path contains `/socket.io/` (`'socket'`), or one connection by its {@link NetworkConnection.id}.
+ */
+export type NetTarget = 'all' | 'rest' | 'socket' | { connection: number };
+
+/**
+ * A fault of the simulated network, applied with {@link SimNetwork.fault} until lifted:
+ * - `blackhole`: connections stay open but nothing is delivered in either direction; bytes are dropped, not queued;
+ * - `reset`: matching connections get a TCP RST now and whenever they open later; with `afterBytes`, once that many
+ *   bytes of the simulator → client direction have been delivered on a connection (once per connection);
+ * - `stall`: delivery pauses for `ms` (bytes are queued), then resumes in order;
+ * - `bandwidth`: each direction's delivery is limited to `bytesPerSecond`, shared by the matching connections;
+ * - `refuse`: new connections get a TCP RST at once (open ones are untouched).
+ */
+export type NetworkFault =
+  | { kind: 'blackhole'; target?: NetTarget }
+  | { kind: 'reset'; target?: NetTarget; afterBytes?: number }
+  | { kind: 'stall'; target?: NetTarget; ms: number }
+  | { kind: 'bandwidth'; target?: NetTarget; bytesPerSecond: number }
+  | { kind: 'refuse' };
+
+/** A connection the proxy accepted (open or recently closed). */
+export interface NetworkConnection {
+  /** Sequence number, from 1 in accept order (the `{ connection }` of a {@link NetTarget}). */
+  id: number;
+  /** From its first request line; `'unknown'` until the client has sent a byte. */
+  kind: 'rest' | 'socket' | 'unknown';
+  /** False once either side closed or it was reset. */
+  open: boolean;
+}
+
+/** `sim.network`: run-time control of network shaping and faults. */
 export interface SimNetwork {
   /** True when the simulator was started with `network` (the proxy runs). */
   readonly enabled: boolean;
@@ -225,6 +270,15 @@ export interface SimNetwork {
   set(next: Partial<NetworkSettings>): NetworkSettings;
   /** Proxy counters. */
   stats(): NetworkStats;
+  /**
+   * Applies a network fault from now on and returns a function that lifts it (idempotent). Throws a
+   * `BragerOneError` when shaping is off or the fault is invalid.
+   */
+  fault(f: NetworkFault): () => void;
+  /** Lifts every fault. */
+  clearFaults(): void;
+  /** The proxied connections, open ones and the last closed ones, in accept order. */
+  connections(): NetworkConnection[];
 }
 
 /** Options of the synthetic web app. */

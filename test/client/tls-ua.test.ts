@@ -7,7 +7,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { BragerOneApiClient, BragerOneError, BragerOneGateway, NetworkError } from '../../src/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO, useSimulator } from '../helpers/sim.js';
-import { DEMO_OBJECT_ID as OBJECT_ID } from '../realtime/helpers.js';
+import { DEMO_MODULES, DEMO_OBJECT_ID as OBJECT_ID } from '../realtime/helpers.js';
 import { captureLogger } from '../helpers/logger.js';
 
 
@@ -107,6 +107,30 @@ describe('TLS: verify against an HTTPS simulator', () => {
     const missing = join(dir, 'missing.pem');
     expect(() => client(missing)).toThrow(BragerOneError);
     expect(() => client(missing)).toThrow(/CA bundle.*ENOENT/);
+  });
+
+  it('a cold gateway start opens the socket TLS connection during the login; the handshake goes over it', async () => {
+    // the same certificate behind network shaping at 0 ms: the proxy only counts TCP connections
+    const shaped = await startSimulator({
+      tickInterval: 0, network: { latency: 0, jitter: 0 }, tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(caPath, 'utf8') },
+    });
+    const api = new BragerOneApiClient({ server: shaped.server, credsProvider: () => DEMO, logLevel: 'silent', verify: caPath });
+    const gw = new BragerOneGateway({ api, objectId: OBJECT_ID, modules: [...DEMO_MODULES], connectivityPollInterval: 0 });
+    let atLogin = -1;
+    shaped.faults.afterAnswer('POST /v1/auth/user', () => {
+      atLogin = shaped.network.stats().connections;
+    });
+    try {
+      await gw.start();
+      expect(atLogin).toBe(2); // the login's and the socket's early one
+      expect(gw.wsSessionUp()).toBe(true);
+      expect(shaped.stats.count('WS handshake')).toBe(1);
+      expect(shaped.sockets().some((x) => x.bound.length === DEMO_MODULES.length)).toBe(true);
+    } finally {
+      await gw.stop();
+      await api.close();
+      await shaped.close();
+    }
   });
 
   it('the handshake goes over TLS with the same settings (the simulator logged it)', () => {

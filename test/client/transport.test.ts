@@ -342,6 +342,16 @@ describe('timeout while reading a body (per stall)', () => {
     expect(String(err)).toMatch(/timed out after 200 ms/);
   });
 
+  it('getBytes retries an asset whose body stalled past `timeout` (a transport failure mid-body), and gets it whole', async () => {
+    const { url, size } = await assetUrl();
+    sim().stats.reset();
+    sim().faults.slowBody('GET /assets/*', { chunkBytes: Math.ceil(size / 2), intervalMs: 5_000 }, 1);
+    const c = client({ timeout: 200 });
+    const bytes = await c.getBytes(url);
+    expect(bytes.byteLength).toBe(size);
+    expect(sim().stats.count('GET /assets/*')).toBe(2);
+  });
+
   it('a REST body that stalls rejects with TimeoutError too', async () => {
     const c = client({ timeout: 200 });
     await c.ensureAuth();

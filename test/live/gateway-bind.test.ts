@@ -1,5 +1,6 @@
 // A loud bind (docs/PROTOCOL.md §4.9, §7.1–§7.2): start() rejects when no /modules/connect variant binds; after a later
-// reconnect the gateway retries the bind with backoff and warns each time; it waits briefly after the join (bindDelay).
+// reconnect the gateway binds at once too, retries the bind with backoff and warns each time; it waits briefly after the
+// join (bindDelay) when the first bind is refused.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneError } from '../../src/errors.js';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.js';
@@ -68,6 +69,50 @@ describe('a server that registers the socket id late', () => {
 });
 
 describe('after a later reconnect', () => {
+  it('binds right after the join like the start-up: listen first, the first variant at once, listen again', async () => {
+    const { s, r } = await setup({});
+    await r.gw.start();
+    const ws = r.gw.realtime();
+    if (!ws) throw new Error('no realtime manager after start()');
+    const order: string[] = [];
+    const subscribe = ws.subscribe.bind(ws);
+    ws.subscribe = (modules) => {
+      order.push(`listen ${ws.sid() ?? 'no sid'}`);
+      return subscribe(modules);
+    };
+    const connect = r.api.modulesConnect.bind(r.api);
+    r.api.modulesConnect = (wsid, ...rest) => {
+      order.push(`bind ${wsid}`);
+      return connect(wsid, ...rest);
+    };
+    const firstSid = s.sockets()[0]?.nsSid;
+    const from = r.sent.length;
+    s.faults.dropAllSockets();
+    await until(() => order.some((o) => o.startsWith('bind')) && order.at(-1)?.startsWith('listen') === true, 'the re-bind done', 10_000);
+    const sid = s.sockets()[0]?.nsSid;
+    expect(sid).toBeDefined();
+    expect(sid).not.toBe(firstSid);
+    expect(order).toEqual([`listen ${sid}`, `bind ${sid}`, `listen ${sid}`]);
+    expect(calls(r.sent, 'POST /v1/modules/connect', from).map((c) => c.body)).toEqual([{ wsid: sid, modules: sorted }]);
+    expect(s.sockets()[0]?.bound).toEqual(sorted);
+    await until(() => s.sockets()[0]?.listening.length === sorted.length, 'listening');
+  });
+
+  it('a re-bind refused at once (late registration) waits out bindDelay and binds the new session', async () => {
+    const { s, r } = await setup({ sidRegistrationDelay: 50 });
+    await r.gw.start();
+    const firstSid = s.sockets()[0]?.nsSid;
+    const from = r.sent.length;
+    s.faults.dropAllSockets();
+    await until(() => s.sockets().length === 1 && s.sockets()[0]?.nsSid !== firstSid && s.sockets()[0]?.bound.length === sorted.length, 'the new session bound', 10_000);
+    const sid = s.sockets()[0]?.nsSid;
+    const connects = calls(r.sent, 'POST /v1/modules/connect', from);
+    expect(connects.length).toBeGreaterThanOrEqual(1);
+    expect(connects.length).toBeLessThanOrEqual(2);
+    expect(connects.every((c) => (c.body as { wsid?: string }).wsid === sid)).toBe(true);
+    expect(r.log.lines.some((l) => l.includes('re-bind after reconnect failed'))).toBe(false);
+  });
+
   it('retries the bind with backoff and warns each time, then binds once the server accepts', async () => {
     const { s, r } = await setup({}, { bindRetryDelay: 20 });
     await r.gw.start();

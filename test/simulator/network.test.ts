@@ -2,11 +2,14 @@
  * Network shaping: the loopback TCP proxy in front of the simulator. No timed upper limits: delays are checked
  * only as lower bounds (the configured latency), everything else by order and counts.
  */
+import { createConnection, type Socket as NetSocket } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
+import { BragerOneError } from '../../src/errors.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { sleep } from '../helpers/wait.js';
 import { call, login, subscribe, until } from './helpers.js';
 
 const BOILER = DEMO_MODULES[0] as string;
@@ -119,5 +122,241 @@ describe('network shaping', () => {
     await s.close();
     await disconnected;
     await expect(fetch(`${s.url}/v1/system/version`)).rejects.toThrow();
+  });
+});
+
+/** One HTTP/1.1 request on a raw TCP connection to the proxy; collects what arrives until the connection ends. */
+interface Raw {
+  socket: NetSocket;
+  /** Bytes received so far. */
+  data: () => Buffer;
+  /** Resolves with the error code (`ECONNRESET`, …) or `'end'` once the connection is gone. */
+  done: Promise<string>;
+  /** Sends a GET on the connection. */
+  get: (path: string, close?: boolean) => void;
+}
+
+function raw(s: Simulator): Promise<Raw> {
+  const u = new URL(s.url);
+  const socket = createConnection({ host: u.hostname, port: Number(u.port) });
+  const chunks: Buffer[] = [];
+  socket.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<string>((resolve) => {
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    socket.once('close', () => resolve('end'));
+  });
+  const r: Raw = {
+    socket,
+    data: () => Buffer.concat(chunks),
+    done,
+    get: (path, close = false) => socket.write(`GET ${path} HTTP/1.1\r\nHost: sim\r\n${close ? 'Connection: close\r\n' : ''}\r\n`),
+  };
+  raws.push(socket);
+  // a refused or reset connect resolves too: `done` tells what happened
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve(r));
+    socket.once('error', () => resolve(r));
+  });
+}
+
+const raws: NetSocket[] = [];
+afterEach(() => {
+  for (const s of raws.splice(0)) s.destroy();
+});
+
+const responses = (b: Buffer): number => b.toString('latin1').split('HTTP/1.1 ').length - 1;
+
+describe('network faults', () => {
+  it('network: {} runs a fault-only proxy (no delay); fault() refuses when shaping is off and validates', async () => {
+    const s = await startSimulator({ tickInterval: 0, network: {} });
+    open.push(s);
+    expect(s.network.enabled).toBe(true);
+    expect(s.network.get()).toEqual({ latency: 0, jitter: 0 });
+    expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
+    const offSim = await startSimulator({ tickInterval: 0 });
+    open.push(offSim);
+    expect(() => offSim.network.fault({ kind: 'refuse' })).toThrow(/network shaping is off/);
+    expect(offSim.network.connections()).toEqual([]);
+    const bad: unknown[] = [
+      null,
+      { kind: 'flood' },
+      { kind: 'blackhole', target: 'udp' },
+      { kind: 'blackhole', target: { connection: 0 } },
+      { kind: 'reset', afterBytes: -1 },
+      { kind: 'reset', afterBytes: 1.5 },
+      { kind: 'stall' },
+      { kind: 'stall', ms: Number.POSITIVE_INFINITY },
+      { kind: 'bandwidth', bytesPerSecond: 0 },
+      { kind: 'refuse', target: 'rest' },
+    ];
+    for (const f of bad) expect(() => s.network.fault(f as never), JSON.stringify(f)).toThrow(BragerOneError);
+    expect(() => s.network.fault({ kind: 'stall', ms: -5 })).toThrow(/ms must be a number/);
+  });
+
+  it('classifies connections as rest or socket by their first request line', async () => {
+    const s = await shaped(0);
+    expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
+    const token = await login(s);
+    sockets.push(await subscribe(s, token, [BOILER]));
+    const idle = await raw(s);
+    await until(() => s.network.connections().length >= 3, 'condition', 5_000);
+    const kinds = s.network.connections();
+    expect(kinds.filter((c) => c.kind === 'rest').length).toBeGreaterThanOrEqual(1);
+    expect(kinds.filter((c) => c.kind === 'socket' && c.open).length).toBe(1);
+    expect(kinds.at(-1)).toEqual({ id: kinds.length, kind: 'unknown', open: true });
+    idle.socket.destroy();
+    await until(() => s.network.connections().at(-1)?.open === false, 'condition', 5_000);
+  });
+
+  it('blackhole: the connection stays open, bytes are dropped both ways (not queued) until lifted', async () => {
+    const s = await shaped(0);
+    const r = await raw(s);
+    r.get('/v1/system/version');
+    await until(() => responses(r.data()) === 1, 'condition', 5_000);
+    const before = s.stats.count('GET /v1/system/version');
+    const lift = s.network.fault({ kind: 'blackhole' });
+    r.get('/v1/system/version?dropped=1');
+    await until(() => s.network.stats().droppedBytes > 0, 'condition', 5_000);
+    lift();
+    r.get('/v1/system/version?after=1');
+    await until(() => responses(r.data()) === 2, 'condition', 5_000);
+    // the request sent during the blackhole never reached the simulator, and was not replayed on lift
+    expect(s.stats.count('GET /v1/system/version')).toBe(before + 1);
+    expect(s.stats.requests.some((q) => q.path.includes('dropped'))).toBe(false);
+    expect(s.network.connections().find((c) => c.id === 1)?.open).toBe(true);
+  });
+
+  it('blackhole on the socket only: REST still answers, pushes vanish', async () => {
+    const s = await shaped(0);
+    const token = await login(s);
+    const socket = await subscribe(s, token, [BOILER]);
+    sockets.push(socket);
+    const got: number[] = [];
+    socket.on('app:modules:parameters:change', (p: Record<string, Record<string, Record<string, { value?: unknown }>>>) => {
+      const v = p[BOILER]?.P4?.v1?.value;
+      if (typeof v === 'number') got.push(v);
+    });
+    const lift = s.network.fault({ kind: 'blackhole', target: 'socket' });
+    s.setParam(BOILER, 'P4.v1', 701);
+    expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
+    await until(() => s.network.stats().droppedBytes > 0, 'condition', 5_000);
+    lift();
+    s.setParam(BOILER, 'P4.v1', 702);
+    await until(() => got.includes(702), 'condition', 5_000);
+    expect(got).toEqual([702]);
+  });
+
+  it('reset: open matching connections get an RST now, new ones too, until lifted', async () => {
+    const s = await shaped(0);
+    const a = await raw(s);
+    a.get('/v1/system/version');
+    await until(() => responses(a.data()) === 1, 'condition', 5_000);
+    const lift = s.network.fault({ kind: 'reset' });
+    expect(await a.done).toBe('ECONNRESET');
+    const b = await raw(s);
+    expect(await b.done).toBe('ECONNRESET');
+    expect(s.network.stats().resets).toBe(2);
+    lift();
+    expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
+  });
+
+  it('reset on one kind: a socket request line triggers it, REST goes on', async () => {
+    const s = await shaped(0);
+    s.network.fault({ kind: 'reset', target: 'socket' });
+    const io = await raw(s);
+    io.get('/socket.io/?EIO=4&transport=polling');
+    expect(await io.done).toBe('ECONNRESET');
+    expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
+    expect(s.network.connections().map((c) => c.kind)).toEqual(['socket', 'rest']);
+  });
+
+  it('reset afterBytes: the response is cut after that many bytes, once per connection', async () => {
+    const s = await shaped(0);
+    const asset = `/assets/${s.webApp.indexName}`;
+    const full = (await call(s, 'GET', asset)).text.length;
+    expect(full).toBeGreaterThan(5000);
+    s.network.fault({ kind: 'reset', afterBytes: 2000 });
+    const r = await raw(s);
+    r.get(asset);
+    expect(await r.done).toBe('ECONNRESET');
+    expect(r.data().length).toBeLessThanOrEqual(2000);
+    expect(r.data().length).toBeGreaterThan(0);
+    expect(s.network.stats().resets).toBe(1);
+    // the byte count is per connection: a short answer on a fresh one is not cut
+    const v = await raw(s);
+    v.get('/v1/system/version', true);
+    expect(await v.done).toBe('end');
+    expect(responses(v.data())).toBe(1);
+  });
+
+  it('stall: bytes are queued, not dropped, and arrive in order when the stall ends or is lifted', async () => {
+    const s = await shaped(0);
+    const r = await raw(s);
+    const lift = s.network.fault({ kind: 'stall', ms: 60_000 });
+    r.get('/v1/system/version?n=1');
+    r.get('/v1/system/version?n=2');
+    await sleep(150); // proves nothing is delivered while stalled
+    expect(r.data().length).toBe(0);
+    expect(s.stats.requests.some((q) => q.path.includes('n=1'))).toBe(false);
+    lift();
+    await until(() => responses(r.data()) === 2, 'condition', 5_000);
+    expect(s.stats.requests.filter((q) => q.path.includes('n=')).map((q) => q.path)).toEqual(['/v1/system/version?n=1', '/v1/system/version?n=2']);
+    expect(s.network.stats().droppedBytes).toBe(0);
+    // a timed stall ends by itself
+    s.network.fault({ kind: 'stall', ms: 200 });
+    const t0 = performance.now();
+    expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(195);
+  });
+
+  it('bandwidth: a response takes at least its size over the rate; the link is shared', async () => {
+    const s = await shaped(0);
+    const asset = `/assets/${s.webApp.indexName}`;
+    const size = Buffer.byteLength((await call(s, 'GET', asset)).text);
+    const rate = 200_000;
+    s.network.fault({ kind: 'bandwidth', bytesPerSecond: rate });
+    const t0 = performance.now();
+    const [a, b] = await Promise.all([call(s, 'GET', asset), call(s, 'GET', asset)]);
+    expect(a.text.length).toBe(b.text.length);
+    // two bodies over one shared link
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(((2 * size) / rate) * 1000 - 5);
+  });
+
+  it('refuse: new connections get an RST at once, open ones keep working; clearFaults lifts it', async () => {
+    const s = await shaped(0);
+    const a = await raw(s);
+    s.network.fault({ kind: 'refuse' });
+    const b = await raw(s);
+    expect(await b.done).toBe('ECONNRESET');
+    await expect(fetch(`${s.url}/v1/system/version`)).rejects.toThrow();
+    expect(s.network.stats().refused).toBeGreaterThanOrEqual(2);
+    a.get('/v1/system/version');
+    await until(() => responses(a.data()) === 1, 'condition', 5_000);
+    s.network.clearFaults();
+    expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
+  });
+
+  it('targets one connection by id', async () => {
+    const s = await shaped(0);
+    const a = await raw(s);
+    const b = await raw(s);
+    await until(() => s.network.connections().length === 2, 'condition', 5_000);
+    s.network.fault({ kind: 'blackhole', target: { connection: 1 } });
+    a.get('/v1/system/version');
+    b.get('/v1/system/version');
+    await until(() => responses(b.data()) === 1 && s.network.stats().droppedBytes > 0, 'condition', 5_000);
+    expect(a.data().length).toBe(0);
+  });
+});
+
+describe('heartbeat options', () => {
+  it('pingInterval / pingTimeout reach the Engine.IO handshake and are validated', async () => {
+    const s = await startSimulator({ tickInterval: 0, pingInterval: 700, pingTimeout: 900 });
+    open.push(s);
+    const r = await fetch(`${s.url}/socket.io/?EIO=4&transport=polling`);
+    const text = await r.text();
+    expect(JSON.parse(text.slice(1))).toMatchObject({ pingInterval: 700, pingTimeout: 900 });
+    await expect(startSimulator({ pingInterval: 0 })).rejects.toThrow(/pingInterval/);
+    await expect(startSimulator({ pingTimeout: 1.5 })).rejects.toThrow(/pingTimeout/);
   });
 });
