@@ -35,7 +35,7 @@ const define = { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) };
 
 /**
  * The browser bundles replace the Node-only module `#node-env` (Node headers and TLS for `verify`,
- * src/http/node-env.ts) by its stand-in scripts/no-node-env.js (no headers, no TLS fetch). Library users' bundlers
+ * src/internal/node-env.ts) by its stand-in scripts/no-node-env.js (no headers, no TLS fetch). Library users' bundlers
  * get the same from package.json `imports` (its `browser` condition → dist/no-node-env.js, a copy).
  */
 const NO_NODE_ENV = readFileSync(fileURLToPath(new URL('./scripts/no-node-env.js', import.meta.url)), 'utf8');
@@ -80,7 +80,7 @@ export default defineConfig(({ mode }) => {
     define,
     // ESM keeps `#node-env` as an import (package.json `imports`: Node → dist/esm/node-env.js, browser bundlers → the
     // stand-in). The CJS build is for Node's `require`: the module is bundled in (a nested package.json cannot map it).
-    resolve: { alias: cjs ? { '#node-env': fileURLToPath(new URL('./src/http/node-env.ts', import.meta.url)) } : ({} as Record<string, string>) },
+    resolve: { alias: cjs ? { '#node-env': fileURLToPath(new URL('./src/internal/node-env.ts', import.meta.url)) } : ({} as Record<string, string>) },
     build: {
       outDir: cjs ? 'dist/cjs' : 'dist/esm',
       emptyOutDir: true,
@@ -95,7 +95,7 @@ export default defineConfig(({ mode }) => {
           simulator: 'src/simulator/index.ts',
           relay: 'src/relay/index.ts',
           // Node-only (`#node-env` in package.json `imports`), imported by the client, the transport and the socket.
-          ...(cjs ? {} : { 'node-env': 'src/http/node-env.ts' }),
+          ...(cjs ? {} : { 'node-env': 'src/internal/node-env.ts' }),
           // The bin runs the ESM build only.
           ...(cjs ? {} : { cli: 'src/cli/bin.ts' }),
         },

@@ -13,7 +13,7 @@ export default defineConfig({
   // As in vite.config.ts: the version of `User-Agent: bragerone/<version>`.
   define: { __BRAGERONE_VERSION__: JSON.stringify(pkg.version) },
   // package.json `imports` points `#node-env` at the build; tests run the source.
-  resolve: { alias: { '#node-env': fileURLToPath(new URL('./src/http/node-env.ts', import.meta.url)) } },
+  resolve: { alias: { '#node-env': fileURLToPath(new URL('./src/internal/node-env.ts', import.meta.url)) } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

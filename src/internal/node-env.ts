@@ -17,7 +17,7 @@ import type { TlsOptions, Verify } from '../options.js';
 import { BragerOneError } from '../errors.js';
 import type { ResolvedLogger } from '../log.js';
 import { USER_AGENT } from '../version.js';
-import { isBrowserLike } from '../internal/platform.js';
+import { isBrowserLike } from './platform.js';
 
 /** Headers every REST request carries in Node: `User-Agent`, and `Origin`/`Referer` when `origin` is set. */
 export function nodeHeaders(origin: string | null): Record<string, string> {
