@@ -51,6 +51,7 @@ export type * as WebAppModel from './webapp/description.js';
 export type {
   JsonValue, JsonObject, ParamBody, PoolsInit, PlantKind, SimUser, SimModuleCard, SimGateway, SimModuleInit,
   SimObjectInit, SimAccountInit, PushRequirement, SimulatorOptions, NetworkSettings, NetworkStats, SimNetwork,
+  NetTarget, NetworkFault, NetworkConnection,
   WebAppOptions, AssetCorruption, WebAppChanges, WebAppInfo, SimWebApp, RequestRecord, SimStats, FaultResponse,
   ShapeVariants, ShapeRoute, MalformedKind, SlowBody, SimFaults, SocketInfo, BurstResult, Simulator,
 } from './types.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
-import { ApiError, NetworkError, TimeoutError, isBragerOneError } from '../../src/errors.js';
+import { ApiError, NetworkError, ResponseValidationError, TimeoutError, isBragerOneError } from '../../src/errors.js';
 import { RealtimeManager } from '../../src/realtime/manager.js';
 import { until, within } from './helpers.js';
 import { captureLogger } from '../helpers/logger.js';
@@ -291,9 +291,9 @@ describe('broken WebSocket / Socket.IO frames', () => {
   it('an HTTP answer instead of the upgrade, and garbage instead of frames: the first connect rejects with a typed error', async () => {
     const notWs = await rawServer((s) => onHead(s, () => s.end(valid)));
     const err1 = await failure(manager(notWs).connect());
-    // a refused handshake is an ApiError with the status the server gave (here 200 instead of 101)
-    expect(err1).toBeInstanceOf(ApiError);
-    expect((err1 as ApiError).status).toBe(200);
+    // a 2xx instead of the 101 upgrade is never an ApiError: a ResponseValidationError naming the status
+    expect(err1).toBeInstanceOf(ResponseValidationError);
+    expect((err1 as ResponseValidationError).message).toMatch(/Socket\.IO handshake.*unexpected HTTP 200/);
     const junk = await rawServer((s) =>
       onHead(s, (head) => {
         const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
