@@ -326,13 +326,25 @@ describe('network faults', () => {
     const s = await shaped(0);
     const asset = `/assets/${s.webApp.indexName}`;
     const size = Buffer.byteLength((await call(s, 'GET', asset)).text);
-    const rate = 200_000;
+    const rate = size * 2; // one body takes T = 500 ms over the link
+    const T = (size / rate) * 1000;
     s.network.fault({ kind: 'bandwidth', bytesPerSecond: rate });
-    const t0 = performance.now();
-    const [a, b] = await Promise.all([call(s, 'GET', asset), call(s, 'GET', asset)]);
-    expect(a.text.length).toBe(b.text.length);
-    // two bodies over one shared link
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(((2 * size) / rate) * 1000 - 5);
+    // No clock: each download races a reference request on the unshaped direct port that the simulator holds.
+    const race = async (downloads: number, hold: number): Promise<string[]> => {
+      const order: string[] = [];
+      s.faults.delay('GET /v1/system/version', hold, 1);
+      const reference = fetch(`${s.directUrl}/v1/system/version`)
+        .then((r) => r.text())
+        .then(() => order.push('reference'));
+      const bodies = await Promise.all(Array.from({ length: downloads }, (_, i) => call(s, 'GET', asset).finally(() => order.push(`body ${i + 1}`))));
+      await reference;
+      expect(bodies.every((x) => x.text.length === bodies[0]?.text.length)).toBe(true);
+      return order;
+    };
+    // one body needs T: a reference held for T / 2 comes back first
+    expect(await race(1, T / 2)).toEqual(['reference', 'body 1']);
+    // two bodies over one shared link need 2 T (separate links would need T): one held for 1.5 T still comes first
+    expect((await race(2, 1.5 * T))[0]).toBe('reference');
   });
 
   it('refuse: new connections get an RST at once, open ones keep working; clearFaults lifts it', async () => {
