@@ -75,7 +75,8 @@ describe('timeouts and aborts', () => {
     sim().faults.delay('GET /v1/objects', 3_000, 1);
     const ctrl = new AbortController();
     const p = c.getObjects({ signal: ctrl.signal });
-    setTimeout(() => ctrl.abort(), 50);
+    await until(() => sim().stats.inFlight === 1, 'the call at the server');
+    ctrl.abort();
     const err = await p.catch((e: unknown) => e);
     expect((err as Error).name).toBe('AbortError');
     expect(c.stats.inFlight).toBe(0);

@@ -213,9 +213,8 @@ describe('abort storm', () => {
     const ctrls = Array.from({ length: 20 }, () => new AbortController());
     const waits = ctrls.map((ctrl) => c.ensureAuth(undefined, undefined, { signal: ctrl.signal }).then(() => 'ok', (e: unknown) => e));
     const keeper = c.getUser();
-    setTimeout(() => {
-      for (const ctrl of ctrls) ctrl.abort();
-    }, 30);
+    await until(() => s.stats.inFlight > 0, 'the shared login at the server');
+    for (const ctrl of ctrls) ctrl.abort();
     const outcome = await within(Promise.all(waits), 2_000, 'aborted ensureAuth callers');
     for (const o of outcome) expect((o as DOMException).name).toBe('AbortError');
     await expect(keeper).resolves.toMatchObject({ email: DEMO.email });
