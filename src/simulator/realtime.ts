@@ -185,7 +185,10 @@ export class Realtime {
   /** Namespace middleware: join delay, refusal fault and token check. Rejects to refuse. */
   async #admit(socket: Socket): Promise<Error | undefined> {
     const { faults, stats, tokens } = this.#ctx;
-    if (faults.ackDelay > 0) await cancellableSleep(faults.ackDelay, this.#ctx.timers, this.#ctx.closing.signal);
+    if (faults.ackDelay > 0) {
+      stats.bump('WS join delayed');
+      await cancellableSleep(faults.ackDelay, this.#ctx.timers, this.#ctx.closing.signal);
+    }
     if (faults.refuseJoins > 0) {
       faults.refuseJoins--;
       stats.bump('WS refused');

@@ -19,13 +19,26 @@ import { type Browser, type BrowserContext, type CDPSession, type Page, chromium
 import { expect, it } from 'vitest';
 import { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../../src/simulator/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, describeBrowser, watchPage } from '../helpers/browser.js';
-import { until } from '../helpers/wait.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const FREEZE_MS = Number(process.env.TAB_FREEZE_MS ?? 12_000);
 const OFFLINE_MS = Number(process.env.TAB_OFFLINE_MS ?? 5_000);
 /** `default`: Engine.IO's 25 s / 20 s heartbeat; otherwise 2 s / 2 s. */
 const PING = process.env.TAB_PING === 'default' ? {} : { pingInterval: 2_000, pingTimeout: 2_000 };
 const DEVID = DEMO_MODULES[0] as string;
+
+/**
+ * Calls `change` every 500 ms for `ms` of real time. Real time is the point: a frozen or offline tab has to stay so
+ * for as long as the field case lasts (the server's heartbeat drops a frozen socket only after it), while the values
+ * keep changing behind its back.
+ */
+async function keepChanging(ms: number, change: () => void): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    change();
+    await sleep(500);
+  }
+}
 const KEY = 'P4.v8';
 
 /** What the page keeps for the test in `window.tab`. */
@@ -112,9 +125,8 @@ async function chromiumOverCdp(): Promise<{ browser: Browser; context: BrowserCo
   });
   const kill = async (): Promise<void> => {
     if (proc.exitCode === null && proc.signalCode === null) {
-      const exited = new Promise((r) => proc.once('exit', r));
       proc.kill();
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      await until(() => proc.exitCode !== null || proc.signalCode !== null, 'Chromium exited', 5_000).catch(() => undefined);
     }
     await rm(dir, { recursive: true, force: true });
   };
@@ -188,12 +200,11 @@ describeBrowser(
         await cdpA.send('Page.setWebLifecycleState', { state: 'frozen' });
         const frozenAt = Date.now();
         let serverDroppedAfter: number | null = null;
-        while (Date.now() - frozenAt < FREEZE_MS) {
+        // B is active: it keeps up while A sleeps
+        await keepChanging(FREEZE_MS, () => {
           set();
           if (serverDroppedAfter === null && s.sim.sockets().length < 2) serverDroppedAfter = Date.now() - frozenAt;
-          // B is active: it keeps up while A sleeps
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        });
         const duringFreeze = v;
         await until(async () => (await state(b)).value === duringFreeze, 'tab B kept receiving while A was frozen', 15_000);
         figures.serverDroppedFrozenSocketAfterMs = serverDroppedAfter ?? 'kept';
@@ -212,11 +223,7 @@ describeBrowser(
 
         // ——— the whole context goes offline, values change, back online ———
         await chrome.context.setOffline(true);
-        const offlineAt = Date.now();
-        while (Date.now() - offlineAt < OFFLINE_MS) {
-          set();
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        await keepChanging(OFFLINE_MS, set);
         const duringOffline = v;
         const onlineAt = Date.now();
         await chrome.context.setOffline(false);

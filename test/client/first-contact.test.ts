@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   BragerOneApiClient, BragerOneError, MemoryCacheAdapter, MemoryTokenStore, type StatusAndData, defineServer,
 } from '../../src/index.js';
+import { until } from '../helpers/wait.js';
 import { DEMO, useSimulator } from '../helpers/sim.js';
 
 const sim = useSimulator({ tickInterval: 0, commandDelay: 5 });
@@ -95,10 +96,7 @@ describe('moduleCommand parameter key and value checks', () => {
     const target = sim().getParam(BOILER, 'P4.v8') === 60 ? 61 : 60;
     const ok: boolean = await c.moduleCommand({ devid: BOILER, pool: 'P4', parameter: 'P4.v8', value: target });
     expect(ok).toBe(true);
-    for (let i = 0; sim().getParam(BOILER, 'P4.v8') !== target; i++) {
-      if (i > 200) throw new Error('the write never applied');
-      await new Promise((r) => setTimeout(r, 10)); // polled: the simulator applies commands after commandDelay
-    }
+    await until(() => sim().getParam(BOILER, 'P4.v8') === target, 'the write applied (after the simulator commandDelay)');
     expect(sim().stats.count('POST /v1/module/command')).toBe(1);
 
     const sent = sim().stats.count('POST /v1/module/command');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient, ResponseValidationError } from '../../src/index.js';
+import { until } from '../helpers/wait.js';
 import { DEMO, useSimulator } from '../helpers/sim.js';
 import { captureLogger } from '../helpers/logger.js';
 
@@ -164,8 +165,7 @@ describe('primes and commands', () => {
     fresh();
     const ok = await c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 61, parameterName: 'PARAM_66', unit: 1 });
     expect(ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 150)); // the simulator applies commands after commandDelay (50 ms)
-    expect(sim().getParam('DEMO0A1B2C', 'P4.v8')).toBe(61);
+    await until(() => sim().getParam('DEMO0A1B2C', 'P4.v8') === 61, 'the write applied (after the simulator commandDelay)');
     const r = await c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 60, returnData: true });
     expect(r).toMatchObject({ status: 200 });
   });

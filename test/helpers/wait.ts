@@ -1,11 +1,18 @@
-/** Polls `cond` every 10 ms until it is truthy or `timeout` ms passed; throws with `what` on timeout. */
+/** The real timer and clock, taken before any test can install `vi.useFakeTimers()`. */
+const realSetTimeout = globalThis.setTimeout;
+const realNow = Date.now;
+
+/**
+ * Polls `cond` every 10 ms until it is truthy or `timeout` ms passed; throws with `what` on timeout. Polls on the
+ * real timer and clock, so it also waits for real I/O while a test has faked the timers.
+ */
 export async function until<T>(cond: () => T | Promise<T>, what: string, timeout = 5_000): Promise<T> {
-  const end = Date.now() + timeout;
+  const end = realNow() + timeout;
   for (;;) {
     const v = await cond();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+    if (realNow() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => realSetTimeout(r, 10));
   }
 }
 

@@ -2,17 +2,18 @@ import { describe, expect, it, vi } from 'vitest';
 import { ListenerSet } from '../../src/internal/listeners.js';
 import { resolveLogger } from '../../src/internal/logger.js';
 import { backoffDelay, retry } from '../../src/internal/retry.js';
-import { sleep } from '../../src/internal/sleep.js';
+// The SDK's abortable sleep, the unit under test here (on fake timers), not a wait of the test.
+import { sleep as abortableSleep } from '../../src/internal/sleep.js';
 
 describe('internal/sleep', () => {
   it('rejects with the signal reason when aborted before or during the wait', async () => {
     const before = new AbortController();
     before.abort(new Error('early'));
-    await expect(sleep(10, before.signal)).rejects.toThrow('early');
+    await expect(abortableSleep(10, before.signal)).rejects.toThrow('early');
     vi.useFakeTimers();
     try {
       const during = new AbortController();
-      const p = sleep(1_000, during.signal);
+      const p = abortableSleep(1_000, during.signal);
       during.abort(new Error('late'));
       await expect(p).rejects.toThrow('late');
     } finally {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/live/event-bus.js';
 import { ParamStore } from '../../src/live/param-store.js';
 
-const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+/** Lets the store's batch run: it notifies from one queued microtask, so a microtask queued after it runs later. */
+const tick = () => new Promise<void>((r) => queueMicrotask(r));
 
 describe('ParamStore as a framework store (getSnapshot / subscribe)', () => {
   it('returns the same frozen snapshot object until a value changes', () => {

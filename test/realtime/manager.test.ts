@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, NetworkError, TimeoutError, isApiError, isExpectedUpstreamUnavailable } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { RealtimeManager, type RealtimeManagerOptions, type RealtimeState } from '../../src/realtime/manager.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { DEMO_MODULES, login, sim, sleep, until } from './helpers.js';
+import { DEMO_MODULES, login, sim, until } from './helpers.js';
 
 let s: Simulator;
 let token: string;
@@ -19,7 +19,43 @@ afterAll(async () => {
 afterEach(async () => {
   s.faults.clear();
   await Promise.all(managers.splice(0).map((m) => m.disconnect()));
+  vi.restoreAllMocks();
 });
+
+/** A timer RealtimeManager armed, as {@link managerTimers} saw it. */
+interface ArmedTimer {
+  ms: number;
+  fired: boolean;
+  cleared: boolean;
+}
+
+/**
+ * Records the `setTimeout` timers armed from `src/realtime/manager.ts` (told apart by the call stack), calling
+ * through to the real timers: which backoff the manager chose, and whether it is still pending, without a clock.
+ */
+function managerTimers(): ArmedTimer[] {
+  const armed: ArmedTimer[] = [];
+  const byHandle = new Map<unknown, ArmedTimer>();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    if (!new Error().stack?.includes('realtime/manager.ts')) return realSet(fn, ms, ...args);
+    const t: ArmedTimer = { ms: ms ?? 0, fired: false, cleared: false };
+    armed.push(t);
+    const handle = realSet(() => {
+      t.fired = true;
+      fn(...args);
+    }, ms);
+    byHandle.set(handle, t);
+    return handle;
+  }) as typeof setTimeout);
+  vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((h?: Parameters<typeof clearTimeout>[0]) => {
+    const t = byHandle.get(h);
+    if (t && !t.fired) t.cleared = true;
+    realClear(h);
+  }) as typeof clearTimeout);
+  return armed;
+}
 
 function capture(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -117,12 +153,13 @@ describe('RealtimeManager against the simulator', () => {
     await m.connect();
     await until(() => up === 1, 'first onConnected');
     const listeners = m.listenerCount();
+    const timers = managerTimers();
     for (let round = 1; round <= 3; round++) {
       const before = m.sid();
-      const t0 = Date.now();
       s.faults.dropAllSockets();
       await until(() => up === round + 1, `reconnect #${round}`);
-      expect(Date.now() - t0).toBeLessThan(2_000); // far below the 60 s supervisor interval
+      // promptly: the backoff after a drop is reconnectDelay (50 ms, equal jitter), not the 60 s supervisor interval
+      expect(timers.filter((t) => t.fired).map((t) => t.ms >= 25 && t.ms <= 50)).toEqual(Array(round).fill(true));
       expect(down).toBe(round);
       expect(m.connected).toBe(true);
       expect(m.sid()).not.toBe(before);
@@ -141,10 +178,8 @@ describe('RealtimeManager against the simulator', () => {
     });
     await m.connect();
     s.expireTokens();
-    const t0 = Date.now();
     s.faults.dropAllSockets();
     await until(() => m.connected && hints.includes(true), 'reconnect with a fresh token');
-    expect(Date.now() - t0).toBeLessThan(3_000);
     expect(hints[0]).toBe(false); // first attempt: cached token, refused as unauthorized
     const tail = s.sockets()[0]?.tokenTail;
     expect(tail).toBeDefined();
@@ -158,13 +193,16 @@ describe('RealtimeManager against the simulator', () => {
     await m.connect();
     s.stats.reset();
     s.faults.refuseHandshakes(3, { status: 503 });
-    const t0 = Date.now();
+    const timers = managerTimers();
     s.faults.dropAllSockets();
     await until(() => m.connected && s.stats.count('WS refused') === 3, 'reconnect after three refusals', 8_000);
-    const elapsed = Date.now() - t0;
-    // equal jitter: ≥ 50 + 100 + 200 + 400 ms before the fourth (successful) attempt
-    expect(elapsed).toBeGreaterThanOrEqual(700);
-    expect(elapsed).toBeLessThan(5_000);
+    // equal jitter: 100 · 2^failures, drawn from [d/2, d], before each of the four attempts
+    const waits = timers.filter((t) => t.fired).map((t) => t.ms);
+    expect(waits).toHaveLength(4);
+    waits.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual((100 * 2 ** i) / 2);
+      expect(ms).toBeLessThanOrEqual(100 * 2 ** i);
+    });
     const warns = log.lines.filter((l) => l.includes('upstream unavailable'));
     expect(warns).toHaveLength(3);
     expect(log.lines.join('\n')).not.toContain(token);
@@ -195,14 +233,17 @@ describe('RealtimeManager against the simulator', () => {
   it('disconnect() during an outage stops every retry', async () => {
     const m = mk({ reconnectDelay: 50 });
     await m.connect();
+    const timers = managerTimers();
+    const refused = s.stats.count('WS refused');
     s.faults.refuseHandshakes(1000, { status: 502 });
     s.faults.dropAllSockets();
-    await until(() => s.stats.count('WS refused') >= 1, 'a refused retry');
+    await until(() => s.stats.count('WS refused') >= refused + 2, 'refused retries');
+    expect(timers.length).toBeGreaterThan(0);
     await m.disconnect();
-    const n = s.stats.count('WS refused');
-    await sleep(400); // proving a negative: no further attempts after disconnect()
-    expect(s.stats.count('WS refused')).toBe(n);
+    // no further attempts: every backoff timer the manager armed has fired or was cleared, none is left to fire
+    expect(timers.filter((t) => !t.fired && !t.cleared)).toEqual([]);
     expect(m.state).toBe('closed');
+    expect(s.sockets()).toEqual([]);
   });
 });
 
@@ -240,9 +281,10 @@ describe('RealtimeManager first-connect failures', () => {
   it('a join that does not complete within connectTimeout rejects with a TimeoutError', async () => {
     s.faults.delayAcks(2_000);
     const m = mk({ connectTimeout: 150 });
-    const t0 = Date.now();
+    const joins = s.stats.count('WS join delayed');
+    // before the join completes: the simulator still holds it (a late join would resolve connect() instead)
     await expect(m.connect()).rejects.toBeInstanceOf(TimeoutError);
-    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(s.stats.count('WS join delayed')).toBe(joins + 1);
   });
 });
 
@@ -250,13 +292,20 @@ describe('RealtimeManager cancellation', () => {
   it('disconnect() during a pending join settles connect() at once instead of waiting for the timeout', async () => {
     s.faults.delayAcks(5_000);
     const m = mk({ connectTimeout: 10_000 });
-    const p = m.connect().then(() => 'joined', (e: unknown) => e);
-    await sleep(100); // let the handshake start
-    const t0 = Date.now();
+    let settled = false;
+    const joins = s.stats.count('WS join delayed');
+    const p = m.connect().then(
+      () => 'joined',
+      (e: unknown) => e,
+    ).finally(() => {
+      settled = true;
+    });
+    await until(() => s.stats.count('WS join delayed') > joins, 'the join held by the simulator');
     await m.disconnect();
+    await new Promise((r) => setImmediate(r)); // one turn of the event loop, not the 5 s join or the 10 s timeout
+    expect(settled).toBe(true);
     const res = await p;
     expect(res).toBeInstanceOf(Error);
-    expect(Date.now() - t0).toBeLessThan(500);
     expect(m.state).toBe('closed');
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayLogEntry, type RunningRelay, startRelay } from '../../src/relay/index.js';
 import { defineServer, relayServer } from '../../src/server.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { until } from '../helpers/wait.js';
 
 const APP = 'https://my.dashboard.test';
 const OTHER = 'https://evil.example';
@@ -124,9 +125,7 @@ describe('relay: forwarding and header rewriting', () => {
         s.on('connect_error', reject);
       });
     const polled = await open(['polling', 'websocket']);
-    // bounded wait for the upgrade (at most 100 × 50 ms, loopback)
-    for (let i = 0; i < 100 && polled.io.engine.transport.name !== 'websocket'; i++) await new Promise((res) => setTimeout(res, 50));
-    expect(polled.io.engine.transport.name).toBe('websocket');
+    await until(() => polled.io.engine.transport.name === 'websocket', 'the upgrade to websocket');
     const ws = await open(['websocket']);
     expect(ws.connected).toBe(true);
     const infos = sim.sockets();

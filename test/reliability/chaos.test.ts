@@ -11,8 +11,8 @@ import type { CloudSessionConnectivity } from '../../src/live/gateway-types.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
-import { sleep, sorted, until, within } from './helpers.js';
-import { captureLogger } from '../helpers/logger.js';
+import { sorted, until, within } from './helpers.js';
+import { type CaptureLogger, captureLogger } from '../helpers/logger.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 /**
@@ -59,7 +59,7 @@ const same = (gw: BragerOneGateway, s: Simulator, devid: string): boolean =>
 /** A started gateway for A and B with cadences scaled down (supervisor 300 ms, reconnect after 50 ms). */
 async function gateway(s: Simulator) {
   const log = captureLogger();
-  const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'warn', credsProvider: () => ({ ...DEMO }) });
+  const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'debug', credsProvider: () => ({ ...DEMO }) });
   const gw = new BragerOneGateway({
     api,
     ownsApi: true,
@@ -75,6 +75,12 @@ async function gateway(s: Simulator) {
   expect(await gw.waitForPrime(5_000)).toBe(true);
   return { gw, api, log, sessions };
 }
+
+/**
+ * The retries the transport scheduled, from its debug log (`<call>: retry 1 in 200 ms`). It logs each one when it
+ * decides to retry, before the wait, so once a call has settled an empty list means nothing will be re-sent.
+ */
+const retries = (log: CaptureLogger): string[] => log.lines.filter((l) => / retry \d+ in \d+ ms/.test(l));
 
 const socketConn = (s: Simulator) => s.network.connections().filter((c) => c.kind === 'socket' && c.open);
 
@@ -115,7 +121,7 @@ describe('scenario 1: half-open socket', () => {
     figure(`half-open socket (one connection blackholed): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the fault (pingInterval ${PING.pingInterval} + pingTimeout ${PING.pingTimeout} ms)`);
   });
 
-  it('every socket blackholed for 2 s (new handshakes vanish too): the gateway keeps trying, then converges once lifted', async () => {
+  it('every socket blackholed (new handshakes vanish too): the gateway keeps trying, then converges once lifted', async () => {
     const s = await chaosSim();
     const { gw, sessions } = await gateway(s);
     const handshakes = s.network.connections().filter((c) => c.kind === 'socket').length;
@@ -124,8 +130,8 @@ describe('scenario 1: half-open socket', () => {
     s.setParam(A, 'P4.v8', 70);
     await until(() => sessions.some((x) => !x.up), 'detected', 20_000);
     const detected = (sessions.find((x) => !x.up)?.at ?? 0) - t0;
-    await sleep(2_000); // the outage lasts; reconnect attempts meanwhile vanish in the blackhole
-    expect(s.network.connections().filter((c) => c.kind === 'socket').length, 'it kept trying').toBeGreaterThan(handshakes);
+    // the outage lasts: reconnect attempts vanish in the blackhole, and it keeps trying
+    await until(() => s.network.connections().filter((c) => c.kind === 'socket').length >= handshakes + 2, 'two reconnect attempts in the blackhole', 20_000);
     s.setParam(B, 'P4.v8', 216);
     const t1 = performance.now();
     lift();
@@ -133,7 +139,7 @@ describe('scenario 1: half-open socket', () => {
     const recovered = performance.now() - t1;
     expect([gw.params(A).get('P4.v8'), gw.params(B).get('P4.v8')]).toEqual([70, 216]);
     expect(sorted(s.values(A))).toEqual(sorted(gw.params(A).flatten()));
-    figure(`socket blackholed 2 s (all socket connections): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the lift (connectTimeout 2000 ms)`);
+    figure(`socket blackholed for two reconnect attempts (all socket connections): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the lift (connectTimeout 2000 ms)`);
   });
 });
 
@@ -150,7 +156,8 @@ async function rejection(p: Promise<unknown>, what: string): Promise<unknown> {
 describe('scenario 2: reset mid-response', () => {
   it('a REST answer cut by an RST rejects with a NetworkError and is not retried', async () => {
     const s = await chaosSim();
-    const c = client(s);
+    const log = captureLogger();
+    const c = client(s, { logger: log, logLevel: 'debug' });
     await c.ensureAuth();
     const full = JSON.stringify(await c.modulesParametersPrime([A, B], { returnData: true }).then((r) => r.data)).length;
     expect(full).toBeGreaterThan(2_000);
@@ -163,7 +170,7 @@ describe('scenario 2: reset mid-response', () => {
     expect(err).toBeInstanceOf(NetworkError);
     expect(err).not.toBeInstanceOf(TimeoutError);
     expect((err as Error).message).toMatch(/POST \/modules\/parameters|network error/);
-    await sleep(1_000); // a retry would come within 200 + 600 ms
+    expect(retries(log), 'no retry scheduled').toEqual([]);
     expect(s.stats.count('POST /v1/modules/parameters'), 'sent once, not retried').toBe(before + 1);
     expect(s.network.stats().resets).toBeGreaterThanOrEqual(1);
     lift();
@@ -212,7 +219,7 @@ describe('scenario 2: reset mid-response', () => {
 
   it('a command whose answer is cut: sent exactly once; the caller gets a NetworkError and learns the outcome from the live store', async () => {
     const s = await chaosSim();
-    const { gw, api } = await gateway(s);
+    const { gw, api, log } = await gateway(s);
     const writes = () => s.stats.count('POST /v1/module/command');
     // 1. reset before the request leaves: nothing was sent, the value stays
     const w0 = writes();
@@ -231,8 +238,8 @@ describe('scenario 2: reset mid-response', () => {
     // the socket was not affected: the applied value arrives as a delta, which is how the caller learns the outcome
     await until(() => gw.params(A).get('P4.v8') === 62, 'the delta of the applied command');
     const learned = performance.now() - t0;
-    await sleep(1_000); // a retry would come within 200 + 600 ms
-    expect(writes(), 'sent once, never re-sent by the SDK').toBe(w0 + 1);
+    expect(retries(log), 'never re-sent by the SDK').toEqual([]);
+    expect(writes(), 'sent once').toBe(w0 + 1);
     expect(s.getParam(A, 'P4.v8')).toBe(62);
     figure(`command answer reset: NetworkError after ${detected.toFixed(0)} ms, applied once; the live store showed the value ${learned.toFixed(0)} ms after the call (commandDelay 50 ms)`);
     // a raw command the same way
@@ -240,7 +247,8 @@ describe('scenario 2: reset mid-response', () => {
     lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 12 });
     expect(await rejection(api.moduleCommandRaw({ devid: A, command: 'PING', value: 1 }), 'raw command')).toBeInstanceOf(NetworkError);
     lift();
-    await sleep(1_000);
+    expect(retries(log)).toEqual([]);
+    await until(() => s.stats.count('POST /v1/module/command/raw') > raw0, 'the raw command at the simulator');
     expect(s.stats.count('POST /v1/module/command/raw')).toBe(raw0 + 1);
   });
 
@@ -317,7 +325,7 @@ describe('scenario 3: stall, then resume', () => {
 
   it('a command stalled past `timeout`: TimeoutError, yet it may still arrive late: the live store tells the outcome', async () => {
     const s = await chaosSim();
-    const { gw, api } = await gateway(s);
+    const { gw, api, log } = await gateway(s);
     const writes = s.stats.count('POST /v1/module/command');
     const lift = s.network.fault({ kind: 'stall', target: 'rest', ms: 60_000 });
     const err = await within(rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 63, timeout: 300 }), 'command'), 10_000, 'command');
@@ -325,7 +333,7 @@ describe('scenario 3: stall, then resume', () => {
     expect(s.stats.count('POST /v1/module/command')).toBe(writes);
     lift();
     await until(() => gw.params(A).get('P4.v8') === 63, 'the late command applied and pushed');
-    await sleep(1_000); // a retry would come within 200 + 600 ms
+    expect(retries(log), 'no retry scheduled').toEqual([]);
     expect(s.stats.count('POST /v1/module/command'), 'sent once: the SDK never re-sends').toBe(writes + 1);
   });
 
@@ -360,7 +368,8 @@ describe('scenario 3: stall, then resume', () => {
     await until(() => gw.params(A).get('P4.v8') === 45, 'live on the new socket');
     // the old connection resumes: what was queued on it (44) must not overwrite the newer value
     lift();
-    await sleep(300);
+    // the proxy closes the old connection only after delivering (or dropping) everything queued on it
+    await until(() => s.network.connections().find((c) => c.id === old?.id)?.open === false, 'the old connection flushed and closed', 10_000);
     expect(gw.params(A).get('P4.v8')).toBe(45);
     expect(same(gw, s, A)).toBe(true);
     figure(`socket stalled (one connection): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the stall began`);

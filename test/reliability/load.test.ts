@@ -9,6 +9,8 @@ import { isBragerOneError } from '../../src/errors.js';
 import { DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
 import { SEED, gcFunction, settledHeap, within } from './helpers.js';
+import { type CaptureLogger, captureLogger } from '../helpers/logger.js';
+import { sleep, until } from '../helpers/wait.js';
 import { prng } from '../../src/simulator/plant.js';
 
 let s: Simulator;
@@ -26,8 +28,9 @@ afterEach(async () => {
   for (const c of closeLater.splice(0)) await c.close();
 });
 
-function client(concurrency: number): BragerOneApiClient {
-  const c = new BragerOneApiClient({ server: s.server, logLevel: 'silent', concurrency, credsProvider: () => ({ ...DEMO }) });
+function client(concurrency: number, logger?: CaptureLogger): BragerOneApiClient {
+  const log = logger ? { logger, logLevel: 'debug' as const } : { logLevel: 'silent' as const };
+  const c = new BragerOneApiClient({ server: s.server, ...log, concurrency, credsProvider: () => ({ ...DEMO }) });
   closeLater.push(c);
   return c;
 }
@@ -166,19 +169,21 @@ describe('abort storm', () => {
   });
 
   it('getBytes aborted during its retry backoff rejects at once with the reason and sends nothing more', async () => {
-    const c = client(2);
+    const log = captureLogger();
+    const c = client(2, log);
     s.stats.reset();
     s.faults.failNext('GET /', 3, { status: 503 });
     const ctrl = new AbortController();
     const p = c.getBytes(`${s.url}/`, { signal: ctrl.signal }).then(() => 'resolved', (e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 80)); // inside the ≈200 ms backoff after the first 503
-    const t0 = Date.now();
+    // inside the 200 ms backoff after the first 503: the transport announces the wait as it starts it
+    await until(() => log.lines.some((l) => l.includes('retry 1 in 200 ms')), 'the first backoff');
     ctrl.abort();
     const out = await within(p, 1_000, 'aborted getBytes');
-    expect(Date.now() - t0).toBeLessThan(500);
     expect(out).toBe(ctrl.signal.reason);
-    await new Promise((r) => setTimeout(r, 700));
+    // Real time is the point: proving that nothing is sent when the aborted backoff (200 ms) would have ended.
+    await sleep(700);
     expect(s.stats.count('GET /')).toBe(1);
+    expect(log.lines.filter((l) => / retry \d in /.test(l))).toHaveLength(1);
     expect(c.stats).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
@@ -188,11 +193,10 @@ describe('abort storm', () => {
     s.faults.delay('GET /v1/objects', 200, 1);
     s.stats.reset();
     const first = c.getObjects();
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => s.stats.inFlight === 1, 'the first call at the server');
     const ctrls = Array.from({ length: 50 }, () => new AbortController());
     const queued = ctrls.map((ctrl) => c.getObjects({ signal: ctrl.signal }).then(() => 'resolved', (e: unknown) => e));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(c.stats.queued).toBe(50);
+    await until(() => c.stats.queued === 50, 'fifty queued calls');
     for (const ctrl of ctrls) ctrl.abort();
     const outs = await within(Promise.all(queued), 1_000, 'queued calls after abort');
     for (const [i, o] of outs.entries()) expect(o).toBe(ctrls[i]?.signal.reason);
@@ -209,9 +213,8 @@ describe('abort storm', () => {
     const ctrls = Array.from({ length: 20 }, () => new AbortController());
     const waits = ctrls.map((ctrl) => c.ensureAuth(undefined, undefined, { signal: ctrl.signal }).then(() => 'ok', (e: unknown) => e));
     const keeper = c.getUser();
-    setTimeout(() => {
-      for (const ctrl of ctrls) ctrl.abort();
-    }, 30);
+    await until(() => s.stats.inFlight > 0, 'the shared login at the server');
+    for (const ctrl of ctrls) ctrl.abort();
     const outcome = await within(Promise.all(waits), 2_000, 'aborted ensureAuth callers');
     for (const o of outcome) expect((o as DOMException).name).toBe('AbortError');
     await expect(keeper).resolves.toMatchObject({ email: DEMO.email });

@@ -28,7 +28,7 @@ import {
   DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD, FAULTS, type Simulator, startSimulator,
 } from '../../src/simulator/index.js';
 import { gcFunction, settledHeap, sorted } from './helpers.js';
-import { until } from '../helpers/wait.js';
+import { sleep, until } from '../helpers/wait.js';
 
 /** How the soak runs. Every duration is wall-clock milliseconds before compression. */
 export interface SoakOptions {
@@ -358,7 +358,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         heapStart = await settledHeap(gc);
       }
       if (Number.isNaN(heapMid) && now >= heapAt.mid) heapMid = await settledHeap(gc);
-      await new Promise((r) => setTimeout(r, 20));
+      // Real time is the point: a soak is a (compressed) stretch of real time, its churn paced every 20 ms.
+      await sleep(20);
     }
 
     // ——— the churn stops: lift everything and wait for convergence ———
@@ -444,8 +445,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     view?.close();
     await gw.stop().catch(() => {});
     await s.close();
-    // late rejections of the shutdown count too
-    await new Promise((r) => setTimeout(r, 50));
+    // Late rejections of the shutdown count too: everything is closed by now, and a rejection left unhandled is
+    // reported once the microtasks after it have run, i.e. within the next turns of the event loop.
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
     process.off('unhandledRejection', onUnhandled);
   }
 }

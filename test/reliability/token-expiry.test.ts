@@ -1,23 +1,28 @@
 /**
  * Token expiry while the socket is down for longer than the token lifetime (PROTOCOL §3.2, §7.2): the reconnect
  * logs in again through `credsProvider` before its handshake, and nothing is delivered under a dead session.
- * Token lifetime 1.5 s stands in for the real (unknown) lifetime; the outage lasts 2.5 s.
+ * Token lifetime 1.5 s stands in for the real (unknown) lifetime. The simulator and the clients share one test
+ * clock (`clock()`, real time plus `skew`): a test moves it past the lifetime instead of sleeping through it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
-import { sleep, sorted, until } from './helpers.js';
+import { sorted, until } from './helpers.js';
 import { captureLogger } from '../helpers/logger.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 const TTL = 1_500;
+/** How far the shared test clock is ahead of real time. */
+let skew = 0;
+/** The clock of the simulator (token lifetimes, fault windows) and of the clients (expiry checks). */
+const clock = (): number => Date.now() + skew;
 let s: Simulator;
 const stops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  s = await startSimulator({ port: 0, tickInterval: 0, tokenTtl: TTL });
+  s = await startSimulator({ port: 0, tickInterval: 0, tokenTtl: TTL, now: clock });
 });
 afterAll(async () => {
   await s.close();
@@ -46,6 +51,7 @@ describe('socket down longer than the token lifetime', () => {
       logger: log,
       logLevel: 'info',
       refreshLeeway: 200,
+      now: clock,
       credsProvider: () => {
         provided++;
         return { ...DEMO };
@@ -74,7 +80,7 @@ describe('socket down longer than the token lifetime', () => {
     await until(() => !gw.wsSessionUp(), 'session down');
     const downAt = Date.now();
     s.setParam(A, 'P4.v8', 63); // happens while nobody listens
-    await sleep(TTL + 1_000);
+    skew += TTL + 1_000; // the outage outlasts the token
     expect(await userStatus(firstToken), 'the first token is dead by now').toBe(401);
     const refusedBefore = s.stats.count('WS refused');
 
@@ -109,7 +115,7 @@ describe('socket down longer than the token lifetime', () => {
 
   it('token expiry during a REST outage (no login possible): recovers once the cloud is back', async () => {
     const log = captureLogger();
-    const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'warn', refreshLeeway: 200, credsProvider: () => ({ ...DEMO }) });
+    const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'warn', refreshLeeway: 200, now: clock, credsProvider: () => ({ ...DEMO }) });
     const gw = new BragerOneGateway({
       api, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [A, B], connectivityPollInterval: 300,
       realtime: { supervisorInterval: 300, reconnectDelay: 50, connectTimeout: 2_000 },
@@ -125,7 +131,7 @@ describe('socket down longer than the token lifetime', () => {
     s.faults.dropAllSockets();
     await until(() => !gw.wsSessionUp(), 'session down');
     s.setParam(A, 'P4.v8', 58);
-    await sleep(TTL + 1_000); // past the token's lifetime, still inside the outage window
+    skew += TTL + 1_000; // past the token's lifetime, still inside the outage window
     expect(s.loginCount(), 'no login could succeed during the outage').toBe(logins);
     expect(gw.params(A).flatten(), 'last known values kept').toEqual(before);
     expect(gw.moduleOnline(A)).toBe(true);
@@ -140,11 +146,11 @@ describe('socket down longer than the token lifetime', () => {
   });
 
   it('REST calls after expiry log in again once, even when many start together', async () => {
-    const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', refreshLeeway: 200, credsProvider: () => ({ ...DEMO }) });
+    const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', refreshLeeway: 200, now: clock, credsProvider: () => ({ ...DEMO }) });
     stops.push(() => api.close());
     await api.ensureAuth();
     const first = api.accessToken;
-    await sleep(TTL + 100);
+    skew += TTL + 100;
     const logins = s.loginCount();
     const users = await Promise.all(Array.from({ length: 20 }, () => api.getUser()));
     expect(users.every((u) => u.email === DEMO.email)).toBe(true);

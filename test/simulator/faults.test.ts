@@ -1,15 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MODULES, DEMO_OBJECT_ID, FAULTS, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { call, login, sleep } from './helpers.js';
+import { until } from '../helpers/wait.js';
+import { call, login } from './helpers.js';
 
 const BOILER = DEMO_MODULES[0] as string;
 const MODULES_PATH = `/v1/modules?page=1&limit=999&group_id=${DEMO_OBJECT_ID}`;
 
 let sim: Simulator;
 let token: string;
+/** The simulator's clock: fault windows and token lifetimes read it, so a test moves it instead of sleeping. */
+let clock = Date.now();
 
 beforeAll(async () => {
-  sim = await startSimulator({ tickInterval: 0 });
+  sim = await startSimulator({ tickInterval: 0, now: () => clock });
   token = await login(sim);
 });
 afterAll(() => sim.close());
@@ -45,11 +48,12 @@ describe('failNext / failFor', () => {
     expect((await call(sim, 'GET', '/v1/objects', { token })).status).toBe(502);
   });
 
-  it('failFor is an outage window in real time', async () => {
+  it('failFor is an outage window on the simulator clock', async () => {
     sim.faults.failFor('GET /v1/system/version', 150, { status: 504 });
     expect((await call(sim, 'GET', '/v1/system/version')).status).toBe(504);
+    clock += 149;
     expect((await call(sim, 'GET', '/v1/system/version')).status).toBe(504);
-    await sleep(200); // let the window pass
+    clock += 1; // the window has passed
     expect((await call(sim, 'GET', '/v1/system/version')).status).toBe(200);
   });
 
@@ -69,27 +73,25 @@ describe('failNext / failFor', () => {
 describe('delay', () => {
   it('delays responses and counts in-flight requests', async () => {
     sim.stats.reset();
-    sim.faults.delay('GET /v1/user', 150, 3);
-    const t0 = Date.now();
-    const pending = [1, 2, 3].map(() => call(sim, 'GET', '/v1/user', { token }));
-    await sleep(50);
-    expect(sim.stats.inFlight).toBe(3);
+    sim.faults.delay('GET /v1/user', 300, 3);
+    const order: string[] = [];
+    const pending = [1, 2, 3].map((i) => call(sim, 'GET', '/v1/user', { token }).finally(() => order.push(`delayed${i}`)));
+    await until(() => sim.stats.inFlight === 3, 'three delayed requests in flight');
+    // The delay is used up: a fourth request overtakes the three that are held.
+    await call(sim, 'GET', '/v1/user', { token }).then(() => order.push('fourth'));
+    expect(order).toEqual(['fourth']);
     const results = await Promise.all(pending);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
-    expect(sim.stats.maxInFlight).toBe(3);
+    expect(order).toHaveLength(4);
+    expect(sim.stats.maxInFlight).toBe(4);
     expect(sim.stats.inFlight).toBe(0);
-    const t1 = Date.now();
-    await call(sim, 'GET', '/v1/user', { token });
-    expect(Date.now() - t1).toBeLessThan(140);
   });
 
   it('an aborted client frees the delayed request', async () => {
     sim.faults.delay('*', 10_000);
     const ctl = new AbortController();
     const p = call(sim, 'GET', '/v1/user', { token, signal: ctl.signal });
-    await sleep(30);
-    expect(sim.stats.inFlight).toBe(1);
+    await until(() => sim.stats.inFlight === 1, 'the delayed request in flight');
     ctl.abort();
     await expect(p).rejects.toThrow();
     await expect.poll(() => sim.stats.inFlight).toBe(0);

@@ -1,7 +1,7 @@
 // Option variants need their own simulator each; every one is closed in its test.
 import { describe, expect, it } from 'vitest';
 import { DEMO_MODULES, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { call, connectSocket, login, sleep, waitFor, until } from './helpers.js';
+import { call, connectSocket, login, waitFor, until } from './helpers.js';
 
 const [BOILER = '', MIXER = ''] = DEMO_MODULES;
 
@@ -36,15 +36,25 @@ describe('plant drift', () => {
     }));
 
   it('tickInterval drives drift by itself; tickInterval 0 does not', async () => {
-    await withSim({ tickInterval: 20 }, async (sim) => {
-      const v0 = sim.values(BOILER);
-      await until(() => JSON.stringify(sim.values(BOILER)) !== JSON.stringify(v0), 'condition', 2000);
-    });
-    await withSim({ tickInterval: 0 }, async (sim) => {
-      const v0 = sim.values(BOILER);
-      await sleep(60); // no timer must change anything
-      expect(sim.values(BOILER)).toEqual(v0);
-    });
+    // Side by side: the still simulator is watched for as long as the drifting one takes to change twice.
+    await withSim({ tickInterval: 0 }, async (still) =>
+      withSim({ tickInterval: 20 }, async (sim) => {
+        const v0 = still.values(BOILER);
+        let last = JSON.stringify(sim.values(BOILER));
+        let changes = 0;
+        await until(
+          () => {
+            const now = JSON.stringify(sim.values(BOILER));
+            if (now !== last) changes++;
+            last = now;
+            return changes >= 2;
+          },
+          'two drift steps',
+          2000,
+        );
+        expect(still.values(BOILER)).toEqual(v0);
+      }),
+    );
   });
 
   it('the boiler burner follows its set-point with hysteresis', () =>
@@ -101,13 +111,16 @@ describe('push requirement and SID options', () => {
 });
 
 describe('lifecycle', () => {
-  it('tokens expire after tokenTtl', () =>
-    withSim({ tickInterval: 0, tokenTtl: 80 }, async (sim) => {
+  it('tokens expire after tokenTtl', () => {
+    let clock = Date.now();
+    return withSim({ tickInterval: 0, tokenTtl: 80, now: () => clock }, async (sim) => {
       const t = await login(sim);
+      clock += 79;
       expect((await call(sim, 'GET', '/v1/user', { token: t })).status).toBe(200);
-      await sleep(120); // let the 80 ms token lifetime pass
+      clock += 1; // the 80 ms lifetime is over on the simulator clock
       expect((await call(sim, 'GET', '/v1/user', { token: t })).status).toBe(401);
-    }));
+    });
+  });
 
   it('includeDemo false serves only the given accounts', () =>
     withSim({ tickInterval: 0, includeDemo: false, accounts: [{ email: 'solo@example.test', password: 'x' }] }, async (sim) => {
@@ -129,7 +142,7 @@ describe('lifecycle', () => {
       () => 'answered',
       () => 'failed',
     );
-    await sleep(20);
+    await until(() => sim.stats.inFlight === 1, 'the delayed request in flight', 2000);
     const first = sim.close();
     expect(sim.close()).toBe(first);
     await first;

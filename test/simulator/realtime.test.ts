@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MODULES, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { call, connectSocket, login, record, sleep, subscribe, waitFor, until } from './helpers.js';
+import { call, connectSocket, login, record, subscribe, waitFor, until } from './helpers.js';
 
 const [BOILER = '', MIXER = ''] = DEMO_MODULES;
 type Delta = Record<string, Record<string, Record<string, { value: unknown; updatedAt: number }>>>;
@@ -76,10 +76,19 @@ describe('handshake', () => {
   });
 
   it('delayAcks delays the namespace join', async () => {
-    sim.faults.delayAcks(200);
-    const t0 = Date.now();
+    const order: string[] = [];
+    const delayed = sim.stats.count('WS join delayed');
+    sim.faults.delayAcks(300);
+    const held = connectSocket(sim, { header: token }).then((s) => {
+      order.push('delayed');
+      keep(s);
+    });
+    await until(() => sim.stats.count('WS join delayed') > delayed, 'the first join held');
+    sim.faults.delayAcks(0);
     keep(await connectSocket(sim, { header: token }));
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(180);
+    order.push('undelayed');
+    await held;
+    expect(order).toEqual(['undelayed', 'delayed']);
   });
 });
 
@@ -123,9 +132,12 @@ describe('binding and pushes', () => {
     const delta = await got;
     expect(delta[BOILER]?.P4?.v1).toMatchObject({ value: 700, storable: true });
     expect(typeof delta[BOILER]?.P4?.v1?.updatedAt).toBe('number');
-    await sleep(50); // prove the others stay silent
-    expect(seenB).toEqual([]);
-    expect(seenL).toEqual([]);
+    // A fence: a broadcast sent after the delta reaches each socket in order, so whatever they were due has arrived.
+    const fences = [waitFor(bindOnly, 'message'), waitFor(listenOnly, 'message')];
+    sim.emitRaw('message', { fence: 1 });
+    await Promise.all(fences);
+    expect(seenB).toEqual([['message', { fence: 1 }]]);
+    expect(seenL).toEqual([['message', { fence: 1 }]]);
     expect(sim.stats.count('WS listen')).toBeGreaterThanOrEqual(3);
   });
 
@@ -184,15 +196,18 @@ describe('binding and pushes', () => {
     const t2 = await login(sim, 'other@example.test', 'pw');
     const s = keep(await connectSocket(sim, { header: t2 }));
     await call(sim, 'POST', '/v1/modules/connect', { token: t2, body: { wsid: s.id, modules: [BOILER] } });
+    const listens = sim.stats.count('WS listen');
     s.emit('app:modules:parameters:listen', { modules: [BOILER] });
-    await sleep(50);
+    await until(() => sim.stats.count('WS listen') > listens, 'the listen request handled');
     const info = sim.sockets().find((x) => x.nsSid === s.id);
     expect(info?.bound).toEqual([]);
     expect(info?.listening).toEqual([]);
     const seen = record(s);
     sim.setParam(BOILER, 'P4.v3', 401);
-    await sleep(50);
-    expect(seen).toEqual([]);
+    const fence = waitFor(s, 'message'); // sent after the delta, so anything due has arrived by then
+    sim.emitRaw('message', { fence: 2 });
+    await fence;
+    expect(seen).toEqual([['message', { fence: 2 }]]);
   });
 
   it('burst(n) sends n deltas', async () => {
@@ -211,13 +226,14 @@ describe('realtime faults', () => {
     const seen = record(s);
     sim.faults.zombie(true);
     sim.setParam(BOILER, 'P4.v5', 1111);
-    await sleep(60);
     expect(s.connected).toBe(true);
-    expect(seen).toEqual([]);
     sim.faults.zombie(false);
     const got = waitFor<Delta>(s, 'app:modules:parameters:change');
     sim.setParam(BOILER, 'P4.v5', 1112);
     expect((await got)[BOILER]?.P4?.v5?.value).toBe(1112);
+    // Deltas arrive in order: the first one to come after the zombie window is 1112, so 1111 was never sent.
+    expect(seen.map(([e, p]) => [e, (p as Delta)[BOILER]?.P4?.v5?.value])).toEqual([['app:modules:parameters:change', 1112]]);
+    expect(s.connected).toBe(true);
   });
 
   it('dropAllSockets disconnects every socket server-side', async () => {

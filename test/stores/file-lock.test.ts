@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, type Simulator, startSimulator } from '../../src/simulator/index.js';
@@ -15,6 +15,7 @@ import { FileTokenStore } from '../../src/stores/file.js';
 import { sampleToken } from './contract.js';
 import { bundleForChild } from './helpers.js';
 import { captureLogger } from '../helpers/logger.js';
+import { until } from '../helpers/wait.js';
 
 let root: string;
 let bundle: string;
@@ -30,6 +31,15 @@ afterAll(async () => {
   await sim?.close();
   await rm(root, { recursive: true, force: true });
 });
+
+/**
+ * The candidate lock files of waiters on `<path>.lock` (`.token.json.lock.<id>.tmp`): one exists from a waiter's
+ * first attempt until it takes the lock or gives up, so it shows that a waiter is polling.
+ */
+async function waiterFiles(path: string): Promise<string[]> {
+  const prefix = `.${basename(path)}.lock.`;
+  return (await readdir(dirname(path))).filter((f) => f.startsWith(prefix) && f.endsWith('.tmp'));
+}
 
 /** A token file holding a token that expired a minute ago. */
 async function expiredTokenFile(): Promise<string> {
@@ -96,9 +106,8 @@ describe('FileTokenStore cross-process login lock', () => {
       logLevel: 'silent',
     });
     try {
-      const t0 = Date.now();
       await client.getUser();
-      expect(Date.now() - t0).toBeLessThan(5_000); // not the 30 s wait
+      // Taken over, not waited out: a wait would end in the 'not acquired' warning and leave the dead lock in place.
       expect(existsSync(`${path}.lock`)).toBe(false);
       expect(log.warnings().filter((l) => l.includes('not acquired'))).toEqual([]);
     } finally {
@@ -120,12 +129,19 @@ describe('FileTokenStore cross-process login lock', () => {
     const held = JSON.stringify({ pid: process.pid, at: Date.now(), id: 'live-holder' });
     await writeFile(`${path}.lock`, held);
     const log = captureLogger();
-    const store = new FileTokenStore({ path, logger: log, lockWait: 300 });
-    const t0 = Date.now();
-    const result = await store.withLock(async () => 'ran');
-    expect(result).toBe('ran');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const store = new FileTokenStore({ path, logger: log, lockWait: 1_000 });
+    let ran = false;
+    const result = store.withLock(async () => {
+      ran = true;
+      return 'ran';
+    });
+    // Waiting: its own candidate lock file exists while it polls the held one, and `fn` has not run.
+    await until(async () => (await waiterFiles(path)).length > 0, 'the waiter polling');
+    expect(ran).toBe(false);
+    expect(log.warnings()).toEqual([]);
+    expect(await result).toBe('ran');
     expect(log.warnings().some((l) => l.includes('.lock not acquired'))).toBe(true);
+    expect(await waiterFiles(path)).toEqual([]);
     expect(await readFile(`${path}.lock`, 'utf8')).toBe(held);
   });
 
@@ -142,11 +158,11 @@ describe('FileTokenStore cross-process login lock', () => {
       });
       order.push('a out');
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => order.length > 0, 'a holding the lock');
     const second = b.withLock(async () => {
       order.push('b in');
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await until(async () => (await waiterFiles(path)).length > 0, 'b polling the held lock');
     expect(order).toEqual(['a in']); // b waits
     releaseA();
     await Promise.all([first, second]);

@@ -8,6 +8,7 @@ import { FileTokenStore, defaultTokenPath, safeTokenFileName } from '../../src/s
 import { runTokenStoreContract, sampleToken } from './contract.js';
 import { bundleForChild } from './helpers.js';
 import { captureLogger } from '../helpers/logger.js';
+import { until } from '../helpers/wait.js';
 
 const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 let root: string;
@@ -185,18 +186,29 @@ describe('FileTokenStore', () => {
     const other = new FileTokenStore({ path });
     await mine.save(sampleToken({ accessToken: 'initial' }));
     const seen: (string | null)[] = [];
+    // Only the watcher's 50 ms debounce timer is fake: a pending timer shows that a file event came in, and the
+    // test fires it instead of sleeping past it (fs.watch itself stays real).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const off = mine.watch((t) => seen.push(t ? t.accessToken : null));
+    const debounce = async (): Promise<void> => {
+      await until(() => vi.getTimerCount() > 0, 'a file event (the debounce timer armed)', 3000);
+      await vi.runAllTimersAsync();
+    };
     try {
-      await new Promise((r) => setTimeout(r, 100)); // let fs.watch start
       await mine.save(sampleToken({ accessToken: 'own-write' }));
-      await new Promise((r) => setTimeout(r, 200));
+      await debounce(); // the own write is checked (and must be skipped) before the other instance writes
       expect(seen).toEqual([]);
       await other.save(sampleToken({ accessToken: 'from-other-process' }));
-      await vi.waitFor(() => expect(seen).toEqual(['from-other-process']), { timeout: 3000 });
+      await debounce();
+      await until(() => seen.length > 0, 'the other write reported', 3000);
+      expect(seen).toEqual(['from-other-process']);
       await other.clear();
-      await vi.waitFor(() => expect(seen).toEqual(['from-other-process', null]), { timeout: 3000 });
+      await debounce();
+      await until(() => seen.length > 1, 'the clear reported', 3000);
+      expect(seen).toEqual(['from-other-process', null]);
     } finally {
       off();
+      vi.useRealTimers();
     }
   });
 });

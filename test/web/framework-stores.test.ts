@@ -89,32 +89,38 @@ describe('ParamStore as a framework store', () => {
     const before = Number(s.get('P4.v5'));
     sim().setParam(boiler.devid, 'P4.v5', before + 7);
     await until(() => seen.length >= 2, 'notified', 10_000);
-    await new Promise((r) => setTimeout(r, 50)); // room for an extra (wrong) notification to show up
-    expect(seen.length).toBe(2);
     const second = s.getSnapshot();
     expect(second).not.toBe(first);
     expect(seen[1]).toBe(second);
     expect(second['P4.v5']).toBe(before + 7);
     expect(s.getSnapshot()).toBe(second);
+    // A fence: the next frame on the same socket. Its notification comes right after the first one, so an extra
+    // (wrong) notification for the first frame would sit between them.
+    const fence = Number(s.get('P4.v6')) + 1;
+    sim().setParam(boiler.devid, 'P4.v6', fence);
+    await until(() => seen.length >= 3, 'the fence frame notified', 10_000);
+    expect(seen.length).toBe(3);
+    expect(seen[2]?.['P4.v6']).toBe(fence);
+    expect(seen[1]?.['P4.v6']).not.toBe(fence);
 
     // One frame touching several keys (a prime-shaped payload): still one notification, not one per key.
     s.ingestPrimePayload({ [boiler.devid]: { P4: { v5: before + 8, v6: 77, v4: 12 } } });
     await Promise.resolve();
     await Promise.resolve();
-    expect(seen.length).toBe(3);
-    expect(seen[2]).toMatchObject({ 'P4.v5': before + 8, 'P4.v6': 77, 'P4.v4': 12 });
+    expect(seen.length).toBe(4);
+    expect(seen[3]).toMatchObject({ 'P4.v5': before + 8, 'P4.v6': 77, 'P4.v4': 12 });
 
     // A frame that changes nothing: no notification, same snapshot.
     const third = s.getSnapshot();
     s.ingestPrimePayload({ [boiler.devid]: { P4: { v6: 77 } } });
     await Promise.resolve();
-    expect(seen.length).toBe(3);
+    expect(seen.length).toBe(4);
     expect(s.getSnapshot()).toBe(third);
 
     unsub();
     s.ingestPrimePayload({ [boiler.devid]: { P4: { v6: 78 } } });
     await Promise.resolve();
-    expect(seen.length).toBe(3);
+    expect(seen.length).toBe(4);
   });
 
   it('React: useSyncExternalStore renders the store (react-dom/server)', () => {
@@ -136,16 +142,21 @@ describe('ModuleView as a framework store', () => {
     // One frame touching three parameters of the view → one notification with all three re-resolved.
     gw.params(boiler.devid).ingestPrimePayload({ [boiler.devid]: { P4: { v1: 640, v4: 20, v5: 150 } } });
     await until(() => seen.length >= 2, 'notified', 5_000);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(seen.length).toBe(2);
     const byLabel = Object.fromEntries(seen[1]?.panels.flatMap((p) => p.parameters).map((p) => [p.symbol, p.value]) ?? []);
     expect(byLabel).toMatchObject({ PARAM_P4_1: 64, PARAM_P4_4: 2, PARAM_P4_5: 15 });
     expect(view.getSnapshot()).toBe(seen[1]);
+    // A fence frame: its notification is the very next one, so the first frame notified exactly once.
+    gw.params(boiler.devid).ingestPrimePayload({ [boiler.devid]: { P4: { v1: 650 } } });
+    await until(() => seen.length >= 3, 'the fence frame notified', 5_000);
+    expect(seen.length).toBe(3);
+    const fenced = Object.fromEntries(seen[2]?.panels.flatMap((p) => p.parameters).map((p) => [p.symbol, p.value]) ?? []);
+    expect(fenced).toMatchObject({ PARAM_P4_1: 65, PARAM_P4_4: 2, PARAM_P4_5: 15 });
+    expect(view.getSnapshot()).toBe(seen[2]);
     // A key no parameter of the view depends on: no notification.
     gw.params(boiler.devid).ingestPrimePayload({ [boiler.devid]: { P9: { v99: 1 } } });
     await Promise.resolve();
     await Promise.resolve();
-    expect(seen.length).toBe(2);
+    expect(seen.length).toBe(3);
     unsub();
   });
 
