@@ -334,20 +334,21 @@ export class BragerOneGateway {
 
   /** The socket session joined: `connecting → binding`, `reconnecting → live`; reports `{up:true, source:'connect'}`. */
   #markSessionUp(): void {
-    const from = this.#state;
-    const to = ON_SESSION_UP[from];
-    if (!to) return;
-    this.#transition(to);
-    this.#cloudSessionListeners.emit({ up: true, source: 'connect', changed: from !== to, ts: this.#now() });
+    this.#moveSession(ON_SESSION_UP, { up: true, source: 'connect' });
   }
 
   /** The socket session was lost: `binding → connecting`, `live → reconnecting`; reports `{up:false, source:'disconnect'}`. */
   #markSessionDown(): void {
+    this.#moveSession(ON_SESSION_DOWN, { up: false, source: 'disconnect' });
+  }
+
+  /** Moves as `table` says for the current state and reports it (`changed` when the state moved); absent: nothing. */
+  #moveSession(table: Partial<Record<GatewayState, GatewayState>>, report: Pick<CloudSessionConnectivity, 'up' | 'source'>): void {
     const from = this.#state;
-    const to = ON_SESSION_DOWN[from];
+    const to = table[from];
     if (!to) return;
     this.#transition(to);
-    this.#cloudSessionListeners.emit({ up: false, source: 'disconnect', changed: from !== to, ts: this.#now() });
+    this.#cloudSessionListeners.emit({ ...report, changed: from !== to, ts: this.#now() });
   }
 
   /** A failed `start()` cleaned up: back to `idle` (a session that was up is reported down), unless stopped meanwhile. */
