@@ -198,11 +198,11 @@ export class BragerOneGateway {
     if (this.#startRun) return this.#startRun;
     this.#transition('connecting');
     this.#startRun = this.#doStart().catch(async (err: unknown) => {
-      this.#startRun = null;
       this.#heal.stop();
       if (this.#ws) await this.#ws.disconnect();
       this.#boundSid = null;
       this.#failStart();
+      this.#startRun = null; // only now: a start() during the clean-up shares this failure instead of racing it
       throw err;
     });
     return this.#startRun;
