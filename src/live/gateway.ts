@@ -348,6 +348,7 @@ export class BragerOneGateway {
     const to = table[from];
     if (!to) return;
     this.#transition(to);
+    if (this.#state !== to) return; // a state listener stopped the gateway meanwhile: nothing more to report
     this.#cloudSessionListeners.emit({ ...report, changed: from !== to, ts: this.#now() });
   }
 

@@ -263,6 +263,25 @@ describe('BragerOneGateway live events', () => {
     expect(after).toBe(0);
   });
 
+  it('stop() during start(): start() rejects, the state ends in stopped, the session is never reported up afterwards', async () => {
+    const r = await rig(s);
+    rigs.push(r);
+    const states: GatewayState[] = [];
+    const sessions: Array<[boolean, string]> = [];
+    r.gw.onCloudSession((c) => sessions.push([c.up, c.source]));
+    r.gw.onStateChange((state) => {
+      states.push(state);
+      if (state === 'binding') void r.gw.stop(); // joined: stop before the bind
+    });
+    await expect(r.gw.start()).rejects.toSatisfy(isBragerOneError);
+    await until(() => sessions.length > 0, 'the stop report');
+    expect(states).toEqual(['connecting', 'binding', 'stopped']);
+    expect(r.gw.state).toBe('stopped');
+    expect(sessions).toEqual([[false, 'stop']]);
+    expect(r.gw.wsSessionUp()).toBe(false);
+    expect(await r.gw.waitForPrime()).toBe(r.gw.lastUpdate() !== null); // the first prime may have landed before the stop
+  });
+
   it('waitForPrime() resolves false on timeout and on stop', async () => {
     const r = await rig(s);
     rigs.push(r);
