@@ -5,9 +5,7 @@ import { BragerOneApiClient } from '../client.js';
 import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
 import { errorMessage } from '../internal/error-text.js';
 import { resolveLogger } from '../internal/logger.js';
-import { raceAbort, sleep } from '../internal/sleep.js';
-import { backoffDelay } from '../internal/retry.js';
-import { unrefTimer } from '../internal/timers.js';
+import { raceAbort } from '../internal/sleep.js';
 import type { ResolvedLogger } from '../log.js';
 import {
   MODULE_CONNECTION_STATUS_CHANGED,
@@ -16,6 +14,7 @@ import {
   type TokenRequest,
   loadSocketIoClient,
 } from '../realtime/manager.js';
+import { Binder, type BinderHost } from './binder.js';
 import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
 import {
   type CloudSessionConnectivity,
@@ -44,12 +43,6 @@ export type { PollScheduler } from './self-heal.js';
 
 const PARAMS_CHANGE_SUFFIX = 'parameters:change';
 
-/**
- * When a bind runs: `at-join` right after the namespace join (start-up, reconnects: listen at once, the first body
- * variant at once, the rest of `bindDelay` only when refused); `later` (a retry: wait `bindDelay` first).
- */
-type BindTiming = 'at-join' | 'later';
-
 /** Session up, by state: where a join leads (absent: nothing to report). */
 const ON_SESSION_UP: Partial<Record<GatewayState, GatewayState>> = { connecting: 'binding', binding: 'binding', live: 'live', reconnecting: 'live' };
 /** Session down, by state: where a drop leads (absent: nothing to report). */
@@ -60,13 +53,6 @@ const ON_SESSION_DOWN: Partial<Record<GatewayState, GatewayState>> = {
   live: 'reconnecting',
   reconnecting: 'reconnecting',
 };
-
-/** No `/modules/connect` body variant bound the socket session (the cloud would push nothing to it). */
-function notBoundError(): BragerOneError {
-  return new BragerOneError(
-    'POST /modules/connect: no body variant bound the socket session to the modules; the cloud would push no live data',
-  );
-}
 
 /** `p`, or a {@link BragerOneError} as soon as `signal` aborts (the shared work itself goes on). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -88,7 +74,6 @@ export class BragerOneGateway {
   /** Followed modules (sorted, unique). */
   readonly modules: readonly string[];
   readonly #moduleSet: ReadonlySet<string>;
-  readonly #options: Required<Pick<GatewayOptions, 'bindDelay' | 'bindRetryDelay'>>;
   readonly #now: () => number;
   readonly #log: ResolvedLogger;
   readonly #ownsApi: boolean;
@@ -108,19 +93,13 @@ export class BragerOneGateway {
   #state: GatewayState = 'idle';
   /** The run of `start()` that callers share (idempotency); `null` in `idle`. */
   #startRun: Promise<void> | null = null;
-  /** Namespace SID the modules were last bound to; a different current SID means "re-bind needed". */
-  #boundSid: string | null = null;
+  /** Binds each socket session to the modules (start-up, re-binds, bind retries). */
+  readonly #binder: Binder;
   /** Opened by the first applied prime (`waitForPrime`). */
   readonly #firstPrime = new PrimeLatch();
   #lastUpdateAt: number | null = null;
   /** Connectivity poll, stale/zombie detection and hard restart. */
   readonly #heal: SelfHeal;
-  #rebindChain: Promise<void> = Promise.resolve();
-  /** Pending bind retry after a failed re-bind, and how many failed in a row. */
-  #bindRetryTimer: ReturnType<typeof setTimeout> | null = null;
-  #bindFailures = 0;
-  /** When the first socket joined (`performance.now()`), for the bind wait of the start-up. */
-  #joinedAt = 0;
   readonly #lifetime = new AbortController();
   /** Prime runner; keeps in-flight primes from overwriting newer deltas. */
   readonly #primer: Primer;
@@ -135,10 +114,6 @@ export class BragerOneGateway {
     this.#realtimeOpts = opts.realtime;
     this.#now = opts.now ?? Date.now;
     this.#log = resolveLogger(opts.logger ?? opts.api.logger);
-    this.#options = {
-      bindDelay: Math.max(0, opts.bindDelay ?? GATEWAY_DEFAULTS.bindDelay),
-      bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? GATEWAY_DEFAULTS.bindRetryDelay),
-    };
     this.#primer = new Primer({
       api: this.api,
       attempts: Math.max(1, opts.primeAttempts ?? GATEWAY_DEFAULTS.primeAttempts),
@@ -154,6 +129,17 @@ export class BragerOneGateway {
     this.#connectivityListeners = new ListenerSet(onError);
     this.#cloudSessionListeners = new ListenerSet(onError);
     this.#stateListeners = new ListenerSet(onError);
+    this.#binder = new Binder({
+      api: this.api,
+      objectId: this.objectId,
+      modules: this.modules,
+      bindDelay: Math.max(0, opts.bindDelay ?? GATEWAY_DEFAULTS.bindDelay),
+      bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? GATEWAY_DEFAULTS.bindRetryDelay),
+      retryCap: GATEWAY_DEFAULTS.bindRetryCap,
+      signal: this.#lifetime.signal,
+      log: this.#log,
+      host: this.#binderHost(),
+    });
     this.#heal = new SelfHeal({
       host: this.#healHost(),
       pollInterval: opts.connectivityPollInterval ?? GATEWAY_DEFAULTS.connectivityPollInterval,
@@ -200,7 +186,7 @@ export class BragerOneGateway {
     this.#startRun = this.#doStart().catch(async (err: unknown) => {
       this.#heal.stop();
       if (this.#ws) await this.#ws.disconnect();
-      this.#boundSid = null;
+      this.#binder.forget();
       this.#failStart();
       this.#startRun = null; // only now: a start() during the clean-up shares this failure instead of racing it
       throw err;
@@ -214,7 +200,7 @@ export class BragerOneGateway {
     const changed = this.#sessionIsUp();
     this.#transition('stopped');
     this.#heal.stop();
-    this.#clearBindRetry();
+    this.#binder.stop();
     this.#lifetime.abort();
     for (const u of this.#wsUnsubs) u();
     this.#wsUnsubs = [];
@@ -363,16 +349,41 @@ export class BragerOneGateway {
   #healHost(): SelfHealHost {
     return {
       refreshConnectivity: () => this.refreshModuleConnectivity(),
-      unbound: () => this.#ws?.connected === true && !this.#isBound(),
-      rebind: async () => {
-        await this.#rebindChain; // a re-bind may be running already
-        if (!this.#isBound()) await this.#queueRebind('later');
-      },
+      unbound: () => this.#ws?.connected === true && !this.#binder.isBound(),
+      rebind: () => this.#binder.rebindIfUnbound(),
       sessionUp: () => this.wsSessionUp(),
       prime: () => this.#primeAll(),
       lastUpdate: () => this.#lastUpdateAt,
       forceReconnect: async () => this.#ws?.forceReconnect(),
       stopped: () => this.#isStopped(),
+      logFailure: (what, err) => this.#logFailure(what, err),
+    };
+  }
+
+  /** What {@link Binder} needs: the socket, the session report, and the primes around a re-bind. */
+  #binderHost(): BinderHost {
+    return {
+      ws: () => this.#ws,
+      stopped: () => this.#isStopped(),
+      sessionJoined: () => {
+        if (!this.#sessionIsUp()) this.#markSessionUp();
+      },
+      bound: async () => {
+        try {
+          await this.#primeAll();
+          await this.refreshModuleConnectivity();
+        } catch (err) {
+          this.#heal.primeFailed();
+          throw err;
+        }
+      },
+      unbound: () => {
+        this.#heal.primeFailed();
+        return this.#primeAll().then(
+          () => undefined,
+          (err: unknown) => this.#logFailure('prime while unbound', err),
+        );
+      },
       logFailure: (what, err) => this.#logFailure(what, err),
     };
   }
@@ -414,7 +425,7 @@ export class BragerOneGateway {
     await joined;
     this.#checkAlive();
     this.#markSessionUp();
-    await this.#bind(ws, 'at-join');
+    await this.#binder.bind(ws, 'at-join');
     this.#checkAlive();
     // after the bind: a listing sent alongside it could take the one idle connection and push the bind onto a new one
     const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.#logFailure('module listing', err));
@@ -428,7 +439,7 @@ export class BragerOneGateway {
     this.#transition(this.#state === 'binding' ? 'live' : 'reconnecting'); // `connecting`: it dropped meanwhile
     this.#heal.start();
     // the socket may have been replaced while starting: bind the new session too
-    if (!this.#isBound()) this.#queueRebind('later');
+    if (!this.#binder.isBound()) void this.#binder.rebind('later');
   }
 
   /** First socket connect; when the provisional token turns out dead, connects again with the fresh one. */
@@ -443,7 +454,7 @@ export class BragerOneGateway {
       ws.setToken(fresh.accessToken);
       await ws.connect();
     }
-    this.#joinedAt = performance.now();
+    this.#binder.joined();
   }
 
   #checkAlive(): void {
@@ -490,99 +501,11 @@ export class BragerOneGateway {
     return this.api.accessToken;
   }
 
-  /**
-   * `/modules/connect` with the CURRENT namespace SID, then the listen emits. The server may register a new socket
-   * id asynchronously after the join (the reference waits 0.1 s before binding): right after a join (`at-join`:
-   * start-up and reconnects) it binds at once with the first body variant, the listen emits already sent, and only
-   * when that is refused waits out the rest of `bindDelay` since the join and tries every variant; a later retry
-   * waits `bindDelay` first. Rejects with a {@link BragerOneError} when no body variant binds.
-   */
-  async #bind(ws: RealtimeManager, timing: BindTiming): Promise<void> {
-    if (!ws.sid()) throw new BragerOneError('Socket.IO session has no namespace SID');
-    ws.groupId = this.objectId;
-    const eager = timing === 'at-join';
-    if (eager) await ws.subscribe([...this.modules]);
-    else if (this.#options.bindDelay > 0) await sleep(this.#options.bindDelay, this.#lifetime.signal);
-    let sid = ws.sid();
-    if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
-    const signal = this.#lifetime.signal;
-    // at start-up, one body variant at once: a server that registers the SID late refuses it cheaply
-    const first = eager && this.#options.bindDelay > 0;
-    let ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal, firstVariantOnly: first });
-    if (!ok && first) {
-      const rest = this.#options.bindDelay - (performance.now() - this.#joinedAt);
-      if (rest > 0) await sleep(rest, signal);
-      this.#checkAlive();
-      sid = ws.sid();
-      if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
-      ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal });
-    }
-    if (!ok) throw notBoundError();
-    ws.groupId = this.objectId;
-    await ws.subscribe([...this.modules]);
-    this.#boundSid = sid;
-  }
-
-  /** True when the current socket session is the one the modules were bound to. */
-  #isBound(): boolean {
-    const sid = this.#ws?.sid() ?? null;
-    return sid !== null && sid === this.#boundSid;
-  }
-
-  #queueRebind(timing: BindTiming): Promise<void> {
-    this.#rebindChain = this.#rebindChain.then(() => this.#rebind(timing));
-    return this.#rebindChain;
-  }
-
   #onReconnected(): Promise<void> | void {
     if (this.#state !== 'live' && this.#state !== 'reconnecting') return; // during start(), doStart() binds the final session itself
-    this.#joinedAt = performance.now();
+    this.#binder.joined();
     this.#markSessionUp();
-    return this.#queueRebind('at-join');
-  }
-
-  /**
-   * Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. Right after
-   * the join (`at-join`) it binds like the start-up does: listen at once, the first body variant at once, the rest of
-   * `bindDelay` only when that is refused. A bind that fails (refused by every variant, or an error) is logged as a
-   * warning and retried with backoff (`bindRetryDelay`, doubling, capped at 30 s) while the session lasts; meanwhile
-   * state keeps moving by REST primes.
-   */
-  async #rebind(timing: BindTiming): Promise<void> {
-    const ws = this.#ws;
-    if (this.#isStopped() || !ws?.connected || this.#isBound()) return;
-    this.#clearBindRetry();
-    if (!this.#sessionIsUp()) this.#markSessionUp();
-    try {
-      await this.#bind(ws, timing);
-    } catch (err) {
-      if (this.#isStopped()) return;
-      this.#heal.primeFailed();
-      this.#bindFailures++;
-      const wait = backoffDelay({ initial: this.#options.bindRetryDelay, max: GATEWAY_DEFAULTS.bindRetryCap }, this.#bindFailures - 1);
-      this.#log.warn(`re-bind after reconnect failed (attempt ${this.#bindFailures}): ${errorMessage(err)}; retrying in ${wait} ms`);
-      this.#bindRetryTimer = setTimeout(() => {
-        this.#bindRetryTimer = null;
-        void this.#queueRebind('later');
-      }, wait);
-      unrefTimer(this.#bindRetryTimer);
-      await this.#primeAll().catch((e: unknown) => this.#logFailure('prime while unbound', e));
-      return;
-    }
-    if (this.#bindFailures > 0) this.#log.info(`re-bind succeeded after ${this.#bindFailures} failed attempt(s)`);
-    this.#bindFailures = 0;
-    try {
-      await this.#primeAll();
-      await this.refreshModuleConnectivity();
-    } catch (err) {
-      this.#heal.primeFailed();
-      this.#logFailure('re-bind after reconnect', err);
-    }
-  }
-
-  #clearBindRetry(): void {
-    if (this.#bindRetryTimer) clearTimeout(this.#bindRetryTimer);
-    this.#bindRetryTimer = null;
+    return this.#binder.rebind('at-join');
   }
 
   // ——— events and state ———
