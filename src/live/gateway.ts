@@ -1,4 +1,8 @@
-/** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (docs/PROTOCOL.md §7). */
+/**
+ * Realtime gateway (docs/PROTOCOL.md §7): the lifecycle state machine (`GatewayState`, transitions checked against
+ * `GATEWAY_TRANSITIONS`), the start-up choreography and the live parameter stores. Binding lives in `binder.ts`,
+ * primes in `primer.ts`, module online state in `connectivity.ts`, the poll and self-heal in `self-heal.ts`.
+ */
 
 import { MemoryTokenStore } from '../stores/memory.js';
 import { BragerOneApiClient } from '../client.js';
@@ -62,7 +66,7 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 /**
  * Follows a set of modules in realtime: one socket session, REST prime, deltas, module online state and
  * self-healing (§7). `params(devid)` is a live {@link ParamStore} per module; `bus` carries every entry of
- * every prime, delta and snapshot as a `ParamUpdate`.
+ * every prime, delta and snapshot as a `ParamUpdate`. {@link BragerOneGateway.state} tells where it is in its lifecycle.
  */
 export class BragerOneGateway {
   /** Every parameter entry of primes, deltas and snapshots, in arrival order. */
