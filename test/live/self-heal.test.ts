@@ -214,13 +214,10 @@ describe('SelfHeal: one cycle', () => {
   it('while the session is down every cycle primes over REST', async () => {
     const h = harness();
     h.heal.start();
-    h.world.up = false;
-    h.world.connected = false;
-    await h.tick();
-    await h.tick();
+    Object.assign(h.world, { up: false, connected: false });
+    for (let i = 0; i < 2; i++) await h.tick();
     expect(h.take()).toEqual(['listing', 'prime', 'listing', 'prime']);
-    h.world.up = true;
-    h.world.connected = true;
+    Object.assign(h.world, { up: true, connected: true });
     await h.tick();
     expect(h.take()).toEqual(['listing']);
   });
