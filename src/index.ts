@@ -61,5 +61,5 @@ export type { ParamFamily, ParamStoreOptions, ParamChangeListener, ParamSnapshot
 export { flattenParamPayload, walkParamPayload, parseParamKey, normalizePool } from './live/payload.js';
 export type { ParamEntry, ParamVisitor } from './live/payload.js';
 export { BragerOneGateway, GATEWAY_DEFAULTS } from './live/gateway.js';
-export type { GatewayOptions, GatewayFromCredentialsOptions, CloudSessionConnectivity } from './live/gateway.js';
+export type { GatewayOptions, GatewayFromCredentialsOptions, GatewayState, PollScheduler, CloudSessionConnectivity } from './live/gateway.js';
 export type { ModuleConnectivity } from './live/connectivity.js';

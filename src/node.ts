@@ -22,7 +22,7 @@ export type {
   ObjectDetails, ModuleGateway, Module, ModuleCard, SystemVersion, AuthResponse, RealtimeManagerOptions,
   RealtimeState, TokenRequest, ParamUpdate, ParamUpdateIterator, EventBusOptions, EventBusSubscribeOptions,
   ParamFamily, ParamStoreOptions, ParamChangeListener, ParamSnapshotListener, ParamEntry, ParamVisitor,
-  GatewayOptions, GatewayFromCredentialsOptions, CloudSessionConnectivity, ModuleConnectivity,
+  GatewayOptions, GatewayFromCredentialsOptions, GatewayState, PollScheduler, CloudSessionConnectivity, ModuleConnectivity,
 } from './index.js';
 export { FileTokenStore, defaultTokenPath } from './stores/file.js';
 export type { FileTokenStoreOptions } from './stores/file.js';

@@ -5,6 +5,34 @@ import type { BragerOneApiClient, ClientOptions } from '../client.js';
 import type { Logger } from '../log.js';
 import type { RealtimeManager } from '../realtime/manager.js';
 import type { ServerConfig } from '../server.js';
+import type { PollScheduler } from './self-heal.js';
+
+/**
+ * Lifecycle state of a `BragerOneGateway`:
+ * - `idle`: constructed, or a failed `start()` cleaned up (it may be retried);
+ * - `connecting`: `start()` runs and the socket session is not up (token, handshake, first prime);
+ * - `binding`: `start()` runs and the session is up (reported by `onCloudSession`): bind, listen, second prime;
+ * - `live`: started and the session is up;
+ * - `reconnecting`: started and the session is down (the manager reconnects; the poll primes over REST meanwhile);
+ * - `stopped`: `stop()` was called (final).
+ *
+ * "Up" (`binding`, `live`) is what `onCloudSession` reported last; whether the session is bound to the modules is a
+ * separate fact (the namespace SID it was bound with), healed by re-binds.
+ */
+export type GatewayState = 'idle' | 'connecting' | 'binding' | 'live' | 'reconnecting' | 'stopped';
+
+/**
+ * The transitions a gateway may make (any state → itself is a no-op). `connecting → reconnecting`: the start
+ * finished while the session was down; `binding → connecting`: it dropped during the start.
+ */
+export const GATEWAY_TRANSITIONS: Readonly<Record<GatewayState, readonly GatewayState[]>> = /* @__PURE__ */ Object.freeze({
+  idle: ['connecting', 'stopped'],
+  connecting: ['binding', 'reconnecting', 'idle', 'stopped'],
+  binding: ['connecting', 'live', 'idle', 'stopped'],
+  live: ['reconnecting', 'stopped'],
+  reconnecting: ['live', 'stopped'],
+  stopped: [],
+});
 
 /** The client's own Socket.IO session went up or down. */
 export interface CloudSessionConnectivity {
@@ -84,6 +112,11 @@ export interface GatewayOptions {
   primeRetryDelay?: number;
   /** Clock (epoch ms) for `ts` fields and stale detection. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Runs the connectivity poll (and with it the self-heal checks) every `connectivityPollInterval`. Default an
+   * unref'd `setInterval`; inject one to drive the poll by hand, e.g. on injected time in tests.
+   */
+  pollScheduler?: PollScheduler;
   /** Logger; default `api.logger`. */
   logger?: Logger;
 }

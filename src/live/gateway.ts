@@ -1,13 +1,15 @@
-/** Realtime gateway: startup choreography, re-bind on reconnect, self-heal and live parameter stores (docs/PROTOCOL.md §7). */
+/**
+ * Realtime gateway (docs/PROTOCOL.md §7): the lifecycle state machine (`GatewayState`, transitions checked against
+ * `GATEWAY_TRANSITIONS`), the start-up choreography and the live parameter stores. Binding lives in `binder.ts`,
+ * primes in `primer.ts`, module online state in `connectivity.ts`, the poll and self-heal in `self-heal.ts`.
+ */
 
 import { MemoryTokenStore } from '../stores/memory.js';
 import { BragerOneApiClient } from '../client.js';
 import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
 import { errorMessage } from '../internal/error-text.js';
 import { resolveLogger } from '../internal/logger.js';
-import { raceAbort, sleep } from '../internal/sleep.js';
-import { backoffDelay } from '../internal/retry.js';
-import { unrefTimer } from '../internal/timers.js';
+import { raceAbort } from '../internal/sleep.js';
 import type { ResolvedLogger } from '../log.js';
 import {
   MODULE_CONNECTION_STATUS_CHANGED,
@@ -16,25 +18,45 @@ import {
   type TokenRequest,
   loadSocketIoClient,
 } from '../realtime/manager.js';
+import { Binder, type BinderHost } from './binder.js';
 import { ConnectivityTracker, type ModuleConnectivity } from './connectivity.js';
-import { type CloudSessionConnectivity, GATEWAY_DEFAULTS, type GatewayFromCredentialsOptions, type GatewayOptions } from './gateway-types.js';
+import {
+  type CloudSessionConnectivity,
+  GATEWAY_DEFAULTS,
+  GATEWAY_TRANSITIONS,
+  type GatewayFromCredentialsOptions,
+  type GatewayOptions,
+  type GatewayState,
+} from './gateway-types.js';
 import { EventBus } from './event-bus.js';
 import { ListenerSet } from '../internal/listeners.js';
 import { ParamStore } from './param-store.js';
-import { Primer } from './primer.js';
+import { PrimeLatch, type PrimeRequest, Primer } from './primer.js';
+import { SelfHeal, type SelfHealHost } from './self-heal.js';
 import { isRecord, metaOf, walkParamPayload } from './payload.js';
 
-export { GATEWAY_DEFAULTS, type CloudSessionConnectivity, type GatewayFromCredentialsOptions, type GatewayOptions } from './gateway-types.js';
+export {
+  GATEWAY_DEFAULTS,
+  type CloudSessionConnectivity,
+  type GatewayFromCredentialsOptions,
+  type GatewayOptions,
+  type GatewayState,
+} from './gateway-types.js';
 export type { ModuleConnectivity } from './connectivity.js';
+export type { PollScheduler } from './self-heal.js';
 
 const PARAMS_CHANGE_SUFFIX = 'parameters:change';
 
-/** No `/modules/connect` body variant bound the socket session (the cloud would push nothing to it). */
-function notBoundError(): BragerOneError {
-  return new BragerOneError(
-    'POST /modules/connect: no body variant bound the socket session to the modules; the cloud would push no live data',
-  );
-}
+/** Session up, by state: where a join leads (absent: nothing to report). */
+const ON_SESSION_UP: Partial<Record<GatewayState, GatewayState>> = { connecting: 'binding', binding: 'binding', live: 'live', reconnecting: 'live' };
+/** Session down, by state: where a drop leads (absent: nothing to report). */
+const ON_SESSION_DOWN: Partial<Record<GatewayState, GatewayState>> = {
+  idle: 'idle',
+  connecting: 'connecting',
+  binding: 'connecting',
+  live: 'reconnecting',
+  reconnecting: 'reconnecting',
+};
 
 /** `p`, or a {@link BragerOneError} as soon as `signal` aborts (the shared work itself goes on). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -44,7 +66,7 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 /**
  * Follows a set of modules in realtime: one socket session, REST prime, deltas, module online state and
  * self-healing (§7). `params(devid)` is a live {@link ParamStore} per module; `bus` carries every entry of
- * every prime, delta and snapshot as a `ParamUpdate`.
+ * every prime, delta and snapshot as a `ParamUpdate`. {@link BragerOneGateway.state} tells where it is in its lifecycle.
  */
 export class BragerOneGateway {
   /** Every parameter entry of primes, deltas and snapshots, in arrival order. */
@@ -56,9 +78,6 @@ export class BragerOneGateway {
   /** Followed modules (sorted, unique). */
   readonly modules: readonly string[];
   readonly #moduleSet: ReadonlySet<string>;
-  readonly #options: Required<
-    Pick<GatewayOptions, 'connectivityPollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter' | 'bindDelay' | 'bindRetryDelay'>
-  >;
   readonly #now: () => number;
   readonly #log: ResolvedLogger;
   readonly #ownsApi: boolean;
@@ -70,29 +89,21 @@ export class BragerOneGateway {
   readonly #anyEventListeners: ListenerSet<[string, unknown]>;
   readonly #connectivityListeners: ListenerSet<[ModuleConnectivity]>;
   readonly #cloudSessionListeners: ListenerSet<[CloudSessionConnectivity]>;
+  readonly #stateListeners: ListenerSet<[GatewayState, GatewayState]>;
 
   #ws: RealtimeManager | null;
   #wsUnsubs: Array<() => void> = [];
-  #starting: Promise<void> | null = null;
-  #started = false;
-  #stopped = false;
-  #sessionUp = false;
-  /** Namespace SID the modules were last bound to; a different current SID means "re-bind needed". */
-  #boundSid: string | null = null;
-  /** A prime failed after a re-bind or memory update; the next poll primes again. */
-  #primeDue = false;
-  #primed = false;
-  #primeWaiters: Array<(ok: boolean) => void> = [];
+  /** Lifecycle; changed only by {@link BragerOneGateway.#transition}. */
+  #state: GatewayState = 'idle';
+  /** The run of `start()` that callers share (idempotency); `null` in `idle`. */
+  #startRun: Promise<void> | null = null;
+  /** Binds each socket session to the modules (start-up, re-binds, bind retries). */
+  readonly #binder: Binder;
+  /** Opened by the first applied prime (`waitForPrime`). */
+  readonly #firstPrime = new PrimeLatch();
   #lastUpdateAt: number | null = null;
-  #zombieCycles = 0;
-  #pollTimer: ReturnType<typeof setInterval> | null = null;
-  #polling = false;
-  #rebindChain: Promise<void> = Promise.resolve();
-  /** Pending bind retry after a failed re-bind, and how many failed in a row. */
-  #bindRetryTimer: ReturnType<typeof setTimeout> | null = null;
-  #bindFailures = 0;
-  /** When the first socket joined (`performance.now()`), for the bind wait of the start-up. */
-  #joinedAt = 0;
+  /** Connectivity poll, stale/zombie detection and hard restart. */
+  readonly #heal: SelfHeal;
   readonly #lifetime = new AbortController();
   /** Prime runner; keeps in-flight primes from overwriting newer deltas. */
   readonly #primer: Primer;
@@ -107,13 +118,6 @@ export class BragerOneGateway {
     this.#realtimeOpts = opts.realtime;
     this.#now = opts.now ?? Date.now;
     this.#log = resolveLogger(opts.logger ?? opts.api.logger);
-    this.#options = {
-      connectivityPollInterval: opts.connectivityPollInterval ?? GATEWAY_DEFAULTS.connectivityPollInterval,
-      stalePrimeAfter: opts.stalePrimeAfter ?? GATEWAY_DEFAULTS.stalePrimeAfter,
-      zombieHardRestartAfter: opts.zombieHardRestartAfter ?? GATEWAY_DEFAULTS.zombieHardRestartAfter,
-      bindDelay: Math.max(0, opts.bindDelay ?? GATEWAY_DEFAULTS.bindDelay),
-      bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? GATEWAY_DEFAULTS.bindRetryDelay),
-    };
     this.#primer = new Primer({
       api: this.api,
       attempts: Math.max(1, opts.primeAttempts ?? GATEWAY_DEFAULTS.primeAttempts),
@@ -128,6 +132,27 @@ export class BragerOneGateway {
     this.#anyEventListeners = new ListenerSet(onError);
     this.#connectivityListeners = new ListenerSet(onError);
     this.#cloudSessionListeners = new ListenerSet(onError);
+    this.#stateListeners = new ListenerSet(onError);
+    this.#binder = new Binder({
+      api: this.api,
+      objectId: this.objectId,
+      modules: this.modules,
+      bindDelay: Math.max(0, opts.bindDelay ?? GATEWAY_DEFAULTS.bindDelay),
+      bindRetryDelay: Math.max(1, opts.bindRetryDelay ?? GATEWAY_DEFAULTS.bindRetryDelay),
+      retryCap: GATEWAY_DEFAULTS.bindRetryCap,
+      signal: this.#lifetime.signal,
+      log: this.#log,
+      host: this.#binderHost(),
+    });
+    this.#heal = new SelfHeal({
+      host: this.#healHost(),
+      pollInterval: opts.connectivityPollInterval ?? GATEWAY_DEFAULTS.connectivityPollInterval,
+      stalePrimeAfter: opts.stalePrimeAfter ?? GATEWAY_DEFAULTS.stalePrimeAfter,
+      zombieHardRestartAfter: opts.zombieHardRestartAfter ?? GATEWAY_DEFAULTS.zombieHardRestartAfter,
+      now: this.#now,
+      ...(opts.pollScheduler ? { scheduler: opts.pollScheduler } : {}),
+      log: this.#log,
+    });
     this.#connectivity = new ConnectivityTracker(this.#moduleSet, (c) => this.#connectivityListeners.emit(c), this.#now);
     for (const m of this.modules) this.#stores.set(m, new ParamStore({ devid: m }));
   }
@@ -159,52 +184,51 @@ export class BragerOneGateway {
    * variant binds the session (as the reference does). Idempotent; a failed start cleans up and may be retried.
    */
   start(): Promise<void> {
-    if (this.#stopped) return Promise.reject(new BragerOneError('BragerOneGateway: start() after stop()'));
-    this.#starting ??= this.#doStart().catch(async (err: unknown) => {
-      this.#starting = null;
-      this.#stopPoll();
+    if (this.#isStopped()) return Promise.reject(new BragerOneError('BragerOneGateway: start() after stop()'));
+    if (this.#startRun) return this.#startRun;
+    this.#transition('connecting');
+    this.#startRun = this.#doStart().catch(async (err: unknown) => {
+      this.#heal.stop();
       if (this.#ws) await this.#ws.disconnect();
-      this.#boundSid = null;
-      if (this.#sessionUp) this.#setSession(false, 'disconnect');
+      this.#binder.forget();
+      this.#failStart();
+      this.#startRun = null; // only now: a start() during the clean-up shares this failure instead of racing it
       throw err;
     });
-    return this.#starting;
+    return this.#startRun;
   }
 
   /** Ends everything: poll, socket, pending waits; reports `{up:false, source:'stop'}`; closes the api if owned. */
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#stopPoll();
-    this.#clearBindRetry();
+    if (this.#isStopped()) return;
+    const changed = this.#sessionIsUp();
+    this.#transition('stopped');
+    this.#heal.stop();
+    this.#binder.stop();
     this.#lifetime.abort();
     for (const u of this.#wsUnsubs) u();
     this.#wsUnsubs = [];
     if (this.#ws) await this.#ws.disconnect();
-    const changed = this.#sessionUp;
-    this.#sessionUp = false;
     this.#cloudSessionListeners.emit({ up: false, source: 'stop', changed, ts: this.#now() });
-    this.#resolvePrime(false);
+    this.#firstPrime.release();
     if (this.#ownsApi) await this.api.close();
+  }
+
+  /** Lifecycle state (see {@link GatewayState}); `onStateChange` reports each change. */
+  get state(): GatewayState {
+    return this.#state;
+  }
+
+  /** Each lifecycle change, as `(state, previous)`, after it happened. Returns an unsubscribe function. */
+  onStateChange(cb: (state: GatewayState, previous: GatewayState) => void): () => void {
+    return this.#stateListeners.add(cb);
   }
 
   /** Resolves `true` once the first prime was applied, `false` on timeout (ms) or stop. */
   waitForPrime(timeout?: number): Promise<boolean> {
-    if (this.#primed) return Promise.resolve(true);
-    if (this.#stopped) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (ok: boolean): void => {
-        if (timer) clearTimeout(timer);
-        this.#primeWaiters = this.#primeWaiters.filter((w) => w !== done);
-        resolve(ok);
-      };
-      this.#primeWaiters.push(done);
-      if (timeout !== undefined && Number.isFinite(timeout)) {
-        timer = setTimeout(() => done(false), Math.max(0, timeout));
-        unrefTimer(timer);
-      }
-    });
+    if (this.#firstPrime.isOpen) return Promise.resolve(true);
+    if (this.#isStopped()) return Promise.resolve(false);
+    return this.#firstPrime.wait(timeout);
   }
 
   /** Raw parameter events (`*parameters:change`) after they were applied to stores and bus. */
@@ -244,7 +268,7 @@ export class BragerOneGateway {
 
   /** True while the socket session is connected and joined. */
   wsSessionUp(): boolean {
-    return this.#sessionUp && this.#ws?.connected === true;
+    return this.#sessionIsUp() && this.#ws?.connected === true;
   }
 
   /** Epoch ms of the last parameter update (socket delta or REST prime); `null` before the first. */
@@ -260,7 +284,7 @@ export class BragerOneGateway {
   /** `GET /modules` → module online state. Rejects when the listing fails (state is kept). */
   async refreshModuleConnectivity(): Promise<void> {
     const rows = await this.api.getModules(this.objectId, { signal: this.#lifetime.signal });
-    if (this.#stopped) return;
+    if (this.#isStopped()) return;
     this.#connectivity.applyRest(rows);
   }
 
@@ -272,6 +296,100 @@ export class BragerOneGateway {
       this.#stores.set(devid, s);
     }
     return s;
+  }
+
+  // ——— lifecycle ———
+
+  /** Moves to `to` when {@link GATEWAY_TRANSITIONS} allows it (to itself: no-op); an impossible one is logged and ignored. */
+  #transition(to: GatewayState): void {
+    const from = this.#state;
+    if (from === to) return;
+    if (!GATEWAY_TRANSITIONS[from].includes(to)) {
+      this.#log.error(`BragerOneGateway: impossible state transition ${from} → ${to} (ignored; please report)`);
+      return;
+    }
+    this.#state = to;
+    this.#stateListeners.emit(to, from);
+  }
+
+  /** `stop()` was called. */
+  #isStopped(): boolean {
+    return this.#state === 'stopped';
+  }
+
+  /** The session is up as last reported (`binding`, `live`). */
+  #sessionIsUp(): boolean {
+    return this.#state === 'binding' || this.#state === 'live';
+  }
+
+  /** The socket session joined: `connecting → binding`, `reconnecting → live`; reports `{up:true, source:'connect'}`. */
+  #markSessionUp(): void {
+    this.#moveSession(ON_SESSION_UP, { up: true, source: 'connect' });
+  }
+
+  /** The socket session was lost: `binding → connecting`, `live → reconnecting`; reports `{up:false, source:'disconnect'}`. */
+  #markSessionDown(): void {
+    this.#moveSession(ON_SESSION_DOWN, { up: false, source: 'disconnect' });
+  }
+
+  /** Moves as `table` says for the current state and reports it (`changed` when the state moved); absent: nothing. */
+  #moveSession(table: Partial<Record<GatewayState, GatewayState>>, report: Pick<CloudSessionConnectivity, 'up' | 'source'>): void {
+    const from = this.#state;
+    const to = table[from];
+    if (!to) return;
+    this.#transition(to);
+    if (this.#state !== to) return; // a state listener stopped the gateway meanwhile: nothing more to report
+    this.#cloudSessionListeners.emit({ ...report, changed: from !== to, ts: this.#now() });
+  }
+
+  /** A failed `start()` cleaned up: back to `idle` (a session that was up is reported down), unless stopped meanwhile. */
+  #failStart(): void {
+    if (this.#isStopped()) return;
+    if (this.#sessionIsUp()) this.#markSessionDown();
+    this.#transition('idle');
+  }
+
+  /** What {@link SelfHeal} observes and drives. */
+  #healHost(): SelfHealHost {
+    return {
+      refreshConnectivity: () => this.refreshModuleConnectivity(),
+      unbound: () => this.#ws?.connected === true && !this.#binder.isBound(),
+      rebind: () => this.#binder.rebindIfUnbound(),
+      sessionUp: () => this.wsSessionUp(),
+      prime: () => this.#primeAll(),
+      lastUpdate: () => this.#lastUpdateAt,
+      forceReconnect: async () => this.#ws?.forceReconnect(),
+      stopped: () => this.#isStopped(),
+      logFailure: (what, err) => this.#logFailure(what, err),
+    };
+  }
+
+  /** What {@link Binder} needs: the socket, the session report, and the primes around a re-bind. */
+  #binderHost(): BinderHost {
+    return {
+      ws: () => this.#ws,
+      stopped: () => this.#isStopped(),
+      sessionJoined: () => {
+        if (!this.#sessionIsUp()) this.#markSessionUp();
+      },
+      bound: async () => {
+        try {
+          await this.#primeAll();
+          await this.refreshModuleConnectivity();
+        } catch (err) {
+          this.#heal.primeFailed();
+          throw err;
+        }
+      },
+      unbound: () => {
+        this.#heal.primeFailed();
+        return this.#primeAll().then(
+          () => undefined,
+          (err: unknown) => this.#logFailure('prime while unbound', err),
+        );
+      },
+      logFailure: (what, err) => this.#logFailure(what, err),
+    };
   }
 
   // ——— choreography ———
@@ -305,26 +423,27 @@ export class BragerOneGateway {
     this.#checkAlive();
     // what the first value and the socket need goes first (the client's `concurrency` is shared with the catalog)
     const joined = this.#firstConnect(ws, provisional?.accessToken ?? null, done);
-    const firstPrime = this.#prime(this.modules, false);
+    const firstPrime = this.#prime({ modules: this.modules });
     joined.catch(() => {});
     firstPrime.catch(() => {});
     await joined;
     this.#checkAlive();
-    this.#setSession(true, 'connect');
-    await this.#bind(ws, true);
+    this.#markSessionUp();
+    await this.#binder.bind(ws, 'at-join');
     this.#checkAlive();
     // after the bind: a listing sent alongside it could take the one idle connection and push the bind onto a new one
     const listing = this.refreshModuleConnectivity().catch((err: unknown) => this.#logFailure('module listing', err));
     await abortable(done, signal);
     await firstPrime;
     this.#checkAlive();
-    await this.#prime(this.modules, true); // parameters (closing the race) + activity
+    await this.#primeAll(); // parameters (closing the race) + activity
     this.#checkAlive();
     await listing;
-    this.#started = true;
-    this.#startPoll();
+    if (this.#isStopped()) return;
+    this.#transition(this.#state === 'binding' ? 'live' : 'reconnecting'); // `connecting`: it dropped meanwhile
+    this.#heal.start();
     // the socket may have been replaced while starting: bind the new session too
-    if (!this.#isBound()) this.#queueRebind();
+    if (!this.#binder.isBound()) void this.#binder.rebind('later');
   }
 
   /** First socket connect; when the provisional token turns out dead, connects again with the fresh one. */
@@ -339,11 +458,11 @@ export class BragerOneGateway {
       ws.setToken(fresh.accessToken);
       await ws.connect();
     }
-    this.#joinedAt = performance.now();
+    this.#binder.joined();
   }
 
   #checkAlive(): void {
-    if (this.#stopped) throw new BragerOneError('BragerOneGateway stopped during start()');
+    if (this.#isStopped()) throw new BragerOneError('BragerOneGateway stopped during start()');
   }
 
   #ensureWs(): RealtimeManager {
@@ -373,7 +492,7 @@ export class BragerOneGateway {
       this.#wsUnsubs.push(
         ws.onEvent((name, payload) => this.#onWsEvent(name, payload)),
         ws.addOnConnected(() => this.#onReconnected()),
-        ws.addOnDisconnected(() => this.#setSession(false, 'disconnect')),
+        ws.addOnDisconnected(() => this.#markSessionDown()),
       );
     }
     return ws;
@@ -386,115 +505,21 @@ export class BragerOneGateway {
     return this.api.accessToken;
   }
 
-  /**
-   * `/modules/connect` with the CURRENT namespace SID, then the listen emits. The server may register a new socket
-   * id asynchronously after the join (the reference waits 0.1 s before binding): right after a join (`eager`:
-   * start-up and reconnects) it binds at once with the first body variant, the listen emits already sent, and only
-   * when that is refused waits out the rest of `bindDelay` since the join and tries every variant; a later retry
-   * waits `bindDelay` first. Rejects with a {@link BragerOneError} when no body variant binds.
-   */
-  async #bind(ws: RealtimeManager, eager = false): Promise<void> {
-    if (!ws.sid()) throw new BragerOneError('Socket.IO session has no namespace SID');
-    ws.groupId = this.objectId;
-    if (eager) await ws.subscribe([...this.modules]);
-    else if (this.#options.bindDelay > 0) await sleep(this.#options.bindDelay, this.#lifetime.signal);
-    let sid = ws.sid();
-    if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
-    const signal = this.#lifetime.signal;
-    // at start-up, one body variant at once: a server that registers the SID late refuses it cheaply
-    const first = eager && this.#options.bindDelay > 0;
-    let ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal, firstVariantOnly: first });
-    if (!ok && first) {
-      const rest = this.#options.bindDelay - (performance.now() - this.#joinedAt);
-      if (rest > 0) await sleep(rest, signal);
-      this.#checkAlive();
-      sid = ws.sid();
-      if (!sid) throw new BragerOneError('Socket.IO session ended before /modules/connect');
-      ok = await this.api.modulesConnect(sid, [...this.modules], this.objectId, ws.engineSid(), { signal });
-    }
-    if (!ok) throw notBoundError();
-    ws.groupId = this.objectId;
-    await ws.subscribe([...this.modules]);
-    this.#boundSid = sid;
-  }
-
-  /** True when the current socket session is the one the modules were bound to. */
-  #isBound(): boolean {
-    const sid = this.#ws?.sid() ?? null;
-    return sid !== null && sid === this.#boundSid;
-  }
-
-  #queueRebind(fresh = false): Promise<void> {
-    this.#rebindChain = this.#rebindChain.then(() => this.#rebind(fresh));
-    return this.#rebindChain;
-  }
-
   #onReconnected(): Promise<void> | void {
-    if (!this.#started || this.#stopped) return; // during start(), doStart() binds the final session itself
-    this.#joinedAt = performance.now();
-    this.#setSession(true, 'connect');
-    return this.#queueRebind(true);
-  }
-
-  /**
-   * Re-bind after a reconnect (§7.2): connect with new SIDs, listen, prime with retry, module listing. Right after
-   * the join (`fresh`) it binds like the start-up does: listen at once, the first body variant at once, the rest of
-   * `bindDelay` only when that is refused. A bind that fails (refused by every variant, or an error) is logged as a
-   * warning and retried with backoff (`bindRetryDelay`, doubling, capped at 30 s) while the session lasts; meanwhile
-   * state keeps moving by REST primes.
-   */
-  async #rebind(fresh = false): Promise<void> {
-    const ws = this.#ws;
-    if (this.#stopped || !ws?.connected || this.#isBound()) return;
-    this.#clearBindRetry();
-    if (!this.#sessionUp) this.#setSession(true, 'connect');
-    try {
-      await this.#bind(ws, fresh);
-    } catch (err) {
-      if (this.#stopped) return;
-      this.#primeDue = true;
-      this.#bindFailures++;
-      const wait = backoffDelay({ initial: this.#options.bindRetryDelay, max: GATEWAY_DEFAULTS.bindRetryCap }, this.#bindFailures - 1);
-      this.#log.warn(`re-bind after reconnect failed (attempt ${this.#bindFailures}): ${errorMessage(err)}; retrying in ${wait} ms`);
-      this.#bindRetryTimer = setTimeout(() => {
-        this.#bindRetryTimer = null;
-        void this.#queueRebind();
-      }, wait);
-      unrefTimer(this.#bindRetryTimer);
-      await this.#prime(this.modules, true).catch((e: unknown) => this.#logFailure('prime while unbound', e));
-      return;
-    }
-    if (this.#bindFailures > 0) this.#log.info(`re-bind succeeded after ${this.#bindFailures} failed attempt(s)`);
-    this.#bindFailures = 0;
-    try {
-      await this.#prime(this.modules, true);
-      await this.refreshModuleConnectivity();
-    } catch (err) {
-      this.#primeDue = true;
-      this.#logFailure('re-bind after reconnect', err);
-    }
-  }
-
-  #clearBindRetry(): void {
-    if (this.#bindRetryTimer) clearTimeout(this.#bindRetryTimer);
-    this.#bindRetryTimer = null;
-  }
-
-  #setSession(up: boolean, source: 'connect' | 'disconnect'): void {
-    if (this.#stopped) return;
-    const changed = up !== this.#sessionUp;
-    this.#sessionUp = up;
-    this.#cloudSessionListeners.emit({ up, source, changed, ts: this.#now() });
+    if (this.#state !== 'live' && this.#state !== 'reconnecting') return; // during start(), doStart() binds the final session itself
+    this.#binder.joined();
+    this.#markSessionUp();
+    return this.#binder.rebind('at-join');
   }
 
   // ——— events and state ———
 
   #onWsEvent(name: string, payload: unknown): void {
-    if (this.#stopped) return;
+    if (this.#isStopped()) return;
     this.#anyEventListeners.emit(name, payload);
     if (name === 'snapshot' || name.endsWith(PARAMS_CHANGE_SUFFIX)) {
       if (!isRecord(payload)) return;
-      this.#zombieCycles = 0;
+      this.#heal.sawDelta();
       this.#lastUpdateAt = this.#now();
       this.#primer.record(payload);
       this.#applyParams(payload);
@@ -505,8 +530,8 @@ export class BragerOneGateway {
     } else if (name === MODULE_MEMORY_UPDATED) {
       const devid = isRecord(payload) ? payload.devid : undefined;
       if (typeof devid !== 'string' || !devid || !this.#moduleSet.has(devid)) return;
-      this.#prime([devid], false).catch((err: unknown) => {
-        this.#primeDue = true;
+      this.#prime({ modules: [devid] }).catch((err: unknown) => {
+        this.#heal.primeFailed();
         this.#logFailure(`re-prime of ${devid}`, err);
       });
     }
@@ -522,83 +547,25 @@ export class BragerOneGateway {
     });
   }
 
+  /** Primes every module, parameters and activity (§7.4), and applies the answer. */
+  #primeAll(): Promise<boolean> {
+    return this.#prime({ modules: this.modules, activity: true });
+  }
+
   /** Prime with retry (§7.4) and apply; `false` when unusable. HTTP and network errors reject. */
-  async #prime(modules: readonly string[], activity: boolean): Promise<boolean> {
-    const data = await this.#primer.run(modules, activity);
-    if (data === null || this.#stopped) return false;
+  async #prime(request: PrimeRequest): Promise<boolean> {
+    const data = await this.#primer.run(request);
+    if (data === null || this.#isStopped()) return false;
     this.#lastUpdateAt = this.#now();
-    if (modules.length === this.modules.length) this.#primeDue = false;
+    if (request.modules.length === this.modules.length) this.#heal.primed();
     this.#applyParams(data);
-    this.#resolvePrime(true);
+    this.#firstPrime.open();
     return true;
-  }
-
-  #resolvePrime(ok: boolean): void {
-    if (ok) this.#primed = true;
-    const ws = this.#primeWaiters;
-    this.#primeWaiters = [];
-    for (const w of ws) w(ok);
-  }
-
-  // ——— connectivity poll and self-heal (§7.3) ———
-
-  #startPoll(): void {
-    const every = this.#options.connectivityPollInterval;
-    if (every <= 0 || this.#pollTimer || this.#stopped) return;
-    this.#pollTimer = setInterval(() => void this.#pollOnce(), every);
-    unrefTimer(this.#pollTimer);
-  }
-
-  #stopPoll(): void {
-    if (this.#pollTimer) clearInterval(this.#pollTimer);
-    this.#pollTimer = null;
-  }
-
-  /** One poll cycle; logs at most one line per cycle for upstream outages. */
-  async #pollOnce(): Promise<void> {
-    if (this.#polling || this.#stopped) return;
-    this.#polling = true;
-    let reported = false;
-    const report = (what: string, err: unknown): void => {
-      if (reported) return;
-      reported = true;
-      this.#logFailure(what, err);
-    };
-    try {
-      await this.refreshModuleConnectivity().catch((err: unknown) => report('module listing', err));
-      if (this.#stopped) return;
-      if (this.#ws?.connected && !this.#isBound()) {
-        await this.#rebindChain; // a re-bind may be running already
-        if (!this.#isBound()) await this.#queueRebind();
-        return;
-      }
-      if (!this.wsSessionUp()) {
-        await this.#prime(this.modules, true).catch((err: unknown) => report('prime while the socket is down', err));
-        return;
-      }
-      if (this.#primeDue) {
-        await this.#prime(this.modules, true).catch((err: unknown) => report('prime retry', err));
-        return;
-      }
-      const last = this.#lastUpdateAt;
-      const stale = this.#options.stalePrimeAfter;
-      if (stale <= 0 || last === null || this.#now() - last < stale) return;
-      this.#zombieCycles++;
-      await this.#prime(this.modules, true).catch((err: unknown) => report('stale-session prime', err));
-      const limit = this.#options.zombieHardRestartAfter;
-      if (limit > 0 && this.#zombieCycles >= limit && !this.#stopped) {
-        this.#zombieCycles = 0;
-        this.#log.warn(`socket session silent for ${limit} poll cycles; forcing a hard reconnect`);
-        await this.#ws?.forceReconnect().catch((err: unknown) => report('hard reconnect', err));
-      }
-    } finally {
-      this.#polling = false;
-    }
   }
 
   /** Logs a failure as one compact line (no stack); upstream outages are flagged as expected. */
   #logFailure(what: string, err: unknown): void {
-    if (this.#stopped) return; // aborted work after stop() is not a failure
+    if (this.#isStopped()) return; // aborted work after stop() is not a failure
     if (isExpectedUpstreamUnavailable(err)) this.#log.warn(`${what}: upstream unavailable (${errorMessage(err)}); keeping last known state`);
     else this.#log.warn(`${what} failed: ${errorMessage(err)}`);
   }

@@ -8,6 +8,7 @@ import type { BragerOneApiClient, StatusAndData } from '../client.js';
 import type { ResolvedLogger } from '../log.js';
 import { errorMessage } from '../internal/error-text.js';
 import { retry } from '../internal/retry.js';
+import { unrefTimer } from '../internal/timers.js';
 import { isRecord, walkParamPayload } from './payload.js';
 
 /** Longest wait between two prime attempts, in milliseconds. */
@@ -73,6 +74,14 @@ export interface PrimerOptions {
   log: ResolvedLogger;
 }
 
+/** What one prime asks for. */
+export interface PrimeRequest {
+  /** Modules to prime. */
+  modules: readonly string[];
+  /** Also prime the activity counters (`POST /modules/activity/quantity`, answer only logged), alongside. */
+  activity?: boolean;
+}
+
 /** Runs primes: parameters (retried while unusable) and, optionally, the activity counters alongside. */
 export class Primer {
   /** Tracks in-flight primes; feed it every live delta through {@link Primer.record}. */
@@ -94,7 +103,7 @@ export class Primer {
    * Primes `modules`. Resolves the (race-filtered) payload, or `null` when every attempt was unusable or the
    * signal aborted. HTTP and network errors reject (they are not retried here).
    */
-  async run(modules: readonly string[], activity: boolean): Promise<Record<string, unknown> | null> {
+  async run({ modules, activity = false }: PrimeRequest): Promise<Record<string, unknown> | null> {
     const { api, signal, log } = this.#options;
     if (activity) {
       api
@@ -132,5 +141,54 @@ export class Primer {
     }
     if (res.status === 200 && isRecord(res.data)) this.#guard.filter(res.data, ticket);
     return res;
+  }
+}
+
+/**
+ * "The first prime was applied", as a latch: {@link wait} resolves `true` once it is {@link open}, `false` on its
+ * timeout or when the owner {@link release}s the waiters (stop).
+ */
+export class PrimeLatch {
+  /** Opened by the first applied prime; stays open. */
+  #open = false;
+  /** Pending waits. */
+  readonly #waiters = new Set<(ok: boolean) => void>();
+
+  /** True once a prime was applied. */
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** A prime was applied: resolves every wait with `true`, now and later. */
+  open(): void {
+    this.#open = true;
+    this.#settle(true);
+  }
+
+  /** Resolves the pending waits with `false` (the latch stays as it is). */
+  release(): void {
+    this.#settle(false);
+  }
+
+  /** `true` once open; `false` after `timeout` milliseconds (none: no limit) or on {@link release}. */
+  wait(timeout?: number): Promise<boolean> {
+    if (this.#open) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (ok: boolean): void => {
+        if (timer) clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve(ok);
+      };
+      this.#waiters.add(done);
+      if (timeout !== undefined && Number.isFinite(timeout)) {
+        timer = setTimeout(() => done(false), Math.max(0, timeout));
+        unrefTimer(timer);
+      }
+    });
+  }
+
+  #settle(ok: boolean): void {
+    for (const w of [...this.#waiters]) w(ok);
   }
 }

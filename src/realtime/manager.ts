@@ -26,6 +26,12 @@ export {
 
 type Cb = () => void | Promise<void>;
 
+/**
+ * Which connect attempt runs: the `first` (from `connect()` in `idle`/`closed`: the caller sees its failure, nothing
+ * is retried) or a `reconnect` (fresh token first; a failure schedules the next attempt).
+ */
+type AttemptKind = 'first' | 'reconnect';
+
 const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
@@ -188,10 +194,10 @@ export class RealtimeManager {
     if (this.#state === 'connected' && this.connected) return;
     if (this.#attempt) return this.#attempt;
     const first = this.#state === 'idle' || this.#state === 'closed';
-    if (!first) return this.#runAttempt(false);
+    if (!first) return this.#runAttempt('reconnect');
     this.#setState('connecting');
     try {
-      await this.#runAttempt(true);
+      await this.#runAttempt('first');
     } catch (err) {
       if (this.#state === 'connecting') this.#setState('idle');
       throw err;
@@ -218,7 +224,7 @@ export class RealtimeManager {
     if (this.#attempt) await this.#attempt.catch(() => undefined);
     this.#teardown();
     this.#markOutage();
-    return this.#runAttempt(false);
+    return this.#runAttempt('reconnect');
   }
 
   /**
@@ -287,19 +293,19 @@ export class RealtimeManager {
   }
 
   /** Serializes attempts: one connect in flight at a time. */
-  #runAttempt(first: boolean): Promise<void> {
+  #runAttempt(kind: AttemptKind): Promise<void> {
     if (this.#attempt) return this.#attempt;
-    const p = this.#attemptOnce(first).finally(() => {
+    const p = this.#attemptOnce(kind).finally(() => {
       if (this.#attempt === p) this.#attempt = null;
     });
     this.#attempt = p;
     return p;
   }
 
-  async #attemptOnce(first: boolean): Promise<void> {
+  async #attemptOnce(kind: AttemptKind): Promise<void> {
     const epoch = this.#epoch;
     this.#clearBackoff();
-    if (!first) {
+    if (kind === 'reconnect') {
       this.#setState('reconnecting');
       await this.#refreshToken();
       if (epoch !== this.#epoch) throw new BragerOneError('RealtimeManager disconnected');
@@ -311,7 +317,7 @@ export class RealtimeManager {
       await this.#open(io, epoch);
     } catch (err) {
       this.#authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
-      if (epoch === this.#epoch && !first) {
+      if (epoch === this.#epoch && kind === 'reconnect') {
         this.#failures++;
         this.#logFailure(err);
         this.#scheduleReconnect();
@@ -420,7 +426,7 @@ export class RealtimeManager {
     this.#backoffTimer = setTimeout(() => {
       this.#backoffTimer = null;
       if (this.#state === 'closed' || this.connected || this.#attempt) return;
-      this.#runAttempt(false).catch(() => undefined);
+      this.#runAttempt('reconnect').catch(() => undefined);
     }, delay);
     unrefTimer(this.#backoffTimer);
   }
@@ -443,7 +449,7 @@ export class RealtimeManager {
       if (this.#state === 'closed' || this.#state === 'idle' || this.connected || this.#attempt) return;
       this.#log.info('network back online; reconnecting now');
       this.#failures = 0;
-      this.#runAttempt(false).catch(() => undefined);
+      this.#runAttempt('reconnect').catch(() => undefined);
     };
     g.addEventListener('online', onOnline);
     this.#stopOnlineWatch = () => g.removeEventListener?.('online', onOnline);
@@ -452,7 +458,7 @@ export class RealtimeManager {
   #tick(): void {
     if (this.#state === 'closed' || this.#attempt || this.connected) return;
     this.#markOutage();
-    this.#runAttempt(false).catch(() => undefined);
+    this.#runAttempt('reconnect').catch(() => undefined);
   }
 
   #logFailure(err: unknown): void {

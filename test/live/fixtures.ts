@@ -1,11 +1,10 @@
 /** Gateway fixtures: a client with a recording `fetch`, a capturing logger, and gateway factories. */
 import { BragerOneApiClient } from '../../src/client.js';
-import { BragerOneGateway, type GatewayOptions } from '../../src/live/gateway.js';
+import { BragerOneGateway, type GatewayOptions, type PollScheduler } from '../../src/live/gateway.js';
 import type { Logger } from '../../src/log.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../realtime/helpers.js';
 import { captureLogger } from '../helpers/logger.js';
-
 
 export { DEMO_MODULES, DEMO_OBJECT_ID } from '../realtime/helpers.js';
 export { sim, sleep, until } from '../realtime/helpers.js';
@@ -75,4 +74,40 @@ export async function rig(
 /** Calls sent to `route` since index `from`. */
 export function calls(sent: readonly Sent[], route: string, from = 0): Sent[] {
   return sent.slice(from).filter((x) => x.route === route);
+}
+
+/** A poll scheduler driven by hand (injected time): the gateway's poll runs only when the test calls `tick()`. */
+export interface ManualPoll {
+  /** Pass as `pollScheduler`. */
+  scheduler: PollScheduler;
+  /** The interval the gateway asked for; `null` while nothing is scheduled. */
+  readonly interval: number | null;
+  /** Runs one poll cycle and resolves when it is over; throws when the gateway scheduled no poll. */
+  tick(): Promise<void>;
+}
+
+/** A {@link ManualPoll}. */
+export function manualPoll(): ManualPoll {
+  let scheduled: { interval: number; tick: () => Promise<void> } | null = null;
+  return {
+    scheduler: (interval, tick) => {
+      const entry = { interval, tick };
+      scheduled = entry;
+      return () => {
+        if (scheduled === entry) scheduled = null;
+      };
+    },
+    get interval() {
+      return scheduled?.interval ?? null;
+    },
+    tick: () => {
+      if (!scheduled) throw new Error('the gateway scheduled no poll');
+      return scheduled.tick();
+    },
+  };
+}
+
+/** Log lines of an impossible gateway state transition (there must be none). */
+export function impossibleTransitions(r: Rig): string[] {
+  return r.log.lines.filter((l) => l.includes('impossible state transition'));
 }

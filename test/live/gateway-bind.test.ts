@@ -4,13 +4,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneError } from '../../src/errors.js';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.js';
-import { DEMO_MODULES, type Rig, calls, rig, sim, until } from './fixtures.js';
+import { DEMO_MODULES, type Rig, calls, impossibleTransitions, rig, sim, until } from './fixtures.js';
 
 const sims: Simulator[] = [];
 const rigs: Rig[] = [];
 
 afterEach(async () => {
-  await Promise.all(rigs.splice(0).map((r) => r.gw.stop()));
+  const done = rigs.splice(0);
+  await Promise.all(done.map((r) => r.gw.stop()));
+  for (const r of done) expect(impossibleTransitions(r)).toEqual([]);
   await Promise.all(sims.splice(0).map((x) => x.close()));
 });
 

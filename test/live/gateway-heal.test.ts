@@ -1,8 +1,8 @@
 /** Self-healing of the gateway (§7.2–§7.4) against real sockets: drops, expired tokens, zombies, refusals. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CloudSessionConnectivity } from '../../src/live/gateway.js';
+import type { CloudSessionConnectivity, GatewayState } from '../../src/live/gateway.js';
 import { FAULTS, type Simulator } from '../../src/simulator/index.js';
-import { DEMO_MODULES, calls, type Rig, rig, sim, sleep, until } from './fixtures.js';
+import { DEMO_MODULES, calls, impossibleTransitions, manualPoll, type Rig, rig, sim, until } from './fixtures.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 let s: Simulator;
@@ -16,7 +16,9 @@ afterAll(async () => {
 });
 afterEach(async () => {
   s.faults.clear();
-  await Promise.all(rigs.splice(0).map((r) => r.gw.stop()));
+  const done = rigs.splice(0);
+  await Promise.all(done.map((r) => r.gw.stop()));
+  for (const r of done) expect(impossibleTransitions(r)).toEqual([]);
 });
 
 async function started(opts: Parameters<typeof rig>[1] = {}, target: Simulator = s): Promise<Rig> {
@@ -34,6 +36,9 @@ describe('reconnect re-bind (§7.2)', () => {
     const r = await started();
     const sessions: CloudSessionConnectivity[] = [];
     r.gw.onCloudSession((c) => sessions.push(c));
+    const states: Array<[GatewayState, GatewayState]> = [];
+    r.gw.onStateChange((state, previous) => states.push([previous, state]));
+    expect(r.gw.state).toBe('live');
     const oldSid = s.sockets()[0]?.nsSid;
     const logins = s.loginCount();
     const from = r.sent.length;
@@ -52,6 +57,10 @@ describe('reconnect re-bind (§7.2)', () => {
       [false, 'disconnect', true],
       [true, 'connect', true],
     ]);
+    expect(states).toEqual([
+      ['live', 'reconnecting'],
+      ['reconnecting', 'live'],
+    ]);
     expect(s.loginCount()).toBeGreaterThan(logins);
     const sock = s.sockets();
     expect(sock).toHaveLength(1);
@@ -67,26 +76,23 @@ describe('reconnect re-bind (§7.2)', () => {
   });
 
   it('a re-prime that fails after a reconnect is retried by the next poll', async () => {
-    // The reconnect (≈30 ms after the drop) must come long before the next poll tick, or a poll while the socket
-    // is down takes the one injected failure instead of the re-bind: a 1 s period leaves room on a loaded CI.
-    const r = await started({ connectivityPollInterval: 1_000 });
-    const listings = (): number => calls(r.sent, 'GET /v1/modules').length;
-    const ticks = listings();
-    await until(() => listings() > ticks, 'a poll tick'); // drop right after a tick: the outage ends long before the next
-    // The listing is recorded when it is sent; let that poll finish (its prime check would otherwise see the drop).
-    await sleep(200);
+    const poll = manualPoll(); // the poll runs when this test says so: none can take the injected failure meanwhile
+    const r = await started({ connectivityPollInterval: 1_000, pollScheduler: poll.scheduler });
+    expect(poll.interval).toBe(1_000);
     const from = r.sent.length;
     const full = (): number => calls(r.sent, 'POST /v1/modules/parameters', from).filter((c) => same(c.body, { modules: [A, B] })).length;
     s.faults.failNext('POST /v1/modules/parameters', 1, FAULTS.gatewayTimeout);
     s.faults.dropAllSockets();
     await until(() => r.log.lines.some((l) => l.includes('re-bind after reconnect: upstream unavailable')), 'failed re-prime');
     const failed = full();
-    await until(() => full() > failed, 'prime retried by the poll', 5_000);
+    await poll.tick();
+    expect(full()).toBe(failed + 1); // the poll primed again
     await until(() => same(sorted(r.gw.params(B).flatten()), sorted(s.values(B))), 'B converges', 5_000);
     expect(same(sorted(r.gw.params(A).flatten()), sorted(s.values(A)))).toBe(true);
     const n = full();
-    await sleep(2_200); // proving a negative over two poll periods: once it succeeded, the poll stops re-priming
-    expect(full()).toBe(n);
+    await poll.tick();
+    await poll.tick();
+    expect(full()).toBe(n); // once it succeeded, the poll stops re-priming
   });
 
   it('refused handshakes during an outage are retried; outages are logged as compact one-liners', async () => {
@@ -104,24 +110,30 @@ describe('reconnect re-bind (§7.2)', () => {
   });
 
   it('the connectivity poll REST-primes while the socket is down and logs at most one line per poll', async () => {
-    const r = await started({ connectivityPollInterval: 60, realtime: { supervisorInterval: 60_000, reconnectDelay: 60_000 } });
+    const poll = manualPoll();
+    const r = await started({
+      connectivityPollInterval: 60,
+      pollScheduler: poll.scheduler,
+      realtime: { supervisorInterval: 60_000, reconnectDelay: 60_000 },
+    });
     s.faults.refuseHandshakes(1_000, { status: 502 });
     s.faults.dropAllSockets();
     await until(() => !r.gw.wsSessionUp(), 'session down');
+    expect(r.gw.state).toBe('reconnecting');
     const from = r.sent.length;
     s.setParam(A, 'P4.v1', 777); // not pushed: no socket
-    await until(() => r.gw.params(A).get('P4.v1') === 777, 'REST prime while down', 3_000);
+    await poll.tick();
+    expect(r.gw.params(A).get('P4.v1')).toBe(777); // REST prime while down
     expect(calls(r.sent, 'POST /v1/modules/parameters', from).length).toBeGreaterThan(0);
     // an outage of both REST routes: one warning per poll cycle, not one per failed call
     s.faults.failFor('*', 60_000, FAULTS.unavailable);
     const before = r.log.lines.length;
     const polls = calls(r.sent, 'GET /v1/modules').length;
-    await until(() => calls(r.sent, 'GET /v1/modules').length >= polls + 3, 'three polls');
-    await sleep(20);
-    const cycles = calls(r.sent, 'GET /v1/modules').length - polls;
+    for (let i = 0; i < 3; i++) await poll.tick();
+    expect(calls(r.sent, 'GET /v1/modules').length).toBe(polls + 3);
+    expect(calls(r.sent, 'POST /v1/modules/parameters', from).length).toBeGreaterThan(3); // each cycle tried both routes
     const newWarn = r.log.lines.slice(before).filter((l) => l.includes('upstream unavailable') && !l.includes('reconnect'));
-    expect(newWarn.length).toBeGreaterThan(0);
-    expect(newWarn.length).toBeLessThanOrEqual(cycles + 1); // +1: a cycle may straddle the snapshot
+    expect(newWarn).toHaveLength(3);
     expect(r.gw.params(A).get('P4.v1')).toBe(777); // last known state kept
   });
 });
@@ -173,27 +185,47 @@ describe('stale session / zombie detection (§7.3)', () => {
 
   it('stale detection follows the injected clock: prime per stale cycle, hard restart after N cycles', async () => {
     let clock = 1_000;
-    const r = await started({ now: () => clock, connectivityPollInterval: 30, stalePrimeAfter: 60_000, zombieHardRestartAfter: 2 });
+    const poll = manualPoll();
+    const r = await started({
+      now: () => clock,
+      connectivityPollInterval: 30,
+      pollScheduler: poll.scheduler,
+      stalePrimeAfter: 60_000,
+      zombieHardRestartAfter: 2,
+    });
     const sid = s.sockets()[0]?.nsSid;
     const from = r.sent.length;
     const primes = (): number => calls(r.sent, 'POST /v1/modules/parameters', from).length;
-    await sleep(150); // proving a negative: the clock stands still, so nothing is stale
+    for (let i = 0; i < 3; i++) await poll.tick(); // the clock stands still, so nothing is stale
     expect(primes()).toBe(0);
     clock += 60_000;
-    await until(() => primes() === 1 && r.gw.lastUpdate() === clock, 'first stale prime applied');
+    await poll.tick();
+    expect(primes()).toBe(1);
+    expect(r.gw.lastUpdate()).toBe(clock); // the stale prime was applied
     expect(s.sockets()[0]?.nsSid).toBe(sid); // one zombie cycle does not restart
     clock += 60_000;
+    await poll.tick();
+    expect(primes()).toBe(2);
     await until(() => s.sockets()[0]?.nsSid !== sid && r.gw.wsSessionUp(), 'hard restart after the second cycle');
     expect(r.gw.lastUpdate()).toBe(clock);
+    expect(r.log.lines.some((l) => l.includes('forcing a hard reconnect'))).toBe(true);
   });
 
   it('a healthy session is not flagged', async () => {
-    const r = await started({ connectivityPollInterval: 50, stalePrimeAfter: 500, zombieHardRestartAfter: 2 }, busy);
+    let clock = 1_000;
+    const poll = manualPoll();
+    const r = await started({ now: () => clock, connectivityPollInterval: 50, pollScheduler: poll.scheduler, stalePrimeAfter: 500, zombieHardRestartAfter: 2 }, busy);
     const sid = busy.sockets()[0]?.nsSid;
     const from = r.sent.length;
-    await sleep(900); // proving a negative: many poll cycles without a stale prime or a forced reconnect
+    // 2.4 s of injected time, well past stalePrimeAfter, in steps shorter than it, each with a live delta and a poll
+    for (let i = 0; i < 6; i++) {
+      clock += 400;
+      await until(() => r.gw.lastUpdate() === clock, 'a live delta');
+      await poll.tick();
+    }
     expect(busy.sockets()[0]?.nsSid).toBe(sid);
     expect(calls(r.sent, 'POST /v1/modules/parameters', from)).toHaveLength(0);
+    expect(calls(r.sent, 'GET /v1/modules', from)).toHaveLength(6);
   });
 
   it('a silent (zombie) session is REST-primed, then hard-restarted, then receives deltas again', async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudSessionConnectivity } from '../../src/live/gateway.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { DEMO_MODULES, type Rig, rig, sim, sleep, until } from './fixtures.js';
+import { DEMO_MODULES, type Rig, impossibleTransitions, rig, sim, sleep, until } from './fixtures.js';
 
 const SOAK_MS = Number(process.env.SOAK_MS ?? 15_000);
 const [A, B] = DEMO_MODULES as [string, string];
@@ -47,7 +47,7 @@ describe('soak: drops every 500 ms while values change', () => {
         drops++;
         nextDrop += 500;
       }
-      await sleep(15);
+      await sleep(15); // real time is the point: the churn's pace against the real reconnect/bind timers
     }
     // the churn stops: final state must arrive (deltas, or the re-prime after the last reconnect)
     await until(() => r.gw.wsSessionUp(), 'session up at the end', 5_000);
@@ -60,6 +60,8 @@ describe('soak: drops every 500 ms while values change', () => {
     const downs = sessions.filter((c) => !c.up && c.changed).length;
     expect(downs).toBeGreaterThanOrEqual(drops / 2);
     expect(downs).toBeLessThanOrEqual(drops);
+    expect(r.gw.state).toBe('live');
+    expect(impossibleTransitions(r)).toEqual([]); // hundreds of drops, re-joins and re-binds: every move was in the table
     expect(ws?.listenerCount()).toBe(managerListeners);
     expect(r.gw.bus.listenerCount()).toBe(busListeners);
     await until(() => s.sockets().length === 1, 'one server-side socket', 2_000);

@@ -3,12 +3,12 @@ import { BragerOneApiClient } from '../../src/client.js';
 import { isBragerOneError } from '../../src/errors.js';
 import type { ModuleConnectivity } from '../../src/live/connectivity.js';
 import type { ParamUpdate } from '../../src/live/event-bus.js';
-import { BragerOneGateway } from '../../src/live/gateway.js';
+import { BragerOneGateway, type GatewayState } from '../../src/live/gateway.js';
 import { RealtimeManager } from '../../src/realtime/manager.js';
 import { FAULTS, type Simulator } from '../../src/simulator/index.js';
 import { PROFILE } from '../helpers/sim.js';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../realtime/helpers.js';
-import { DEMO_MODULES, DEMO_OBJECT_ID, calls, type Rig, rig, sim, sleep, until } from './fixtures.js';
+import { DEMO_MODULES, DEMO_OBJECT_ID, calls, impossibleTransitions, type Rig, rig, sim, until } from './fixtures.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 let s: Simulator;
@@ -22,7 +22,9 @@ afterAll(async () => {
 });
 afterEach(async () => {
   s.faults.clear();
-  await Promise.all(rigs.splice(0).map((r) => r.gw.stop()));
+  const done = rigs.splice(0);
+  await Promise.all(done.map((r) => r.gw.stop()));
+  for (const r of done) expect(impossibleTransitions(r)).toEqual([]);
 });
 
 async function started(opts: Parameters<typeof rig>[1] = {}): Promise<Rig> {
@@ -104,13 +106,18 @@ describe('BragerOneGateway startup (§7.1)', () => {
     rigs.push(r);
     const sessions: boolean[] = [];
     r.gw.onCloudSession((c) => sessions.push(c.up));
+    const states: GatewayState[] = [];
+    r.gw.onStateChange((state) => states.push(state));
     s.faults.failNext('POST /v1/modules/connect', 1, FAULTS.unavailable);
     await expect(r.gw.start()).rejects.toMatchObject({ status: 503 });
     expect(sessions).toEqual([true, false]);
+    expect(states).toEqual(['connecting', 'binding', 'connecting', 'idle']);
+    expect(r.gw.state).toBe('idle');
     await until(() => s.sockets().length === 0, 'socket released');
     expect(r.gw.wsSessionUp()).toBe(false);
     await r.gw.start();
     expect(r.gw.wsSessionUp()).toBe(true);
+    expect(states.slice(4)).toEqual(['connecting', 'binding', 'live']);
     expect(await r.gw.waitForPrime(1_000)).toBe(true);
   });
 
@@ -191,9 +198,12 @@ describe('BragerOneGateway live events', () => {
     s.emitRaw('22', { devid: 'NOT-MINE' });
     s.emitRaw('22', { devid: '' });
     s.emitRaw('22', 'junk');
-    await sleep(100); // proving a negative: no extra prime
-    expect(calls(r.sent, 'POST /v1/modules/parameters', from)).toHaveLength(1);
+    // a barrier: socket events arrive in order, so a prime of A sent after them comes after any they caused
+    s.memoryUpdated(A);
+    await until(() => calls(r.sent, 'POST /v1/modules/parameters', from).length >= 2, 'the prime of A');
+    expect(calls(r.sent, 'POST /v1/modules/parameters', from).map((c) => c.body)).toEqual([{ modules: [B] }, { modules: [A] }]);
     expect(calls(r.sent, 'POST /v1/modules/activity/quantity', from)).toHaveLength(0);
+    await until(() => JSON.stringify(r.gw.params(A).flatten()) === JSON.stringify(s.values(A)), 'A converges');
   });
 
   it('module connectivity flips from the WS event; REST failures change nothing', async () => {
@@ -234,19 +244,42 @@ describe('BragerOneGateway live events', () => {
 
   it('stop() reports {up:false, source:stop}, closes an owned api and emits nothing afterwards', async () => {
     const r = await started();
+    expect(r.gw.state).toBe('live');
     const sessions: Array<{ up: boolean; source: string; changed: boolean }> = [];
     r.gw.onCloudSession((c) => sessions.push(c));
+    const states: Array<[GatewayState, GatewayState]> = [];
+    r.gw.onStateChange((state, previous) => states.push([previous, state]));
     let after = 0;
     r.gw.onAny(() => after++);
     await r.gw.stop();
     await r.gw.stop(); // idempotent
     expect(sessions).toEqual([{ up: false, source: 'stop', changed: true, ts: expect.any(Number) }]);
+    expect(states).toEqual([['live', 'stopped']]);
     expect(r.gw.wsSessionUp()).toBe(false);
     await until(() => s.sockets().length === 0, 'socket closed');
     s.emitRaw('61', {});
     await expect(r.api.getUser()).rejects.toSatisfy(isBragerOneError);
     await expect(r.gw.start()).rejects.toSatisfy(isBragerOneError);
     expect(after).toBe(0);
+  });
+
+  it('stop() during start(): start() rejects, the state ends in stopped, the session is never reported up afterwards', async () => {
+    const r = await rig(s);
+    rigs.push(r);
+    const states: GatewayState[] = [];
+    const sessions: Array<[boolean, string]> = [];
+    r.gw.onCloudSession((c) => sessions.push([c.up, c.source]));
+    r.gw.onStateChange((state) => {
+      states.push(state);
+      if (state === 'binding') void r.gw.stop(); // joined: stop before the bind
+    });
+    await expect(r.gw.start()).rejects.toSatisfy(isBragerOneError);
+    await until(() => sessions.length > 0, 'the stop report');
+    expect(states).toEqual(['connecting', 'binding', 'stopped']);
+    expect(r.gw.state).toBe('stopped');
+    expect(sessions).toEqual([[false, 'stop']]);
+    expect(r.gw.wsSessionUp()).toBe(false);
+    expect(await r.gw.waitForPrime()).toBe(r.gw.lastUpdate() !== null); // the first prime may have landed before the stop
   });
 
   it('waitForPrime() resolves false on timeout and on stop', async () => {
