@@ -101,7 +101,7 @@ describe('process exit and lazy loading', () => {
         const m = await import('bragerone');
         const sio = async () => (await globalThis.__loadedModules()).filter((u) => /\\/node_modules\\/(socket\\.io-client|engine\\.io-client|ws)\\//.test(u)).length;
         const atImport = await sio();
-        const rt = new m.RealtimeManager({ token: process.argv[1], ioBase: process.argv[2], logLevel: 'silent' });
+        const rt = new m.RealtimeManager({ token: process.env.BRAGERONE_TEST_TOKEN, ioBase: process.env.BRAGERONE_TEST_URL, logLevel: 'silent' });
         const beforeConnect = await sio();
         await rt.connect();
         const joined = rt.connected;
@@ -109,7 +109,9 @@ describe('process exit and lazy loading', () => {
         console.log(JSON.stringify({ atImport, beforeConnect, joined, afterConnect: await sio() }));`;
       const hook = join(root, 'bench/lib/trace-loads.mjs');
       const out = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', hook, '--input-type=module', '-e', script, token, s.url], { cwd: root });
+        // the token travels in the environment: as an argument, one starting with '-' would be read as a Node option
+        const env = { ...process.env, BRAGERONE_TEST_TOKEN: token, BRAGERONE_TEST_URL: s.url };
+        const child = spawn(process.execPath, ['--import', hook, '--input-type=module', '-e', script], { cwd: root, env });
         let text = '';
         child.stdout.on('data', (d: Buffer) => void (text += d.toString()));
         child.stderr.on('data', (d: Buffer) => void (text += d.toString()));
