@@ -92,7 +92,16 @@ if (oxc) {
 }
 const ts = await load('web-tree-sitter');
 if (ts) {
-  const mod = ts as { Parser: { init(): Promise<void>; new (): { setLanguage(l: unknown): void; parse(t: string): { rootNode: { namedChildCount: number; hasError: boolean } } } }; Language: { load(p: string): Promise<unknown> } };
+  const mod = ts as {
+    Parser: {
+      init(): Promise<void>;
+      new (): {
+        setLanguage(l: unknown): void;
+        parse(t: string): { rootNode: { namedChildCount: number; hasError: boolean } };
+      };
+    };
+    Language: { load(p: string): Promise<unknown> };
+  };
   await mod.Parser.init();
   const parser = new mod.Parser();
   const wasm = join(base, 'node_modules/tree-sitter-javascript/tree-sitter-javascript.wasm');

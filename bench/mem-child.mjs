@@ -37,7 +37,10 @@ if (mode === 'clients') {
         }
       : async () => {
           const s = io(`${url}/ws`, {
-            path: '/socket.io', transports: ['websocket'], forceNew: true, reconnection: false,
+            path: '/socket.io',
+            transports: ['websocket'],
+            forceNew: true,
+            reconnection: false,
             extraHeaders: { Authorization: `Bearer ${token}`, Origin: url, Referer: `${url}/` },
           });
           await new Promise((resolve, reject) => {

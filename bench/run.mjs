@@ -36,7 +36,10 @@ const log = (...a) => console.log(...a);
     }
   };
   walk(resolve(root, 'src'));
-  if (newer.length) console.warn(`bench: warning — dist/ is older than ${newer.length} source file(s) (e.g. ${newer[0]}); run \`npm run build\`.`);
+  if (newer.length)
+    console.warn(
+      `bench: warning — dist/ is older than ${newer.length} source file(s) (e.g. ${newer[0]}); run \`npm run build\`.`,
+    );
 }
 const lib = await import('../dist/esm/index.js');
 const started = performance.now();
@@ -54,7 +57,15 @@ async function section(name, fn) {
   } catch (e) {
     process.stdout.write(' FAILED\n');
     console.error(e);
-    rows.push({ group: name, case: `${name}: error`, baseline: '—', ours: String(e?.message ?? e).slice(0, 60), ratio: null, target: '—', pass: false });
+    rows.push({
+      group: name,
+      case: `${name}: error`,
+      baseline: '—',
+      ours: String(e?.message ?? e).slice(0, 60),
+      ratio: null,
+      target: '—',
+      pass: false,
+    });
   }
 }
 
@@ -88,7 +99,9 @@ for (const b of body) log(line(b));
 for (const r of rows) if (r.note) log(`  · ${r.case}: ${r.note}`);
 const failed = rows.filter((r) => r.pass === false);
 const total = (performance.now() - started) / 1000;
-log(`\n${rows.filter((r) => r.pass === true).length} pass, ${failed.length} fail, ${rows.filter((r) => r.pass == null).length} info — ${total.toFixed(0)} s${quick ? ' (quick)' : ''}`);
+log(
+  `\n${rows.filter((r) => r.pass === true).length} pass, ${failed.length} fail, ${rows.filter((r) => r.pass == null).length} info — ${total.toFixed(0)} s${quick ? ' (quick)' : ''}`,
+);
 
 const machine = {
   cpus: os.cpus().length,

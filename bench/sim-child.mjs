@@ -33,7 +33,8 @@ const ops = {
     sim.faults.dropAllSockets();
     return new Promise((resolve) => {
       const t = setInterval(() => {
-        if (!sim.sockets().some((x) => !before.has(x.nsSid) && x.bound.includes(devid) && x.listening.includes(devid))) return;
+        if (!sim.sockets().some((x) => !before.has(x.nsSid) && x.bound.includes(devid) && x.listening.includes(devid)))
+          return;
         clearInterval(t);
         const v = (Number(sim.getParam(devid, key)) || 0) + 1;
         sim.setParam(devid, key, v);
@@ -47,7 +48,8 @@ const ops = {
     new Promise((resolve) => {
       const old = new Set(before);
       const t = setInterval(() => {
-        if (!sim.sockets().some((x) => !old.has(x.nsSid) && x.bound.includes(devid) && x.listening.includes(devid))) return;
+        if (!sim.sockets().some((x) => !old.has(x.nsSid) && x.bound.includes(devid) && x.listening.includes(devid)))
+          return;
         clearInterval(t);
         const v = (Number(sim.getParam(devid, key)) || 0) + 1;
         sim.setParam(devid, key, v);

@@ -18,7 +18,15 @@ const SRC = join(ROOT, 'src');
 const MAX_FUNCTION_LINES = 80;
 
 /** Package entries (package.json `exports` and the browser files' entries in vite.config.ts). */
-const ENTRIES = ['src/index.ts', 'src/node.ts', 'src/catalog/index.ts', 'src/catalog/iife.ts', 'src/simulator/index.ts', 'src/relay/index.ts', 'src/cli/bin.ts'];
+const ENTRIES = [
+  'src/index.ts',
+  'src/node.ts',
+  'src/catalog/index.ts',
+  'src/catalog/iife.ts',
+  'src/simulator/index.ts',
+  'src/relay/index.ts',
+  'src/cli/bin.ts',
+];
 
 /** `from` folder (under src/) → folders it must not import. */
 const FORBIDDEN = {
@@ -26,7 +34,19 @@ const FORBIDDEN = {
   realtime: ['http'],
 };
 /** Lower layers (folders or root files under src/) that must not import the layers above them. */
-const LOWER = ['errors.ts', 'log.ts', 'server.ts', 'options.ts', 'version.ts', 'internal', 'http', 'auth', 'stores', 'cache', 'schemas'];
+const LOWER = [
+  'errors.ts',
+  'log.ts',
+  'server.ts',
+  'options.ts',
+  'version.ts',
+  'internal',
+  'http',
+  'auth',
+  'stores',
+  'cache',
+  'schemas',
+];
 const HIGHER = ['client.ts', 'realtime', 'live', 'catalog', 'simulator', 'cli', 'relay', 'index.ts', 'node.ts'];
 
 const findings = [];
@@ -77,11 +97,24 @@ function checkFunctions(file, sf) {
 function specifiers(sf) {
   const out = [];
   const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       out.push({ node, spec: node.moduleSpecifier.text });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       out.push({ node, spec: node.arguments[0].text });
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       out.push({ node, spec: node.argument.literal.text });
     }
     ts.forEachChild(node, visit);
@@ -100,7 +133,8 @@ function checkImports(file, sf) {
     if (to === from) continue;
     const where = `${rel(file)}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
     if (FORBIDDEN[from]?.includes(to)) findings.push(`${where} imports ${to}/ (${from}/ must not import ${to}/)`);
-    if (LOWER.includes(from) && HIGHER.includes(to)) findings.push(`${where} imports ${to} (a lower layer must not import a higher one)`);
+    if (LOWER.includes(from) && HIGHER.includes(to))
+      findings.push(`${where} imports ${to} (a lower layer must not import a higher one)`);
   }
 }
 
@@ -142,7 +176,8 @@ if (index && node) {
   const a = exportedNames(index);
   const b = exportedNames(node);
   for (const n of a.values) if (!b.values.has(n)) findings.push(`src/node.ts does not re-export ${n} of src/index.ts`);
-  for (const n of a.types) if (!b.types.has(n) && !b.values.has(n)) findings.push(`src/node.ts does not re-export type ${n} of src/index.ts`);
+  for (const n of a.types)
+    if (!b.types.has(n) && !b.values.has(n)) findings.push(`src/node.ts does not re-export type ${n} of src/index.ts`);
 }
 
 if (findings.length > 0) {

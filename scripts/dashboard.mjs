@@ -11,10 +11,21 @@ const config = fileURLToPath(new URL('../examples/dashboard/vite.config.ts', imp
 process.stdout.write('Building the dashboard…\n');
 await build({ configFile: config, logLevel: 'warn' });
 
-const child = spawn(process.execPath, ['bin/bragerone.js', '--json', 'simulator', '--static', '/dashboard=examples/dashboard/dist', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  [
+    'bin/bragerone.js',
+    '--json',
+    'simulator',
+    '--static',
+    '/dashboard=examples/dashboard/dist',
+    ...process.argv.slice(2),
+  ],
+  {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 let printed = false;
 createInterface({ input: child.stdout }).on('line', (line) => {
   let info;
@@ -27,7 +38,9 @@ createInterface({ input: child.stdout }).on('line', (line) => {
   if (printed || typeof info?.url !== 'string') return;
   printed = true;
   process.stdout.write(`\nDashboard: ${info.url}/dashboard/\n`);
-  process.stdout.write(`Demo account (prefilled): ${info.demo?.email ?? 'demo@bragerone.local'} / ${info.demo?.password ?? 'demo'}\n`);
+  process.stdout.write(
+    `Demo account (prefilled): ${info.demo?.email ?? 'demo@bragerone.local'} / ${info.demo?.password ?? 'demo'}\n`,
+  );
   process.stdout.write('Press Ctrl-C to stop.\n');
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

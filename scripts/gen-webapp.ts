@@ -21,7 +21,15 @@ mkdirSync(join(out, 'assets'), { recursive: true });
 for (const a of app.assets) writeFileSync(join(out, 'assets', a.file), a.body);
 writeFileSync(
   join(out, 'index.html'),
-  renderLandingPage({ indexName: app.indexName, build: app.build, assetCount: app.assets.length, demo: null, links: [] }),
+  renderLandingPage({
+    indexName: app.indexName,
+    build: app.build,
+    assetCount: app.assets.length,
+    demo: null,
+    links: [],
+  }),
 );
-console.log(`${app.assets.length} assets → ${out}/assets (index ${app.indexName}, ${app.stats.indexBytes} bytes, ` +
-  `${app.stats.inlineMaps} inline maps, ${app.stats.labels} labels, ${ms.toFixed(0)} ms)`);
+console.log(
+  `${app.assets.length} assets → ${out}/assets (index ${app.indexName}, ${app.stats.indexBytes} bytes, ` +
+    `${app.stats.inlineMaps} inline maps, ${app.stats.labels} labels, ${ms.toFixed(0)} ms)`,
+);

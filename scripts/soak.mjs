@@ -8,7 +8,11 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '600' }, compress: { type: 'string', default: '1' }, quiet: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '600' },
+    compress: { type: 'string', default: '1' },
+    quiet: { type: 'boolean', default: false },
+  },
 });
 for (const [k, v] of Object.entries({ seconds: values.seconds, compress: values.compress })) {
   if (!(Number(v) > 0)) {
@@ -20,5 +24,8 @@ const require = createRequire(import.meta.url);
 const vitest = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
 const env = { ...process.env, SOAK_SECONDS: values.seconds, SOAK_COMPRESS: values.compress };
 if (!values.quiet) env.SOAK_VERBOSE = '1';
-const child = spawn(process.execPath, [vitest, 'run', '--project', 'node', 'test/reliability/soak.test.ts'], { stdio: 'inherit', env });
+const child = spawn(process.execPath, [vitest, 'run', '--project', 'node', 'test/reliability/soak.test.ts'], {
+  stdio: 'inherit',
+  env,
+});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -4,7 +4,14 @@ import { type Token, type TokenStore, tokenFromLoginPayload } from './auth/token
 import { MemoryTokenStore } from './stores/memory.js';
 import { HttpCache } from './cache/http-cache.js';
 import type { CacheAdapter } from './cache/types.js';
-import { BragerOneError, NetworkError, NotAuthenticatedError, TimeoutError, errorForStatus, isApiError } from './errors.js';
+import {
+  BragerOneError,
+  NetworkError,
+  NotAuthenticatedError,
+  TimeoutError,
+  errorForStatus,
+  isApiError,
+} from './errors.js';
 import { type HttpRequest, type HttpResponse, HttpTransport, type RequestOptions } from './http/transport.js';
 import { nodeFetch } from '#node-env';
 import { isBrowserLike } from './internal/platform.js';
@@ -13,9 +20,19 @@ import { errorMessage } from './internal/error-text.js';
 import type { LogLevel, Logger, ResolvedLogger } from './log.js';
 import { resolveLogger } from './internal/logger.js';
 import {
-  type BragerObject, BragerObjectSchema, type Module, type ModuleCard, ModuleCardSchema, ModuleSchema,
-  type ObjectDetails, ObjectDetailsSchema, type Permission, type SystemVersion, SystemVersionSchema,
-  type User, UserSchema,
+  type BragerObject,
+  BragerObjectSchema,
+  type Module,
+  type ModuleCard,
+  ModuleCardSchema,
+  ModuleSchema,
+  type ObjectDetails,
+  ObjectDetailsSchema,
+  type Permission,
+  type SystemVersion,
+  SystemVersionSchema,
+  type User,
+  UserSchema,
 } from './schemas/index.js';
 import { parseWith, toIssues, tryParse } from './schemas/parse.js';
 import { parsePermissions, pickList, unwrap } from './schemas/wrappers.js';
@@ -284,7 +301,13 @@ export class BragerOneApiClient {
     const t = this.#session.token;
     try {
       if (t) {
-        await this.#request({ method: 'POST', url: '/auth/revoke', headers: this.#authHeaders(t), ...opts, label: 'POST /auth/revoke' });
+        await this.#request({
+          method: 'POST',
+          url: '/auth/revoke',
+          headers: this.#authHeaders(t),
+          ...opts,
+          label: 'POST /auth/revoke',
+        });
       }
     } catch (e) {
       if (!(isApiError(e) && [401, 403, 404].includes(e.status))) {
@@ -354,7 +377,12 @@ export class BragerOneApiClient {
       if (m) out.push(m);
       else {
         const issues = toIssues(v.safeParse(ModuleSchema, row).issues ?? []);
-        this.logger.warn(`${label}: skipping row ${i}: ${issues.map((x) => `${x.path}: ${x.message}`).slice(0, 3).join('; ')}`);
+        this.logger.warn(
+          `${label}: skipping row ${i}: ${issues
+            .map((x) => `${x.path}: ${x.message}`)
+            .slice(0, 3)
+            .join('; ')}`,
+        );
       }
     });
     return out;
@@ -387,7 +415,11 @@ export class BragerOneApiClient {
     const shapes: Shape[] = ['wsid', 'sid'];
     if (groupId != null) shapes.push('wsid+group');
     const build = (shape: Shape, sid: string): Record<string, unknown> =>
-      shape === 'sid' ? { sid, modules: mods } : shape === 'wsid' ? { wsid: sid, modules: mods } : { wsid: sid, group_id: String(groupId), modules: mods };
+      shape === 'sid'
+        ? { sid, modules: mods }
+        : shape === 'wsid'
+          ? { wsid: sid, modules: mods }
+          : { wsid: sid, group_id: String(groupId), modules: mods };
     const sids = [wsidNs, ...(engineSid && engineSid !== wsidNs ? [engineSid] : [])];
     const order: Array<[Shape, string]> = [];
     const seen = new Set<string>();
@@ -404,7 +436,11 @@ export class BragerOneApiClient {
     if (opts?.firstVariantOnly) order.length = 1;
     for (const [shape, sid] of order) {
       try {
-        const res = await this.#call('/modules/connect', { ...opts, method: 'POST', body: build(shape, sid), headers }, 'POST /modules/connect');
+        const res = await this.#call(
+          '/modules/connect',
+          { ...opts, method: 'POST', body: build(shape, sid), headers },
+          'POST /modules/connect',
+        );
         if (OK_CONNECT.includes(res.status)) {
           this.#connectShape = shape;
           return true;
@@ -452,7 +488,14 @@ export class BragerOneApiClient {
     const { pool, parameter } = commandAddress(args.pool, args.parameter);
     checkWriteValue(args.value, args.allowAnyValue);
     const { devid, value, parameterName, unit } = args;
-    return this.#command('/module/command', args, { devid, pool, parameter, value, parameterName: parameterName ?? undefined, unit: unit ?? undefined });
+    return this.#command('/module/command', args, {
+      devid,
+      pool,
+      parameter,
+      value,
+      parameterName: parameterName ?? undefined,
+      unit: unit ?? undefined,
+    });
   }
 
   /**
@@ -482,12 +525,42 @@ export class BragerOneApiClient {
     }
     if (hasRaw) {
       const { devid, command, value, extraPayload, returnData, signal, timeout } = args;
-      return this.moduleCommandRaw({ devid, command: command as string, value, extraPayload, returnData, signal, timeout });
+      return this.moduleCommandRaw({
+        devid,
+        command: command as string,
+        value,
+        extraPayload,
+        returnData,
+        signal,
+        timeout,
+      });
     }
     if (hasParam) {
-      const { devid, pool, parameter, value, allowAnyValue, parameterName, unit, extraPayload, returnData, signal, timeout } = args;
+      const {
+        devid,
+        pool,
+        parameter,
+        value,
+        allowAnyValue,
+        parameterName,
+        unit,
+        extraPayload,
+        returnData,
+        signal,
+        timeout,
+      } = args;
       return this.moduleCommand({
-        devid, pool: pool as string, parameter: parameter as string, value, allowAnyValue, parameterName, unit, extraPayload, returnData, signal, timeout,
+        devid,
+        pool: pool as string,
+        parameter: parameter as string,
+        value,
+        allowAnyValue,
+        parameterName,
+        unit,
+        extraPayload,
+        returnData,
+        signal,
+        timeout,
       });
     }
     throw new BragerOneError('moduleCommandAuto: needs `command`, or both `pool` and `parameter`');
@@ -515,7 +588,16 @@ export class BragerOneApiClient {
     const cond = await this.httpCache.headersFor(url);
     // The transport (ofetch's retry) repeats transport errors and 429/500/502/503/504 after ≈200 ms and ≈600 ms.
     const req = (headers: Record<string, string>) =>
-      this.#request<Uint8Array>({ method: 'GET', url, headers, read: 'bytes', ...opts, label: 'GET asset', retries: 2, background: true });
+      this.#request<Uint8Array>({
+        method: 'GET',
+        url,
+        headers,
+        read: 'bytes',
+        ...opts,
+        label: 'GET asset',
+        retries: 2,
+        background: true,
+      });
     let res = await req(cond);
     if (res.status === 304) {
       const body = await this.httpCache.getBody(url);
@@ -537,8 +619,15 @@ export class BragerOneApiClient {
     if (this.#warnedNoExpiry) return;
     this.#warnedNoExpiry = true;
     const raw = payload && typeof payload === 'object' ? (payload as Record<string, unknown>).expiresAt : undefined;
-    const what = raw === undefined || raw === null ? 'no expiresAt' : raw === '' ? 'an empty expiresAt' : 'an unparsable expiresAt';
-    this.logger.warn(`POST /auth/user: the login answer has ${what}; the token is treated as never expiring (a 401 still triggers a new login)`);
+    const what =
+      raw === undefined || raw === null
+        ? 'no expiresAt'
+        : raw === ''
+          ? 'an empty expiresAt'
+          : 'an unparsable expiresAt';
+    this.logger.warn(
+      `POST /auth/user: the login answer has ${what}; the token is treated as never expiring (a 401 still triggers a new login)`,
+    );
   }
 
   /**
@@ -613,7 +702,10 @@ export class BragerOneApiClient {
       url: path,
       query: opts.query,
       // The transport copies these into its own record, so the shared objects are never mutated.
-      headers: body === undefined && !headers ? base : { ...base, ...(body !== undefined ? CONTENT_JSON : undefined), ...headers },
+      headers:
+        body === undefined && !headers
+          ? base
+          : { ...base, ...(body !== undefined ? CONTENT_JSON : undefined), ...headers },
       body,
       signal: opts.signal,
       timeout: opts.timeout,
@@ -641,10 +733,22 @@ export class BragerOneApiClient {
     const body: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) body[k] = v;
     Object.assign(body, args.extraPayload);
-    return this.#post(path, body, OK_COMMAND, { returnData: args.returnData, signal: args.signal, timeout: args.timeout }, `POST ${path}`);
+    return this.#post(
+      path,
+      body,
+      OK_COMMAND,
+      { returnData: args.returnData, signal: args.signal, timeout: args.timeout },
+      `POST ${path}`,
+    );
   }
 
-  async #post(path: string, body: unknown, ok: number[], opts: PrimeOptions, label: string): Promise<boolean | StatusAndData> {
+  async #post(
+    path: string,
+    body: unknown,
+    ok: number[],
+    opts: PrimeOptions,
+    label: string,
+  ): Promise<boolean | StatusAndData> {
     const res = await this.#call(path, { method: 'POST', body, signal: opts.signal, timeout: opts.timeout }, label);
     if (opts.returnData) return { status: res.status, data: res.data };
     return ok.includes(res.status);
@@ -654,7 +758,14 @@ export class BragerOneApiClient {
     this.#assertOpen();
     const token = await this.#session.ensure(opts.signal);
     const url = `${this.oneBase}/${path.replace(/^\/+/, '')}`;
-    return this.#request({ method: 'GET', url, headers: this.#authHeaders(token), read, ...opts, label: `GET one:/${path.replace(/^\/+/, '').slice(0, 60)}` });
+    return this.#request({
+      method: 'GET',
+      url,
+      headers: this.#authHeaders(token),
+      read,
+      ...opts,
+      label: `GET one:/${path.replace(/^\/+/, '').slice(0, 60)}`,
+    });
   }
 }
 

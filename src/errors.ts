@@ -121,7 +121,12 @@ function brandedAs(err: unknown, names: readonly string[]): boolean {
  * expect but that is not an error (2xx/3xx, e.g. 204 where a list was due) → {@link ResponseValidationError},
  * because a 2xx is never an `ApiError`. `context` starts the message (`GET /modules`).
  */
-export function errorForStatus(status: number, data: unknown, headers?: Record<string, string>, context?: string): BragerOneError {
+export function errorForStatus(
+  status: number,
+  data: unknown,
+  headers?: Record<string, string>,
+  context?: string,
+): BragerOneError {
   if (status >= 400) return new ApiError(status, data, headers, context);
   return new ResponseValidationError(context ?? 'response', [{ path: '', message: `unexpected HTTP ${status}` }], data);
 }
@@ -155,8 +160,16 @@ export function isExpectedUpstreamUnavailable(err: unknown): boolean {
   const visit = (e: unknown, depth: number): boolean => {
     if (e === null || typeof e !== 'object' || seen.has(e) || depth > 16) return false;
     seen.add(e);
-    const rec = e as { status?: unknown; statusCode?: unknown; data?: unknown; cause?: unknown; errors?: unknown; description?: unknown };
-    const status = typeof rec.status === 'number' ? rec.status : typeof rec.statusCode === 'number' ? rec.statusCode : undefined;
+    const rec = e as {
+      status?: unknown;
+      statusCode?: unknown;
+      data?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+      description?: unknown;
+    };
+    const status =
+      typeof rec.status === 'number' ? rec.status : typeof rec.statusCode === 'number' ? rec.statusCode : undefined;
     if (status === 502 || status === 503 || status === 504) return true;
     if (status === 408 && isDispatchTimeout(rec.data)) return true;
     if (isTimeoutError(e)) return true;
@@ -168,5 +181,7 @@ export function isExpectedUpstreamUnavailable(err: unknown): boolean {
 }
 
 function isDispatchTimeout(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && (data as { status?: unknown }).status === 'E_DISPATCH_EVENT_TIMEOUT';
+  return (
+    typeof data === 'object' && data !== null && (data as { status?: unknown }).status === 'E_DISPATCH_EVENT_TIMEOUT'
+  );
 }

@@ -6,8 +6,19 @@
 
 // Errors (API.md "Errors"; `CatalogError` is thrown by `bragerone/catalog`, defined here so both share one tree).
 export {
-  BragerOneError, ApiError, NotAuthenticatedError, ResponseValidationError, NetworkError, TimeoutError, CatalogError,
-  isBragerOneError, isApiError, isNetworkError, isTimeoutError, isCatalogError, isExpectedUpstreamUnavailable,
+  BragerOneError,
+  ApiError,
+  NotAuthenticatedError,
+  ResponseValidationError,
+  NetworkError,
+  TimeoutError,
+  CatalogError,
+  isBragerOneError,
+  isApiError,
+  isNetworkError,
+  isTimeoutError,
+  isCatalogError,
+  isExpectedUpstreamUnavailable,
 } from './errors.js';
 export type { ValidationIssue, CatalogErrorCode } from './errors.js';
 
@@ -39,18 +50,47 @@ export type { IndexedDbCacheOptions } from './cache/indexeddb.js';
 export type { RequestOptions } from './http/transport.js';
 export { BragerOneApiClient, CLIENT_DEFAULTS } from './client.js';
 export type {
-  ClientOptions, Verify, StatusAndData, ModuleCommandArgs, ModuleCommandRawArgs, ModuleCommandAutoArgs, PrimeOptions, WithData, WithoutData,
+  ClientOptions,
+  Verify,
+  StatusAndData,
+  ModuleCommandArgs,
+  ModuleCommandRawArgs,
+  ModuleCommandAutoArgs,
+  PrimeOptions,
+  WithData,
+  WithoutData,
 } from './client.js';
 export {
-  UserSchema, PermissionSchema, BragerObjectSchema, ObjectDetailsSchema, ModuleGatewaySchema, ModuleSchema, ModuleCardSchema,
-  SystemVersionSchema, AuthResponseSchema,
+  UserSchema,
+  PermissionSchema,
+  BragerObjectSchema,
+  ObjectDetailsSchema,
+  ModuleGatewaySchema,
+  ModuleSchema,
+  ModuleCardSchema,
+  SystemVersionSchema,
+  AuthResponseSchema,
 } from './schemas/index.js';
 export type {
-  User, Permission, BragerObject, ObjectDetails, ModuleGateway, Module, ModuleCard, SystemVersion, AuthResponse,
+  User,
+  Permission,
+  BragerObject,
+  ObjectDetails,
+  ModuleGateway,
+  Module,
+  ModuleCard,
+  SystemVersion,
+  AuthResponse,
 } from './schemas/index.js';
 
 // Realtime
-export { RealtimeManager, REALTIME_DEFAULTS, loadSocketIoClient, MODULE_CONNECTION_STATUS_CHANGED, MODULE_MEMORY_UPDATED } from './realtime/manager.js';
+export {
+  RealtimeManager,
+  REALTIME_DEFAULTS,
+  loadSocketIoClient,
+  MODULE_CONNECTION_STATUS_CHANGED,
+  MODULE_MEMORY_UPDATED,
+} from './realtime/manager.js';
 export type { RealtimeManagerOptions, RealtimeState, TokenRequest } from './realtime/manager.js';
 
 // Live state: event bus, parameter store, payload helpers, gateway
@@ -61,5 +101,11 @@ export type { ParamFamily, ParamStoreOptions, ParamChangeListener, ParamSnapshot
 export { flattenParamPayload, walkParamPayload, parseParamKey, normalizePool } from './live/payload.js';
 export type { ParamEntry, ParamVisitor } from './live/payload.js';
 export { BragerOneGateway, GATEWAY_DEFAULTS } from './live/gateway.js';
-export type { GatewayOptions, GatewayFromCredentialsOptions, GatewayState, PollScheduler, CloudSessionConnectivity } from './live/gateway.js';
+export type {
+  GatewayOptions,
+  GatewayFromCredentialsOptions,
+  GatewayState,
+  PollScheduler,
+  CloudSessionConnectivity,
+} from './live/gateway.js';
 export type { ModuleConnectivity } from './live/connectivity.js';

@@ -92,5 +92,7 @@ export function commandAddress(pool: string, parameter: string): { pool: string;
  */
 export function checkWriteValue(value: unknown, allowAnyValue: boolean | undefined): void {
   if (allowAnyValue === true || typeof value === 'boolean' || Number.isFinite(value)) return;
-  throw new BragerOneError(`moduleCommand: value must be a finite number or boolean, e.g. 55; got ${shown(value)} (allowAnyValue: true sends any)`);
+  throw new BragerOneError(
+    `moduleCommand: value must be a finite number or boolean, e.g. 55; got ${shown(value)} (allowAnyValue: true sends any)`,
+  );
 }

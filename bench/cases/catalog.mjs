@@ -38,7 +38,12 @@ async function libs() {
 /** A fresh client: no token needed for the web app; `cache` shared when a warm load is measured. */
 function newClient(lib, url, cache) {
   const server = lib.defineServer({ ioBase: url, oneBase: url });
-  return new lib.BragerOneApiClient({ server, tokenStore: null, logLevel: 'silent', cache: cache ?? new lib.MemoryCacheAdapter() });
+  return new lib.BragerOneApiClient({
+    server,
+    tokenStore: null,
+    logLevel: 'silent',
+    cache: cache ?? new lib.MemoryCacheAdapter(),
+  });
 }
 
 /** The boiler's module record and a store primed from the simulator (REST, outside every timing). */
@@ -162,7 +167,8 @@ export async function run(ctx) {
       t0 = performance.now();
       const w = await loadAndView(cat, api2, fx);
       warm.push(performance.now() - t0);
-      if (w.catalog.fingerprint !== c.catalog.fingerprint || w.n !== c.n) throw new Error('warm load differs from the cold one');
+      if (w.catalog.fingerprint !== c.catalog.fingerprint || w.n !== c.n)
+        throw new Error('warm load differs from the cold one');
       await api2.close();
 
       const api3 = newClient(lib, sim.url);
@@ -213,8 +219,22 @@ export async function run(ctx) {
     {
       const api = newClient(lib, sim.url);
       const { catalog } = await loadAndView(cat, api, fx);
-      const view = await cat.createModuleView({ catalog, gateway: { api, params: () => fx.store }, devid: fx.mod.devid, deviceMenu: fx.mod.deviceMenu, permissions: fx.mod.permissions });
-      const d = await deltaCase(view, catalog, fx.store, fx.mod.devid, 'P4.v1', (r) => ({ P4: { v1: 600 + (r % 50) } }), D);
+      const view = await cat.createModuleView({
+        catalog,
+        gateway: { api, params: () => fx.store },
+        devid: fx.mod.devid,
+        deviceMenu: fx.mod.deviceMenu,
+        permissions: fx.mod.permissions,
+      });
+      const d = await deltaCase(
+        view,
+        catalog,
+        fx.store,
+        fx.mod.devid,
+        'P4.v1',
+        (r) => ({ P4: { v1: 600 + (r % 50) } }),
+        D,
+      );
       view.close();
       rows.push({
         case: `catalog: one P4.v1 delta, boiler (${d.layoutSymbols} params)`,
@@ -240,8 +260,22 @@ export async function run(ctx) {
       }
       const first = [...desc.values()].find((p) => p.address)?.address;
       const [pool, chan] = first.split('.');
-      const bigView = await cat.createModuleView({ catalog, gateway: { api, params: () => big }, devid: 'BENCH', deviceMenu: BIG_MENU, includeHidden: true });
-      const b = await deltaCase(bigView, catalog, big, 'BENCH', first, (r) => ({ [pool]: { [chan]: 200 + (r % 50) } }), D);
+      const bigView = await cat.createModuleView({
+        catalog,
+        gateway: { api, params: () => big },
+        devid: 'BENCH',
+        deviceMenu: BIG_MENU,
+        includeHidden: true,
+      });
+      const b = await deltaCase(
+        bigView,
+        catalog,
+        big,
+        'BENCH',
+        first,
+        (r) => ({ [pool]: { [chan]: 200 + (r % 50) } }),
+        D,
+      );
       bigView.close();
       rows.push({
         case: `catalog: one delta, deviceMenu ${BIG_MENU} (${b.layoutSymbols} params)`,
@@ -257,7 +291,11 @@ export async function run(ctx) {
     }
 
     // ——— heap, in a fresh `node --expose-gc` process ———
-    const h = spawnSync(process.execPath, ['--expose-gc', SELF, '--heap', sim.url], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const h = spawnSync(process.execPath, ['--expose-gc', SELF, '--heap', sim.url], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (h.status !== 0) throw new Error(`catalog heap probe failed: ${h.stderr}`);
     const heap = JSON.parse(h.stdout.trim().split('\n').pop());
     rows.push({
@@ -316,7 +354,12 @@ async function heapProbe(url) {
   const snapshotBytes = Buffer.byteLength(JSON.stringify(catalog.toJSON()));
   globalThis.keep = [api, catalog, fx];
   await api.close();
-  return { indexBytes, heapUsed: m1.heapUsed - m0.heapUsed, arrayBuffers: m1.arrayBuffers - m0.arrayBuffers, snapshotBytes };
+  return {
+    indexBytes,
+    heapUsed: m1.heapUsed - m0.heapUsed,
+    arrayBuffers: m1.arrayBuffers - m0.arrayBuffers,
+    snapshotBytes,
+  };
 }
 
 if (process.argv[1] === SELF) {
@@ -324,6 +367,9 @@ if (process.argv[1] === SELF) {
     console.log(JSON.stringify(await heapProbe(process.argv[3])));
   } else {
     const rows = await run({ quick: process.argv.includes('--quick'), log: console.log });
-    for (const r of rows) console.log(`${r.case}: ${r.ours} vs ${r.baseline} → ${r.ratio == null ? '—' : `${r.ratio.toFixed(3)}×`} (${r.target})${r.note ? `\n    ${r.note}` : ''}`);
+    for (const r of rows)
+      console.log(
+        `${r.case}: ${r.ours} vs ${r.baseline} → ${r.ratio == null ? '—' : `${r.ratio.toFixed(3)}×`} (${r.target})${r.note ? `\n    ${r.note}` : ''}`,
+      );
   }
 }

@@ -24,7 +24,16 @@ const FIRST_BACKOFF = 500;
 /** How long the context stays offline per round (ms). */
 const OFFLINE_FOR = 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 const fmt = (ms) => `${Math.round(ms)} ms (${(ms / RTT).toFixed(1)} RTT)`;
 
@@ -36,7 +45,12 @@ function pageStart({ api, email, password, objectId, devid }) {
   addEventListener('online', () => void (h.t.online = performance.now()));
   addEventListener('offline', () => void (h.t.offline = performance.now()));
   const server = { apiBase: `${api}/v1`, ioBase: api, oneBase: api };
-  const client = new B.BragerOneApiClient({ server, tokenStore: new B.MemoryTokenStore(), credsProvider: () => ({ email, password }), logLevel: 'silent' });
+  const client = new B.BragerOneApiClient({
+    server,
+    tokenStore: new B.MemoryTokenStore(),
+    credsProvider: () => ({ email, password }),
+    logLevel: 'silent',
+  });
   const gw = new B.BragerOneGateway({ api: client, objectId, modules: [devid], connectivityPollInterval: 0 });
   h.gw = gw;
   gw.onParametersChange(() => void (h.t.delta ??= performance.now()));
@@ -74,11 +88,20 @@ async function round(page, context, sim, offlineFor) {
     const reqs = performance
       .getEntriesByType('resource')
       .filter((e) => e.startTime >= base - 1)
-      .map((e) => ({ what: `${e.initiatorType === 'fetch' ? 'fetch' : e.initiatorType} ${new URL(e.name).pathname}${new URL(e.name).search.includes('transport=polling') ? ' (polling)' : ''}`, start: rel(e.startTime), end: rel(e.responseEnd) }));
+      .map((e) => ({
+        what: `${e.initiatorType === 'fetch' ? 'fetch' : e.initiatorType} ${new URL(e.name).pathname}${new URL(e.name).search.includes('transport=polling') ? ' (polling)' : ''}`,
+        start: rel(e.startTime),
+        end: rel(e.responseEnd),
+      }));
     const joined = h.states.find(([s, t]) => s === 'connected' && t >= base);
     const dropped = h.states.find(([s]) => s === 'reconnecting');
     return {
-      marks: { dropped: rel(dropped?.[1]), joined: rel(joined?.[1]), attempt: reqs.map((r) => r.start).sort((x, y) => x - y)[0], delta: rel(h.t.delta) },
+      marks: {
+        dropped: rel(dropped?.[1]),
+        joined: rel(joined?.[1]),
+        attempt: reqs.map((r) => r.start).sort((x, y) => x - y)[0],
+        delta: rel(h.t.delta),
+      },
       states: h.states.map(([s, t]) => [s, rel(t)]),
       reqs,
     };
@@ -89,12 +112,24 @@ export async function run(ctx) {
   const quick = ctx?.quick ?? false;
   const log = ctx?.log ?? console.log;
   if (!existsSync(CHROMIUM)) {
-    return [{ case: 'latency: heal offline → online (Chromium)', baseline: '—', ours: 'no Chromium', ratio: null, target: '—', pass: null, note: `Chromium not found at ${CHROMIUM} (CHROMIUM_PATH)` }];
+    return [
+      {
+        case: 'latency: heal offline → online (Chromium)',
+        baseline: '—',
+        ours: 'no Chromium',
+        ratio: null,
+        target: '—',
+        pass: null,
+        note: `Chromium not found at ${CHROMIUM} (CHROMIUM_PATH)`,
+      },
+    ];
   }
   const rounds = quick ? 3 : 7;
   const { chromium } = await import('playwright-core');
   const sim = await startSimProcess({
-    network: { latency: LATENCY, jitter: JITTER }, strict: false, laxData: false,
+    network: { latency: LATENCY, jitter: JITTER },
+    strict: false,
+    laxData: false,
     staticDirs: { '/dist': join(ROOT, 'dist'), '/fixtures': join(ROOT, 'test/browser/fixtures') },
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
@@ -112,16 +147,25 @@ export async function run(ctx) {
     const heal = median(res.map((s) => s.marks.delta));
     const attempt = median(res.map((s) => s.marks.attempt));
     const typical = [...res].sort((x, y) => Math.abs(x.marks.delta - heal) - Math.abs(y.marks.delta - heal))[0];
-    log(`\nheal (Chromium, IIFE): offline ${OFFLINE_FOR} ms → online → pushed delta in the page's ParamStore, ${rounds} rounds; medians`);
-    log(`  online → delta ${fmt(heal)}; online → first reconnect request ${Math.round(attempt)} ms (the online event; first backoff step ${FIRST_BACKOFF} ms not waited)`);
-    log('breakdown of a heal (ms from the page\'s online event; page resource timings):');
+    log(
+      `\nheal (Chromium, IIFE): offline ${OFFLINE_FOR} ms → online → pushed delta in the page's ParamStore, ${rounds} rounds; medians`,
+    );
+    log(
+      `  online → delta ${fmt(heal)}; online → first reconnect request ${Math.round(attempt)} ms (the online event; first backoff step ${FIRST_BACKOFF} ms not waited)`,
+    );
+    log("breakdown of a heal (ms from the page's online event; page resource timings):");
     for (const l of breakdownBrowser(typical)) log(l);
     const target = FIRST_BACKOFF + 4 * RTT;
     return [
       {
-        case: 'latency: heal offline → online (Chromium)', baseline: `${FIRST_BACKOFF} ms step`, ours: fmt(heal), ratio: null,
-        target: `≤ step + 4 RTT (${target} ms)`, pass: heal <= target,
-        note: `reconnect starts ${Math.round(attempt)} ms after the online event (median); socket dropped at the offline switch`, data: res,
+        case: 'latency: heal offline → online (Chromium)',
+        baseline: `${FIRST_BACKOFF} ms step`,
+        ours: fmt(heal),
+        ratio: null,
+        target: `≤ step + 4 RTT (${target} ms)`,
+        pass: heal <= target,
+        note: `reconnect starts ${Math.round(attempt)} ms after the online event (median); socket dropped at the offline switch`,
+        data: res,
       },
     ];
   } finally {
@@ -134,16 +178,24 @@ export async function run(ctx) {
 function breakdownBrowser(sample) {
   const lines = sample.reqs
     .filter((r) => r.end !== undefined && r.start !== undefined)
-    .map((r) => [r.start, `  ${String(r.start.toFixed(0)).padStart(5)} → ${String(r.end.toFixed(0)).padStart(5)} ms  ${r.what}`]);
+    .map((r) => [
+      r.start,
+      `  ${String(r.start.toFixed(0)).padStart(5)} → ${String(r.end.toFixed(0)).padStart(5)} ms  ${r.what}`,
+    ]);
   const m = sample.marks;
   const marks = [
-    ['offline switch (socket dropped: state reconnecting)', m.dropped], ['online event', 0], ['joined (state connected)', m.joined],
+    ['offline switch (socket dropped: state reconnecting)', m.dropped],
+    ['online event', 0],
+    ['joined (state connected)', m.joined],
     ['pushed delta in the ParamStore', m.delta],
-  ].filter(([, v]) => v !== undefined).map(([k, v]) => [v, `  ${String(v.toFixed(0)).padStart(5)}          ${k}`]);
+  ]
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [v, `  ${String(v.toFixed(0)).padStart(5)}          ${k}`]);
   return [...lines, ...marks].sort((x, y) => x[0] - y[0]).map(([, l]) => l);
 }
 
 if (process.argv[1] === SELF) {
   const rows = await run({ quick: process.argv.includes('--quick') });
-  for (const r of rows) console.log(`${r.case}: ${r.ours} vs ${r.baseline} → ${r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL'}`);
+  for (const r of rows)
+    console.log(`${r.case}: ${r.ours} vs ${r.baseline} → ${r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL'}`);
 }

@@ -111,7 +111,9 @@ export async function run(ctx) {
         cpuMs[name] += c;
       }
     }
-    [ms.oursQueued, cpuMs.oursQueued] = await timed(() => Promise.all(Array.from({ length: N }, () => client.getUser())));
+    [ms.oursQueued, cpuMs.oursQueued] = await timed(() =>
+      Promise.all(Array.from({ length: N }, () => client.getUser())),
+    );
     for (const n of tpNames) {
       tp[n].push(N / (ms[n] / 1000));
       cpu[n].push(cpuMs[n] / N);
@@ -163,8 +165,21 @@ export async function run(ctx) {
   const userGets = [];
   for (let r = 0; r < AR; r++) {
     // ours: fresh client, a stored token that expired a minute ago, credentials from a provider.
-    const expired = { accessToken: `expired-${r}`, refreshToken: null, tokenType: 'bearer', expiresAt: new Date(Date.now() - 60_000).toISOString(), userId: 4711, objects: [] };
-    const fresh = new BragerOneApiClient({ server, tokenStore: new MemoryTokenStore(expired), credsProvider: () => DEMO, logLevel: 'silent', concurrency: 16 });
+    const expired = {
+      accessToken: `expired-${r}`,
+      refreshToken: null,
+      tokenType: 'bearer',
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+      userId: 4711,
+      objects: [],
+    };
+    const fresh = new BragerOneApiClient({
+      server,
+      tokenStore: new MemoryTokenStore(expired),
+      credsProvider: () => DEMO,
+      logLevel: 'silent',
+      concurrency: 16,
+    });
     const l0 = await sim.call('loginCount');
     const g0 = await sim.call('count', 'GET /v1/user');
     let t0 = performance.now();

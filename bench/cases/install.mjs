@@ -47,7 +47,12 @@ const TSCONFIG = {
 
 /** Runs a command; returns status and combined output (never throws). */
 function sh(cmd, args, cwd, timeout) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, timedOut: r.error?.code === 'ETIMEDOUT' };
 }
 
@@ -58,15 +63,30 @@ function sh(cmd, args, cwd, timeout) {
 export function measureInstall(root, { timeout = 150_000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bragerone-install-'));
   try {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', timeout: 60_000 }));
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
+    );
     const { filename, files } = packed[0];
     const app = join(dir, 'app');
     mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`);
+    writeFileSync(
+      join(app, 'package.json'),
+      `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`,
+    );
     const t0 = performance.now();
-    const install = sh('npm', ['install', resolve(dir, filename), '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app, timeout);
+    const install = sh(
+      'npm',
+      ['install', resolve(dir, filename), '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'],
+      app,
+      timeout,
+    );
     const installMs = performance.now() - t0;
-    if (install.status !== 0) throw new Error(`npm install failed${install.timedOut ? ' (timed out)' : ''}: ${install.out.slice(-800)}`);
+    if (install.status !== 0)
+      throw new Error(`npm install failed${install.timedOut ? ' (timed out)' : ''}: ${install.out.slice(-800)}`);
     const lock = JSON.parse(readFileSync(join(app, 'node_modules/.package-lock.json'), 'utf8'));
     const packages = Object.keys(lock.packages)
       .filter((k) => k.startsWith('node_modules/'))
@@ -74,7 +94,12 @@ export function measureInstall(root, { timeout = 150_000 } = {}) {
       .sort();
     writeFileSync(join(app, 'app.ts'), APP_TS);
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
-    const tsc = sh(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app, 120_000);
+    const tsc = sh(
+      process.execPath,
+      [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      app,
+      120_000,
+    );
     const probe = `const m = await import('bragerone/simulator');
 const b = await import('bragerone');
 try { await m.startSimulator(); console.log(JSON.stringify({ started: true })); }
@@ -83,11 +108,18 @@ catch (e) { console.log(JSON.stringify({ started: false, brager: b.isBragerOneEr
     const cjsProbe = `require('bragerone/simulator').startSimulator().then(() => console.log('started'), (e) => console.log(e.name + ': ' + e.message));`;
     const cjs = sh(process.execPath, ['-e', cjsProbe], app, 30_000);
     const cli = sh(process.execPath, [join(app, 'node_modules/bragerone/bin/bragerone.js'), 'demo'], app, 30_000);
-    const cliSim = sh(process.execPath, [join(app, 'node_modules/bragerone/bin/bragerone.js'), 'whoami', '--simulator'], app, 30_000);
+    const cliSim = sh(
+      process.execPath,
+      [join(app, 'node_modules/bragerone/bin/bragerone.js'), 'whoami', '--simulator'],
+      app,
+      30_000,
+    );
     return {
       files: files.map((f) => f.path).sort(),
       packedText: Object.fromEntries(
-        files.filter((f) => f.path.endsWith('.js')).map((f) => [f.path, readFileSync(join(app, 'node_modules/bragerone', f.path), 'utf8')]),
+        files
+          .filter((f) => f.path.endsWith('.js'))
+          .map((f) => [f.path, readFileSync(join(app, 'node_modules/bragerone', f.path), 'utf8')]),
       ),
       packages,
       installMs,

@@ -67,7 +67,12 @@ export function primePayload(n, devid = 'BENCH00001') {
     for (let i = 0; i < 500 && c < n; i++) {
       for (const ch of ['v', 'u', 's', 'n', 'x']) {
         if (c >= n) break;
-        pool[`${ch}${i}`] = ch === 'v' ? { value: i * 3, storable: true, createdAt: 1767225600, updatedAt: 1767225660 } : ch === 's' ? { value: 1 } : i;
+        pool[`${ch}${i}`] =
+          ch === 'v'
+            ? { value: i * 3, storable: true, createdAt: 1767225600, updatedAt: 1767225660 }
+            : ch === 's'
+              ? { value: 1 }
+              : i;
         c++;
       }
     }
@@ -114,7 +119,12 @@ export async function run(ctx) {
     const sim = ctx.sim;
     const server = defineServer({ ioBase: sim.url, oneBase: sim.url, container: 'BragerOne' });
     const gw = await BragerOneGateway.fromCredentials({
-      ...DEMO, server, objectId: OBJECT_ID, modules: [GW_MODULE], connectivityPollInterval: 0, stalePrimeAfter: 0,
+      ...DEMO,
+      server,
+      objectId: OBJECT_ID,
+      modules: [GW_MODULE],
+      connectivityPollInterval: 0,
+      stalePrimeAfter: 0,
       clientOptions: { logLevel: 'silent' },
     });
     await gw.start();
@@ -141,7 +151,8 @@ export async function run(ctx) {
     const rates = { ours: [], bare: [] };
     for (let r = 0; r < R; r++) {
       const order = r % 2 ? ['ours', 'bare'] : ['bare', 'ours'];
-      for (const name of order) rates[name].push(await burst(name === 'ours' ? ours : bare, name === 'ours' ? GW_MODULE : BARE_MODULE));
+      for (const name of order)
+        rates[name].push(await burst(name === 'ours' ? ours : bare, name === 'ours' ? GW_MODULE : BARE_MODULE));
     }
     socket.close();
     await gw.stop();

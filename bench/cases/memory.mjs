@@ -7,7 +7,11 @@ import { fmtBytes } from '../lib/stats.mjs';
 const CHILD = fileURLToPath(new URL('../mem-child.mjs', import.meta.url));
 
 function probe(root, mode, url) {
-  const r = spawnSync(process.execPath, ['--expose-gc', CHILD, mode, ...(url ? [url] : [])], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--expose-gc', CHILD, mode, ...(url ? [url] : [])], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`memory probe ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }

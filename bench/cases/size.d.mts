@@ -9,7 +9,14 @@ export interface Sizes {
   iife: { raw: number; gz: number; shares: PackageShare[] };
   esmBundle: { raw: number; gz: number };
   /** An app importing `loadCatalog` from `bragerone/catalog`; `forbidden` = what the HTTP-only detector finds in it. */
-  catalogApp: { raw: number; gz: number; shares: PackageShare[]; parserBytes: number; parserGz: number; forbidden: string[] };
+  catalogApp: {
+    raw: number;
+    gz: number;
+    shares: PackageShare[];
+    parserBytes: number;
+    parserGz: number;
+    forbidden: string[];
+  };
   catalogIife: { raw: number; gz: number };
 }
 export const KB: number;

@@ -28,7 +28,16 @@ export const CATALOG_IIFE_BUDGET = 72 * KB;
 /** The JS parser of the catalog (CATALOG-PARSER.md): only apps that import `bragerone/catalog` may carry it. */
 export const PARSER_PACKAGES = ['acorn', 'acorn-loose'];
 /** Packages an HTTP-only app must not carry. */
-export const FORBIDDEN = ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter', 'idb-keyval', 'ws', ...PARSER_PACKAGES];
+export const FORBIDDEN = [
+  'socket.io-client',
+  'socket.io-parser',
+  'engine.io-client',
+  'engine.io-parser',
+  '@socket.io/component-emitter',
+  'idb-keyval',
+  'ws',
+  ...PARSER_PACKAGES,
+];
 /**
  * Strings of Engine.IO / Socket.IO client code (its query keys and upgrade probe), wherever it came from, and strings
  * only the catalog contains (its snapshot key and its load error text).
@@ -82,7 +91,9 @@ async function bundle(root, contents, extra = {}) {
   });
   const code = r.outputFiles[0].contents;
   // Only inputs that contributed bytes (the metafile also lists modules that were parsed, then shaken out).
-  const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f);
+  const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .map(([f]) => f);
   return { raw: code.length, gz: gz(code), shares: sharesOf(r.metafile), inputs, text: new TextDecoder().decode(code) };
 }
 
@@ -106,11 +117,21 @@ export async function measureSizes(root) {
   const catalogIife = readFileSync(resolve(root, 'dist/bragerone-catalog.iife.js'));
   const parserBytes = catalogApp.shares.filter((x) => PARSER_PACKAGES.includes(x.pkg)).reduce((a, x) => a + x.bytes, 0);
   // gz of the parser alone, bundled the way the catalog uses it (both entry points, minified).
-  const parser = await bundle(root, `export { parse } from 'acorn'; export { parse as looseParse } from 'acorn-loose';`);
+  const parser = await bundle(
+    root,
+    `export { parse } from 'acorn'; export { parse as looseParse } from 'acorn-loose';`,
+  );
   return {
     app: { raw: app.raw, gz: app.gz, shares: app.shares, forbidden },
     // The same detector run on the catalog app: it must trip (proves the HTTP-only check can fail).
-    catalogApp: { raw: catalogApp.raw, gz: catalogApp.gz, shares: catalogApp.shares, parserBytes, parserGz: parser.gz, forbidden: forbiddenIn(catalogApp) },
+    catalogApp: {
+      raw: catalogApp.raw,
+      gz: catalogApp.gz,
+      shares: catalogApp.shares,
+      parserBytes,
+      parserGz: parser.gz,
+      forbidden: forbiddenIn(catalogApp),
+    },
     catalogIife: { raw: catalogIife.length, gz: gz(catalogIife) },
     iife: { raw: iifeCode.length, gz: gz(iifeCode), shares: all.shares },
     esmBundle: { raw: esmBundle.length, gz: gz(esmBundle) },
@@ -126,7 +147,8 @@ export async function run(ctx) {
     ['catalog app: + loadCatalog from bragerone/catalog', s.catalogApp.shares],
   ]) {
     ctx.log(`  ${name}`);
-    for (const x of list) ctx.log(`    ${x.pkg.padEnd(30)} ${fmtBytes(x.bytes).padStart(10)}  ${(x.share * 100).toFixed(1).padStart(5)}%`);
+    for (const x of list)
+      ctx.log(`    ${x.pkg.padEnd(30)} ${fmtBytes(x.bytes).padStart(10)}  ${(x.share * 100).toFixed(1).padStart(5)}%`);
   }
   const kb = (b) => `${(b / KB).toFixed(2)} KB`;
   return [
@@ -138,7 +160,9 @@ export async function run(ctx) {
       target: `≤ ${kb(APP_BUDGET)}`,
       pass: s.app.gz <= APP_BUDGET && s.app.forbidden.length === 0,
       data: s.app,
-      note: s.app.forbidden.length ? `forbidden code: ${s.app.forbidden.join(', ')}` : 'no realtime client, ws, socket.io/engine.io, idb-keyval, acorn or catalog code',
+      note: s.app.forbidden.length
+        ? `forbidden code: ${s.app.forbidden.join(', ')}`
+        : 'no realtime client, ws, socket.io/engine.io, idb-keyval, acorn or catalog code',
     },
     {
       case: 'size: HTTP-only app, #12 target (gz)',
@@ -147,7 +171,10 @@ export async function run(ctx) {
       ratio: s.app.gz / APP_TARGET,
       target: `≤ ${kb(APP_TARGET)} (target, info)`,
       pass: null,
-      note: s.app.gz <= APP_TARGET ? 'target met' : `target missed by ${kb(s.app.gz - APP_TARGET)} (lenient schemas + option checks since the ofetch move)`,
+      note:
+        s.app.gz <= APP_TARGET
+          ? 'target met'
+          : `target missed by ${kb(s.app.gz - APP_TARGET)} (lenient schemas + option checks since the ofetch move)`,
     },
     {
       case: 'size: dist/bragerone.iife.js (gz)',

@@ -84,13 +84,15 @@ async function sampleOurs(url, dir, lazy, noPreconnect = false, noCatalog = fals
   const delta = new Promise((resolve) => gw.onParametersChange(() => resolve())).then(() => {
     marks.c = T();
   });
-  const labelled = noCatalog ? Promise.resolve() : cat.loadCatalog({ api }).then(async (catalog) => {
-    marks.catalog = T();
-    await firstValue;
-    const p = await catalog.resolve('PARAM_P4_1', store);
-    marks.b = T();
-    marks.label = `${p.label} = ${p.value}${p.unit ? ` ${p.unit}` : ''}`;
-  });
+  const labelled = noCatalog
+    ? Promise.resolve()
+    : cat.loadCatalog({ api }).then(async (catalog) => {
+        marks.catalog = T();
+        await firstValue;
+        const p = await catalog.resolve('PARAM_P4_1', store);
+        marks.b = T();
+        marks.label = `${p.label} = ${p.value}${p.unit ? ` ${p.unit}` : ''}`;
+      });
   await gw.start();
   marks.started = T();
   await Promise.all([delta, labelled]);
@@ -123,7 +125,11 @@ async function sampleReference(url, token) {
   const e = { what: 'WS connect + join', start: T(), end: null };
   reqs.push(e);
   const socket = io(`${url}/ws`, {
-    path: '/socket.io', transports: ['websocket'], extraHeaders: { Authorization: `Bearer ${token}` }, reconnection: false, forceNew: true,
+    path: '/socket.io',
+    transports: ['websocket'],
+    extraHeaders: { Authorization: `Bearer ${token}` },
+    reconnection: false,
+    forceNew: true,
   });
   const delta = new Promise((resolve) => socket.once('app:modules:parameters:change', () => resolve())).then(() => {
     marks.c = T();
@@ -151,7 +157,10 @@ async function sampleReference(url, token) {
 
 if (process.argv[2] === '--sample') {
   const [mode, url, arg] = process.argv.slice(3);
-  const out = mode === 'reference' ? await sampleReference(url, arg) : await sampleOurs(url, arg, mode === 'lazy', mode === 'nopre', mode === 'nocat');
+  const out =
+    mode === 'reference'
+      ? await sampleReference(url, arg)
+      : await sampleOurs(url, arg, mode === 'lazy', mode === 'nopre', mode === 'nocat');
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }
@@ -160,7 +169,10 @@ if (process.argv[2] === '--sample') {
 
 function runSample(mode, url, arg) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SELF, '--sample', mode, url, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SELF, '--sample', mode, url, arg], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -261,7 +273,9 @@ async function healNode(sim, rounds) {
       const stuck = new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('heal (Node): no delta 15 s after the drop')), 15_000);
       });
-      const pushed = await Promise.race([Promise.all([sim.call('dropAndArm', BOILER, 'P4.v1'), delta]), stuck]).then(([v]) => v);
+      const pushed = await Promise.race([Promise.all([sim.call('dropAndArm', BOILER, 'P4.v1'), delta]), stuck]).then(
+        ([v]) => v,
+      );
       clearTimeout(timer);
       if (store.get('P4.v1') !== pushed) throw new Error(`heal: store holds ${store.get('P4.v1')}, pushed ${pushed}`);
       samples.push({ marks, reqs, early });
@@ -277,17 +291,30 @@ async function healNode(sim, rounds) {
 export function healBreakdown(sample) {
   const lines = sample.reqs
     .filter((r) => r.end !== null)
-    .map((r) => [r.start, `  ${String(r.start.toFixed(0)).padStart(5)} → ${String(r.end.toFixed(0)).padStart(5)} ms  ${r.what}`]);
+    .map((r) => [
+      r.start,
+      `  ${String(r.start.toFixed(0)).padStart(5)} → ${String(r.end.toFixed(0)).padStart(5)} ms  ${r.what}`,
+    ]);
   const m = sample.marks;
   const marks = [
-    ['drop noticed (state reconnecting)', m.dropSeen], ['TCP connection of the next attempt opened (during the backoff)', m.pre],
+    ['drop noticed (state reconnecting)', m.dropSeen],
+    ['TCP connection of the next attempt opened (during the backoff)', m.pre],
     ['backoff over: reconnect attempt starts', m.attempt],
-    ['joined (socket live again)', m.joined], ['pushed delta in the ParamStore', m.delta],
-  ].filter(([, v]) => v !== undefined).map(([k, v]) => [v, `  ${String(v.toFixed(0)).padStart(5)}          ${k}`]);
+    ['joined (socket live again)', m.joined],
+    ['pushed delta in the ParamStore', m.delta],
+  ]
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [v, `  ${String(v.toFixed(0)).padStart(5)}          ${k}`]);
   if (m.attempt !== undefined && m.joined !== undefined) {
-    lines.push([m.attempt + 0.01, `  ${String(m.attempt.toFixed(0)).padStart(5)} → ${String(m.joined.toFixed(0)).padStart(5)} ms  WS connect + join`]);
+    lines.push([
+      m.attempt + 0.01,
+      `  ${String(m.attempt.toFixed(0)).padStart(5)} → ${String(m.joined.toFixed(0)).padStart(5)} ms  WS connect + join`,
+    ]);
   }
-  return [`      0          sim.faults.dropAllSockets()`, ...[...lines, ...marks].sort((x, y) => x[0] - y[0]).map(([, l]) => l)];
+  return [
+    `      0          sim.faults.dropAllSockets()`,
+    ...[...lines, ...marks].sort((x, y) => x[0] - y[0]).map(([, l]) => l),
+  ];
 }
 
 /** Rows of the Node heal case (and the samples, for the doc). */
@@ -302,20 +329,34 @@ async function runHeal(sim, rounds, log) {
   const after = median(res.map((s) => s.marks.delta - s.marks.attempt));
   const typical = [...res].sort((x, y) => Math.abs(x.marks.delta - heal) - Math.abs(y.marks.delta - heal))[0];
   log(`\nheal (Node): sim.faults.dropAllSockets() → pushed delta in the ParamStore, ${rounds} rounds; medians`);
-  log(`  total ${fmt(heal)}; backoff waited ${Math.round(backoff)} ms (first step ${FIRST_BACKOFF} ms, jittered to ${FIRST_BACKOFF / 2}–${FIRST_BACKOFF} ms); attempt → delta ${fmt(after)}`);
-  log(`  without the connection opened during the backoff (alternate rounds): total ${fmt(healNoPre)}; attempt → delta ${fmt(afterNoPre)}`);
+  log(
+    `  total ${fmt(heal)}; backoff waited ${Math.round(backoff)} ms (first step ${FIRST_BACKOFF} ms, jittered to ${FIRST_BACKOFF / 2}–${FIRST_BACKOFF} ms); attempt → delta ${fmt(after)}`,
+  );
+  log(
+    `  without the connection opened during the backoff (alternate rounds): total ${fmt(healNoPre)}; attempt → delta ${fmt(afterNoPre)}`,
+  );
   log('breakdown of a heal (ms from the drop):');
   for (const l of healBreakdown(typical)) log(l);
   const target = FIRST_BACKOFF + 4 * RTT;
   return [
     {
-      case: 'latency: heal after dropAllSockets (Node)', baseline: `${FIRST_BACKOFF} ms step`, ours: fmt(heal), ratio: null,
-      target: `≤ step + 4 RTT (${target} ms)`, pass: heal <= target, note: `backoff waited ${Math.round(backoff)} ms (median); reconnect attempt → delta ${fmt(after)}`,
+      case: 'latency: heal after dropAllSockets (Node)',
+      baseline: `${FIRST_BACKOFF} ms step`,
+      ours: fmt(heal),
+      ratio: null,
+      target: `≤ step + 4 RTT (${target} ms)`,
+      pass: heal <= target,
+      note: `backoff waited ${Math.round(backoff)} ms (median); reconnect attempt → delta ${fmt(after)}`,
       data: all,
     },
     {
-      case: 'latency: heal (Node) without the early connection (info)', baseline: `${FIRST_BACKOFF} ms step`, ours: fmt(healNoPre), ratio: null,
-      target: 'info', pass: null, note: `reconnect attempt → delta ${fmt(afterNoPre)}`,
+      case: 'latency: heal (Node) without the early connection (info)',
+      baseline: `${FIRST_BACKOFF} ms step`,
+      ours: fmt(healNoPre),
+      ratio: null,
+      target: 'info',
+      pass: null,
+      note: `reconnect attempt → delta ${fmt(afterNoPre)}`,
     },
   ];
 }
@@ -328,9 +369,15 @@ export function breakdown(sample) {
     .map((r) => `  ${String(r.start.toFixed(0)).padStart(5)} → ${String(r.end.toFixed(0)).padStart(5)} ms  ${r.what}`);
   const m = sample.marks;
   const marks = [
-    ['joined (socket live)', m.joined], ['(a) first value', m.a], ['catalog ready', m.catalog], ['(b) labelled value', m.b],
-    ['start() resolved', m.started], ['(c) pushed delta received', m.c],
-  ].filter(([, v]) => v !== undefined).sort((x, y) => x[1] - y[1]);
+    ['joined (socket live)', m.joined],
+    ['(a) first value', m.a],
+    ['catalog ready', m.catalog],
+    ['(b) labelled value', m.b],
+    ['start() resolved', m.started],
+    ['(c) pushed delta received', m.c],
+  ]
+    .filter(([, v]) => v !== undefined)
+    .sort((x, y) => x[1] - y[1]);
   return [...lines, ...marks.map(([k, v]) => `  ${String(v.toFixed(0)).padStart(5)}          ${k}`)];
 }
 
@@ -366,7 +413,9 @@ export async function run(ctx) {
         else {
           const d = mkdtempSync(join(tmpdir(), 'bragerone-bench-cold-'));
           dirs.push(d);
-          res[kind].push(await measure(sim, { cold: 'ours', coldNoPre: 'nopre', coldNoCat: 'nocat' }[kind], sim.url, d));
+          res[kind].push(
+            await measure(sim, { cold: 'ours', coldNoPre: 'nopre', coldNoCat: 'nocat' }[kind], sim.url, d),
+          );
         }
       }
     }
@@ -382,7 +431,9 @@ export async function run(ctx) {
     log(`\nstartup-latency: one-way ${LATENCY} ms + 0–${JITTER} ms jitter (RTT ${RTT} ms), ${rounds} rounds; medians`);
     log(`  warm  (a) ${fmt(w.a)}  (b) ${fmt(w.b)}  (c) ${fmt(w.c)}`);
     log(`  cold  (a) ${fmt(c.a)}  (b) ${fmt(c.b)}  (c) ${fmt(c.c)}`);
-    log(`  cold, no early socket connection (the SDK before preconnect)  (a) ${fmt(np.a)}  (b) ${fmt(np.b)}  (c) ${fmt(np.c)}`);
+    log(
+      `  cold, no early socket connection (the SDK before preconnect)  (a) ${fmt(np.a)}  (b) ${fmt(np.b)}  (c) ${fmt(np.c)}`,
+    );
     log(`  cold, gateway alone (no catalog loading in the same process)  (a) ${fmt(nc.a)}  (c) ${fmt(nc.c)}`);
     log(`  reference order  (a) ${fmt(ref.a)}  (c) ${fmt(ref.c)}`);
     log(`  warm, socket.io-client loaded inside start()  (a) ${fmt(lz.a)}  (b) ${fmt(lz.b)}  (c) ${fmt(lz.c)}`);
@@ -397,16 +448,86 @@ export async function run(ctx) {
     log('breakdown of the reference order:');
     for (const l of breakdown(res.reference.at(-1))) log(l);
     const rows = [
-      { case: 'latency: warm (a) first value', baseline: fmt(ref.a), ours: fmt(w.a), ratio: w.a / ref.a, target: '≤ 3 RTT', pass: w.a <= 3 * RTT },
-      { case: 'latency: warm (b) first labelled value', baseline: '—', ours: fmt(w.b), ratio: null, target: 'info', pass: null },
-      { case: 'latency: warm (c) live + delta', baseline: fmt(ref.c), ours: fmt(w.c), ratio: w.c / ref.c, target: '≤ 0.60×', pass: w.c / ref.c <= 0.6 },
-      { case: 'latency: warm (c), socket.io-client loaded in start() (info)', baseline: fmt(ref.c), ours: fmt(lz.c), ratio: lz.c / ref.c, target: 'info', pass: null },
-      { case: 'latency: cold (a) first value', baseline: fmt(w.a), ours: fmt(c.a), ratio: c.a / w.a, target: '≤ warm + 1 RTT', pass: c.a <= w.a + RTT },
-      { case: 'latency: cold (b) first labelled value', baseline: fmt(w.b), ours: fmt(c.b), ratio: c.b / w.b, target: '≤ warm + 1 RTT', pass: c.b <= w.b + RTT },
-      { case: 'latency: cold (c) live + delta', baseline: fmt(w.c), ours: fmt(c.c), ratio: c.c / w.c, target: '≤ warm + 1 RTT', pass: c.c <= w.c + RTT },
-      { case: 'latency: cold (c) without the early socket connection (info)', baseline: fmt(w.c), ours: fmt(np.c), ratio: np.c / w.c, target: 'info', pass: null },
-      { case: 'latency: cold (a), gateway alone, no catalog (info)', baseline: fmt(w.a), ours: fmt(nc.a), ratio: nc.a / w.a, target: 'info', pass: null },
-      { case: 'latency: cold (c), gateway alone, no catalog (info)', baseline: fmt(w.c), ours: fmt(nc.c), ratio: nc.c / w.c, target: 'info', pass: null },
+      {
+        case: 'latency: warm (a) first value',
+        baseline: fmt(ref.a),
+        ours: fmt(w.a),
+        ratio: w.a / ref.a,
+        target: '≤ 3 RTT',
+        pass: w.a <= 3 * RTT,
+      },
+      {
+        case: 'latency: warm (b) first labelled value',
+        baseline: '—',
+        ours: fmt(w.b),
+        ratio: null,
+        target: 'info',
+        pass: null,
+      },
+      {
+        case: 'latency: warm (c) live + delta',
+        baseline: fmt(ref.c),
+        ours: fmt(w.c),
+        ratio: w.c / ref.c,
+        target: '≤ 0.60×',
+        pass: w.c / ref.c <= 0.6,
+      },
+      {
+        case: 'latency: warm (c), socket.io-client loaded in start() (info)',
+        baseline: fmt(ref.c),
+        ours: fmt(lz.c),
+        ratio: lz.c / ref.c,
+        target: 'info',
+        pass: null,
+      },
+      {
+        case: 'latency: cold (a) first value',
+        baseline: fmt(w.a),
+        ours: fmt(c.a),
+        ratio: c.a / w.a,
+        target: '≤ warm + 1 RTT',
+        pass: c.a <= w.a + RTT,
+      },
+      {
+        case: 'latency: cold (b) first labelled value',
+        baseline: fmt(w.b),
+        ours: fmt(c.b),
+        ratio: c.b / w.b,
+        target: '≤ warm + 1 RTT',
+        pass: c.b <= w.b + RTT,
+      },
+      {
+        case: 'latency: cold (c) live + delta',
+        baseline: fmt(w.c),
+        ours: fmt(c.c),
+        ratio: c.c / w.c,
+        target: '≤ warm + 1 RTT',
+        pass: c.c <= w.c + RTT,
+      },
+      {
+        case: 'latency: cold (c) without the early socket connection (info)',
+        baseline: fmt(w.c),
+        ours: fmt(np.c),
+        ratio: np.c / w.c,
+        target: 'info',
+        pass: null,
+      },
+      {
+        case: 'latency: cold (a), gateway alone, no catalog (info)',
+        baseline: fmt(w.a),
+        ours: fmt(nc.a),
+        ratio: nc.a / w.a,
+        target: 'info',
+        pass: null,
+      },
+      {
+        case: 'latency: cold (c), gateway alone, no catalog (info)',
+        baseline: fmt(w.c),
+        ours: fmt(nc.c),
+        ratio: nc.c / w.c,
+        target: 'info',
+        pass: null,
+      },
     ];
     rows[0].data = { rounds, latency: LATENCY, jitter: JITTER, ...res };
     rows.push(...(await runHeal(sim, rounds, log)));
@@ -419,5 +540,6 @@ export async function run(ctx) {
 
 if (process.argv[1] === SELF && process.argv[2] !== '--sample') {
   const rows = await run({ quick: process.argv.includes('--quick'), healOnly: process.argv.includes('--heal') });
-  for (const r of rows) console.log(`${r.case}: ${r.ours} vs ${r.baseline} → ${r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL'}`);
+  for (const r of rows)
+    console.log(`${r.case}: ${r.ours} vs ${r.baseline} → ${r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL'}`);
 }

@@ -35,7 +35,10 @@ console.log(JSON.stringify({ atImport: sio(before), afterClient: sio(afterClient
 
 function lazyCheck(root) {
   const hook = fileURLToPath(new URL('../lib/trace-loads.mjs', import.meta.url));
-  const r = spawnSync(process.execPath, ['--import', hook, '--input-type=module', '-e', LAZY_CHECK], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', hook, '--input-type=module', '-e', LAZY_CHECK], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`lazy-load check failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -55,7 +58,10 @@ export async function run(ctx) {
   const ours = summary(raw.ours.map((x) => x.t));
   const depsCpu = summary(raw.deps.map((x) => x.cpu));
   const oursCpu = summary(raw.ours.map((x) => x.cpu));
-  const ratio = pairedRatio(raw.ours.map((x) => x.t), raw.deps.map((x) => x.t));
+  const ratio = pairedRatio(
+    raw.ours.map((x) => x.t),
+    raw.deps.map((x) => x.t),
+  );
   const lazy = lazyCheck(ctx.root);
   const lazyOk = lazy.atImport === 0 && lazy.afterClient === 0 && lazy.afterRealtime > 0;
   return [
@@ -72,7 +78,10 @@ export async function run(ctx) {
       case: "start-up: import('bragerone') net CPU (info)",
       baseline: `${medMin(depsCpu, fmtMs)} ofetch+valibot+idb-keyval`,
       ours: medMin(oursCpu, fmtMs),
-      ratio: pairedRatio(raw.ours.map((x) => x.cpu), raw.deps.map((x) => x.cpu)),
+      ratio: pairedRatio(
+        raw.ours.map((x) => x.cpu),
+        raw.deps.map((x) => x.cpu),
+      ),
       target: 'info',
       pass: null,
     },

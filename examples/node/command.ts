@@ -42,9 +42,16 @@ export async function main({ log = console.log, env = process.env }: ExampleOpti
     const store = gateway.params(devid);
     const before = store.get(KEY);
     log(`${devid} ${KEY} is ${JSON.stringify(before)}`);
-    if (real && before === undefined && env.BRAGERONE_VALUE === undefined) throw new Error(`${KEY} has no value on ${devid}`);
+    if (real && before === undefined && env.BRAGERONE_VALUE === undefined)
+      throw new Error(`${KEY} has no value on ${devid}`);
 
-    const target: unknown = sim ? (before === 70 ? 65 : 70) : env.BRAGERONE_VALUE !== undefined ? JSON.parse(env.BRAGERONE_VALUE) : before;
+    const target: unknown = sim
+      ? before === 70
+        ? 65
+        : 70
+      : env.BRAGERONE_VALUE !== undefined
+        ? JSON.parse(env.BRAGERONE_VALUE)
+        : before;
     // The bus carries every delta entry, also one that repeats the current value.
     const gw = gateway;
     const echoed = new Promise<unknown>((resolve, reject) => {

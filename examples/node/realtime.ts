@@ -42,7 +42,10 @@ export async function main({ log = console.log, env = process.env, duration }: E
   const api = new BragerOneApiClient({ server });
   let gw: BragerOneGateway | null = null;
   try {
-    await api.ensureAuth(real ? (env.BRAGERONE_EMAIL as string) : DEMO_EMAIL, real ? (env.BRAGERONE_PASSWORD as string) : DEMO_PASSWORD);
+    await api.ensureAuth(
+      real ? (env.BRAGERONE_EMAIL as string) : DEMO_EMAIL,
+      real ? (env.BRAGERONE_PASSWORD as string) : DEMO_PASSWORD,
+    );
     const objects = await api.getObjects();
     const wanted = Number(env.BRAGERONE_OBJECT_ID ?? Number.NaN);
     const object = objects.find((o) => o.id === wanted) ?? objects[0];

@@ -24,7 +24,11 @@ export interface SessionDeps {
 }
 
 interface LockManagerLike {
-  request<T>(name: string, opts: { signal?: AbortSignal; ifAvailable?: boolean }, cb: (lock: unknown) => Promise<T> | T): Promise<T>;
+  request<T>(
+    name: string,
+    opts: { signal?: AbortSignal; ifAvailable?: boolean },
+    cb: (lock: unknown) => Promise<T> | T,
+  ): Promise<T>;
 }
 
 const LOCK_WAIT = 30_000;
@@ -215,7 +219,9 @@ export class AuthSession {
       return fn(contended);
     };
     try {
-      const free = await locks.request<T | typeof NOT_AVAILABLE>(key, { ifAvailable: true }, (lock) => (lock ? enter(false)() : NOT_AVAILABLE));
+      const free = await locks.request<T | typeof NOT_AVAILABLE>(key, { ifAvailable: true }, (lock) =>
+        lock ? enter(false)() : NOT_AVAILABLE,
+      );
       if (free !== NOT_AVAILABLE) return free as T;
       return await locks.request(key, { signal: ctrl.signal }, enter(true));
     } catch (e) {

@@ -68,7 +68,11 @@ export function tokenFromLoginPayload(payload: unknown): Token {
   const p = payload as Record<string, unknown>;
   const accessToken = str(p.accessToken) ?? str(p.token) ?? str(p.access_token);
   if (!accessToken) {
-    throw new ResponseValidationError('POST /auth/user', [{ path: 'accessToken', message: 'missing or empty access token' }], undefined);
+    throw new ResponseValidationError(
+      'POST /auth/user',
+      [{ path: 'accessToken', message: 'missing or empty access token' }],
+      undefined,
+    );
   }
   const user = p.user;
   const uid = user && typeof user === 'object' ? (user as { id?: unknown }).id : undefined;

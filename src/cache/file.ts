@@ -50,7 +50,8 @@ export class FileCacheAdapter implements CacheAdapter {
   readonly #log: LoggerSlot;
 
   constructor(opts: FileCacheOptions) {
-    if (!opts || typeof opts.dir !== 'string' || !opts.dir) throw new BragerOneError('FileCacheAdapter: `dir` is required');
+    if (!opts || typeof opts.dir !== 'string' || !opts.dir)
+      throw new BragerOneError('FileCacheAdapter: `dir` is required');
     this.dir = resolve(opts.dir);
     this.#log = new LoggerSlot(opts.logger);
   }
@@ -71,7 +72,8 @@ export class FileCacheAdapter implements CacheAdapter {
     try {
       buf = await readFile(this.fileFor(url));
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'ENOENT') this.#log.debug(`FileCacheAdapter: read failed (${errorKind(err)})`);
+      if ((err as { code?: unknown }).code !== 'ENOENT')
+        this.#log.debug(`FileCacheAdapter: read failed (${errorKind(err)})`);
       return undefined;
     }
     const nl = buf.indexOf(0x0a);
@@ -111,7 +113,8 @@ export class FileCacheAdapter implements CacheAdapter {
     try {
       await unlink(this.fileFor(url));
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'ENOENT') this.#log.debug(`FileCacheAdapter: delete failed (${errorKind(err)})`);
+      if ((err as { code?: unknown }).code !== 'ENOENT')
+        this.#log.debug(`FileCacheAdapter: delete failed (${errorKind(err)})`);
     }
   }
 

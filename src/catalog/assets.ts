@@ -48,7 +48,9 @@ export class AssetFetcher {
   async #download(url: string, signal?: AbortSignal): Promise<string> {
     const bytes = await this.#api.getBytes(url, signal ? { signal } : {});
     if (bytes.byteLength > MAX_ASSET_BYTES) {
-      throw new CatalogError(`asset ${new URL(url).pathname} is ${bytes.byteLength} bytes, over the ${MAX_ASSET_BYTES} limit`);
+      throw new CatalogError(
+        `asset ${new URL(url).pathname} is ${bytes.byteLength} bytes, over the ${MAX_ASSET_BYTES} limit`,
+      );
     }
     return new TextDecoder().decode(bytes);
   }

@@ -10,13 +10,38 @@ import { SymbolIndex } from './model/address.js';
 import type { ModelContext } from './model/context.js';
 import type { I18nGetter } from './model/i18n.js';
 import { namespacesFor, tokensForMaps } from './model/i18n.js';
-import { type MenuRoute, filterMenu, menuPanels, menuTokens, normalizeMenu, titleTokens, writeTokens } from './model/menu.js';
+import {
+  type MenuRoute,
+  filterMenu,
+  menuPanels,
+  menuTokens,
+  normalizeMenu,
+  titleTokens,
+  writeTokens,
+} from './model/menu.js';
 import { type ParamMap, buildParamMap } from './model/param-map.js';
 import { describe as describeModel, resolve as resolveModel } from './model/resolve.js';
 import type { RuleContext, ValueGetter } from './model/rules.js';
-import { type DescribedParameter, type ParameterDescription, type ResolvedDetails, type ResolvedParameter, type WriteRequest, toParameterDescription, toResolvedParameter } from './model/types.js';
+import {
+  type DescribedParameter,
+  type ParameterDescription,
+  type ResolvedDetails,
+  type ResolvedParameter,
+  type WriteRequest,
+  toParameterDescription,
+  toResolvedParameter,
+} from './model/types.js';
 import { prepareWrite as prepareModel } from './model/write.js';
-import { type InlineFallback, assetBySymbol, i18nAssetUrl, lookupInline, menuAssetFor, parseI18nChunk, parseMenuChunk, parseParamChunk } from './parse/index.js';
+import {
+  type InlineFallback,
+  assetBySymbol,
+  i18nAssetUrl,
+  lookupInline,
+  menuAssetFor,
+  parseI18nChunk,
+  parseMenuChunk,
+  parseParamChunk,
+} from './parse/index.js';
 import type { CatalogState, StoredMap } from './snapshot.js';
 import { inert, unpackFallback } from './snapshot.js';
 import type { JsonObject } from './types.js';
@@ -62,7 +87,14 @@ export interface CatalogChange {
 /** A stored map as written by the catalog (a snapshot is data from outside and may hold anything). */
 function isStoredMap(v: unknown): v is NonNullable<StoredMap> {
   const o = v as { raw?: unknown; origin?: unknown } | null;
-  return typeof o === 'object' && o !== null && typeof o.raw === 'object' && o.raw !== null && !Array.isArray(o.raw) && typeof o.origin === 'string';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.raw === 'object' &&
+    o.raw !== null &&
+    !Array.isArray(o.raw) &&
+    typeof o.origin === 'string'
+  );
 }
 
 function valueGetter(values: CatalogValues): ValueGetter {
@@ -162,7 +194,9 @@ export class CatalogCore {
         for (const w of warnings) this.logger.debug?.(`catalog: menu ${key}: ${w}`);
         if (normalizeMenu(value).length === 0) {
           // Garbled or empty chunk: degrade to an empty menu now, not cached, so a later call retries (§3.12 [SIM]).
-          this.logger.warn(`catalog: menu chunk of deviceMenu ${key} holds no menu (${warnings.join('; ') || 'no value'})`);
+          this.logger.warn(
+            `catalog: menu chunk of deviceMenu ${key} holds no menu (${warnings.join('; ') || 'no value'})`,
+          );
           return;
         }
         this.state.menus[key] = value;
@@ -209,7 +243,9 @@ export class CatalogCore {
 
   /** Looks up the maps of symbols: dedicated chunks (concurrently), then the index's inline tables (§1.8). */
   async ensureMaps(symbols: readonly string[], signal?: AbortSignal): Promise<void> {
-    const todo = [...new Set(symbols.filter((s) => typeof s === 'string' && s.trim() !== ''))].filter((s) => this.map(s) === undefined);
+    const todo = [...new Set(symbols.filter((s) => typeof s === 'string' && s.trim() !== ''))].filter(
+      (s) => this.map(s) === undefined,
+    );
     if (todo.length === 0) return;
     const misses: string[] = [];
     await Promise.all(
@@ -317,7 +353,11 @@ export class Catalog {
   /** Languages of the web app for a language picker (CATALOG.md §4.1): default first; `en`/`pl` when unknown. */
   languages(): Array<{ code: string; label: string }> {
     const cfg = this.#core.state.index.languageConfig;
-    if (!cfg) return [{ code: 'en', label: 'English' }, { code: 'pl', label: 'Polski' }];
+    if (!cfg)
+      return [
+        { code: 'en', label: 'English' },
+        { code: 'pl', label: 'Polski' },
+      ];
     const out: CatalogLanguage[] = [];
     for (const row of cfg.translations) {
       const id = typeof row.id === 'string' ? row.id.trim().toLowerCase() : '';
@@ -326,7 +366,12 @@ export class Catalog {
     }
     const def = this.defaultLang;
     out.sort((a, b) => Number(b.code === def) - Number(a.code === def));
-    return out.length > 0 ? out : [{ code: 'en', label: 'English' }, { code: 'pl', label: 'Polski' }];
+    return out.length > 0
+      ? out
+      : [
+          { code: 'en', label: 'English' },
+          { code: 'pl', label: 'Polski' },
+        ];
   }
 
   #i18n(lang: string): I18nGetter {
@@ -359,7 +404,10 @@ export class Catalog {
   }
 
   /** The routes of a module's menu, filtered by its permissions (no filter without `permissions`). */
-  async menu(deviceMenu: number, opts: { permissions?: readonly string[]; signal?: AbortSignal } = {}): Promise<MenuRoute[]> {
+  async menu(
+    deviceMenu: number,
+    opts: { permissions?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<MenuRoute[]> {
     await this.#core.ensureMenu(deviceMenu, opts.signal);
     const raw = this.#core.state.menus[String(deviceMenu)];
     const routes = normalizeMenu(raw ?? null);
@@ -370,7 +418,10 @@ export class Catalog {
    * Panels of a module's menu (CATALOG.md §3.9, all-panels mode with the web-UI filter): title and symbols. Loads
    * the menu, its title texts and the maps of its symbols, so {@link symbolsFor} knows them afterwards.
    */
-  async panels(deviceMenu: number, opts: { permissions?: readonly string[]; signal?: AbortSignal } = {}): Promise<CatalogPanel[]> {
+  async panels(
+    deviceMenu: number,
+    opts: { permissions?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CatalogPanel[]> {
     const routes = await this.menu(deviceMenu, opts);
     for (const t of writeTokens(routes)) this.#core.writeSymbols.add(t);
     const titleNs = ['routes', 'menu', ...titleTokens(routes)];
@@ -380,7 +431,10 @@ export class Catalog {
   }
 
   /** Describes symbols without live values; unknown symbols are absent from the map. */
-  async describe(symbols: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<Map<string, ParameterDescription>> {
+  async describe(
+    symbols: readonly string[],
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, ParameterDescription>> {
     await this.#prepare(symbols, opts.signal);
     const out = new Map<string, ParameterDescription>();
     const ctx = this.#ctx();
@@ -404,12 +458,20 @@ export class Catalog {
   }
 
   /** Resolves a symbol against live values: label, display value, unit, enum text, limits, visibility. */
-  async resolve(symbol: string, values: CatalogValues, opts: { signal?: AbortSignal; context?: RuleContext } = {}): Promise<ResolvedParameter> {
+  async resolve(
+    symbol: string,
+    values: CatalogValues,
+    opts: { signal?: AbortSignal; context?: RuleContext } = {},
+  ): Promise<ResolvedParameter> {
     return toResolvedParameter(await this.resolveDetails(symbol, values, opts));
   }
 
   /** {@link resolve} with the model's extras (kind, raw limits, status flags, refresh keys, visibility reason). */
-  async resolveDetails(symbol: string, values: CatalogValues, opts: { signal?: AbortSignal; context?: RuleContext } = {}): Promise<ResolvedDetails> {
+  async resolveDetails(
+    symbol: string,
+    values: CatalogValues,
+    opts: { signal?: AbortSignal; context?: RuleContext } = {},
+  ): Promise<ResolvedDetails> {
     await this.#prepare([symbol], opts.signal, this.#unitTokens(symbol, values));
     return this.resolveKnown(symbol, values, opts.context);
   }
@@ -439,7 +501,12 @@ export class Catalog {
    * before anything is sent. Rejects with {@link CatalogError}. Spread the result into `moduleCommand` (route
    * `parameter`) or `moduleCommandRaw` (route `raw`) with a `devid`.
    */
-  async prepareWrite(symbol: string, value: number | string | boolean, values: CatalogValues, opts: { signal?: AbortSignal } = {}): Promise<WriteRequest> {
+  async prepareWrite(
+    symbol: string,
+    value: number | string | boolean,
+    values: CatalogValues,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<WriteRequest> {
     await this.#prepare([symbol], opts.signal, this.#unitTokens(symbol, values));
     // The model rejects an unknown symbol itself (CatalogError, code 'unknown-symbol').
     return prepareModel(symbol, this.#core.map(symbol) ?? null, value, this.#ctx(values));
@@ -484,7 +551,15 @@ function languageLabel(row: JsonObject, code: string): string {
       if (typeof own === 'string' && own.trim()) return own.trim();
     }
   }
-  const names: Record<string, string> = { pl: 'Polski', en: 'English', de: 'Deutsch', cs: 'Čeština', ru: 'Русский', uk: 'Українська', fr: 'Français' };
+  const names: Record<string, string> = {
+    pl: 'Polski',
+    en: 'English',
+    de: 'Deutsch',
+    cs: 'Čeština',
+    ru: 'Русский',
+    uk: 'Українська',
+    fr: 'Français',
+  };
   return names[code] ?? code.toUpperCase();
 }
 
@@ -506,26 +581,34 @@ export function healthOf(state: CatalogState): CatalogHealth {
   if (!inline.some((s) => /^(PARAM|STATUS)_/.test(s))) problems.push('no inline PARAM_*/STATUS_* symbols in the index');
   for (const [lang, packs] of Object.entries(state.i18n)) {
     const units = packs.units;
-    if (units && Object.keys(units).length === 0 && idx.i18nImports.some((i) => i.lang.toLowerCase() === lang && i.namespace.toLowerCase() === 'units')) {
+    if (
+      units &&
+      Object.keys(units).length === 0 &&
+      idx.i18nImports.some((i) => i.lang.toLowerCase() === lang && i.namespace.toLowerCase() === 'units')
+    ) {
       problems.push(`i18n ${lang}/units is empty`);
     }
-    if (units && stringsIn(units).some((t) => /\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\u\{/i.test(t))) problems.push(`escape leaks in i18n ${lang}/units`);
+    if (units && stringsIn(units).some((t) => /\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\u\{/i.test(t)))
+      problems.push(`escape leaks in i18n ${lang}/units`);
   }
   const leaked = (v: unknown) => typeof v === 'string' && /_0x|\['|\["/.test(v);
   for (const [symbol, stored] of Object.entries(state.maps)) {
     if (!isStoredMap(stored)) continue;
     const raw = stored.raw;
-    if (leaked(raw.componentType) || leaked(raw.useComponent)) problems.push(`obfuscated component type left in ${symbol}`);
+    if (leaked(raw.componentType) || leaked(raw.useComponent))
+      problems.push(`obfuscated component type left in ${symbol}`);
   }
   for (const [dm, menu] of Object.entries(state.menus)) {
-    if (permissionsIn(menu).some((p) => /_0x|\['|\["/.test(p))) problems.push(`obfuscated permission names in the menu of deviceMenu ${dm}`);
+    if (permissionsIn(menu).some((p) => /_0x|\['|\["/.test(p)))
+      problems.push(`obfuscated permission names in the menu of deviceMenu ${dm}`);
   }
   return { ok: problems.length === 0, problems, stats };
 }
 
 function stringsIn(v: unknown, out: string[] = [], depth = 0): string[] {
   if (typeof v === 'string') out.push(v);
-  else if (depth < 50 && v !== null && typeof v === 'object') for (const x of Object.values(v)) stringsIn(x, out, depth + 1);
+  else if (depth < 50 && v !== null && typeof v === 'object')
+    for (const x of Object.values(v)) stringsIn(x, out, depth + 1);
   return out;
 }
 

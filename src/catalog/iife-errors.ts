@@ -19,6 +19,17 @@ function main(): ErrorsModule {
 }
 
 export const {
-  BragerOneError, ApiError, NotAuthenticatedError, NetworkError, TimeoutError, ResponseValidationError, CatalogError,
-  isBragerOneError, isApiError, isNetworkError, isTimeoutError, isCatalogError, isExpectedUpstreamUnavailable,
+  BragerOneError,
+  ApiError,
+  NotAuthenticatedError,
+  NetworkError,
+  TimeoutError,
+  ResponseValidationError,
+  CatalogError,
+  isBragerOneError,
+  isApiError,
+  isNetworkError,
+  isTimeoutError,
+  isCatalogError,
+  isExpectedUpstreamUnavailable,
 }: ErrorsModule = main();

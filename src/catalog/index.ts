@@ -10,7 +10,14 @@ export { Catalog } from './catalog.js';
 export type { CatalogChange, CatalogHealth, CatalogLanguage, CatalogPanel, CatalogValues } from './catalog.js';
 export { CatalogError, isCatalogError } from '../errors.js';
 export type { CatalogErrorCode } from '../errors.js';
-export type { ParameterDescription, ResolvedParameter, ResolvedDetails, DescribedParameter, WriteRequest, TransformStatus } from './model/types.js';
+export type {
+  ParameterDescription,
+  ResolvedParameter,
+  ResolvedDetails,
+  DescribedParameter,
+  WriteRequest,
+  TransformStatus,
+} from './model/types.js';
 export type { AddressSource } from './model/address.js';
 export type { CommandRule, RuleCondition } from './model/param-map.js';
 export type { LabelSource } from './model/i18n.js';
@@ -20,4 +27,11 @@ export type { MenuRoute, MenuParameters, MenuParam, MenuMeta } from './model/men
 export type { Json, JsonObject } from './types.js';
 export type { RuleContext } from './model/rules.js';
 export { ModuleView, createModuleView } from './live.js';
-export type { LiveParameter, LivePanel, LiveSource, ModuleViewOptions, ModuleViewSnapshot, WriteOutcome } from './live.js';
+export type {
+  LiveParameter,
+  LivePanel,
+  LiveSource,
+  ModuleViewOptions,
+  ModuleViewSnapshot,
+  WriteOutcome,
+} from './live.js';

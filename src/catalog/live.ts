@@ -169,7 +169,9 @@ export class ModuleView {
     if (this.#snapshot) return this.#snapshot;
     const panels: LivePanel[] = [];
     for (const { title, symbols } of this.#layout) {
-      const parameters = symbols.map((s) => this.#params.get(s)).filter((p): p is LiveParameter => !!p && (this.#includeHidden || p.visible));
+      const parameters = symbols
+        .map((s) => this.#params.get(s))
+        .filter((p): p is LiveParameter => !!p && (this.#includeHidden || p.visible));
       if (parameters.length > 0) panels.push(Object.freeze({ title, parameters: Object.freeze(parameters) }));
     }
     this.#snapshot = Object.freeze({ devid: this.devid, lang: this.#catalog.lang, panels: Object.freeze(panels) });
@@ -198,8 +200,17 @@ export class ModuleView {
    * `CatalogError` (bad value, not confirmed within `confirmTimeout`), or the client's typed errors (HTTP, network,
    * permission), or the signal's reason.
    */
-  async write(symbol: string, value: number | string | boolean, opts: { signal?: AbortSignal; timeout?: number } = {}): Promise<WriteOutcome> {
-    const request = await this.#catalog.prepareWrite(symbol, value, this.#store as CatalogValues, opts.signal ? { signal: opts.signal } : {});
+  async write(
+    symbol: string,
+    value: number | string | boolean,
+    opts: { signal?: AbortSignal; timeout?: number } = {},
+  ): Promise<WriteOutcome> {
+    const request = await this.#catalog.prepareWrite(
+      symbol,
+      value,
+      this.#store as CatalogValues,
+      opts.signal ? { signal: opts.signal } : {},
+    );
     const sig = opts.signal ? { signal: opts.signal } : {};
     if (request.route === 'raw') {
       const { route: _r, ...args } = request;
@@ -224,7 +235,12 @@ export class ModuleView {
     return this.#params.get(symbol) as LiveParameter;
   }
 
-  #waitFor(key: string, raw: number, timeout: number, signal?: AbortSignal): { promise: Promise<void>; cancel(): void } {
+  #waitFor(
+    key: string,
+    raw: number,
+    timeout: number,
+    signal?: AbortSignal,
+  ): { promise: Promise<void>; cancel(): void } {
     let cancel = () => {};
     const promise = new Promise<void>((resolve, reject) => {
       const matches = (v: unknown) => v === raw || (typeof v === 'string' && Number(v) === raw);
@@ -243,7 +259,15 @@ export class ModuleView {
       const off = this.#store.on((k, v) => {
         if (k === key && matches(v)) done();
       });
-      const timer = setTimeout(() => done(new CatalogError(`write of ${key} not confirmed by the controller within ${timeout} ms`, { code: 'not-confirmed' })), timeout);
+      const timer = setTimeout(
+        () =>
+          done(
+            new CatalogError(`write of ${key} not confirmed by the controller within ${timeout} ms`, {
+              code: 'not-confirmed',
+            }),
+          ),
+        timeout,
+      );
       unrefTimer(timer);
       const onAbort = () => done(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -281,6 +305,8 @@ async function loadLayout(opts: ModuleViewOptions): Promise<Layout> {
   const store = opts.gateway.params(opts.devid);
   const all = panels.flatMap((p) => p.symbols);
   // Prepare unit texts of the live `u` channels too (resolve loads what a symbol needs; results are cached).
-  await Promise.all(all.map((s) => opts.catalog.resolveDetails(s, store as CatalogValues, opts.signal ? { signal: opts.signal } : {})));
+  await Promise.all(
+    all.map((s) => opts.catalog.resolveDetails(s, store as CatalogValues, opts.signal ? { signal: opts.signal } : {})),
+  );
   return panels.map((p) => ({ title: p.title, symbols: [...p.symbols] }));
 }

@@ -8,7 +8,14 @@ import { Catalog, type CatalogChange, CatalogCore, healthOf } from './catalog.js
 import { CatalogError } from '../errors.js';
 import { compileTransform } from './model/transform.js';
 import { type InlineFallback, findIndexCandidates, parseIndex } from './parse/index.js';
-import { type CatalogState, SNAPSHOT_SCHEMA, detachParsed, loadStoredState, readState, storeState } from './snapshot.js';
+import {
+  type CatalogState,
+  SNAPSHOT_SCHEMA,
+  detachParsed,
+  loadStoredState,
+  readState,
+  storeState,
+} from './snapshot.js';
 import type { Json } from './types.js';
 import { errorMessage } from '../internal/error-text.js';
 
@@ -67,7 +74,14 @@ interface Parsed {
 }
 
 /** Downloads and parses the first candidate that loads; `null` with `tried` filled when none does. */
-async function parseFirst(api: BragerOneApiClient, assets: AssetFetcher, candidates: readonly string[], version: string, tried: string[], signal?: AbortSignal): Promise<Parsed | null> {
+async function parseFirst(
+  api: BragerOneApiClient,
+  assets: AssetFetcher,
+  candidates: readonly string[],
+  version: string,
+  tried: string[],
+  signal?: AbortSignal,
+): Promise<Parsed | null> {
   for (const url of candidates) {
     let text: string;
     try {
@@ -81,7 +95,8 @@ async function parseFirst(api: BragerOneApiClient, assets: AssetFetcher, candida
     for (const w of warnings) api.logger.warn(`catalog: ${w}`);
     const transforms: Record<string, Json> = Object.create(null);
     for (const [code, d] of Object.entries(index.unitDescriptors)) {
-      if (typeof d.value === 'string') transforms[code] = (compileTransform(d.value) as Json | null) ?? { kind: 'unknown' };
+      if (typeof d.value === 'string')
+        transforms[code] = (compileTransform(d.value) as Json | null) ?? { kind: 'unknown' };
     }
     const state: CatalogState = {
       schema: SNAPSHOT_SCHEMA,
@@ -102,7 +117,14 @@ async function parseFirst(api: BragerOneApiClient, assets: AssetFetcher, candida
  * {@link parseFirst}, and when every candidate failed although the page named a hashed index (a stale page, or a
  * build published in between), one rediscovery of the page and its new candidates (§1.2 step 6; never recursing).
  */
-async function parseDiscovered(api: BragerOneApiClient, assets: AssetFetcher, candidates: readonly string[], version: string, tried: string[], signal?: AbortSignal): Promise<Parsed | null> {
+async function parseDiscovered(
+  api: BragerOneApiClient,
+  assets: AssetFetcher,
+  candidates: readonly string[],
+  version: string,
+  tried: string[],
+  signal?: AbortSignal,
+): Promise<Parsed | null> {
   const parsed = await parseFirst(api, assets, candidates, version, tried, signal);
   const one = assets.oneBase;
   const fixed = [`${one}/assets/index-main.js`, `${one}/assets/index.js`];
@@ -129,7 +151,8 @@ export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
     opts.snapshot !== undefined ? Promise.resolve(readState(opts.snapshot)) : loadStoredState(adapter, assets.oneBase),
     indexCandidates(assets, tried, signal),
   ]);
-  if (opts.snapshot !== undefined && !stored) api.logger.warn('catalog: the given snapshot is not usable (other schema or shape); loading afresh');
+  if (opts.snapshot !== undefined && !stored)
+    api.logger.warn('catalog: the given snapshot is not usable (other schema or shape); loading afresh');
   const usable = stored && stored.oneBase === assets.oneBase ? stored : null;
   const first = candidates[0];
   const current = first ? `${version}|${fileName(first)}` : null;
@@ -144,20 +167,41 @@ export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
     if (parsed && fresh) {
       const health = healthOf(fresh);
       if (usable && !health.ok) {
-        api.logger.warn(`catalog: new web-app build ${fresh.fingerprint} failed the health check (${health.problems.join('; ')}); keeping ${usable.fingerprint}`);
+        api.logger.warn(
+          `catalog: new web-app build ${fresh.fingerprint} failed the health check (${health.problems.join('; ')}); keeping ${usable.fingerprint}`,
+        );
         state = usable;
-        change = { previous: usable.fingerprint, fingerprint: fresh.fingerprint, applied: false, problems: health.problems };
+        change = {
+          previous: usable.fingerprint,
+          fingerprint: fresh.fingerprint,
+          applied: false,
+          problems: health.problems,
+        };
       } else {
         if (!health.ok) api.logger.warn(`catalog: health check: ${health.problems.join('; ')}`);
         ({ state, fallback } = detachParsed(fresh, parsed.fallback));
-        if (usable) change = { previous: usable.fingerprint, fingerprint: fresh.fingerprint, applied: true, problems: health.problems };
+        if (usable)
+          change = {
+            previous: usable.fingerprint,
+            fingerprint: fresh.fingerprint,
+            applied: true,
+            problems: health.problems,
+          };
       }
     } else if (usable) {
-      api.logger.warn(`catalog: web app unreachable (${tried.join(', ')}); using the stored snapshot ${usable.fingerprint}`);
+      api.logger.warn(
+        `catalog: web app unreachable (${tried.join(', ')}); using the stored snapshot ${usable.fingerprint}`,
+      );
       state = usable;
     }
   }
-  if (!state) throw new CatalogError(`no web-app index could be loaded from ${assets.oneBase}: tried ${tried.join(', ') || 'nothing'}`, { code: 'unavailable' });
+  if (!state)
+    throw new CatalogError(
+      `no web-app index could be loaded from ${assets.oneBase}: tried ${tried.join(', ') || 'nothing'}`,
+      {
+        code: 'unavailable',
+      },
+    );
   const core = new CatalogCore(state, assets, api.logger);
   core.fallback = fallback;
   if (adapter) core.persist = (s) => storeState(adapter, s);
@@ -176,27 +220,43 @@ export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
  * Checks the live build again: when the fingerprint changed, parses the new index and swaps it in only when it
  * passes the health check (menus, i18n and maps are then loaded afresh on demand). Returns the change, or `null`.
  */
-async function refresh(api: BragerOneApiClient, core: CatalogCore, signal?: AbortSignal): Promise<CatalogChange | null> {
+async function refresh(
+  api: BragerOneApiClient,
+  core: CatalogCore,
+  signal?: AbortSignal,
+): Promise<CatalogChange | null> {
   const tried: string[] = [];
-  const [version, candidates] = await Promise.all([systemVersion(api, signal), indexCandidates(core.assets, tried, signal)]);
+  const [version, candidates] = await Promise.all([
+    systemVersion(api, signal),
+    indexCandidates(core.assets, tried, signal),
+  ]);
   const first = candidates[0];
   if (first && `${version}|${fileName(first)}` === core.state.fingerprint) return null;
   const parsed = await parseDiscovered(api, core.assets, candidates, version, tried, signal);
   const fresh = parsed?.state;
   if (!parsed || !fresh) {
-    api.logger.warn(`catalog: refresh found no loadable index (${tried.join(', ')}); keeping ${core.state.fingerprint}`);
+    api.logger.warn(
+      `catalog: refresh found no loadable index (${tried.join(', ')}); keeping ${core.state.fingerprint}`,
+    );
     return null;
   }
   if (fresh.fingerprint === core.state.fingerprint) return null;
   const health = healthOf(fresh);
-  const change: CatalogChange = { previous: core.state.fingerprint, fingerprint: fresh.fingerprint, applied: health.ok, problems: health.problems };
+  const change: CatalogChange = {
+    previous: core.state.fingerprint,
+    fingerprint: fresh.fingerprint,
+    applied: health.ok,
+    problems: health.problems,
+  };
   if (health.ok) {
     const detached = detachParsed(fresh, parsed.fallback);
     core.replace(detached.state, detached.fallback);
     core.markDirty();
     await core.flush();
   } else {
-    api.logger.warn(`catalog: new web-app build ${fresh.fingerprint} failed the health check (${health.problems.join('; ')}); keeping ${change.previous}`);
+    api.logger.warn(
+      `catalog: new web-app build ${fresh.fingerprint} failed the health check (${health.problems.join('; ')}); keeping ${change.previous}`,
+    );
   }
   core.emit(change);
   return change;

@@ -100,7 +100,9 @@ export function deferInlineMaps(index: AssetIndex, bytes: Uint8Array): void {
       try {
         maps = parseInert(decoder.decode(bytes));
       } catch {}
-      return settle(isObj(maps) ? (maps as AssetIndex['inlineMaps']) : (Object.create(null) as AssetIndex['inlineMaps']));
+      return settle(
+        isObj(maps) ? (maps as AssetIndex['inlineMaps']) : (Object.create(null) as AssetIndex['inlineMaps']),
+      );
     },
     set(value: AssetIndex['inlineMaps']) {
       inlineBytes.delete(index);
@@ -192,7 +194,10 @@ export function snapshotKey(oneBase: string): string {
 }
 
 /** Loads the stored snapshot; any failure is "nothing stored". */
-export async function loadStoredState(adapter: CacheAdapter | undefined, oneBase: string): Promise<CatalogState | null> {
+export async function loadStoredState(
+  adapter: CacheAdapter | undefined,
+  oneBase: string,
+): Promise<CatalogState | null> {
   if (!adapter) return null;
   try {
     const entry = await adapter.get(snapshotKey(oneBase));

@@ -60,4 +60,9 @@ export interface AssetIndex {
 }
 
 /** Where a param map came from (CATALOG.md §1.8). */
-export type MapOrigin = `asset:${string}` | 'inline:index-token' | 'inline:index' | `inline:index[${number}]` | 'inline:index-full';
+export type MapOrigin =
+  | `asset:${string}`
+  | 'inline:index-token'
+  | 'inline:index'
+  | `inline:index[${number}]`
+  | 'inline:index-full';

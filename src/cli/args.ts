@@ -6,7 +6,20 @@ import { errorMessage } from '../internal/error-text.js';
 
 /** Names of the commands. */
 export type CommandName =
-  | 'login' | 'logout' | 'whoami' | 'objects' | 'modules' | 'params' | 'watch' | 'set' | 'command' | 'simulator' | 'relay' | 'check' | 'demo' | 'help';
+  | 'login'
+  | 'logout'
+  | 'whoami'
+  | 'objects'
+  | 'modules'
+  | 'params'
+  | 'watch'
+  | 'set'
+  | 'command'
+  | 'simulator'
+  | 'relay'
+  | 'check'
+  | 'demo'
+  | 'help';
 
 interface CommandSpec {
   /** Positional arguments (a trailing `?` marks an optional one). */
@@ -26,15 +39,17 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   objects: { args: [], opts: [], summary: 'list your objects (installations)' },
   modules: { args: ['objectId'], opts: [], summary: 'list the controller modules of an object' },
   params: {
-    args: ['devid'], opts: ['registers', 'lang'],
-    summary: 'current parameter values of a module: panel, label, display value and unit (from the web app\'s catalog)',
+    args: ['devid'],
+    opts: ['registers', 'lang'],
+    summary: "current parameter values of a module: panel, label, display value and unit (from the web app's catalog)",
     details: [
       '--raw          bare registers grouped by pool (value/unit code/min/max/status) instead of the catalog view',
-      '--lang pl|en   language of labels and texts (default: the web app\'s default language)',
+      "--lang pl|en   language of labels and texts (default: the web app's default language)",
     ],
   },
   watch: {
-    args: [], opts: ['object', 'module', 'registers', 'lang'],
+    args: [],
+    opts: ['object', 'module', 'registers', 'lang'],
     summary: 'follow live parameter changes until Ctrl-C or --duration',
     details: [
       '--module DEVID   module to follow (repeatable); default: every module of the object',
@@ -44,7 +59,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   set: {
-    args: ['devid', 'symbol', 'value'], opts: ['lang'],
+    args: ['devid', 'symbol', 'value'],
+    opts: ['lang'],
     summary: 'change a parameter safely by its catalog symbol and display value (range-checked before sending)',
     details: [
       'bragerone set DEMO0A1B2C PARAM_P4_8 70      boiler set-point to 70 °C (raw limits n/x checked first)',
@@ -53,7 +69,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   command: {
-    args: ['devid'], opts: ['raw', 'value', 'pool', 'parameter'],
+    args: ['devid'],
+    opts: ['raw', 'value', 'pool', 'parameter'],
     summary: 'send a parameter write or a symbolic command',
     details: [
       '--pool P4 --parameter v8 --value 55   write a raw value (POST /module/command); --parameter P4.v8 also works',
@@ -63,7 +80,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   simulator: {
-    args: [], opts: ['port', 'host', 'static'],
+    args: [],
+    opts: ['port', 'host', 'static'],
     summary: 'run the local simulated cloud in the foreground until Ctrl-C (or --duration)',
     details: [
       '--port N             listen port (default: a free port)',
@@ -72,7 +90,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   relay: {
-    args: [], opts: ['port', 'host', 'allow-origin'],
+    args: [],
+    opts: ['port', 'host', 'allow-origin'],
     summary: 'run the CORS relay for browser apps on other origins (bragerone/relay) until Ctrl-C (or --duration)',
     details: [
       '--allow-origin URL   page origin allowed to call the relay (repeatable), e.g. https://my.dashboard',
@@ -82,12 +101,17 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   check: {
-    args: [], opts: ['lang'],
-    summary: 'read-only protocol check of your account: what matched, was tolerated or drifted (attach it to bug reports)',
-    details: ['Never writes; never prints tokens, passwords or module-card personal data. --duration sets the socket window (default 3s).'],
+    args: [],
+    opts: ['lang'],
+    summary:
+      'read-only protocol check of your account: what matched, was tolerated or drifted (attach it to bug reports)',
+    details: [
+      'Never writes; never prints tokens, passwords or module-card personal data. --duration sets the socket window (default 3s).',
+    ],
   },
   demo: {
-    args: [], opts: ['lang'],
+    args: [],
+    opts: ['lang'],
     summary: 'offline tour against an embedded simulator: login → objects → modules → params → watch (10s, --duration)',
   },
   help: { args: ['command?'], opts: [], summary: 'show help for a command' },
@@ -99,17 +123,45 @@ const FLAG = { type: 'boolean' } as const;
 const LIST = { type: 'string', multiple: true } as const;
 
 const OPTIONS = {
-  platform: TEXT, server: TEXT, simulator: FLAG, json: FLAG, duration: TEXT, email: TEXT, password: TEXT,
-  verbose: FLAG, 'token-file': TEXT,
+  platform: TEXT,
+  server: TEXT,
+  simulator: FLAG,
+  json: FLAG,
+  duration: TEXT,
+  email: TEXT,
+  password: TEXT,
+  verbose: FLAG,
+  'token-file': TEXT,
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
-  object: TEXT, module: LIST, raw: TEXT, value: TEXT, pool: TEXT, parameter: TEXT, port: TEXT, host: TEXT,
-  static: LIST, 'allow-origin': LIST, lang: TEXT,
+  object: TEXT,
+  module: LIST,
+  raw: TEXT,
+  value: TEXT,
+  pool: TEXT,
+  parameter: TEXT,
+  port: TEXT,
+  host: TEXT,
+  static: LIST,
+  'allow-origin': LIST,
+  lang: TEXT,
   /** `--raw` of `params` and `watch` (a flag there; `command --raw NAME` takes a value). */
   registers: FLAG,
 } as const;
 
-const GLOBAL = new Set(['platform', 'server', 'simulator', 'json', 'duration', 'email', 'password', 'verbose', 'token-file', 'help', 'version']);
+const GLOBAL = new Set([
+  'platform',
+  'server',
+  'simulator',
+  'json',
+  'duration',
+  'email',
+  'password',
+  'verbose',
+  'token-file',
+  'help',
+  'version',
+]);
 
 /** Parsed global options. */
 export interface GlobalOptions {
@@ -187,7 +239,8 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   const [first, ...rest] = parsed.positionals;
   let command: CommandName | null = null;
   if (first !== undefined) {
-    if (!Object.hasOwn(COMMANDS, first)) throw new UsageError(`unknown command "${first.slice(0, 40)}" (see bragerone --help)`);
+    if (!Object.hasOwn(COMMANDS, first))
+      throw new UsageError(`unknown command "${first.slice(0, 40)}" (see bragerone --help)`);
     command = first as CommandName;
   }
   const global: GlobalOptions = {
@@ -204,20 +257,34 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     version: v.version === true,
   };
   const opts: CommandOptions = {
-    object: v.object, module: v.module ?? [], raw: v.raw, value: v.value, pool: v.pool, parameter: v.parameter, port: v.port, host: v.host,
-    static: v.static ?? [], allowOrigin: v['allow-origin'] ?? [], lang: v.lang, registers: v.registers === true,
+    object: v.object,
+    module: v.module ?? [],
+    raw: v.raw,
+    value: v.value,
+    pool: v.pool,
+    parameter: v.parameter,
+    port: v.port,
+    host: v.host,
+    static: v.static ?? [],
+    allowOrigin: v['allow-origin'] ?? [],
+    lang: v.lang,
+    registers: v.registers === true,
   };
   if (command && !global.help) {
     const spec = COMMANDS[command];
     for (const name of Object.keys(v)) {
       const shown = name === 'registers' ? 'raw' : name;
-      if (!GLOBAL.has(name) && !spec.opts.includes(name)) throw new UsageError(`option --${shown} is not valid for "${command}"`);
+      if (!GLOBAL.has(name) && !spec.opts.includes(name))
+        throw new UsageError(`option --${shown} is not valid for "${command}"`);
     }
     const required = spec.args.filter((a) => !a.endsWith('?'));
-    if (rest.length < required.length) throw new UsageError(`"${command}" needs <${required[rest.length]}> (usage: ${usageLine(command)})`);
-    if (rest.length > spec.args.length) throw new UsageError(`too many arguments for "${command}" (usage: ${usageLine(command)})`);
+    if (rest.length < required.length)
+      throw new UsageError(`"${command}" needs <${required[rest.length]}> (usage: ${usageLine(command)})`);
+    if (rest.length > spec.args.length)
+      throw new UsageError(`too many arguments for "${command}" (usage: ${usageLine(command)})`);
   }
-  if (global.server !== undefined && global.simulator) throw new UsageError('--server and --simulator cannot be combined');
+  if (global.server !== undefined && global.simulator)
+    throw new UsageError('--server and --simulator cannot be combined');
   return { command, args: rest, global, opts };
 }
 
@@ -229,7 +296,8 @@ function cleanParseError(e: unknown): string {
   const missing = /Option '([^']{1,60})' argument missing/.exec(msg);
   if (missing) return `option ${missing[1]} needs a value`;
   const ambiguous = /Option '([^']{1,60})' argument is ambiguous/.exec(msg);
-  if (ambiguous?.[1]) return `option ${ambiguous[1]} got a value starting with "-"; write it as ${ambiguous[1].split(' ')[0]}=VALUE`;
+  if (ambiguous?.[1])
+    return `option ${ambiguous[1]} got a value starting with "-"; write it as ${ambiguous[1].split(' ')[0]}=VALUE`;
   const first = msg.split(/\.\s/)[0] ?? msg;
   return first.slice(0, 200);
 }

@@ -1,7 +1,11 @@
 /** Exit codes of the `bragerone` CLI and the mapping from errors to one stderr line. */
 
 import {
-  BragerOneError, isApiError, isBragerOneError, isExpectedUpstreamUnavailable, isNetworkError,
+  BragerOneError,
+  isApiError,
+  isBragerOneError,
+  isExpectedUpstreamUnavailable,
+  isNetworkError,
 } from '../errors.js';
 import { redactText, scrubSecrets } from '../internal/redact.js';
 import { errorMessage } from '../internal/error-text.js';
@@ -51,7 +55,9 @@ export function abortReason(kind: typeof INTERRUPTED | typeof STOPPED | typeof O
 
 /** Which CLI abort reason `x` is, if any. */
 export function abortKind(x: unknown): string | null {
-  return isAbort(x) && typeof (x as { message?: unknown }).message === 'string' ? (x as { message: string }).message : null;
+  return isAbort(x) && typeof (x as { message?: unknown }).message === 'string'
+    ? (x as { message: string }).message
+    : null;
 }
 
 /**
@@ -85,7 +91,9 @@ export function describeError(err: unknown, secrets: Iterable<string | null | un
   else if (isAbort(err)) msg = 'interrupted';
   else if (code === EXIT.auth) msg = `authentication failed: ${raw}`;
   else if (code === EXIT.network) {
-    msg = isExpectedUpstreamUnavailable(err) ? `upstream unavailable, try again later (${raw})` : `cannot reach the server (${raw})`;
+    msg = isExpectedUpstreamUnavailable(err)
+      ? `upstream unavailable, try again later (${raw})`
+      : `cannot reach the server (${raw})`;
   } else if (isBragerOneError(err)) msg = raw;
   else msg = `unexpected error: ${raw}`;
   const line = scrubSecrets(redactText(msg.replace(/\s+/g, ' ').trim()), secrets);

@@ -13,7 +13,16 @@ import { modules, objects, params } from './commands/read.js';
 import { relay } from './commands/relay.js';
 import { simulator } from './commands/simulator.js';
 import { watch } from './commands/watch.js';
-import { EXIT, INTERRUPTED, OUTPUT_CLOSED, STOPPED, abortKind, abortReason, describeError, exitCodeOf } from './errors.js';
+import {
+  EXIT,
+  INTERRUPTED,
+  OUTPUT_CLOSED,
+  STOPPED,
+  abortKind,
+  abortReason,
+  describeError,
+  exitCodeOf,
+} from './errors.js';
 import { type CliIo, Output, processIo } from './io.js';
 import { Session } from './session.js';
 import { cliVersion } from './version.js';

@@ -196,11 +196,20 @@ export class Output {
 
   /** A console-like logger writing `[level]` lines to stderr (used for the client's logs and HTTP traces). */
   logger(): Logger {
-    const write = (level: string) => (...args: unknown[]) => {
-      const text = args.map(formatArg).join(' ');
-      const tag = level === 'debug' ? this.ce.dim(level) : level === 'warn' ? this.ce.yellow(level) : level === 'error' ? this.ce.red(level) : level;
-      this.err(`${tag} ${text}`);
-    };
+    const write =
+      (level: string) =>
+      (...args: unknown[]) => {
+        const text = args.map(formatArg).join(' ');
+        const tag =
+          level === 'debug'
+            ? this.ce.dim(level)
+            : level === 'warn'
+              ? this.ce.yellow(level)
+              : level === 'error'
+                ? this.ce.red(level)
+                : level;
+        this.err(`${tag} ${text}`);
+      };
     return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
   }
 

@@ -25,7 +25,10 @@ export async function promptLine(io: CliIo, question: string): Promise<string> {
 }
 
 /** Outcome of feeding keystrokes to a {@link HiddenLineEditor}. */
-export type HiddenLineResult = { done: false } | { done: true; kind: 'enter'; line: string } | { done: true; kind: 'interrupt' | 'eof' };
+export type HiddenLineResult =
+  | { done: false }
+  | { done: true; kind: 'enter'; line: string }
+  | { done: true; kind: 'interrupt' | 'eof' };
 
 /**
  * The line editor behind the hidden prompt, fed with raw terminal input. Printable characters are kept,

@@ -42,7 +42,10 @@ export async function startEmbeddedSimulator(
 ): Promise<{ sim: Simulator; demo: DemoAccount }> {
   const m = await import('../simulator/index.js');
   const sim = await m.startSimulator({ tickInterval: EMBEDDED_TICK_MS, ...opts });
-  return { sim, demo: { email: m.DEMO_EMAIL, password: m.DEMO_PASSWORD, objectId: m.DEMO_OBJECT_ID, modules: m.DEMO_MODULES } };
+  return {
+    sim,
+    demo: { email: m.DEMO_EMAIL, password: m.DEMO_PASSWORD, objectId: m.DEMO_OBJECT_ID, modules: m.DEMO_MODULES },
+  };
 }
 
 /** Server config of a `--server` URL: REST base = URL + `/v1` (a trailing `/v1` in the URL is accepted too). */
@@ -53,7 +56,8 @@ export function serverFromUrl(url: string, platform?: string): ServerConfig {
   } catch {
     throw new UsageError(`--server needs an http(s) URL, got "${url.slice(0, 60)}"`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError('--server needs an http:// or https:// URL');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new UsageError('--server needs an http:// or https:// URL');
   let base = trimBase(`${u.origin}${u.pathname}`);
   if (base.endsWith('/v1')) base = base.slice(0, -3);
   const container = platform ? platformServer(platform).container : BRAGERONE_SERVER.container;
@@ -134,7 +138,8 @@ export class Session {
         this.#cleanups.push(() => sim.close());
         return { server: sim.server, sim, demo };
       }
-      if (this.g.server !== undefined) return { server: serverFromUrl(this.g.server, this.g.platform), sim: null, demo: null };
+      if (this.g.server !== undefined)
+        return { server: serverFromUrl(this.g.server, this.g.platform), sim: null, demo: null };
       return { server: this.g.platform ? platformServer(this.g.platform) : BRAGERONE_SERVER, sim: null, demo: null };
     })();
     return this.#target;
@@ -173,7 +178,9 @@ export class Session {
     if (pw === undefined && !t.sim) pw = this.io.env.BRAGERONE_PASSWORD || undefined;
     if (pw === undefined) {
       if (!canPrompt(this.io)) {
-        throw new UsageError('no password given (use --password, set BRAGERONE_PASSWORD, or run on a terminal to be prompted)');
+        throw new UsageError(
+          'no password given (use --password, set BRAGERONE_PASSWORD, or run on a terminal to be prompted)',
+        );
       }
       const resume = this.out.suspendSpinner();
       try {
@@ -192,7 +199,10 @@ export class Session {
   async credentials(): Promise<Credentials> {
     const email = await this.email();
     if (!email) {
-      throw new CliError('not logged in: run `bragerone login --email ADDRESS`, or pass --email/--password (or BRAGERONE_EMAIL/BRAGERONE_PASSWORD)', EXIT.auth);
+      throw new CliError(
+        'not logged in: run `bragerone login --email ADDRESS`, or pass --email/--password (or BRAGERONE_EMAIL/BRAGERONE_PASSWORD)',
+        EXIT.auth,
+      );
     }
     return { email, password: await this.password(email) };
   }
@@ -245,7 +255,9 @@ export class Session {
       doc.accounts[t.server.apiBase] = email;
       await writeAccounts(doc);
     } catch (e) {
-      this.out.err(`warning: cannot remember the account in ${accountsFile()} (${(e as { code?: string }).code ?? 'error'}); pass --email next time`);
+      this.out.err(
+        `warning: cannot remember the account in ${accountsFile()} (${(e as { code?: string }).code ?? 'error'}); pass --email next time`,
+      );
     }
   }
 
@@ -283,7 +295,10 @@ export class Session {
     this.#clients.push(client);
     if (fresh) {
       const creds = await this.credentials();
-      const token = await this.out.spin('Logging in…', client.ensureAuth(creds.email, creds.password, { signal: this.signal }));
+      const token = await this.out.spin(
+        'Logging in…',
+        client.ensureAuth(creds.email, creds.password, { signal: this.signal }),
+      );
       this.#freshLogin = true;
       if (store) {
         client.setTokenStore(store);

@@ -188,7 +188,14 @@ export class HttpTransport {
 
   async #send<T>(req: HttpRequest, release: () => void): Promise<HttpResponse<T>> {
     const { signal } = req;
-    const flight: Flight = { req, timeout: req.timeout ?? this.#options.timeout, timedOut: false, done: null, started: 0, retried: 0 };
+    const flight: Flight = {
+      req,
+      timeout: req.timeout ?? this.#options.timeout,
+      timedOut: false,
+      done: null,
+      started: 0,
+      retried: 0,
+    };
     let onAbort: (() => void) | undefined;
     try {
       if (signal?.aborted || this.#closed) throw signal?.aborted ? signal.reason : this.#closed?.reason;
@@ -341,7 +348,8 @@ export class HttpTransport {
   #onRequestError(ctx: Ctx): void {
     const flight = this.#settleAttempt(ctx);
     if (!flight) return;
-    if (this.#options.trace) this.#options.logger.debug(`✕ ${flight.req.method} ${flight.req.url}: ${scrubCause(ctx.error).message}`);
+    if (this.#options.trace)
+      this.#options.logger.debug(`✕ ${flight.req.method} ${flight.req.url}: ${scrubCause(ctx.error).message}`);
   }
 
   /** The body is in: decode JSON by content type, trace. */
@@ -351,7 +359,10 @@ export class HttpTransport {
     if (!flight || !res) return;
     flight.done?.();
     res._data = decodeBody(flight.req.read ?? 'json', res.headers.get('content-type') ?? '', res._data);
-    if (this.#options.trace) this.#options.logger.debug(`← ${res.status} ${flight.req.method} ${ctx.request} ${Date.now() - flight.started}ms`);
+    if (this.#options.trace)
+      this.#options.logger.debug(
+        `← ${res.status} ${flight.req.method} ${ctx.request} ${Date.now() - flight.started}ms`,
+      );
   }
 
   #retryDelay(ctx: Ctx): number {

@@ -13,7 +13,12 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * Atomic replace: write `content` to a fresh temporary file next to `path` (created with `mode`), fsync, rename over
  * `path`, then fsync the directory (best effort). The parent directory is created with mode 0700 when missing.
  */
-export async function writeFileAtomic(path: string, content: string | Uint8Array, mode: number, sync = true): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  content: string | Uint8Array,
+  mode: number,
+  sync = true,
+): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

@@ -30,8 +30,6 @@ export function nodeHeaders(origin: string | null): Record<string, string> {
   return h;
 }
 
-
-
 /** `null` for the platform default (`verify: true`); otherwise the options to apply. Reads a CA bundle path at once. */
 export function tlsOptions(verify: Verify | undefined): TlsOptions | null {
   if (verify === undefined || verify === true) return null;
@@ -41,7 +39,9 @@ export function tlsOptions(verify: Verify | undefined): TlsOptions | null {
       return { ca: readFileSync(verify, 'utf8'), rejectUnauthorized: true };
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      throw new BragerOneError(`BragerOneApiClient: \`verify\` names a CA bundle that cannot be read (${typeof code === 'string' ? code : 'error'})`);
+      throw new BragerOneError(
+        `BragerOneApiClient: \`verify\` names a CA bundle that cannot be read (${typeof code === 'string' ? code : 'error'})`,
+      );
     }
   }
   const ca = verify.ca;
@@ -58,7 +58,8 @@ export function tlsOptions(verify: Verify | undefined): TlsOptions | null {
 export function nodeFetch(verify: Verify | undefined, logger: ResolvedLogger): typeof globalThis.fetch | undefined {
   const tls = tlsOptions(verify);
   if (!tls) return undefined;
-  if (verify === false) logger.warn('BragerOneApiClient: verify: false, TLS certificates are not checked (REST and socket)');
+  if (verify === false)
+    logger.warn('BragerOneApiClient: verify: false, TLS certificates are not checked (REST and socket)');
   return createTlsFetch(tls);
 }
 
@@ -109,12 +110,18 @@ export function preconnect(base: string, tlsOpts: TlsOptions | null, idle: numbe
   };
   const agent = secure
     ? new (class extends https.Agent {
-        override createConnection(o: https.RequestOptions, cb?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+        override createConnection(
+          o: https.RequestOptions,
+          cb?: (err: Error | null, stream: Duplex) => void,
+        ): Duplex | null | undefined {
           return take() ?? super.createConnection(o, cb);
         }
       })({ ...tlsOpts })
     : new (class extends http.Agent {
-        override createConnection(o: http.ClientRequestArgs, cb?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+        override createConnection(
+          o: http.ClientRequestArgs,
+          cb?: (err: Error | null, stream: Duplex) => void,
+        ): Duplex | null | undefined {
           return take() ?? super.createConnection(o, cb);
         }
       })();

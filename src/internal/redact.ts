@@ -21,11 +21,15 @@ export function describeBody(data: unknown, context?: string): string {
 
 const BEARER_RE = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9._-]+/g;
-const JSON_SECRET_RE = /("?(?:access_?token|refresh_?token|token|password|authorization)"?\s*[:=]\s*)("[^"]*"|[^\s,}&]+)/gi;
+const JSON_SECRET_RE =
+  /("?(?:access_?token|refresh_?token|token|password|authorization)"?\s*[:=]\s*)("[^"]*"|[^\s,}&]+)/gi;
 
 /** Masks bearer tokens, JWT-looking strings and `password`/`token` fields in free text. */
 export function redactText(text: string): string {
-  return text.replace(BEARER_RE, '$1<redacted>').replace(JWT_RE, '<redacted>').replace(JSON_SECRET_RE, '$1"<redacted>"');
+  return text
+    .replace(BEARER_RE, '$1<redacted>')
+    .replace(JWT_RE, '<redacted>')
+    .replace(JSON_SECRET_RE, '$1"<redacted>"');
 }
 
 /** Removes every occurrence of the given secrets from a string. */

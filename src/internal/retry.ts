@@ -66,7 +66,11 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
 }
 
 function wait<T>(opts: RetryOptions<T>, attempt: number): Promise<void> {
-  const base = opts.delays ? scheduleDelay(opts.delays, attempt - 1) : opts.backoff ? backoffDelay(opts.backoff, attempt - 1) : 0;
+  const base = opts.delays
+    ? scheduleDelay(opts.delays, attempt - 1)
+    : opts.backoff
+      ? backoffDelay(opts.backoff, attempt - 1)
+      : 0;
   const delay = base + (opts.jitter ? Math.random() * opts.jitter : 0);
   opts.onRetry?.(attempt, delay);
   return sleep(delay, opts.signal);

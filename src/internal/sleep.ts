@@ -28,7 +28,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * `work`, or a rejection as soon as `signal` aborts (with `signal.reason`, or what `reason()` returns); the shared
  * work itself goes on for its other waiters. Same abort semantics as {@link sleep}.
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal, reason: () => unknown = () => signal.reason): Promise<T> {
+export function raceAbort<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  reason: () => unknown = () => signal.reason,
+): Promise<T> {
   if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(reason());

@@ -165,8 +165,13 @@ export class Binder {
       if (host.stopped()) return;
       const meanwhile = host.unbound();
       this.#failures++;
-      const wait = backoffDelay({ initial: this.#options.bindRetryDelay, max: this.#options.retryCap }, this.#failures - 1);
-      log.warn(`re-bind after reconnect failed (attempt ${this.#failures}): ${errorMessage(err)}; retrying in ${wait} ms`);
+      const wait = backoffDelay(
+        { initial: this.#options.bindRetryDelay, max: this.#options.retryCap },
+        this.#failures - 1,
+      );
+      log.warn(
+        `re-bind after reconnect failed (attempt ${this.#failures}): ${errorMessage(err)}; retrying in ${wait} ms`,
+      );
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = null;
         void this.rebind('later');

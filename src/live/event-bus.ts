@@ -33,7 +33,6 @@ export interface EventBusSubscribeOptions {
   capacity?: number;
 }
 
-
 /** Default buffer of one async iterator. */
 export const DEFAULT_ITERATOR_CAPACITY = 1024;
 
@@ -151,7 +150,10 @@ export class EventBus {
           return Promise.resolve({ value: u, done: false });
         }
         if (done) return Promise.resolve({ value: undefined, done: true });
-        if (waiter) return Promise.reject(new BragerOneError('EventBus iterator: next() called while a previous call is pending'));
+        if (waiter)
+          return Promise.reject(
+            new BragerOneError('EventBus iterator: next() called while a previous call is pending'),
+          );
         return new Promise((resolve) => {
           waiter = resolve;
         });

@@ -25,14 +25,15 @@ export type GatewayState = 'idle' | 'connecting' | 'binding' | 'live' | 'reconne
  * The transitions a gateway may make (any state → itself is a no-op). `connecting → reconnecting`: the start
  * finished while the session was down; `binding → connecting`: it dropped during the start.
  */
-export const GATEWAY_TRANSITIONS: Readonly<Record<GatewayState, readonly GatewayState[]>> = /* @__PURE__ */ Object.freeze({
-  idle: ['connecting', 'stopped'],
-  connecting: ['binding', 'reconnecting', 'idle', 'stopped'],
-  binding: ['connecting', 'live', 'idle', 'stopped'],
-  live: ['reconnecting', 'stopped'],
-  reconnecting: ['live', 'stopped'],
-  stopped: [],
-});
+export const GATEWAY_TRANSITIONS: Readonly<Record<GatewayState, readonly GatewayState[]>> =
+  /* @__PURE__ */ Object.freeze({
+    idle: ['connecting', 'stopped'],
+    connecting: ['binding', 'reconnecting', 'idle', 'stopped'],
+    binding: ['connecting', 'live', 'idle', 'stopped'],
+    live: ['reconnecting', 'stopped'],
+    reconnecting: ['live', 'stopped'],
+    stopped: [],
+  });
 
 /** The client's own Socket.IO session went up or down. */
 export interface CloudSessionConnectivity {

@@ -48,7 +48,12 @@ export type { PollScheduler } from './self-heal.js';
 const PARAMS_CHANGE_SUFFIX = 'parameters:change';
 
 /** Session up, by state: where a join leads (absent: nothing to report). */
-const ON_SESSION_UP: Partial<Record<GatewayState, GatewayState>> = { connecting: 'binding', binding: 'binding', live: 'live', reconnecting: 'live' };
+const ON_SESSION_UP: Partial<Record<GatewayState, GatewayState>> = {
+  connecting: 'binding',
+  binding: 'binding',
+  live: 'live',
+  reconnecting: 'live',
+};
 /** Session down, by state: where a drop leads (absent: nothing to report). */
 const ON_SESSION_DOWN: Partial<Record<GatewayState, GatewayState>> = {
   idle: 'idle',
@@ -153,7 +158,11 @@ export class BragerOneGateway {
       ...(opts.pollScheduler ? { scheduler: opts.pollScheduler } : {}),
       log: this.#log,
     });
-    this.#connectivity = new ConnectivityTracker(this.#moduleSet, (c) => this.#connectivityListeners.emit(c), this.#now);
+    this.#connectivity = new ConnectivityTracker(
+      this.#moduleSet,
+      (c) => this.#connectivityListeners.emit(c),
+      this.#now,
+    );
     for (const m of this.modules) this.#stores.set(m, new ParamStore({ devid: m }));
   }
 
@@ -333,7 +342,10 @@ export class BragerOneGateway {
   }
 
   /** Moves as `table` says for the current state and reports it (`changed` when the state moved); absent: nothing. */
-  #moveSession(table: Partial<Record<GatewayState, GatewayState>>, report: Pick<CloudSessionConnectivity, 'up' | 'source'>): void {
+  #moveSession(
+    table: Partial<Record<GatewayState, GatewayState>>,
+    report: Pick<CloudSessionConnectivity, 'up' | 'source'>,
+  ): void {
     const from = this.#state;
     const to = table[from];
     if (!to) return;
@@ -447,7 +459,11 @@ export class BragerOneGateway {
   }
 
   /** First socket connect; when the provisional token turns out dead, connects again with the fresh one. */
-  async #firstConnect(ws: RealtimeManager, provisional: string | null, auth: Promise<{ accessToken: string }>): Promise<void> {
+  async #firstConnect(
+    ws: RealtimeManager,
+    provisional: string | null,
+    auth: Promise<{ accessToken: string }>,
+  ): Promise<void> {
     try {
       await ws.connect();
     } catch (err) {
@@ -566,7 +582,8 @@ export class BragerOneGateway {
   /** Logs a failure as one compact line (no stack); upstream outages are flagged as expected. */
   #logFailure(what: string, err: unknown): void {
     if (this.#isStopped()) return; // aborted work after stop() is not a failure
-    if (isExpectedUpstreamUnavailable(err)) this.#log.warn(`${what}: upstream unavailable (${errorMessage(err)}); keeping last known state`);
+    if (isExpectedUpstreamUnavailable(err))
+      this.#log.warn(`${what}: upstream unavailable (${errorMessage(err)}); keeping last known state`);
     else this.#log.warn(`${what} failed: ${errorMessage(err)}`);
   }
 }

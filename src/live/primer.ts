@@ -111,7 +111,8 @@ export class Primer {
         .then((r) => log.debug('activity quantity:', r.status))
         .catch((err: unknown) => log.debug('activity quantity prime failed:', errorMessage(err)));
     }
-    const usable = (r: StatusAndData): r is { status: number; data: Record<string, unknown> } => r.status === 200 && isRecord(r.data);
+    const usable = (r: StatusAndData): r is { status: number; data: Record<string, unknown> } =>
+      r.status === 200 && isRecord(r.data);
     let res: StatusAndData;
     try {
       res = await retry(() => this.#primeOnce(modules), {
@@ -135,7 +136,10 @@ export class Primer {
     const ticket = this.#guard.begin();
     let res: StatusAndData;
     try {
-      res = await this.#options.api.modulesParametersPrime([...modules], { returnData: true, signal: this.#options.signal });
+      res = await this.#options.api.modulesParametersPrime([...modules], {
+        returnData: true,
+        signal: this.#options.signal,
+      });
     } finally {
       this.#guard.end(ticket);
     }

@@ -136,11 +136,13 @@ export class SelfHeal {
   async #runCycle(): Promise<void> {
     const { host } = this.#options;
     let reported = false;
-    const report = (what: string) => (err: unknown): void => {
-      if (reported) return;
-      reported = true;
-      host.logFailure(what, err);
-    };
+    const report =
+      (what: string) =>
+      (err: unknown): void => {
+        if (reported) return;
+        reported = true;
+        host.logFailure(what, err);
+      };
     await host.refreshConnectivity().catch(report('module listing'));
     if (host.stopped()) return;
     if (host.unbound()) return host.rebind().catch(report('re-bind'));

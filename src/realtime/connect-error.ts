@@ -65,7 +65,11 @@ export function handshakeStatus(err: unknown): number | null {
  * else a {@link NetworkError}. Messages are redacted and never contain `secrets`; the original error
  * (which may hold request headers) is not kept as `cause`.
  */
-export function toConnectError(err: unknown, where: string, secrets: ReadonlyArray<string | null | undefined>): BragerOneError {
+export function toConnectError(
+  err: unknown,
+  where: string,
+  secrets: ReadonlyArray<string | null | undefined>,
+): BragerOneError {
   const clean = (s: string): string => scrubSecrets(redactText(s), secrets).replace(/\s+/g, ' ').slice(0, 200);
   const first = messagesOf(err)[0] ?? 'connect failed';
   const detail = clean(first);

@@ -13,7 +13,13 @@ import { isBrowserLike } from '../internal/platform.js';
 import { errorMessage } from '../internal/error-text.js';
 import { ListenerSet } from '../internal/listeners.js';
 import { type IoModule, IoSession } from './session.js';
-import { NUMERIC_EVENT_ALIASES, REALTIME_DEFAULTS, type RealtimeManagerOptions, type RealtimeState, type TokenRequest } from './types.js';
+import {
+  NUMERIC_EVENT_ALIASES,
+  REALTIME_DEFAULTS,
+  type RealtimeManagerOptions,
+  type RealtimeState,
+  type TokenRequest,
+} from './types.js';
 
 export {
   MODULE_CONNECTION_STATUS_CHANGED,
@@ -133,7 +139,9 @@ export class RealtimeManager {
     const env = opts.environment ?? 'auto';
     this.#browser = env === 'browser' || (env === 'auto' && isBrowserLike());
     this.#log = resolveLogger(opts.logger, opts.logLevel);
-    this.#eventHandlers = new ListenerSet((err, [name]) => this.#log.warn(`event handler for "${name}" failed:`, errorMessage(err)));
+    this.#eventHandlers = new ListenerSet((err, [name]) =>
+      this.#log.warn(`event handler for "${name}" failed:`, errorMessage(err)),
+    );
     this.#stateListeners = new ListenerSet((err) => this.#log.warn('state listener failed:', errorMessage(err)));
   }
 
@@ -252,7 +260,12 @@ export class RealtimeManager {
 
   /** Number of registered handlers and callbacks (diagnostics; constant across reconnects). */
   listenerCount(): number {
-    return this.#eventHandlers.size + this.#connectedCallbacks.size + this.#disconnectedCallbacks.size + this.#stateListeners.size;
+    return (
+      this.#eventHandlers.size +
+      this.#connectedCallbacks.size +
+      this.#disconnectedCallbacks.size +
+      this.#stateListeners.size
+    );
   }
 
   /** Remembers `modules` (sorted, unique) and, when connected, sends the four listen emits of docs/PROTOCOL.md §6.4. */
@@ -420,7 +433,10 @@ export class RealtimeManager {
     if (this.#state === 'closed' || this.#backoffTimer) return;
     // Not `retry()`: this is a long-lived supervisor (timers, the `online` event and forceReconnect all start
     // attempts), not one awaited loop; it shares the backoff computation.
-    const delay = backoffDelay({ initial: this.#reconnectDelay, max: this.#supervisorInterval, jitter: 'equal' }, this.#failures);
+    const delay = backoffDelay(
+      { initial: this.#reconnectDelay, max: this.#supervisorInterval, jitter: 'equal' },
+      this.#failures,
+    );
     // Node: a short wait opens the attempt's TCP (+ TLS) connection meanwhile (the handshake still waits for the timer)
     if (delay <= PRECONNECT_MAX_WAIT) this.preconnect();
     this.#backoffTimer = setTimeout(() => {
@@ -463,7 +479,8 @@ export class RealtimeManager {
 
   #logFailure(err: unknown): void {
     const msg = errorMessage(err);
-    if (isExpectedUpstreamUnavailable(err)) this.#log.warn(`realtime reconnect: upstream unavailable (${msg}); retrying`);
+    if (isExpectedUpstreamUnavailable(err))
+      this.#log.warn(`realtime reconnect: upstream unavailable (${msg}); retrying`);
     else this.#log.info(`realtime reconnect failed (${msg}); retrying`);
   }
 

@@ -85,7 +85,19 @@ export interface Relay {
 const SECRET_HEADER = 'x-relay-key';
 const SECRET_QUERY = 'relayKey';
 /** Request headers never forwarded (hop-by-hop handled by the proxy library; these are ours to drop). */
-const DROP_REQUEST = ['origin', 'referer', 'cookie', SECRET_HEADER, 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'proxy-authorization'];
+const DROP_REQUEST = [
+  'origin',
+  'referer',
+  'cookie',
+  SECRET_HEADER,
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+  'proxy-authorization',
+];
 const EXPOSE = 'ETag, Last-Modified, Date, Retry-After, Content-Length';
 
 type Kind = 'api' | 'socket' | 'asset';
@@ -189,7 +201,8 @@ class RelayCore {
     const full = search ? `${path}?${search}` : path;
     if (path.startsWith(this.#apiPrefix)) return { kind: 'api', path: full };
     if (path.startsWith(this.#sockPrefix)) return { kind: 'socket', path: full };
-    if (path === '/' || (path.startsWith('/assets/') && path.length > '/assets/'.length) || path === '/assets/') return { kind: 'asset', path: full };
+    if (path === '/' || (path.startsWith('/assets/') && path.length > '/assets/'.length) || path === '/assets/')
+      return { kind: 'asset', path: full };
     return null;
   }
 
@@ -229,13 +242,21 @@ class RelayCore {
       delete req.headers.authorization; // assets are public (PROTOCOL.md §8.1)
     }
     if (r.kind === 'socket') {
-      if (typeof req.headers['x-appversion'] !== 'string' || !req.headers['x-appversion']) req.headers['x-appversion'] = this.#appVersion;
+      if (typeof req.headers['x-appversion'] !== 'string' || !req.headers['x-appversion'])
+        req.headers['x-appversion'] = this.#appVersion;
       req.headers['accept-language'] ??= this.#acceptLanguage;
     }
     req.url = r.path;
   }
 
-  #refuse(req: IncomingMessage, res: ServerResponse, status: number, reason: string, ip: string, extra: Record<string, string> = {}): void {
+  #refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    reason: string,
+    ip: string,
+    extra: Record<string, string> = {},
+  ): void {
     this.#log({ event: 'refused', method: req.method ?? '?', path: safePath(req.url), status, reason, ip });
     if (res.headersSent) return void res.destroy();
     const body = JSON.stringify({ message: `relay: ${reason}` });
@@ -246,7 +267,13 @@ class RelayCore {
   }
 
   /** The checks every request passes before it is forwarded; a refusal answers it. Returns the route, or null when done. */
-  #admit(req: IncomingMessage, res: ServerResponse, ip: string, method: string, next?: (err?: unknown) => void): { r: Route; cors: Record<string, string> } | null {
+  #admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ip: string,
+    method: string,
+    next?: (err?: unknown) => void,
+  ): { r: Route; cors: Record<string, string> } | null {
     const refuse = (status: number, reason: string, extra?: Record<string, string>): null => {
       this.#refuse(req, res, status, reason, ip, extra);
       return null;
@@ -259,7 +286,8 @@ class RelayCore {
       return null;
     }
     const limiter = this.#limiter;
-    if (limiter && !limiter.take(ip)) return refuse(429, 'rate limit', { 'Retry-After': String(limiter.retryAfterSeconds()) });
+    if (limiter && !limiter.take(ip))
+      return refuse(429, 'rate limit', { 'Retry-After': String(limiter.retryAfterSeconds()) });
     const origin = req.headers.origin;
     if (origin !== undefined && !this.#allow.has(origin)) return refuse(403, 'origin not allowed');
     const cors = origin !== undefined ? corsHeaders(origin) : {};
@@ -268,10 +296,13 @@ class RelayCore {
       return null;
     }
     if (!this.#secretOk(req)) return refuse(401, 'missing or wrong relay key', cors);
-    if (r.kind === 'asset' && method !== 'GET' && method !== 'HEAD') return refuse(405, 'assets are read-only', { ...cors, Allow: 'GET, HEAD' });
-    if (!['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(method)) return refuse(405, 'method not allowed', cors);
+    if (r.kind === 'asset' && method !== 'GET' && method !== 'HEAD')
+      return refuse(405, 'assets are read-only', { ...cors, Allow: 'GET, HEAD' });
+    if (!['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(method))
+      return refuse(405, 'method not allowed', cors);
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (Number.isFinite(declared) && declared > this.#maxBody) return refuse(413, 'body too large', { ...cors, Connection: 'close' });
+    if (Number.isFinite(declared) && declared > this.#maxBody)
+      return refuse(413, 'body too large', { ...cors, Connection: 'close' });
     return { r, cors };
   }
 
@@ -367,7 +398,9 @@ class RelayCore {
       const [status, reason] = refusal ?? [404, 'only the Socket.IO path is upgraded'];
       this.#log({ event: 'refused', method, path: safePath(req.url), status, reason, ip });
       const body = JSON.stringify({ message: `relay: ${reason}` });
-      socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     const path = safePath(req.url);
@@ -415,7 +448,9 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const server = createServer({ maxHeaderSize: 16_384 }, (req, res) => relay.handle(req, res));
   server.on('upgrade', (req, socket, head) => relay.upgrade(req, socket, head));
   // CONNECT (forward-proxy tunnels) is never served.
-  server.on('connect', (_req, socket: Duplex) => socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\n\r\n'));
+  server.on('connect', (_req, socket: Duplex) =>
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\n\r\n'),
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -438,13 +473,31 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   };
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+};
 
 /** Request headers a page may send through the relay (what the SDK uses). */
-const ALLOWED_REQUEST_HEADERS = new Set(['authorization', 'content-type', 'accept', 'x-requested-with', 'if-none-match', 'if-modified-since', 'accept-language', 'x-appversion', SECRET_HEADER]);
+const ALLOWED_REQUEST_HEADERS = new Set([
+  'authorization',
+  'content-type',
+  'accept',
+  'x-requested-with',
+  'if-none-match',
+  'if-modified-since',
+  'accept-language',
+  'x-appversion',
+  SECRET_HEADER,
+]);
 
 function allowedRequestHeaders(requested: string | string[] | undefined): string {
-  const asked = (Array.isArray(requested) ? requested.join(',') : (requested ?? '')).split(',').map((h) => h.trim().toLowerCase());
+  const asked = (Array.isArray(requested) ? requested.join(',') : (requested ?? ''))
+    .split(',')
+    .map((h) => h.trim().toLowerCase());
   return [...new Set([...ALLOWED_REQUEST_HEADERS, ...asked.filter((h) => ALLOWED_REQUEST_HEADERS.has(h))])].join(', ');
 }
 
@@ -464,12 +517,19 @@ function checkOptions(o: RelayOptions): RelayOptions {
   const fail = (msg: string): never => {
     throw new BragerOneError(`createRelay: ${msg}`);
   };
-  if (!o || typeof o !== 'object') fail('options are required: createRelay({ server: BRAGERONE_SERVER, allowOrigins: [\'https://my.dashboard\'] })');
+  if (!o || typeof o !== 'object')
+    fail("options are required: createRelay({ server: BRAGERONE_SERVER, allowOrigins: ['https://my.dashboard'] })");
   const s = o.server as Partial<ServerConfig> | undefined;
-  if (!s || typeof s.ioBase !== 'string' || typeof s.oneBase !== 'string' || typeof s.apiVersion !== 'string' || typeof s.sockPath !== 'string') {
+  if (
+    !s ||
+    typeof s.ioBase !== 'string' ||
+    typeof s.oneBase !== 'string' ||
+    typeof s.apiVersion !== 'string' ||
+    typeof s.sockPath !== 'string'
+  ) {
     fail('`server` must be BRAGERONE_SERVER, TISCONNECT_SERVER or a defineServer(...) result');
   }
-  if (!Array.isArray(o.allowOrigins)) fail('`allowOrigins` must be an array of origins, e.g. [\'https://my.dashboard\']');
+  if (!Array.isArray(o.allowOrigins)) fail("`allowOrigins` must be an array of origins, e.g. ['https://my.dashboard']");
   for (const a of o.allowOrigins) {
     let ok = false;
     try {
@@ -478,11 +538,17 @@ function checkOptions(o: RelayOptions): RelayOptions {
     } catch {
       ok = false;
     }
-    if (!ok) fail(`allowOrigins: "${String(a).slice(0, 80)}" is not an origin (scheme://host[:port], no path, no trailing slash, no "*")`);
+    if (!ok)
+      fail(
+        `allowOrigins: "${String(a).slice(0, 80)}" is not an origin (scheme://host[:port], no path, no trailing slash, no "*")`,
+      );
   }
-  if (o.secret !== undefined && (typeof o.secret !== 'string' || o.secret.length < 16)) fail('`secret` must be a string of at least 16 characters');
-  if (o.maxBodyBytes !== undefined && !(Number.isInteger(o.maxBodyBytes) && o.maxBodyBytes > 0)) fail('`maxBodyBytes` must be a positive integer');
-  if (o.rateLimit && !(Number.isInteger(o.rateLimit.max) && o.rateLimit.max > 0 && o.rateLimit.windowMs > 0)) fail('`rateLimit` must be { max: positive integer, windowMs: positive number } or false');
+  if (o.secret !== undefined && (typeof o.secret !== 'string' || o.secret.length < 16))
+    fail('`secret` must be a string of at least 16 characters');
+  if (o.maxBodyBytes !== undefined && !(Number.isInteger(o.maxBodyBytes) && o.maxBodyBytes > 0))
+    fail('`maxBodyBytes` must be a positive integer');
+  if (o.rateLimit && !(Number.isInteger(o.rateLimit.max) && o.rateLimit.max > 0 && o.rateLimit.windowMs > 0))
+    fail('`rateLimit` must be { max: positive integer, windowMs: positive number } or false');
   return o;
 }
 

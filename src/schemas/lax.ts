@@ -10,7 +10,8 @@ const NUM_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', 'off', '0']);
 /** ISO-8601 date, date-time (`T` or a space), optional fraction and zone (`Z`, `±hh`, `±hhmm`, `±hh:mm`). */
-const ISO_RE = /^((?:[+-]\d{6}|\d{4})-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_RE =
+  /^((?:[+-]\d{6}|\d{4})-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 /** Epoch values above this are milliseconds (pydantic's rule), below it seconds. */
 const MS_THRESHOLD = 2e10;
 const MAX_TIME = 8.64e15;

@@ -165,7 +165,8 @@ export class AssetServer {
         return self.#current.build;
       },
       info: () => this.#info(),
-      text: (file) => (file === '/' ? this.#files.get('/')?.body.toString() : this.#current.assets.find((a) => a.file === file)?.body),
+      text: (file) =>
+        file === '/' ? this.#files.get('/')?.body.toString() : this.#current.assets.find((a) => a.file === file)?.body,
       publish: (changes) => this.#publish(changes),
       corrupt: (name, mode) => this.#corrupt(name, mode),
       restore: (name) => this.#restore(name),
@@ -180,8 +181,14 @@ export class AssetServer {
   #info(): WebAppInfo {
     const b = this.#current;
     return {
-      build: b.build, scale: b.scale, indexName: b.indexName, assets: b.assets.map((a) => a.file),
-      menus: { ...b.menus }, i18n: { ...b.i18n }, paramChunks: { ...b.paramChunks }, stats: { ...b.stats },
+      build: b.build,
+      scale: b.scale,
+      indexName: b.indexName,
+      assets: b.assets.map((a) => a.file),
+      menus: { ...b.menus },
+      i18n: { ...b.i18n },
+      paramChunks: { ...b.paramChunks },
+      stats: { ...b.stats },
     };
   }
 
@@ -196,9 +203,17 @@ export class AssetServer {
   }
 
   #renderRoot(): void {
-    const links = [...this.#statics.keys()].map((prefix) => ({ href: `${prefix}/`, title: `${prefix}/`, note: STATIC_NOTES[prefix] ?? 'static files' }));
+    const links = [...this.#statics.keys()].map((prefix) => ({
+      href: `${prefix}/`,
+      title: `${prefix}/`,
+      note: STATIC_NOTES[prefix] ?? 'static files',
+    }));
     const html = renderLandingPage({
-      indexName: this.#current.indexName, build: this.#current.build, assetCount: this.#current.assets.length, demo: this.#opts.demo, links,
+      indexName: this.#current.indexName,
+      build: this.#current.build,
+      assetCount: this.#current.assets.length,
+      demo: this.#opts.demo,
+      links,
     });
     this.#files.set('/', asset(html, HTML_TYPE, this.#mtime));
   }
@@ -207,18 +222,23 @@ export class AssetServer {
     if (changes.labels) this.#description = applyLabels(this.#description, changes.labels);
     const build = this.#current.build + 1;
     const scale = this.#current.scale;
-    this.#current = this.#description === DESCRIPTION ? cachedBuild(scale, build) : generateWebApp({ description: this.#description, scale, build });
+    this.#current =
+      this.#description === DESCRIPTION
+        ? cachedBuild(scale, build)
+        : generateWebApp({ description: this.#description, scale, build });
     this.#mtime = Math.max(this.#opts.now(), this.#mtime + 1000);
     this.#install(changes.keepOld ?? false);
     return this.#current.indexName;
   }
 
   #corrupt(name: string, mode: AssetCorruption): string[] {
-    const targets = name === '/' ? ['/'] : this.#current.assets.filter((a) => a.file === name || a.base === name).map((a) => a.file);
+    const targets =
+      name === '/' ? ['/'] : this.#current.assets.filter((a) => a.file === name || a.base === name).map((a) => a.file);
     for (const file of targets) {
       const path = file === '/' ? '/' : `/assets/${file}`;
       const a = this.#files.get(path);
-      if (a) this.#corrupted.set(path, { mode, asset: corruptAsset(a, mode, this.#opts.now(), this.#current.indexName) });
+      if (a)
+        this.#corrupted.set(path, { mode, asset: corruptAsset(a, mode, this.#opts.now(), this.#current.indexName) });
     }
     return targets;
   }
@@ -228,7 +248,10 @@ export class AssetServer {
       this.#corrupted.clear();
       return;
     }
-    const files = name === '/' ? ['/'] : this.#current.assets.filter((a) => a.file === name || a.base === name).map((a) => `/assets/${a.file}`);
+    const files =
+      name === '/'
+        ? ['/']
+        : this.#current.assets.filter((a) => a.file === name || a.base === name).map((a) => `/assets/${a.file}`);
     for (const f of files) this.#corrupted.delete(f);
   }
 
@@ -244,11 +267,16 @@ export class AssetServer {
     if (method !== 'GET' && method !== 'HEAD') return null;
     if (pathname === '/' || pathname.startsWith('/assets/')) {
       const bad = this.#corrupted.get(pathname);
-      const a = bad ? (bad.mode === 'missing' ? undefined : bad.asset) : (this.#files.get(pathname) ?? this.#old.get(pathname));
+      const a = bad
+        ? bad.mode === 'missing'
+          ? undefined
+          : bad.asset
+        : (this.#files.get(pathname) ?? this.#old.get(pathname));
       const routeId = pathname === '/' ? 'GET /' : 'GET /assets/*';
       return {
         routeId,
-        handle: (req, res, extra) => (a ? serveAsset(req, res, a, extra) : sendJson(res, 404, { message: 'Not found' }, extra)),
+        handle: (req, res, extra) =>
+          a ? serveAsset(req, res, a, extra) : sendJson(res, 404, { message: 'Not found' }, extra),
       };
     }
     for (const [prefix, dir] of this.#statics) {
@@ -260,7 +288,13 @@ export class AssetServer {
     return null;
   }
 
-  async #serveFile(req: IncomingMessage, res: ServerResponse, dir: string, rel: string, extra: OutgoingHttpHeaders): Promise<void> {
+  async #serveFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    dir: string,
+    rel: string,
+    extra: OutgoingHttpHeaders,
+  ): Promise<void> {
     let file: string;
     try {
       file = resolve(dir, `.${decodeURIComponent(rel)}`);

@@ -43,20 +43,41 @@ export const DEMO_PERMISSIONS: readonly string[] = Object.freeze([
  */
 export const BOILER_PARAMS: PoolsInit = {
   P4: {
-    v1: { value: 612 }, u1: { value: 1 }, n1: 100, x1: 900, // boiler temperature
+    v1: { value: 612 },
+    u1: { value: 1 },
+    n1: 100,
+    x1: 900, // boiler temperature
     v2: { storable: true }, // meta-only entry
-    v3: { value: 478 }, u3: { value: 1 }, // DHW temperature
-    v4: { value: 35 }, u4: { value: 1 }, // outside temperature
-    v5: { value: 1420 }, u5: { value: 1 }, // flue gas temperature
-    v6: { value: 178 }, u6: { value: 47 }, // return temperature (raw − 127 = °C)
-    v7: { value: 254 }, u7: { value: 1 }, // feeder temperature (sensor not fitted: hidden)
-    v8: { value: 65 }, u8: { value: 2 }, n8: { value: 40 }, x8: { value: 85 }, // boiler set-point
-    v9: { value: 50 }, u9: { value: 2 }, n9: { value: 35 }, x9: { value: 65 }, // DHW set-point
-    v12: { value: 73 }, u12: { value: 11 }, // fuel level %
-    v13: { value: 1234 }, u13: { value: 10 }, // fuel consumed, tens of kg
-    v14: { value: 200 }, u14: { value: 49 }, // burner power, tenths of kW
-    v20: { value: 43 }, u20: { value: 66 }, n20: { value: 0 }, x20: { value: 144 }, // DHW heating start 07:00
-    v59: { value: 12345 }, v60: { value: 1 }, // burner operating time in minutes (two words)
+    v3: { value: 478 },
+    u3: { value: 1 }, // DHW temperature
+    v4: { value: 35 },
+    u4: { value: 1 }, // outside temperature
+    v5: { value: 1420 },
+    u5: { value: 1 }, // flue gas temperature
+    v6: { value: 178 },
+    u6: { value: 47 }, // return temperature (raw − 127 = °C)
+    v7: { value: 254 },
+    u7: { value: 1 }, // feeder temperature (sensor not fitted: hidden)
+    v8: { value: 65 },
+    u8: { value: 2 },
+    n8: { value: 40 },
+    x8: { value: 85 }, // boiler set-point
+    v9: { value: 50 },
+    u9: { value: 2 },
+    n9: { value: 35 },
+    x9: { value: 65 }, // DHW set-point
+    v12: { value: 73 },
+    u12: { value: 11 }, // fuel level %
+    v13: { value: 1234 },
+    u13: { value: 10 }, // fuel consumed, tens of kg
+    v14: { value: 200 },
+    u14: { value: 49 }, // burner power, tenths of kW
+    v20: { value: 43 },
+    u20: { value: 66 },
+    n20: { value: 0 },
+    x20: { value: 144 }, // DHW heating start 07:00
+    v59: { value: 12345 },
+    v60: { value: 1 }, // burner operating time in minutes (two words)
   },
   P5: { s0: { value: 9 }, s1: { value: 0 }, s40: { value: 0 } },
   P6: { v0: { value: 1 }, u0: { value: 20 }, n0: 0, x0: 3, v1: { value: 40 }, u1: { value: 11 } },
@@ -65,10 +86,18 @@ export const BOILER_PARAMS: PoolsInit = {
 /** Raw parameters of the demo mixing circuit (tenths of °C; room set-point 10.0–30.0 °C). `P5.s0` bit 0: circuit pump. */
 export const MIXER_PARAMS: PoolsInit = {
   P4: {
-    v1: { value: 385 }, u1: { value: 1 }, n1: 200, x1: 700, // flow temperature
-    v2: { value: 212 }, u2: { value: 1 }, // room temperature
-    v4: { value: 35 }, u4: { value: 1 }, // outside temperature
-    v8: { value: 215 }, u8: { value: 1 }, n8: { value: 100 }, x8: { value: 300 }, // room set-point
+    v1: { value: 385 },
+    u1: { value: 1 },
+    n1: 200,
+    x1: 700, // flow temperature
+    v2: { value: 212 },
+    u2: { value: 1 }, // room temperature
+    v4: { value: 35 },
+    u4: { value: 1 }, // outside temperature
+    v8: { value: 215 },
+    u8: { value: 1 },
+    n8: { value: 100 },
+    x8: { value: 300 }, // room set-point
     v10: { storable: true }, // meta-only entry
   },
   P5: { s0: { value: 1 } },
@@ -84,20 +113,37 @@ export function demoAccount(): SimAccountInit {
     permissions: [...DEMO_PERMISSIONS],
     objects: [
       {
-        id: DEMO_OBJECT_ID, name: 'Demo house', addressCountry: 'PL', addressCity: 'Sampletown',
-        addressPostCode: '00-000', addressStreet: 'Example St', addressHouseNumber: '1',
+        id: DEMO_OBJECT_ID,
+        name: 'Demo house',
+        addressCountry: 'PL',
+        addressCity: 'Sampletown',
+        addressPostCode: '00-000',
+        addressStreet: 'Example St',
+        addressHouseNumber: '1',
         modules: [
           {
-            devid: 'DEMO0A1B2C', id: 301, name: 'Boiler room', moduleTitle: 'Pellet Boiler 25kW',
+            devid: 'DEMO0A1B2C',
+            id: 301,
+            name: 'Boiler room',
+            moduleTitle: 'Pellet Boiler 25kW',
             gateway: { address: '192.0.2.10', interface: 'wifi', version: 'V2.08' },
-            params: BOILER_PARAMS, plant: 'boiler', card: { id: 175 },
-            deviceMenu: DESCRIPTION.deviceMenus.boiler, permissions: [...DESCRIPTION.permissions.boiler],
+            params: BOILER_PARAMS,
+            plant: 'boiler',
+            card: { id: 175 },
+            deviceMenu: DESCRIPTION.deviceMenus.boiler,
+            permissions: [...DESCRIPTION.permissions.boiler],
           },
           {
-            devid: 'DEMO0D3E4F', id: 302, name: 'Mixing circuit', moduleTitle: 'Mixing Valve Controller',
+            devid: 'DEMO0D3E4F',
+            id: 302,
+            name: 'Mixing circuit',
+            moduleTitle: 'Mixing Valve Controller',
             gateway: { address: '192.0.2.11', interface: 'eth0', version: 'V2.08' },
-            params: MIXER_PARAMS, plant: 'mixer', card: { id: 176 },
-            deviceMenu: DESCRIPTION.deviceMenus.mixer, permissions: [...DESCRIPTION.permissions.mixer],
+            params: MIXER_PARAMS,
+            plant: 'mixer',
+            card: { id: 176 },
+            deviceMenu: DESCRIPTION.deviceMenus.mixer,
+            permissions: [...DESCRIPTION.permissions.mixer],
           },
         ],
       },
@@ -167,10 +213,16 @@ export function buildWorld(inits: SimAccountInit[], nowMs: number): World {
     if (world.accounts.has(key)) throw new BragerOneError(`Duplicate simulator account ${a.email}`);
     const perms = a.permissions ? [...a.permissions] : [...DEMO_PERMISSIONS];
     const user: SimUser = {
-      id: nextUserId++, name: 'Simulated User', email: a.email, language: 'en',
-      allow_email_type_informations: true, allow_email_type_alarms: true,
-      allow_email_type_marketing: false, allow_email_type_warnings: true,
-      activated_at: '2024-02-03T10:00:00.000Z', show_rate_us_modal: false,
+      id: nextUserId++,
+      name: 'Simulated User',
+      email: a.email,
+      language: 'en',
+      allow_email_type_informations: true,
+      allow_email_type_alarms: true,
+      allow_email_type_marketing: false,
+      allow_email_type_warnings: true,
+      activated_at: '2024-02-03T10:00:00.000Z',
+      show_rate_us_modal: false,
       ...a.user,
     };
     const account: AccountModel = { email: a.email, password: a.password, user, permissions: perms, objectIds: [] };
@@ -191,27 +243,43 @@ export function buildWorld(inits: SimAccountInit[], nowMs: number): World {
 
 function objectModel(o: SimObjectInit, perms: string[], owner: string): ObjectModel {
   return {
-    id: o.id, name: o.name, addressCountry: o.addressCountry ?? 'PL',
-    addressCity: o.addressCity ?? null, addressPostCode: o.addressPostCode ?? null,
-    addressStreet: o.addressStreet ?? null, addressHouseNumber: o.addressHouseNumber ?? null,
-    status: o.status ?? 'SUCCESS', permissions: o.permissions ? [...o.permissions] : [...perms],
-    devids: [], owner,
+    id: o.id,
+    name: o.name,
+    addressCountry: o.addressCountry ?? 'PL',
+    addressCity: o.addressCity ?? null,
+    addressPostCode: o.addressPostCode ?? null,
+    addressStreet: o.addressStreet ?? null,
+    addressHouseNumber: o.addressHouseNumber ?? null,
+    status: o.status ?? 'SUCCESS',
+    permissions: o.permissions ? [...o.permissions] : [...perms],
+    devids: [],
+    owner,
   };
 }
 
 function moduleModel(m: SimModuleInit, objectId: number, id: number, nowSec: number): ModuleModel {
   const params = withMeta(m.params ?? BOILER_PARAMS, nowSec - 86_400, nowSec);
   return {
-    devid: m.devid, id, name: m.name ?? `Module ${m.devid}`, moduleTitle: m.moduleTitle ?? 'Generic Controller',
-    objectId, connectedAt: m.online === false ? 0 : nowSec - 3600,
+    devid: m.devid,
+    id,
+    name: m.name ?? `Module ${m.devid}`,
+    moduleTitle: m.moduleTitle ?? 'Generic Controller',
+    objectId,
+    connectedAt: m.online === false ? 0 : nowSec - 3600,
     gateway: m.gateway ?? { address: '192.0.2.20', interface: 'wifi', version: 'V2.08' },
     permissions: m.permissions ?? ['DISPLAY_MENU_DHW', 'DISPLAY_PARAMETER_LEVEL_1'],
-    deviceMenu: m.deviceMenu ?? 0, acceptedAt: ACCEPTED_AT,
+    deviceMenu: m.deviceMenu ?? 0,
+    acceptedAt: ACCEPTED_AT,
     card: {
-      id: 100 + id, clientFullName: 'Jane Example', clientPhoneNumber: '+00 000 000 000',
-      clientAddressStreetAndNumber: 'Example St 1', clientAddressPostalCode: '00-000',
-      clientAddressCity: 'Sampletown', createdAt: '2024-01-15T10:30:00.000+00:00',
-      updatedAt: '2024-01-15T11:45:00.000+00:00', ...m.card,
+      id: 100 + id,
+      clientFullName: 'Jane Example',
+      clientPhoneNumber: '+00 000 000 000',
+      clientAddressStreetAndNumber: 'Example St 1',
+      clientAddressPostalCode: '00-000',
+      clientAddressCity: 'Sampletown',
+      createdAt: '2024-01-15T10:30:00.000+00:00',
+      updatedAt: '2024-01-15T11:45:00.000+00:00',
+      ...m.card,
     },
     plant: m.plant ?? 'none',
     params: new ParamState(params),

@@ -37,7 +37,10 @@ function matchRoute(method: string, segs: string[]): { route: Route; params: Rec
 }
 
 /** Builds the `request` handler of the simulator's HTTP server (REST, assets, static files). */
-export function createRequestHandler(ctx: SimContext, assets: AssetServer): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  ctx: SimContext,
+  assets: AssetServer,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(ctx, assets, req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal simulator error' });
@@ -62,7 +65,12 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
   }
 
   const record = ctx.stats.begin({
-    method, path: req.url ?? '/', routeId, headers: redactHeaders(req), status: 0, at: ctx.opts.now(),
+    method,
+    path: req.url ?? '/',
+    routeId,
+    headers: redactHeaders(req),
+    status: 0,
+    at: ctx.opts.now(),
   });
   const aborted = new AbortController();
   res.once('close', () => {
@@ -104,7 +112,12 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
 
   let bodyPromise: Promise<unknown> | null = null;
   const call: Call = {
-    ctx, req, params: rest.params, query: url.searchParams, account, token,
+    ctx,
+    req,
+    params: rest.params,
+    query: url.searchParams,
+    account,
+    token,
     body: () => {
       bodyPromise ??= readJsonBody(req);
       return bodyPromise;
@@ -143,7 +156,8 @@ function sendBody(
 function trickle(res: ServerResponse, slow: SlowBody, timers: Set<NodeJS.Timeout>, signal: AbortSignal): void {
   const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
   res.end = ((chunk?: unknown) => {
-    const body = chunk === undefined || typeof chunk === 'function' ? Buffer.alloc(0) : Buffer.from(chunk as string | Uint8Array);
+    const body =
+      chunk === undefined || typeof chunk === 'function' ? Buffer.alloc(0) : Buffer.from(chunk as string | Uint8Array);
     if (body.length === 0) return end(chunk);
     res.flushHeaders();
     void (async () => {

@@ -1,4 +1,13 @@
-import type { FaultResponse, MalformedKind, RequestRecord, ShapeRoute, ShapeVariants, SimFaults, SimStats, SlowBody } from './types.js';
+import type {
+  FaultResponse,
+  MalformedKind,
+  RequestRecord,
+  ShapeRoute,
+  ShapeVariants,
+  SimFaults,
+  SimStats,
+  SlowBody,
+} from './types.js';
 
 interface CountedRule<T> {
   routeId: string;

@@ -95,7 +95,12 @@ export function send(
 }
 
 /** Sends a JSON body with the JSON content type. */
-export function sendJson(res: ServerResponse, status: number, body: JsonValue | object, headers: OutgoingHttpHeaders = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: JsonValue | object,
+  headers: OutgoingHttpHeaders = {},
+): void {
   send(res, status, JSON.stringify(body), JSON_TYPE, headers);
 }
 
@@ -125,7 +130,9 @@ export function sendFault(res: ServerResponse, fault: FaultResponse, extra: Outg
     return;
   }
   if (typeof fault.body === 'string') {
-    const type = fault.contentType ?? (fault.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8');
+    const type =
+      fault.contentType ??
+      (fault.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8');
     send(res, fault.status, fault.body, type, headers);
     return;
   }

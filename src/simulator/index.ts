@@ -49,11 +49,41 @@ export {
 /** Types of the web-app description (`WEB_APP_DESCRIPTION`), for callers that edit or extend it. */
 export type * as WebAppModel from './webapp/description.js';
 export type {
-  JsonValue, JsonObject, ParamBody, PoolsInit, PlantKind, SimUser, SimModuleCard, SimGateway, SimModuleInit,
-  SimObjectInit, SimAccountInit, PushRequirement, SimulatorOptions, NetworkSettings, NetworkStats, SimNetwork,
-  NetTarget, NetworkFault, NetworkConnection,
-  WebAppOptions, AssetCorruption, WebAppChanges, WebAppInfo, SimWebApp, RequestRecord, SimStats, FaultResponse,
-  ShapeVariants, ShapeRoute, MalformedKind, SlowBody, SimFaults, SocketInfo, BurstResult, Simulator,
+  JsonValue,
+  JsonObject,
+  ParamBody,
+  PoolsInit,
+  PlantKind,
+  SimUser,
+  SimModuleCard,
+  SimGateway,
+  SimModuleInit,
+  SimObjectInit,
+  SimAccountInit,
+  PushRequirement,
+  SimulatorOptions,
+  NetworkSettings,
+  NetworkStats,
+  SimNetwork,
+  NetTarget,
+  NetworkFault,
+  NetworkConnection,
+  WebAppOptions,
+  AssetCorruption,
+  WebAppChanges,
+  WebAppInfo,
+  SimWebApp,
+  RequestRecord,
+  SimStats,
+  FaultResponse,
+  ShapeVariants,
+  ShapeRoute,
+  MalformedKind,
+  SlowBody,
+  SimFaults,
+  SocketInfo,
+  BurstResult,
+  Simulator,
 } from './types.js';
 
 /** Default option values of {@link startSimulator}. */
@@ -104,7 +134,9 @@ function checkPing(name: string, v: unknown): number {
 
 function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   const d = SIMULATOR_DEFAULTS;
-  const profile = parseSimulatorProfile(typeof process === 'undefined' ? undefined : process.env[SIMULATOR_PROFILE_ENV]);
+  const profile = parseSimulatorProfile(
+    typeof process === 'undefined' ? undefined : process.env[SIMULATOR_PROFILE_ENV],
+  );
   const strict = o.strict ?? profile.strict ?? false;
   const lax = o.laxData ?? profile.laxData ?? false;
   const seed = o.seed ?? d.seed;
@@ -238,7 +270,10 @@ function facade({ url, directUrl, shaper, stats, faults, assets, ctx, plant, rea
 function newHttpServer(tls: SimulatorOptions['tls']): Server {
   if (!tls) return createServer({ keepAliveTimeout: 5000 });
   const { key, cert } = tls;
-  const https = createHttpsServer({ key: typeof key === 'string' ? key : Buffer.from(key), cert: typeof cert === 'string' ? cert : Buffer.from(cert) });
+  const https = createHttpsServer({
+    key: typeof key === 'string' ? key : Buffer.from(key),
+    cert: typeof cert === 'string' ? cert : Buffer.from(cert),
+  });
   https.keepAliveTimeout = 5000;
   return https;
 }
@@ -256,7 +291,12 @@ async function listen(http: Server, port: number, host: string): Promise<Address
 }
 
 /** Starts the network-shaping proxy in front of the simulator (loopback only); closes `http` when that fails. */
-async function shapeNetwork(network: NonNullable<SimulatorOptions['network']>, seed: number, http: Server, addr: AddressInfo): Promise<NetworkShaper> {
+async function shapeNetwork(
+  network: NonNullable<SimulatorOptions['network']>,
+  seed: number,
+  http: Server,
+  addr: AddressInfo,
+): Promise<NetworkShaper> {
   // loopback only: the proxy listens on, and connects to, the loopback address of the simulator's family
   const loop = addr.family === 'IPv6' ? '::1' : '127.0.0.1';
   if (!isLoopbackOrAny(addr.address)) {

@@ -13,14 +13,23 @@ function isRec(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-
 const USER_BOOLS = [
-  'allow_email_type_informations', 'allow_email_type_alarms', 'allow_email_type_marketing', 'allow_email_type_warnings',
+  'allow_email_type_informations',
+  'allow_email_type_alarms',
+  'allow_email_type_marketing',
+  'allow_email_type_warnings',
   'show_rate_us_modal',
 ];
 const MODULE_INTS = ['id', 'deviceMenu', 'deviceLanguageVariant', 'acceptedAt', 'connectedAt', 'moduleAlarms'];
 const META_INTS = ['createdAt', 'previousCreatedAt', 'updatedAt', 'updatedAtClient', 'expire'];
-const TASK_EVENTS = new Set(['app:module:task:created', 'app:module:task:status:changed', 'app:module:task:completed', '60', '61', '63']);
+const TASK_EVENTS = new Set([
+  'app:module:task:created',
+  'app:module:task:status:changed',
+  'app:module:task:completed',
+  '60',
+  '61',
+  '63',
+]);
 
 /** Rewrites bodies and event payloads into lax forms, drawn from a seeded generator. Never mutates its input. */
 export class LaxMixer {
@@ -53,7 +62,13 @@ export class LaxMixer {
     const ms = Date.parse(v);
     if (!Number.isFinite(ms)) return v;
     const iso = new Date(ms).toISOString();
-    return this.#pick([ms / 1000, String(ms / 1000), iso.slice(0, -1), iso.replace('Z', '+00:00'), iso.replace('T', ' ')]);
+    return this.#pick([
+      ms / 1000,
+      String(ms / 1000),
+      iso.slice(0, -1),
+      iso.replace('Z', '+00:00'),
+      iso.replace('T', ' '),
+    ]);
   }
 
   #fields(o: Rec, ints: readonly string[], bools: readonly string[] = [], dates: readonly string[] = []): Rec {
@@ -75,7 +90,8 @@ export class LaxMixer {
   #module(m: unknown): unknown {
     if (!isRec(m)) return m;
     const out = this.#fields(m, MODULE_INTS, [], ['isAcceptedAt', 'isConnectedAt']);
-    if (Array.isArray(out.parameterSchemas)) out.parameterSchemas = out.parameterSchemas.map((p) => (isRec(p) ? this.#fields(p, ['id']) : p));
+    if (Array.isArray(out.parameterSchemas))
+      out.parameterSchemas = out.parameterSchemas.map((p) => (isRec(p) ? this.#fields(p, ['id']) : p));
     return out;
   }
 
@@ -104,7 +120,8 @@ export class LaxMixer {
           continue;
         }
         const c: Rec = {};
-        for (const [key, body] of Object.entries(chans)) c[key] = isRec(body) ? this.#fields(body, META_INTS, ['storable']) : body;
+        for (const [key, body] of Object.entries(chans))
+          c[key] = isRec(body) ? this.#fields(body, META_INTS, ['storable']) : body;
         p[pool] = c;
       }
       out[devid] = p;
@@ -140,7 +157,12 @@ export class LaxMixer {
         out = isRec(b) ? this.#fields(b, ['id', 'moduleId'], [], ['createdAt', 'updatedAt']) : b;
         break;
       case 'GET /v1/system/version':
-        out = isRec(b) && isRec(b.version) ? { ...b, version: this.#fields(b.version, [], ['devMode']) } : isRec(b) ? this.#fields(b, [], ['devMode']) : b;
+        out =
+          isRec(b) && isRec(b.version)
+            ? { ...b, version: this.#fields(b.version, [], ['devMode']) }
+            : isRec(b)
+              ? this.#fields(b, [], ['devMode'])
+              : b;
         break;
       case 'POST /v1/modules/parameters':
         out = this.#params(b);
@@ -160,7 +182,8 @@ export class LaxMixer {
     if (name === 'snapshot' || name.endsWith('parameters:change')) return this.#params(payload);
     if (name === 'app:module:connection:status:changed' && isRec(payload)) {
       const out: Rec = {};
-      for (const [devid, body] of Object.entries(payload)) out[devid] = isRec(body) ? this.#fields(body, ['connectedAt']) : body;
+      for (const [devid, body] of Object.entries(payload))
+        out[devid] = isRec(body) ? this.#fields(body, ['connectedAt']) : body;
       return out;
     }
     if (TASK_EVENTS.has(name) && isRec(payload)) return this.#fields(payload, ['taskId']);

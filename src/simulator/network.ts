@@ -65,16 +65,25 @@ export function checkFault(f: unknown): NetworkFault & { target: NetTarget } {
     case 'blackhole':
       return { kind: 'blackhole', target: checkTarget(o.target) };
     case 'reset': {
-      const afterBytes = o.afterBytes === undefined ? undefined : checkCount('afterBytes', o.afterBytes, 0, Number.MAX_SAFE_INTEGER);
-      if (afterBytes !== undefined && !Number.isInteger(afterBytes)) throw new BragerOneError('network fault afterBytes must be a whole number');
-      return afterBytes === undefined ? { kind: 'reset', target: checkTarget(o.target) } : { kind: 'reset', target: checkTarget(o.target), afterBytes };
+      const afterBytes =
+        o.afterBytes === undefined ? undefined : checkCount('afterBytes', o.afterBytes, 0, Number.MAX_SAFE_INTEGER);
+      if (afterBytes !== undefined && !Number.isInteger(afterBytes))
+        throw new BragerOneError('network fault afterBytes must be a whole number');
+      return afterBytes === undefined
+        ? { kind: 'reset', target: checkTarget(o.target) }
+        : { kind: 'reset', target: checkTarget(o.target), afterBytes };
     }
     case 'stall':
       return { kind: 'stall', target: checkTarget(o.target), ms: checkCount('ms', o.ms, 0, NETWORK_MAX_STALL) };
     case 'bandwidth':
-      return { kind: 'bandwidth', target: checkTarget(o.target), bytesPerSecond: checkCount('bytesPerSecond', o.bytesPerSecond, 1, 1e12) };
+      return {
+        kind: 'bandwidth',
+        target: checkTarget(o.target),
+        bytesPerSecond: checkCount('bytesPerSecond', o.bytesPerSecond, 1, 1e12),
+      };
     case 'refuse':
-      if (o.target !== undefined) throw new BragerOneError('network fault refuse takes no target (it acts on new connections)');
+      if (o.target !== undefined)
+        throw new BragerOneError('network fault refuse takes no target (it acts on new connections)');
       return { kind: 'refuse', target: 'all' };
     default:
       throw new BragerOneError(`network fault kind must be 'blackhole', 'reset', 'stall', 'bandwidth' or 'refuse'`);
@@ -102,7 +111,7 @@ class Conn {
   resetting = false;
   up!: DelayPipe;
   down!: DelayPipe;
-    constructor(
+  constructor(
     readonly id: number,
     readonly client: Socket,
     readonly upstream: Socket,
@@ -161,7 +170,8 @@ class DelayPipe {
       if (this.#ended) return;
       this.#ended = true;
     }
-    if (this.dir === 'up' && this.#conn.kind === 'unknown' && Buffer.isBuffer(buf)) this.#shaper.classify(this.#conn, buf);
+    if (this.dir === 'up' && this.#conn.kind === 'unknown' && Buffer.isBuffer(buf))
+      this.#shaper.classify(this.#conn, buf);
     if (this.#stopped) return; // classify may reset the connection
     const at = Math.max(Math.max(performance.now(), this.#floor) + this.#shaper.oneWay(), this.#lastAt);
     this.#lastAt = at;
@@ -316,22 +326,25 @@ export class NetworkShaper implements SimNetwork {
   readonly #sockets = new Set<Socket>();
   readonly #conns = new Map<number, Conn>();
   readonly #faults = new Set<ActiveFault>();
-  readonly #counters: NetworkStats = { connections: 0, refused: 0, bytesUp: 0, bytesDown: 0, open: 0, droppedBytes: 0, resets: 0 };
+  readonly #counters: NetworkStats = {
+    connections: 0,
+    refused: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+    open: 0,
+    droppedBytes: 0,
+    resets: 0,
+  };
   #nextId = 1;
   #closedCount = 0;
   #closing: Promise<void> | null = null;
   /** The proxy's base URL (set once it listens). */
   url = '';
 
-    readonly #upstreamPort: number;
+  readonly #upstreamPort: number;
   readonly #upstreamHost: string;
 
-  constructor(
-    initial: Partial<NetworkSettings>,
-    seed: number,
-    upstreamPort: number,
-    upstreamHost: string,
-  ) {
+  constructor(initial: Partial<NetworkSettings>, seed: number, upstreamPort: number, upstreamHost: string) {
     this.#upstreamPort = upstreamPort;
     this.#upstreamHost = upstreamHost;
     this.#settings = resolveNetwork(initial, { latency: 0, jitter: 0 });
@@ -427,7 +440,12 @@ export class NetworkShaper implements SimNetwork {
     if (!m) return; // not plain HTTP (e.g. TLS): stays 'unknown'
     c.kind = (m[1] ?? '').includes('/socket.io/') ? 'socket' : 'rest';
     for (const a of this.#faults) {
-      if (a.f.kind === 'reset' && a.f.afterBytes === undefined && (a.f.target === 'rest' || a.f.target === 'socket') && matches(a.f.target, c)) {
+      if (
+        a.f.kind === 'reset' &&
+        a.f.afterBytes === undefined &&
+        (a.f.target === 'rest' || a.f.target === 'socket') &&
+        matches(a.f.target, c)
+      ) {
         this.reset(c, false);
         return;
       }
@@ -441,7 +459,8 @@ export class NetworkShaper implements SimNetwork {
 
   stalledUntil(c: Conn, now: number): number {
     let until = 0;
-    for (const a of this.#faults) if (a.f.kind === 'stall' && a.until > now && matches(a.f.target, c)) until = Math.max(until, a.until);
+    for (const a of this.#faults)
+      if (a.f.kind === 'stall' && a.until > now && matches(a.f.target, c)) until = Math.max(until, a.until);
     return until;
   }
 
@@ -464,7 +483,8 @@ export class NetworkShaper implements SimNetwork {
   /** Bytes one bandwidth slice carries: about 20 ms of the slowest matching link (64 B … 16 KiB). */
   sliceSize(c: Conn): number {
     let rate = Number.POSITIVE_INFINITY;
-    for (const a of this.#faults) if (a.f.kind === 'bandwidth' && matches(a.f.target, c)) rate = Math.min(rate, a.f.bytesPerSecond);
+    for (const a of this.#faults)
+      if (a.f.kind === 'bandwidth' && matches(a.f.target, c)) rate = Math.min(rate, a.f.bytesPerSecond);
     return Math.max(64, Math.min(16_384, Math.floor(rate / 50)));
   }
 
@@ -537,7 +557,12 @@ export class NetworkShaper implements SimNetwork {
     this.#counters.connections++;
     this.#counters.open++;
     client.setNoDelay(true);
-    const upstream = createConnection({ port: this.#upstreamPort, host: this.#upstreamHost, allowHalfOpen: true, noDelay: true });
+    const upstream = createConnection({
+      port: this.#upstreamPort,
+      host: this.#upstreamHost,
+      allowHalfOpen: true,
+      noDelay: true,
+    });
     upstream.on('error', () => {});
     this.#sockets.add(client);
     this.#sockets.add(upstream);
@@ -566,7 +591,11 @@ export class NetworkShaper implements SimNetwork {
     client.on('close', () => finish(client, c.up, upstream));
     upstream.on('close', () => finish(upstream, c.down, client));
     for (const a of this.#faults) {
-      if (a.f.kind === 'reset' && a.f.afterBytes === undefined && (a.f.target === 'all' || (typeof a.f.target === 'object' && a.f.target.connection === id))) {
+      if (
+        a.f.kind === 'reset' &&
+        a.f.afterBytes === undefined &&
+        (a.f.target === 'all' || (typeof a.f.target === 'object' && a.f.target.connection === id))
+      ) {
         this.reset(c, false);
         return;
       }
@@ -613,7 +642,9 @@ function rst(s: Socket): void {
 }
 
 function off(): never {
-  throw new BragerOneError('network shaping is off: start the simulator with `network: { latency, jitter }` (or `network: {}` for faults only)');
+  throw new BragerOneError(
+    'network shaping is off: start the simulator with `network: { latency, jitter }` (or `network: {}` for faults only)',
+  );
 }
 
 /** `sim.network` of a simulator started without `network`: shaping is off and cannot be switched on later. */
@@ -621,7 +652,15 @@ export const NETWORK_OFF: SimNetwork = Object.freeze({
   enabled: false,
   get: () => ({ latency: 0, jitter: 0 }),
   set: (): NetworkSettings => off(),
-  stats: (): NetworkStats => ({ connections: 0, refused: 0, bytesUp: 0, bytesDown: 0, open: 0, droppedBytes: 0, resets: 0 }),
+  stats: (): NetworkStats => ({
+    connections: 0,
+    refused: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+    open: 0,
+    droppedBytes: 0,
+    resets: 0,
+  }),
   fault: (): (() => void) => off(),
   clearFaults: (): void => {},
   connections: (): NetworkConnection[] => [],

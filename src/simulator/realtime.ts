@@ -4,7 +4,16 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import { BragerOneError } from '../errors.js';
 import type { SimContext } from './context.js';
 import type { AccountModel } from './data.js';
-import { bearerToken, CORS_ALLOW_HEADERS, cancellableSleep, corsHeaders, htmlPage, originProblem, redactHeaders, send } from './http-util.js';
+import {
+  bearerToken,
+  CORS_ALLOW_HEADERS,
+  cancellableSleep,
+  corsHeaders,
+  htmlPage,
+  originProblem,
+  redactHeaders,
+  send,
+} from './http-util.js';
 import type { SocketInfo } from './types.js';
 import { errorMessage } from '../internal/error-text.js';
 
@@ -109,10 +118,23 @@ export class Realtime {
         this.#noteHandshake(req);
         if (this.#takeHttpRefusal()) {
           const status = ctx.faults.refuseHttp.status;
-          return send(res, status, htmlPage(status), 'text/html; charset=utf-8', corsHeaders(req, ctx.opts.corsOrigins));
+          return send(
+            res,
+            status,
+            htmlPage(status),
+            'text/html; charset=utf-8',
+            corsHeaders(req, ctx.opts.corsOrigins),
+          );
         }
         const strict = this.#strictProblem(req);
-        if (strict) return send(res, 403, JSON.stringify({ message: strict }), 'application/json', corsHeaders(req, ctx.opts.corsOrigins));
+        if (strict)
+          return send(
+            res,
+            403,
+            JSON.stringify({ message: strict }),
+            'application/json',
+            corsHeaders(req, ctx.opts.corsOrigins),
+          );
       }
       engine.handleRequest(req, res);
     });
@@ -156,7 +178,14 @@ export class Realtime {
 
   /** Logs a new Engine.IO handshake (HTTP or WebSocket) in `stats.requests` as `WS handshake`, headers redacted. */
   #noteHandshake(req: IncomingMessage): void {
-    this.#ctx.stats.note({ method: req.method ?? 'GET', path: req.url ?? '/', routeId: 'WS handshake', headers: redactHeaders(req), status: 0, at: this.#ctx.opts.now() });
+    this.#ctx.stats.note({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      routeId: 'WS handshake',
+      headers: redactHeaders(req),
+      status: 0,
+      at: this.#ctx.opts.now(),
+    });
   }
 
   /** Strict mode: what is wrong with a new handshake (Origin/Referer, x-appversion), or `null`. */
@@ -221,7 +250,12 @@ export class Realtime {
     const who = this.#admitted.get(socket);
     if (!who) return void socket.disconnect(true);
     const rec: SocketRecord = {
-      socket, nsSid: socket.id, engineSid: engineSidOf(socket), ...who, bound: new Set(), listening: new Set(),
+      socket,
+      nsSid: socket.id,
+      engineSid: engineSidOf(socket),
+      ...who,
+      bound: new Set(),
+      listening: new Set(),
     };
     // Known to /modules/connect (and to pushes) at once, or after `sidRegistrationDelay` like an asynchronous server.
     const delay = this.#ctx.opts.sidRegistrationDelay;
@@ -278,8 +312,13 @@ export class Realtime {
   /** Connected sockets. */
   list(): SocketInfo[] {
     return [...this.#records.values()].map((r) => ({
-      nsSid: r.nsSid, engineSid: r.engineSid, bound: [...r.bound].sort(), listening: [...r.listening].sort(),
-      tokenTail: r.tokenTail, authVia: r.authVia, email: r.account.email,
+      nsSid: r.nsSid,
+      engineSid: r.engineSid,
+      bound: [...r.bound].sort(),
+      listening: [...r.listening].sort(),
+      tokenTail: r.tokenTail,
+      authVia: r.authVia,
+      email: r.account.email,
       transport: r.socket.conn.transport.name === 'polling' ? 'polling' : 'websocket',
     }));
   }

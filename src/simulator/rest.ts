@@ -56,8 +56,13 @@ function stringList(v: unknown): string[] | null {
 /** Object row of docs/PROTOCOL.md §4.4. */
 export function objectRow(o: ObjectModel): JsonObject {
   return {
-    id: o.id, name: o.name, addressCountry: o.addressCountry, addressCity: o.addressCity,
-    addressPostCode: o.addressPostCode, addressStreet: o.addressStreet, addressHouseNumber: o.addressHouseNumber,
+    id: o.id,
+    name: o.name,
+    addressCountry: o.addressCountry,
+    addressCity: o.addressCity,
+    addressPostCode: o.addressPostCode,
+    addressStreet: o.addressStreet,
+    addressHouseNumber: o.addressHouseNumber,
   };
 }
 
@@ -80,11 +85,20 @@ function ownedObject(call: Call): ObjectModel {
 export function moduleRow(m: ModuleModel, degraded = false): JsonObject {
   const online = m.connectedAt !== 0;
   return {
-    id: m.id, devid: m.devid, name: m.name, moduleTitle: m.moduleTitle,
+    id: m.id,
+    devid: m.devid,
+    name: m.name,
+    moduleTitle: m.moduleTitle,
     gateway: degraded ? null : { ...m.gateway },
-    deviceMenu: m.deviceMenu, deviceLanguageVariant: 0, devices: [], services: [],
-    permissions: [...m.permissions], acceptedAt: m.acceptedAt,
-    connectedAt: degraded ? null : m.connectedAt, moduleAlarms: 0, parameterSchemas: [],
+    deviceMenu: m.deviceMenu,
+    deviceLanguageVariant: 0,
+    devices: [],
+    services: [],
+    permissions: [...m.permissions],
+    acceptedAt: m.acceptedAt,
+    connectedAt: degraded ? null : m.connectedAt,
+    moduleAlarms: 0,
+    parameterSchemas: [],
     moduleAddress: degraded ? null : m.gateway.address,
     moduleInterface: degraded ? null : m.gateway.interface,
     moduleVersion: degraded ? null : m.gateway.version.replace(/^V/i, ''),
@@ -94,7 +108,11 @@ export function moduleRow(m: ModuleModel, degraded = false): JsonObject {
   };
 }
 
-function permissionsBody(call: Call, perms: string[], routeId: 'GET /v1/user/permissions' | 'GET /v1/objects/:id/permissions'): void {
+function permissionsBody(
+  call: Call,
+  perms: string[],
+  routeId: 'GET /v1/user/permissions' | 'GET /v1/objects/:id/permissions',
+): void {
   const shape = call.ctx.faults.shapeOf(routeId) ?? 'wrapped';
   if (shape === 'bare') call.json(200, perms);
   else if (shape === 'objects') call.json(200, { permissions: perms.map((name) => ({ name })) });
@@ -133,9 +151,12 @@ function login(call: Call, body: unknown): void {
     return o ? [objectRow(o)] : [];
   });
   const res: JsonObject = {
-    accessToken: t.accessToken, refreshToken: t.refreshToken, type: 'bearer',
+    accessToken: t.accessToken,
+    refreshToken: t.refreshToken,
+    type: 'bearer',
     expiresAt: shape === 'nullExpiry' ? null : new Date(t.expiresAt).toISOString(),
-    user: { ...account.user }, objects,
+    user: { ...account.user },
+    objects,
   };
   if (shape === 'noUser') delete res.user;
   call.json(200, res);
@@ -156,7 +177,9 @@ export const REST_ROUTES: readonly Route[] = [
     const user = { ...acct(call).user };
     call.json(200, call.ctx.faults.shapeOf('GET /v1/user') === 'bare' ? user : { user });
   }),
-  route('GET /v1/user/permissions', true, (call) => permissionsBody(call, acct(call).permissions, 'GET /v1/user/permissions')),
+  route('GET /v1/user/permissions', true, (call) =>
+    permissionsBody(call, acct(call).permissions, 'GET /v1/user/permissions'),
+  ),
   route('GET /v1/objects', true, (call) => {
     const rows = ownedObjects(call).map(objectRow);
     const shape = call.ctx.faults.shapeOf('GET /v1/objects') ?? 'data';

@@ -18,12 +18,9 @@ export class TokenBook {
 
   readonly #ttl: number;
 
-  constructor(
-    ttl: number,
-    now: () => number,
-  ) {
+  constructor(ttl: number, now: () => number) {
     this.#now = now;
-  
+
     this.#ttl = ttl;
   }
 

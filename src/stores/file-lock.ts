@@ -48,7 +48,13 @@ const quietUnlink = (p: string): Promise<void> => unlink(p).catch(() => {});
  */
 export async function acquireFileLock(path: string, opts: FileLockOptions): Promise<(() => Promise<void>) | null> {
   const dir = dirname(path);
-  if (!(await ensurePrivateDir(dir).then(() => true, () => false))) return null;
+  if (
+    !(await ensurePrivateDir(dir).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return null;
   const me: Holder = { pid: process.pid, at: Date.now(), id: randomBytes(8).toString('hex') };
   const mine = JSON.stringify(me);
   const tmp = join(dir, `.${basename(path)}.${me.id}.tmp`);

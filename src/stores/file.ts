@@ -37,7 +37,10 @@ const LOCK_STALE = 120_000;
 /** File-name-safe form of an email: lower case, `[a-z0-9._@+-]` kept, anything else `_`, at most 100 characters. */
 export function safeTokenFileName(email?: string): string {
   const raw = (email ?? '').trim().toLowerCase();
-  let safe = raw.replace(/[^a-z0-9._@+-]/g, '_').replace(/^\.+/, '_').slice(0, 100);
+  let safe = raw
+    .replace(/[^a-z0-9._@+-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 100);
   if (!safe) safe = 'default';
   return `token-${safe}.json`;
 }

@@ -99,7 +99,9 @@ export class IndexedDbTokenStore implements TokenStore {
     try {
       value = await get<unknown>(this.key, this.#idb());
     } catch (err) {
-      this.#log.warn(`IndexedDbTokenStore: cannot read "${this.dbName}/${this.storeName}" (${errorKind(err)}); no token loaded`);
+      this.#log.warn(
+        `IndexedDbTokenStore: cannot read "${this.dbName}/${this.storeName}" (${errorKind(err)}); no token loaded`,
+      );
       return null;
     }
     if (value === undefined || value === null) return null;

@@ -90,9 +90,12 @@ export class LocalStorageTokenStore implements TokenStore {
       storage.setItem(this.key, value);
     } catch (err) {
       if (isQuotaError(err)) {
-        throw new BragerOneError('LocalStorageTokenStore: storage quota exceeded, token not saved (previous value kept)', {
-          cause: err,
-        });
+        throw new BragerOneError(
+          'LocalStorageTokenStore: storage quota exceeded, token not saved (previous value kept)',
+          {
+            cause: err,
+          },
+        );
       }
       throw unavailable('save', err);
     }
@@ -122,7 +125,8 @@ export class LocalStorageTokenStore implements TokenStore {
    */
   watch(cb: (token: Token | null) => void): () => void {
     const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
-    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return () => {};
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function')
+      return () => {};
     const onStorage = (ev: Event): void => {
       const e = ev as StorageEvent;
       if (e.key !== null && e.key !== this.key) return;

@@ -29,7 +29,10 @@ describeBrowser('HTTP cache in IndexedDB (Chromium, built IIFE)', (suite) => {
   async function install(page: Page): Promise<void> {
     await page.evaluate(() => {
       const B = window.BragerOne;
-      const client = new B.BragerOneApiClient({ apiBase: `${location.origin}/v1`, cache: new B.IndexedDbCacheAdapter() }) as {
+      const client = new B.BragerOneApiClient({
+        apiBase: `${location.origin}/v1`,
+        cache: new B.IndexedDbCacheAdapter(),
+      }) as {
         getBytes(u: string): Promise<Uint8Array>;
       };
       window.fetchAsset = async (url) => Array.from(await client.getBytes(url));

@@ -26,7 +26,10 @@ async function open(s: BrowserSuite): Promise<Page> {
 /** Waits until the page says `ready` or `error`; returns the state and the status line. */
 async function settle(page: Page): Promise<{ state: string; status: string }> {
   await page.waitForFunction(() => document.body.dataset.state !== 'loading', undefined, { timeout: 30_000 });
-  return page.evaluate(() => ({ state: document.body.dataset.state ?? '', status: document.getElementById('status')?.textContent ?? '' }));
+  return page.evaluate(() => ({
+    state: document.body.dataset.state ?? '',
+    status: document.getElementById('status')?.textContent ?? '',
+  }));
 }
 
 /** Rendered rows: symbol → "label value". */
@@ -66,8 +69,12 @@ describeBrowser('catalog script-tag file (Chromium, examples/browser/catalog.htm
     expect(Object.keys(first).length).toBeGreaterThan(5);
     // Every label is a text from the catalog, never the bare symbol, and nothing was injected as markup.
     for (const [symbol, text] of Object.entries(first)) expect(text.startsWith(`${symbol} `), symbol).toBe(false);
-    expect(await page.evaluate(() => document.querySelectorAll('#panels script, #panels img, #panels iframe').length)).toBe(0);
-    expect(await page.evaluate(() => [...document.querySelectorAll('#panels h2')].map((h) => h.textContent))).toContain('Kocioł');
+    expect(
+      await page.evaluate(() => document.querySelectorAll('#panels script, #panels img, #panels iframe').length),
+    ).toBe(0);
+    expect(await page.evaluate(() => [...document.querySelectorAll('#panels h2')].map((h) => h.textContent))).toContain(
+      'Kocioł',
+    );
     const firstWebApp = webAppRequests(s, 0);
     const indexName = s.sim.webApp.indexName;
     expect(firstWebApp).toContain(`/assets/${indexName}`);
@@ -78,7 +85,11 @@ describeBrowser('catalog script-tag file (Chromium, examples/browser/catalog.htm
     // ——— live: a pushed delta re-renders the row ———
     await until(() => s.sim.sockets()[0]?.listening.includes(BOILER) === true, 'bound and listening', 10_000);
     s.sim.setParam(BOILER, 'P4.v1', 655);
-    await until(async () => (await rows(page)).PARAM_P4_1 === 'Temperatura kotła 65.5 °C', 'pushed value rendered', 10_000);
+    await until(
+      async () => (await rows(page)).PARAM_P4_1 === 'Temperatura kotła 65.5 °C',
+      'pushed value rendered',
+      10_000,
+    );
 
     // ——— one copy of the error classes ———
     const errs = await page.evaluate(async () => {
@@ -89,7 +100,11 @@ describeBrowser('catalog script-tag file (Chromium, examples/browser/catalog.htm
         isBragerOneError(e: unknown): boolean;
         isCatalogError(e: unknown): boolean;
       };
-      const demo = (window as unknown as { demo: { catalog: { prepareWrite(s: string, v: unknown, values: unknown): Promise<unknown> } } }).demo;
+      const demo = (
+        window as unknown as {
+          demo: { catalog: { prepareWrite(s: string, v: unknown, values: unknown): Promise<unknown> } };
+        }
+      ).demo;
       const describeErr = (e: unknown) => ({
         name: (e as Error).name,
         catalog: e instanceof B.CatalogError,
@@ -97,7 +112,9 @@ describeBrowser('catalog script-tag file (Chromium, examples/browser/catalog.htm
         guard: B.isBragerOneError(e),
         catalogGuard: B.isCatalogError(e),
       });
-      const range = await demo.catalog.prepareWrite('PARAM_P4_8', 999, { 'P4.v8': 65, 'P4.u8': 2, 'P4.n8': 40, 'P4.x8': 85 }).catch((e: unknown) => e);
+      const range = await demo.catalog
+        .prepareWrite('PARAM_P4_8', 999, { 'P4.v8': 65, 'P4.u8': 2, 'P4.n8': 40, 'P4.x8': 85 })
+        .catch((e: unknown) => e);
       const unknown = await demo.catalog.prepareWrite('NO_SUCH_SYMBOL', 1, {}).catch((e: unknown) => e);
       return {
         sameParent: Object.getPrototypeOf(B.CatalogError) === B.BragerOneError,
@@ -106,7 +123,8 @@ describeBrowser('catalog script-tag file (Chromium, examples/browser/catalog.htm
       };
     });
     expect(errs.sameParent).toBe(true);
-    for (const e of [errs.range, errs.unknown]) expect(e).toEqual({ name: 'CatalogError', catalog: true, base: true, guard: true, catalogGuard: true });
+    for (const e of [errs.range, errs.unknown])
+      expect(e).toEqual({ name: 'CatalogError', catalog: true, base: true, guard: true, catalogGuard: true });
 
     // ——— reload: token and catalog snapshot come from IndexedDB ———
     const from = s.sim.stats.requests.length;
@@ -121,7 +139,11 @@ describeBrowser('catalog script-tag file (Chromium, examples/browser/catalog.htm
     const root = s.sim.stats.requests.slice(from).filter((r) => r.path === '/');
     for (const r of root) expect(r.status).toBe(304);
     expect(s.sim.loginCount() - logins0).toBe(1); // the stored token was reused
-    expect(await page.evaluate(() => (window as unknown as { demo: { catalog: { fingerprint: string } } }).demo.catalog.fingerprint)).toContain(indexName);
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { demo: { catalog: { fingerprint: string } } }).demo.catalog.fingerprint,
+      ),
+    ).toContain(indexName);
 
     await screenshot(page, 'catalog.png');
     expect(s.errors).toEqual([]);

@@ -17,7 +17,10 @@ afterAll(async () => {
 
 async function settle(page: Page): Promise<{ state: string; status: string }> {
   await page.waitForFunction(() => document.body.dataset.state !== 'loading', undefined, { timeout: 20_000 });
-  return page.evaluate(() => ({ state: document.body.dataset.state ?? '', status: document.getElementById('status')?.textContent ?? '' }));
+  return page.evaluate(() => ({
+    state: document.body.dataset.state ?? '',
+    status: document.getElementById('status')?.textContent ?? '',
+  }));
 }
 
 function pageUrl(example: string, api: string): string {
@@ -38,9 +41,13 @@ describeBrowser('CORS: pages from another origin (Chromium)', (suite) => {
       const preflights = s.sim.stats.requests.filter((r) => r.method === 'OPTIONS');
       expect(preflights.length).toBeGreaterThanOrEqual(1);
       expect(preflights.every((r) => r.status >= 200 && r.status < 300)).toBe(true);
-      expect(preflights.some((r) => /authorization|content-type/i.test(r.headers['access-control-request-headers'] ?? ''))).toBe(true);
+      expect(
+        preflights.some((r) => /authorization|content-type/i.test(r.headers['access-control-request-headers'] ?? '')),
+      ).toBe(true);
       // the API requests carried the page's origin
-      expect(s.sim.stats.requests.find((r) => r.routeId === 'POST /v1/auth/user')?.headers.origin).toBe(new URL(page.url()).origin);
+      expect(s.sim.stats.requests.find((r) => r.routeId === 'POST /v1/auth/user')?.headers.origin).toBe(
+        new URL(page.url()).origin,
+      );
       expect(s.errors).toEqual([]);
     });
   }

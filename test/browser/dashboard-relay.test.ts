@@ -43,7 +43,12 @@ describeBrowser(
     it('directly: a CORS error on the page; through the relay: login, labelled values, a live change, a confirmed setpoint', async () => {
       const s = suite();
       if (!statics) throw new Error('static server not started');
-      relay = await startRelay({ server: defineServer({ ioBase: s.origin, oneBase: s.origin }), allowOrigins: [statics.url], port: 0, log: (e) => log.push(e) });
+      relay = await startRelay({
+        server: defineServer({ ioBase: s.origin, oneBase: s.origin }),
+        allowOrigins: [statics.url],
+        port: 0,
+        log: (e) => log.push(e),
+      });
       const app = (api: string) => `${statics?.url}/dashboard/index.html?api=${encodeURIComponent(api)}`;
       expect(new Set([statics.url, relay.url, s.origin]).size).toBe(3);
 
@@ -83,13 +88,22 @@ describeBrowser(
       await page.waitForSelector('#socket-state[data-state="up"]');
 
       // labelled values: the labels come from the web app's assets, read through the relay
-      await rowIs(page, 'PARAM_P4_1', (r) => r.label === 'Temperatura kotła' && r.num === '61.2' && r.unit === '°C', 'boiler temperature shown');
+      await rowIs(
+        page,
+        'PARAM_P4_1',
+        (r) => r.label === 'Temperatura kotła' && r.num === '61.2' && r.unit === '°C',
+        'boiler temperature shown',
+      );
       expect(await row(page, 'PARAM_0')).toMatchObject({ label: 'Tryb pracy', num: 'Automatyczny' });
       expect(s.sim.stats.requests.map((r) => r.path)).toContain(`/assets/${s.sim.webApp.indexName}`);
       expect(log.some((e) => e.event === 'request' && e.path.startsWith('/assets/') && e.status === 200)).toBe(true);
 
       // a pushed change arrives over the relayed socket
-      await until(() => s.sim.sockets().some((k) => k.listening.includes(BOILER)), 'socket listening to the boiler', 10_000);
+      await until(
+        () => s.sim.sockets().some((k) => k.listening.includes(BOILER)),
+        'socket listening to the boiler',
+        10_000,
+      );
       expect(log.some((e) => e.path.startsWith('/socket.io/'))).toBe(true);
       s.sim.setParam(BOILER, 'P4.v1', 655);
       await rowIs(page, 'PARAM_P4_1', (r) => r.num === '65.5', 'pushed value rendered');

@@ -28,7 +28,9 @@ function minContrast(page: Page): Promise<{ ratio: number; where: string }> {
   return page.evaluate(() => {
     const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
     const lum = (c: string) => {
-      const [r = 0, g = 0, b = 0] = rgb(c).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      const [r = 0, g = 0, b = 0] = rgb(c)
+        .map((v) => v / 255)
+        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
     const bgOf = (e: Element | null): string => {
@@ -40,7 +42,9 @@ function minContrast(page: Page): Promise<{ ratio: number; where: string }> {
       return 'rgb(255, 255, 255)';
     };
     let worst = { ratio: 99, where: '' };
-    for (const e of document.querySelectorAll('.param dt, .param .num, .param .unit, .pill, button, .status, .legend li, h2, h3')) {
+    for (const e of document.querySelectorAll(
+      '.param dt, .param .num, .param .unit, .pill, button, .status, .legend li, h2, h3',
+    )) {
       if (!(e as HTMLElement).offsetParent) continue;
       const a = lum(getComputedStyle(e).color);
       const b = lum(bgOf(e));
@@ -75,7 +79,11 @@ describeBrowser(
       const foreign: string[] = [];
       page.on('request', (r) => {
         const u = new URL(r.url());
-        if ((u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') && u.host !== new URL(s.origin).host) foreign.push(r.url());
+        if (
+          (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') &&
+          u.host !== new URL(s.origin).host
+        )
+          foreign.push(r.url());
       });
 
       // ——— login with the prefilled demo account ———
@@ -99,19 +107,32 @@ describeBrowser(
       expect(await page.isVisible('#nav')).toBe(false);
 
       // ——— labelled values with units, enum texts, indicators ———
-      await rowIs(page, 'PARAM_P4_1', (r) => r.label === 'Temperatura kotła' && r.num === '61.2' && r.unit === '°C', 'boiler temperature shown');
+      await rowIs(
+        page,
+        'PARAM_P4_1',
+        (r) => r.label === 'Temperatura kotła' && r.num === '61.2' && r.unit === '°C',
+        'boiler temperature shown',
+      );
       expect(await row(page, 'PARAM_0')).toMatchObject({ label: 'Tryb pracy', num: 'Automatyczny', unit: '' });
       expect(await page.getAttribute('#panels .param[data-symbol="POMPA_CWU"]', 'data-on')).toBe('false');
       expect(await page.getAttribute('#panels .param[data-symbol="STATUS_P5_0"]', 'data-on')).toBe('true');
-      expect(await page.evaluate(() => [...document.querySelectorAll('#panels h3')].map((h) => h.textContent))).toContain('Kocioł');
+      expect(
+        await page.evaluate(() => [...document.querySelectorAll('#panels h3')].map((h) => h.textContent)),
+      ).toContain('Kocioł');
       expect(await page.locator('#legend').textContent()).toContain('Temperatura kotła (°C)');
       expect(await page.locator('#chart canvas').count()).toBeGreaterThan(0);
 
       // ——— a pushed value changes on screen ———
-      await until(() => s.sim.sockets().some((k) => k.listening.includes(BOILER)), 'socket listening to the boiler', 10_000);
+      await until(
+        () => s.sim.sockets().some((k) => k.listening.includes(BOILER)),
+        'socket listening to the boiler',
+        10_000,
+      );
       s.sim.setParam(BOILER, 'P4.v1', 655);
       await rowIs(page, 'PARAM_P4_1', (r) => r.num === '65.5', 'pushed value rendered');
-      expect(await page.evaluate(() => (window as unknown as { dashboard: { chartRows: number } }).dashboard.chartRows)).toBeGreaterThan(0);
+      expect(
+        await page.evaluate(() => (window as unknown as { dashboard: { chartRows: number } }).dashboard.chartRows),
+      ).toBeGreaterThan(0);
 
       // ——— the setpoint: pending → confirmed by the pushed value ———
       const min = await page.getAttribute('#panels .param[data-symbol="PARAM_P4_8"] input[type="range"]', 'min');
@@ -138,14 +159,21 @@ describeBrowser(
         const seen: string[] = [];
         (window as unknown as { socketStates: string[] }).socketStates = seen;
         const pill = document.getElementById('socket-state') as HTMLElement;
-        new MutationObserver(() => seen.push(pill.dataset.state ?? '')).observe(pill, { attributes: true, attributeFilter: ['data-state'] });
+        new MutationObserver(() => seen.push(pill.dataset.state ?? '')).observe(pill, {
+          attributes: true,
+          attributeFilter: ['data-state'],
+        });
       });
       s.sim.faults.dropAllSockets();
-      await until(async () => {
-        const seen = await page.evaluate(() => (window as unknown as { socketStates: string[] }).socketStates);
-        const i = seen.indexOf('reconnecting');
-        return i >= 0 && seen.slice(i).includes('up');
-      }, 'reconnecting, then up', 20_000);
+      await until(
+        async () => {
+          const seen = await page.evaluate(() => (window as unknown as { socketStates: string[] }).socketStates);
+          const i = seen.indexOf('reconnecting');
+          return i >= 0 && seen.slice(i).includes('up');
+        },
+        'reconnecting, then up',
+        20_000,
+      );
       expect(await page.getAttribute('#socket-state', 'data-state')).toBe('up');
       await until(() => s.sim.sockets().some((k) => k.listening.includes(BOILER)), 'listening again', 15_000);
       s.sim.setParam(BOILER, 'P4.v1', 612);
@@ -154,7 +182,9 @@ describeBrowser(
       // ——— language: pl → en (catalog texts and the dashboard's own) ———
       await page.selectOption('#lang', 'en');
       await rowIs(page, 'PARAM_P4_1', (r) => r.label === 'Boiler temperature' && r.unit === '°C', 'English labels');
-      expect(await page.evaluate(() => [...document.querySelectorAll('#panels h3')].map((h) => h.textContent))).toContain('Boiler');
+      expect(
+        await page.evaluate(() => [...document.querySelectorAll('#panels h3')].map((h) => h.textContent)),
+      ).toContain('Boiler');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       expect(await page.textContent('#socket-state')).toBe('Socket: up');
       expect(await page.locator('#legend').textContent()).toContain('Boiler temperature (°C)');

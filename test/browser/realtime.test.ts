@@ -91,10 +91,15 @@ describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (
     await until(() => s.sim.sockets().length === 1 && s.sim.sockets()[0]?.nsSid !== before, 'reconnect', 15_000);
     await until(() => subscribed(s), 're-bind and listen', 10_000);
     s.sim.setParam(DEVID, 'P4.v1', 433);
-    await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 433), 'delta after the reconnect', 10_000);
+    await until(
+      async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 433),
+      'delta after the reconnect',
+      10_000,
+    );
 
     await page.evaluate(async () => {
-      const rt = (window as unknown as { rt: { gw: { stop(): Promise<void> }; client: { close(): Promise<void> } } }).rt;
+      const rt = (window as unknown as { rt: { gw: { stop(): Promise<void> }; client: { close(): Promise<void> } } })
+        .rt;
       await rt.gw.stop();
       await rt.client.close();
     });
@@ -134,7 +139,8 @@ describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (
       },
       { api: s.origin, email: DEMO_EMAIL, password: DEMO_PASSWORD },
     );
-    const msgs = (): Promise<Array<Record<string, unknown>>> => page.evaluate(() => (window as unknown as { msgs: Array<Record<string, unknown>> }).msgs);
+    const msgs = (): Promise<Array<Record<string, unknown>>> =>
+      page.evaluate(() => (window as unknown as { msgs: Array<Record<string, unknown>> }).msgs);
     await until(async () => (await msgs()).length > 0, 'worker connected', 15_000);
     const [first] = await msgs();
     expect(first).toEqual({ connected: true, sid: s.sim.sockets()[0]?.nsSid });
@@ -155,9 +161,13 @@ describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (
         const B = (
           window as unknown as {
             BragerOne: {
-              BragerOneApiClient: new (o: unknown) => { ensureAuth(e: string, p: string): Promise<{ accessToken: string }> };
+              BragerOneApiClient: new (
+                o: unknown,
+              ) => { ensureAuth(e: string, p: string): Promise<{ accessToken: string }> };
               MemoryTokenStore: new () => unknown;
-              RealtimeManager: new (o: unknown) => { connect(): Promise<void>; onStateChange(cb: (st: string) => void): void; state: string };
+              RealtimeManager: new (
+                o: unknown,
+              ) => { connect(): Promise<void>; onStateChange(cb: (st: string) => void): void; state: string };
             };
           }
         ).BragerOne;
@@ -168,7 +178,14 @@ describeBrowser('realtime in Chromium (script-tag bundle, cross-origin page)', (
         const lines: string[] = [];
         const put = (...a: unknown[]): void => void lines.push(a.map(String).join(' '));
         const logger = { debug: () => {}, info: put, warn: put, error: put };
-        const rt = new B.RealtimeManager({ token: token.accessToken, ioBase: api, reconnectDelay: 60_000, supervisorInterval: 600_000, logger, logLevel: 'info' });
+        const rt = new B.RealtimeManager({
+          token: token.accessToken,
+          ioBase: api,
+          reconnectDelay: 60_000,
+          supervisorInterval: 600_000,
+          logger,
+          logLevel: 'info',
+        });
         (window as unknown as { rt: typeof rt; rtLog: string[] }).rt = rt;
         (window as unknown as { rtLog: string[] }).rtLog = lines;
         await rt.connect();
@@ -205,7 +222,11 @@ describeBrowser(
       expect(info?.bound).toEqual([DEVID]);
       await until(() => subscribed(s), 'bound and listening', 10_000);
       s.sim.setParam(DEVID, 'P4.v1', 321);
-      await until(async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 321), 'pushed delta', 10_000);
+      await until(
+        async () => (await changes(page)).some(([k, v]) => k === 'P4.v1' && v === 321),
+        'pushed delta',
+        10_000,
+      );
       // The browser itself logs the refused polling request; nothing else may be logged.
       expect(s.errors.filter((e) => !/status of 400 .*transport=polling/.test(e))).toEqual([]);
       expect(s.errors).toHaveLength(1);
@@ -213,4 +234,3 @@ describeBrowser(
   },
   { socketTransports: ['websocket'] },
 );
-

@@ -37,7 +37,12 @@ describeBrowser(
     it('fails directly with a CORS error; through the relay: login, objects, live gateway (polling → WebSocket), a command, the catalog', async () => {
       const s = suite();
       if (!statics) throw new Error('static server not started');
-      relay = await startRelay({ server: defineServer({ ioBase: s.origin, oneBase: s.origin }), allowOrigins: [statics.url], port: 0, log: (e) => log.push(e) });
+      relay = await startRelay({
+        server: defineServer({ ioBase: s.origin, oneBase: s.origin }),
+        allowOrigins: [statics.url],
+        port: 0,
+        log: (e) => log.push(e),
+      });
       const page = await s.newPage();
       await page.goto(`${statics.url}/fixtures/harness.html`);
       await page.addScriptTag({ url: `${statics.url}/dist/bragerone-catalog.iife.js` });
@@ -47,8 +52,15 @@ describeBrowser(
       // ——— directly: the strict cloud answers no CORS for this origin ———
       const direct = await page.evaluate(
         async ({ api, email, password }) => {
-          const B = (window as unknown as PageWindow).BragerOne as { BragerOneApiClient: new (o: unknown) => { ensureAuth(e: string, p: string): Promise<unknown>; close(): Promise<void> } };
-          const client = new B.BragerOneApiClient({ server: { apiBase: `${api}/v1`, ioBase: api, oneBase: api }, logLevel: 'silent' });
+          const B = (window as unknown as PageWindow).BragerOne as {
+            BragerOneApiClient: new (
+              o: unknown,
+            ) => { ensureAuth(e: string, p: string): Promise<unknown>; close(): Promise<void> };
+          };
+          const client = new B.BragerOneApiClient({
+            server: { apiBase: `${api}/v1`, ioBase: api, oneBase: api },
+            logLevel: 'silent',
+          });
           try {
             await client.ensureAuth(email, password);
             return { ok: true, name: '', message: '' };
@@ -68,14 +80,31 @@ describeBrowser(
       const relayUrl = relay.url;
       const started = await page.evaluate(
         async ({ relayUrl, email, password, objectId, boiler }) => {
-          type Api = { ensureAuth(e: string, p: string): Promise<unknown>; getObjects(): Promise<Array<{ id: number }>>; moduleCommand(a: unknown): Promise<unknown> };
-          type Gw = { start(): Promise<void>; stop(): Promise<void>; onParametersChange(cb: (ev: string, p: unknown) => void): () => void };
+          type Api = {
+            ensureAuth(e: string, p: string): Promise<unknown>;
+            getObjects(): Promise<Array<{ id: number }>>;
+            moduleCommand(a: unknown): Promise<unknown>;
+          };
+          type Gw = {
+            start(): Promise<void>;
+            stop(): Promise<void>;
+            onParametersChange(cb: (ev: string, p: unknown) => void): () => void;
+          };
           const w = window as unknown as PageWindow;
-          const B = w.BragerOne as { relayServer(u: string): unknown; BragerOneApiClient: new (o: unknown) => Api; BragerOneGateway: new (o: unknown) => Gw };
+          const B = w.BragerOne as {
+            relayServer(u: string): unknown;
+            BragerOneApiClient: new (o: unknown) => Api;
+            BragerOneGateway: new (o: unknown) => Gw;
+          };
           const client = new B.BragerOneApiClient({ server: B.relayServer(relayUrl), logLevel: 'silent' });
           await client.ensureAuth(email, password);
           const objects = await client.getObjects();
-          const gateway = new B.BragerOneGateway({ api: client, objectId, modules: [boiler], realtime: { connectTimeout: 10_000 } });
+          const gateway = new B.BragerOneGateway({
+            api: client,
+            objectId,
+            modules: [boiler],
+            realtime: { connectTimeout: 10_000 },
+          });
           const changes: string[] = [];
           gateway.onParametersChange((_ev, payload) => changes.push(JSON.stringify(payload)));
           await gateway.start();
@@ -88,7 +117,11 @@ describeBrowser(
       expect(s.sim.stats.count('POST /v1/auth/user')).toBe(1);
       // The socket came up over polling through the relay (the handshake got x-appversion and the cloud's Origin there)
       // and then upgraded to WebSocket through the relay's upgrade handler.
-      await until(() => s.sim.sockets().some((x) => x.transport === 'websocket' && x.bound.includes(BOILER)), 'socket upgraded to WebSocket and bound', 15_000);
+      await until(
+        () => s.sim.sockets().some((x) => x.transport === 'websocket' && x.bound.includes(BOILER)),
+        'socket upgraded to WebSocket and bound',
+        15_000,
+      );
       expect(log.some((e) => e.event === 'request' && e.path.startsWith('/socket.io/'))).toBe(true);
       expect(log.some((e) => e.event === 'upgrade' && e.path.startsWith('/socket.io/'))).toBe(true);
 
@@ -96,14 +129,19 @@ describeBrowser(
       const target = s.sim.getParam(BOILER, 'P4.v8') === 60 ? 61 : 60;
       await page.evaluate(
         async ({ boiler, target }) => {
-          const t = (window as unknown as PageWindow).relayTest as { client: { moduleCommand(a: unknown): Promise<unknown> } };
+          const t = (window as unknown as PageWindow).relayTest as {
+            client: { moduleCommand(a: unknown): Promise<unknown> };
+          };
           await t.client.moduleCommand({ devid: boiler, pool: 'P4', parameter: 'P4.v8', value: target });
         },
         { boiler: BOILER, target },
       );
       await until(() => s.sim.getParam(BOILER, 'P4.v8') === target, 'the command applied', 10_000);
       await page.waitForFunction(
-        (target) => ((window as unknown as PageWindow).relayTest.changes as string[]).some((c) => c.includes('"v8"') && c.includes(String(target))),
+        (target) =>
+          ((window as unknown as PageWindow).relayTest.changes as string[]).some(
+            (c) => c.includes('"v8"') && c.includes(String(target)),
+          ),
         target,
         { timeout: 15_000 },
       );
@@ -121,7 +159,10 @@ describeBrowser(
       expect(log.some((e) => e.event === 'request' && e.path.startsWith('/assets/') && e.status === 200)).toBe(true);
 
       await page.evaluate(async () => {
-        const t = (window as unknown as PageWindow).relayTest as { gateway: { stop(): Promise<void> }; client: { close(): Promise<void> } };
+        const t = (window as unknown as PageWindow).relayTest as {
+          gateway: { stop(): Promise<void> };
+          client: { close(): Promise<void> };
+        };
         await t.gateway.stop();
         await t.client.close();
       });

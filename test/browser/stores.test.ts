@@ -189,7 +189,13 @@ describeBrowser('browser stores and cache (Chromium, built IIFE)', (suite) => {
           out[label] = `threw ${String(e)}`;
         }
       }
-      await put({ access_token: 'snake-token', token_type: 'bearer', refresh_token: null, expires_at: null, objects: [] });
+      await put({
+        access_token: 'snake-token',
+        token_type: 'bearer',
+        refresh_token: null,
+        expires_at: null,
+        objects: [],
+      });
       out.snake = (await store.load())?.accessToken;
       await put(JSON.stringify({ accessToken: 'string-record' }));
       out.string = (await store.load())?.accessToken;
@@ -275,7 +281,14 @@ describeBrowser('browser stores and cache (Chromium, built IIFE)', (suite) => {
     await s.save(sampleToken({ accessToken: 'small-one' }));
     const err = await p.evaluate(async (id) => {
       const store = window.__objs[id] as { save(t: Token): Promise<void> };
-      const huge = { accessToken: 'huge', refreshToken: null, tokenType: 'bearer', expiresAt: null, userId: null, objects: ['x'.repeat(12_000_000)] };
+      const huge = {
+        accessToken: 'huge',
+        refreshToken: null,
+        tokenType: 'bearer',
+        expiresAt: null,
+        userId: null,
+        objects: ['x'.repeat(12_000_000)],
+      };
       try {
         await store.save(huge);
         return null;
@@ -325,7 +338,13 @@ describeBrowser('browser stores and cache (Chromium, built IIFE)', (suite) => {
       out.buffer = b ? Array.from(b.body) : 'miss';
       return out;
     });
-    expect(results).toEqual({ string: 'miss', 'no body': 'miss', 'string body': 'miss', 'numeric etag': 'miss', buffer: [7, 8] });
+    expect(results).toEqual({
+      string: 'miss',
+      'no body': 'miss',
+      'string body': 'miss',
+      'numeric etag': 'miss',
+      buffer: [7, 8],
+    });
   });
 
   for (const kind of ['IndexedDbTokenStore', 'LocalStorageTokenStore'] as const) {
@@ -350,7 +369,10 @@ describeBrowser('browser stores and cache (Chromium, built IIFE)', (suite) => {
       const other = async (op: 'save' | 'clear', token?: Token) =>
         b.evaluate(
           async ([k, o, t]) => {
-            const s = new window.BragerOne[k as StoreKind]() as { save(t: Token): Promise<void>; clear(): Promise<void> };
+            const s = new window.BragerOne[k as StoreKind]() as {
+              save(t: Token): Promise<void>;
+              clear(): Promise<void>;
+            };
             if (o === 'save') await s.save(t as Token);
             else await s.clear();
           },

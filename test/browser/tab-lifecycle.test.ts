@@ -75,7 +75,13 @@ async function startTab(page: Page, api: string): Promise<void> {
         LocalStorageTokenStore: new () => unknown;
         BragerOneGateway: new (o: unknown) => Gateway;
       };
-      const tab: TabState = { bootId: Math.random().toString(36).slice(2), value: undefined, sessions: [], loggedErrors: [], lifecycle: [] };
+      const tab: TabState = {
+        bootId: Math.random().toString(36).slice(2),
+        value: undefined,
+        sessions: [],
+        loggedErrors: [],
+        lifecycle: [],
+      };
       window.tab = tab;
       for (const type of ['freeze', 'resume']) document.addEventListener(type, () => tab.lifecycle.push(type));
       document.addEventListener('visibilitychange', () => tab.lifecycle.push(`visibility:${document.visibilityState}`));
@@ -97,7 +103,13 @@ async function startTab(page: Page, api: string): Promise<void> {
         logger,
         logLevel: 'warn',
       });
-      const gw = new B.BragerOneGateway({ api: client, objectId, modules: [devid], connectivityPollInterval: 5_000, logger });
+      const gw = new B.BragerOneGateway({
+        api: client,
+        objectId,
+        modules: [devid],
+        connectivityPollInterval: 5_000,
+        logger,
+      });
       gw.onCloudSession((c) => {
         if (c.changed) tab.sessions.push({ up: c.up, at: Date.now() });
       });
@@ -120,20 +132,30 @@ async function startTab(page: Page, api: string): Promise<void> {
  */
 async function chromiumOverCdp(): Promise<{ browser: Browser; context: BrowserContext; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'bragerone-tab-'));
-  const proc: ChildProcess = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${dir}`, 'about:blank'], {
-    stdio: 'ignore',
-  });
+  const proc: ChildProcess = spawn(
+    CHROMIUM_PATH,
+    [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${dir}`, 'about:blank'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const kill = async (): Promise<void> => {
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill();
-      await until(() => proc.exitCode !== null || proc.signalCode !== null, 'Chromium exited', 5_000).catch(() => undefined);
+      await until(() => proc.exitCode !== null || proc.signalCode !== null, 'Chromium exited', 5_000).catch(
+        () => undefined,
+      );
     }
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const portFile = join(dir, 'DevToolsActivePort');
     await until(() => existsSync(portFile), 'Chromium DevTools port', 30_000);
-    const port = await until(async () => (await readFile(portFile, 'utf8')).split('\n')[0]?.trim(), 'Chromium DevTools port number', 5_000);
+    const port = await until(
+      async () => (await readFile(portFile, 'utf8')).split('\n')[0]?.trim(),
+      'Chromium DevTools port number',
+      5_000,
+    );
     const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { noDefaults: true, timeout: 30_000 });
     const [context] = browser.contexts();
     if (!context) throw new Error('Chromium has no default context');
@@ -156,103 +178,119 @@ const state = (page: Page): Promise<TabState> => page.evaluate(() => window.tab 
 describeBrowser(
   'tab lifecycle in Chromium (frozen tab, offline/online, CPU 6× slower, two tabs)',
   (suite) => {
-    it(`freeze ${FREEZE_MS} ms → active, offline ${OFFLINE_MS} ms → online: live values recover without a reload, one login, no console errors`, async () => {
-      const s = suite();
-      const logins = (): number => s.sim.stats.count('POST /v1/auth/user');
-      /** The REST calls so far (route and status, no headers): says where a second login came from. */
-      const authLog = (): string => s.sim.stats.requests.filter((r) => r.routeId.includes('/v1/')).map((r) => `${r.routeId} ${r.status}`).join('; ');
-      const figures: Record<string, number | string> = { freezeMs: FREEZE_MS, offlineMs: OFFLINE_MS, heartbeat: PING.pingInterval ? '2 s + 2 s' : '25 s + 20 s' };
-      const chrome = await chromiumOverCdp();
-      try {
-        const errors: string[] = [];
-        const [a, b] = [await chrome.context.newPage(), await chrome.context.newPage()];
-        const cdp: CDPSession[] = [];
-        for (const p of [a, b]) {
-          watchPage(p, errors);
-          await p.goto(s.url('/fixtures/harness.html'));
-          const session = await chrome.context.newCDPSession(p);
-          await session.send('Emulation.setCPUThrottlingRate', { rate: 6 });
-          cdp.push(session);
+    it(
+      `freeze ${FREEZE_MS} ms → active, offline ${OFFLINE_MS} ms → online: live values recover without a reload, one login, no console errors`,
+      async () => {
+        const s = suite();
+        const logins = (): number => s.sim.stats.count('POST /v1/auth/user');
+        /** The REST calls so far (route and status, no headers): says where a second login came from. */
+        const authLog = (): string =>
+          s.sim.stats.requests
+            .filter((r) => r.routeId.includes('/v1/'))
+            .map((r) => `${r.routeId} ${r.status}`)
+            .join('; ');
+        const figures: Record<string, number | string> = {
+          freezeMs: FREEZE_MS,
+          offlineMs: OFFLINE_MS,
+          heartbeat: PING.pingInterval ? '2 s + 2 s' : '25 s + 20 s',
+        };
+        const chrome = await chromiumOverCdp();
+        try {
+          const errors: string[] = [];
+          const [a, b] = [await chrome.context.newPage(), await chrome.context.newPage()];
+          const cdp: CDPSession[] = [];
+          for (const p of [a, b]) {
+            watchPage(p, errors);
+            await p.goto(s.url('/fixtures/harness.html'));
+            const session = await chrome.context.newCDPSession(p);
+            await session.send('Emulation.setCPUThrottlingRate', { rate: 6 });
+            cdp.push(session);
+          }
+          const [cdpA] = cdp as [CDPSession, CDPSession];
+          // both tabs start at once: the shared store's Web Lock lets one of them log in, the other adopts its token
+          await Promise.all([startTab(a, s.origin), startTab(b, s.origin)]);
+          expect(logins(), authLog()).toBe(1);
+          const boot = [(await state(a)).bootId, (await state(b)).bootId];
+          const subscribed = (): boolean => {
+            const socks = s.sim.sockets();
+            return socks.length === 2 && socks.every((x) => x.bound.includes(DEVID) && x.listening.includes(DEVID));
+          };
+          await until(subscribed, 'both tabs bound and listening', 20_000);
+
+          let v = 1000;
+          const set = (): number => {
+            s.sim.setParam(DEVID, KEY, ++v);
+            return v;
+          };
+          const both = async (want: number, what: string, timeout = 30_000): Promise<void> => {
+            await until(async () => (await state(a)).value === want && (await state(b)).value === want, what, timeout);
+          };
+          await both(set(), 'a delta in both tabs');
+
+          // ——— freeze tab A while the values keep changing ———
+          const socketsBefore = s.sim.sockets().map((x) => x.nsSid);
+          await cdpA.send('Page.setWebLifecycleState', { state: 'frozen' });
+          const frozenAt = Date.now();
+          let serverDroppedAfter: number | null = null;
+          // B is active: it keeps up while A sleeps
+          await keepChanging(FREEZE_MS, () => {
+            set();
+            if (serverDroppedAfter === null && s.sim.sockets().length < 2) serverDroppedAfter = Date.now() - frozenAt;
+          });
+          const duringFreeze = v;
+          await until(
+            async () => (await state(b)).value === duringFreeze,
+            'tab B kept receiving while A was frozen',
+            15_000,
+          );
+          figures.serverDroppedFrozenSocketAfterMs = serverDroppedAfter ?? 'kept';
+          const activeAt = Date.now();
+          await cdpA.send('Page.setWebLifecycleState', { state: 'active' });
+          await until(async () => (await state(a)).value === duringFreeze, 'tab A caught up after the freeze', 60_000);
+          expect((await state(a)).lifecycle).toEqual(expect.arrayContaining(['freeze', 'resume'])); // the freeze was real
+          expect((await state(b)).lifecycle).not.toContain('freeze');
+          figures.freezeCatchUpMs = Date.now() - activeAt;
+          await until(subscribed, 'both tabs bound and listening after the freeze', 30_000);
+          figures.freezeResubscribedMs = Date.now() - activeAt;
+          figures.frozenSocketReplaced = s.sim.sockets().some((x) => !socketsBefore.includes(x.nsSid)) ? 'yes' : 'no';
+          const t1 = Date.now();
+          await both(set(), 'a delta set after the freeze reaches both tabs');
+          figures.deltaAfterFreezeMs = Date.now() - t1;
+
+          // ——— the whole context goes offline, values change, back online ———
+          await chrome.context.setOffline(true);
+          await keepChanging(OFFLINE_MS, set);
+          const duringOffline = v;
+          const onlineAt = Date.now();
+          await chrome.context.setOffline(false);
+          await both(duringOffline, 'both tabs caught up after going back online', 60_000);
+          figures.onlineCatchUpMs = Date.now() - onlineAt;
+          await until(subscribed, 'both tabs bound and listening after going back online', 30_000);
+          const t2 = Date.now();
+          await both(set(), 'a delta set after going back online reaches both tabs');
+          figures.deltaAfterOnlineMs = Date.now() - t2;
+
+          // ——— no reload, one login, no errors ———
+          expect([(await state(a)).bootId, (await state(b)).bootId]).toEqual(boot);
+          expect(logins(), authLog()).toBe(1);
+          const sa = await state(a);
+          const sb = await state(b);
+          figures.sessionChangesA = sa.sessions.map((x) => (x.up ? 'up' : 'down')).join(',') || 'none';
+          figures.sessionChangesB = sb.sessions.map((x) => (x.up ? 'up' : 'down')).join(',') || 'none';
+          expect([...sa.loggedErrors, ...sb.loggedErrors]).toEqual([]);
+          // Chromium logs each request that fails while offline ("Failed to load resource: net::ERR_INTERNET_DISCONNECTED")
+          // and the WebSocket it closes when it freezes the page ("WebSocket connection to … failed: Page entered
+          // Back-Forward Cache") as console errors of its own: the browser's network log, not the page's code.
+          const networkLog = /net::ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed/;
+          figures.browserNetworkLogLines = errors.filter((e) => networkLog.test(e)).length;
+          expect(errors.filter((e) => !networkLog.test(e))).toEqual([]);
+          console.log(`tab lifecycle figures: ${JSON.stringify(figures)}`);
+        } finally {
+          await chrome.close();
         }
-        const [cdpA] = cdp as [CDPSession, CDPSession];
-        // both tabs start at once: the shared store's Web Lock lets one of them log in, the other adopts its token
-        await Promise.all([startTab(a, s.origin), startTab(b, s.origin)]);
-        expect(logins(), authLog()).toBe(1);
-        const boot = [(await state(a)).bootId, (await state(b)).bootId];
-        const subscribed = (): boolean => {
-          const socks = s.sim.sockets();
-          return socks.length === 2 && socks.every((x) => x.bound.includes(DEVID) && x.listening.includes(DEVID));
-        };
-        await until(subscribed, 'both tabs bound and listening', 20_000);
-
-        let v = 1000;
-        const set = (): number => {
-          s.sim.setParam(DEVID, KEY, ++v);
-          return v;
-        };
-        const both = async (want: number, what: string, timeout = 30_000): Promise<void> => {
-          await until(async () => (await state(a)).value === want && (await state(b)).value === want, what, timeout);
-        };
-        await both(set(), 'a delta in both tabs');
-
-        // ——— freeze tab A while the values keep changing ———
-        const socketsBefore = s.sim.sockets().map((x) => x.nsSid);
-        await cdpA.send('Page.setWebLifecycleState', { state: 'frozen' });
-        const frozenAt = Date.now();
-        let serverDroppedAfter: number | null = null;
-        // B is active: it keeps up while A sleeps
-        await keepChanging(FREEZE_MS, () => {
-          set();
-          if (serverDroppedAfter === null && s.sim.sockets().length < 2) serverDroppedAfter = Date.now() - frozenAt;
-        });
-        const duringFreeze = v;
-        await until(async () => (await state(b)).value === duringFreeze, 'tab B kept receiving while A was frozen', 15_000);
-        figures.serverDroppedFrozenSocketAfterMs = serverDroppedAfter ?? 'kept';
-        const activeAt = Date.now();
-        await cdpA.send('Page.setWebLifecycleState', { state: 'active' });
-        await until(async () => (await state(a)).value === duringFreeze, 'tab A caught up after the freeze', 60_000);
-        expect((await state(a)).lifecycle).toEqual(expect.arrayContaining(['freeze', 'resume'])); // the freeze was real
-        expect((await state(b)).lifecycle).not.toContain('freeze');
-        figures.freezeCatchUpMs = Date.now() - activeAt;
-        await until(subscribed, 'both tabs bound and listening after the freeze', 30_000);
-        figures.freezeResubscribedMs = Date.now() - activeAt;
-        figures.frozenSocketReplaced = s.sim.sockets().some((x) => !socketsBefore.includes(x.nsSid)) ? 'yes' : 'no';
-        const t1 = Date.now();
-        await both(set(), 'a delta set after the freeze reaches both tabs');
-        figures.deltaAfterFreezeMs = Date.now() - t1;
-
-        // ——— the whole context goes offline, values change, back online ———
-        await chrome.context.setOffline(true);
-        await keepChanging(OFFLINE_MS, set);
-        const duringOffline = v;
-        const onlineAt = Date.now();
-        await chrome.context.setOffline(false);
-        await both(duringOffline, 'both tabs caught up after going back online', 60_000);
-        figures.onlineCatchUpMs = Date.now() - onlineAt;
-        await until(subscribed, 'both tabs bound and listening after going back online', 30_000);
-        const t2 = Date.now();
-        await both(set(), 'a delta set after going back online reaches both tabs');
-        figures.deltaAfterOnlineMs = Date.now() - t2;
-
-        // ——— no reload, one login, no errors ———
-        expect([(await state(a)).bootId, (await state(b)).bootId]).toEqual(boot);
-        expect(logins(), authLog()).toBe(1);
-        const sa = await state(a);
-        const sb = await state(b);
-        figures.sessionChangesA = sa.sessions.map((x) => (x.up ? 'up' : 'down')).join(',') || 'none';
-        figures.sessionChangesB = sb.sessions.map((x) => (x.up ? 'up' : 'down')).join(',') || 'none';
-        expect([...sa.loggedErrors, ...sb.loggedErrors]).toEqual([]);
-        // Chromium logs each request that fails while offline ("Failed to load resource: net::ERR_INTERNET_DISCONNECTED")
-        // and the WebSocket it closes when it freezes the page ("WebSocket connection to … failed: Page entered
-        // Back-Forward Cache") as console errors of its own: the browser's network log, not the page's code.
-        const networkLog = /net::ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed/;
-        figures.browserNetworkLogLines = errors.filter((e) => networkLog.test(e)).length;
-        expect(errors.filter((e) => !networkLog.test(e))).toEqual([]);
-        console.log(`tab lifecycle figures: ${JSON.stringify(figures)}`);
-      } finally {
-        await chrome.close();
-      }
-    }, FREEZE_MS + OFFLINE_MS + 240_000);
+      },
+      FREEZE_MS + OFFLINE_MS + 240_000,
+    );
   },
   { ...PING, tickInterval: 0 },
 );

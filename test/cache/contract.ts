@@ -84,7 +84,10 @@ export function runCacheAdapterContract(
       const cache = new HttpCache(await makeAdapter());
       expect(await cache.headersFor(url)).toEqual({});
       await cache.update(url, { ETag: '"e1"', 'Last-Modified': 'Wed, 01 May 2030 12:00:00 GMT' }, bytes(7, 8));
-      expect(await cache.headersFor(url)).toEqual({ 'If-None-Match': '"e1"', 'If-Modified-Since': 'Wed, 01 May 2030 12:00:00 GMT' });
+      expect(await cache.headersFor(url)).toEqual({
+        'If-None-Match': '"e1"',
+        'If-Modified-Since': 'Wed, 01 May 2030 12:00:00 GMT',
+      });
       expect(Array.from((await cache.getBody(url)) ?? [])).toEqual([7, 8]);
     });
 

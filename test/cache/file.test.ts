@@ -8,7 +8,6 @@ import { BragerOneError } from '../../src/errors.js';
 import { runCacheAdapterContract } from './contract.js';
 import { captureLogger } from '../helpers/logger.js';
 
-
 let root: string;
 let n = 0;
 const fresh = () => join(root, `cache-${++n}`);
@@ -43,7 +42,12 @@ describe('FileCacheAdapter', () => {
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     const raw = await readFile(join(dir, name));
     const nl = raw.indexOf(10);
-    expect(JSON.parse(raw.subarray(0, nl).toString())).toMatchObject({ url: URL1, etag: '"e1"', lastModified: null, size: 5 });
+    expect(JSON.parse(raw.subarray(0, nl).toString())).toMatchObject({
+      url: URL1,
+      etag: '"e1"',
+      lastModified: null,
+      size: 5,
+    });
     expect(Array.from(raw.subarray(nl + 1))).toEqual([1, 10, 13, 0, 255]);
   });
 

@@ -34,7 +34,9 @@ function client(opts: { logger?: ReturnType<typeof captureLogger>; fetch?: typeo
 
 /** Requests of the web app since `from`. */
 function assetRequests(from: number) {
-  return sim().stats.requests.slice(from).filter((r) => r.path === '/' || r.path.startsWith('/assets/'));
+  return sim()
+    .stats.requests.slice(from)
+    .filter((r) => r.path === '/' || r.path.startsWith('/assets/'));
 }
 
 const warnings = (log: { lines: string[] }) => log.lines.filter((l) => l.startsWith('warn '));
@@ -49,20 +51,27 @@ function expectInert(): void {
 }
 
 describe('menu chunks (§3.12: degrade to an empty menu + error status)', () => {
-  it.each(['garbage', 'missing', 'empty'] as const)('a %s menu chunk gives no panels, other symbols resolve, and a later call retries', async (mode) => {
-    const log = captureLogger();
-    const api = client({ logger: log });
-    expect(sim().webApp.corrupt('module.menu', mode)).toHaveLength(1);
-    const cat = await loadCatalog({ api, persist: false });
-    expect(await cat.panels(0)).toEqual([]);
-    expect(warnings(log).some((l) => /menu chunk of deviceMenu 0/.test(l))).toBe(true);
-    expect(await cat.resolve('PARAM_P4_1', P4_1)).toMatchObject({ label: 'Temperatura kotła', value: 61.2, unit: '°C' });
-    expect((await cat.panels(153)).length).toBeGreaterThan(0); // the mixer's menu is another chunk
-    sim().webApp.restore();
-    const panels = await cat.panels(0);
-    expect(panels.map((p) => p.title)).toContain('Kocioł');
-    await api.close();
-  });
+  it.each(['garbage', 'missing', 'empty'] as const)(
+    'a %s menu chunk gives no panels, other symbols resolve, and a later call retries',
+    async (mode) => {
+      const log = captureLogger();
+      const api = client({ logger: log });
+      expect(sim().webApp.corrupt('module.menu', mode)).toHaveLength(1);
+      const cat = await loadCatalog({ api, persist: false });
+      expect(await cat.panels(0)).toEqual([]);
+      expect(warnings(log).some((l) => /menu chunk of deviceMenu 0/.test(l))).toBe(true);
+      expect(await cat.resolve('PARAM_P4_1', P4_1)).toMatchObject({
+        label: 'Temperatura kotła',
+        value: 61.2,
+        unit: '°C',
+      });
+      expect((await cat.panels(153)).length).toBeGreaterThan(0); // the mixer's menu is another chunk
+      sim().webApp.restore();
+      const panels = await cat.panels(0);
+      expect(panels.map((p) => p.title)).toContain('Kocioł');
+      await api.close();
+    },
+  );
 
   it('a truncated menu chunk never throws and yields only symbols of the real menu', async () => {
     const full = await (await loadCatalog({ api: client(), persist: false })).panels(0);
@@ -85,19 +94,26 @@ describe('menu chunks (§3.12: degrade to an empty menu + error status)', () => 
 });
 
 describe('i18n chunks (§3.12: fall back, retry later)', () => {
-  it.each(['garbage', 'missing', 'empty'] as const)('a %s namespace falls back to the default language, and a later call retries', async (mode) => {
-    const log = captureLogger();
-    const api = client({ logger: log });
-    const file = sim().webApp.info().i18n['en/parameters'];
-    if (!file) throw new Error('the web app has no en/parameters chunk');
-    sim().webApp.corrupt(file, mode);
-    const en = (await loadCatalog({ api, persist: false })).withLanguage('en');
-    expect(await en.resolveDetails('PARAM_P4_1', P4_1)).toMatchObject({ label: 'Temperatura kotła', labelSource: 'default-language', value: 61.2 });
-    expect(warnings(log).some((l) => l.includes('en/parameters'))).toBe(true);
-    sim().webApp.restore();
-    expect(await en.resolveDetails('PARAM_P4_1', P4_1)).toMatchObject({ label: 'Boiler temperature', value: 61.2 });
-    await api.close();
-  });
+  it.each(['garbage', 'missing', 'empty'] as const)(
+    'a %s namespace falls back to the default language, and a later call retries',
+    async (mode) => {
+      const log = captureLogger();
+      const api = client({ logger: log });
+      const file = sim().webApp.info().i18n['en/parameters'];
+      if (!file) throw new Error('the web app has no en/parameters chunk');
+      sim().webApp.corrupt(file, mode);
+      const en = (await loadCatalog({ api, persist: false })).withLanguage('en');
+      expect(await en.resolveDetails('PARAM_P4_1', P4_1)).toMatchObject({
+        label: 'Temperatura kotła',
+        labelSource: 'default-language',
+        value: 61.2,
+      });
+      expect(warnings(log).some((l) => l.includes('en/parameters'))).toBe(true);
+      sim().webApp.restore();
+      expect(await en.resolveDetails('PARAM_P4_1', P4_1)).toMatchObject({ label: 'Boiler temperature', value: 61.2 });
+      await api.close();
+    },
+  );
 
   it('with no texts in any language the label falls back to the symbol', async () => {
     expect(sim().webApp.corrupt('parameters', 'garbage')).toHaveLength(2);
@@ -109,57 +125,68 @@ describe('i18n chunks (§3.12: fall back, retry later)', () => {
 });
 
 describe('dedicated parameter chunks (§3.12: fall back to the index walk)', () => {
-  it.each(['garbage', 'missing', 'empty'] as const)('a %s STATUS_P5_0 chunk is looked up in the index instead', async (mode) => {
-    const log = captureLogger();
-    sim().webApp.corrupt('STATUS_P5_0', mode);
-    const cat = await loadCatalog({ api: client({ logger: log }), persist: false });
-    const r = await cat.resolveDetails('STATUS_P5_0', { 'P5.s0': 1 });
-    expect(r).toMatchObject({ symbol: 'STATUS_P5_0', address: 'P5.s0', label: 'Pompa CO' });
-    expect(warnings(log).some((l) => /STATUS_P5_0.*trying the index/.test(l))).toBe(true);
-    const stored = (cat.toJSON() as { maps: Record<string, { origin: string } | null> }).maps.STATUS_P5_0;
-    // Not the broken chunk: the index's answer (an inline map, or a recorded miss — the synthetic index has none).
-    expect(stored).not.toBeUndefined(); // looked up
-    expect(stored === null || !stored?.origin.startsWith('asset:')).toBe(true);
-    // The intact chunk for comparison: a real map from the asset.
-    sim().webApp.restore();
-    const ok = await loadCatalog({ api: client(), persist: false });
-    expect(await ok.resolveDetails('STATUS_P5_0', { 'P5.s0': 1 })).toMatchObject({ componentType: 'DIODE', valueLabel: 'Włączone' });
-    expect((ok.toJSON() as { maps: Record<string, { origin: string } | null> }).maps.STATUS_P5_0?.origin).toMatch(/^asset:/);
-  });
+  it.each(['garbage', 'missing', 'empty'] as const)(
+    'a %s STATUS_P5_0 chunk is looked up in the index instead',
+    async (mode) => {
+      const log = captureLogger();
+      sim().webApp.corrupt('STATUS_P5_0', mode);
+      const cat = await loadCatalog({ api: client({ logger: log }), persist: false });
+      const r = await cat.resolveDetails('STATUS_P5_0', { 'P5.s0': 1 });
+      expect(r).toMatchObject({ symbol: 'STATUS_P5_0', address: 'P5.s0', label: 'Pompa CO' });
+      expect(warnings(log).some((l) => /STATUS_P5_0.*trying the index/.test(l))).toBe(true);
+      const stored = (cat.toJSON() as { maps: Record<string, { origin: string } | null> }).maps.STATUS_P5_0;
+      // Not the broken chunk: the index's answer (an inline map, or a recorded miss — the synthetic index has none).
+      expect(stored).not.toBeUndefined(); // looked up
+      expect(stored === null || !stored?.origin.startsWith('asset:')).toBe(true);
+      // The intact chunk for comparison: a real map from the asset.
+      sim().webApp.restore();
+      const ok = await loadCatalog({ api: client(), persist: false });
+      expect(await ok.resolveDetails('STATUS_P5_0', { 'P5.s0': 1 })).toMatchObject({
+        componentType: 'DIODE',
+        valueLabel: 'Włączone',
+      });
+      expect((ok.toJSON() as { maps: Record<string, { origin: string } | null> }).maps.STATUS_P5_0?.origin).toMatch(
+        /^asset:/,
+      );
+    },
+  );
 });
 
 describe('hostile index (§5: never throws past loadCatalog)', () => {
-  it.each(['hostile', 'deep', 'huge', 'truncate', 'garbage', 'html', 'empty'] as const)('%s: loads degraded or rejects with CatalogError', async (mode) => {
-    const urls: string[] = [];
-    const recording: typeof fetch = (input, init) => {
-      urls.push(new Request(input, init).url);
-      return fetch(input, init);
-    };
-    const api = client({ fetch: recording });
-    sim().webApp.corrupt('index', mode);
-    let cat: Catalog | null = null;
-    try {
-      cat = await loadCatalog({ api, persist: false });
-    } catch (e) {
-      expect(isCatalogError(e)).toBe(true);
-    }
-    if (cat) {
-      // Every later call stays inside the catalog's contract too.
-      for (const call of [
-        () => cat.panels(0),
-        () => cat.panels(7),
-        () => cat.panels(8),
-        () => cat.resolve('PARAM_P4_1', P4_1),
-        () => cat.describe(['PARAM_P4_1', 'STATUS_P5_0', '__proto__', 'constructor']),
-      ]) {
-        await call().catch((e: unknown) => expect(isCatalogError(e)).toBe(true));
+  it.each(['hostile', 'deep', 'huge', 'truncate', 'garbage', 'html', 'empty'] as const)(
+    '%s: loads degraded or rejects with CatalogError',
+    async (mode) => {
+      const urls: string[] = [];
+      const recording: typeof fetch = (input, init) => {
+        urls.push(new Request(input, init).url);
+        return fetch(input, init);
+      };
+      const api = client({ fetch: recording });
+      sim().webApp.corrupt('index', mode);
+      let cat: Catalog | null = null;
+      try {
+        cat = await loadCatalog({ api, persist: false });
+      } catch (e) {
+        expect(isCatalogError(e)).toBe(true);
       }
-      if (mode !== 'hostile') expect(cat.health().ok).toBe(false); // the damage is reported, not hidden
-    }
-    expect(urls.every((u) => new URL(u).origin === new URL(sim().url).origin)).toBe(true); // never `evil.invalid`
-    expectInert();
-    await api.close();
-  });
+      if (cat) {
+        // Every later call stays inside the catalog's contract too.
+        for (const call of [
+          () => cat.panels(0),
+          () => cat.panels(7),
+          () => cat.panels(8),
+          () => cat.resolve('PARAM_P4_1', P4_1),
+          () => cat.describe(['PARAM_P4_1', 'STATUS_P5_0', '__proto__', 'constructor']),
+        ]) {
+          await call().catch((e: unknown) => expect(isCatalogError(e)).toBe(true));
+        }
+        if (mode !== 'hostile') expect(cat.health().ok).toBe(false); // the damage is reported, not hidden
+      }
+      expect(urls.every((u) => new URL(u).origin === new URL(sim().url).origin)).toBe(true); // never `evil.invalid`
+      expectInert();
+      await api.close();
+    },
+  );
 
   it('a hostile index still serves the real data that follows the injected code', async () => {
     sim().webApp.corrupt('index', 'hostile');
@@ -228,7 +255,15 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
     const evil = '"__proto__":{"polluted":true,"isAdmin":true},"constructor":{"prototype":{"polluted":true}},';
     let text = await snapshotText();
     text = `{${evil}${text.slice(1)}`;
-    for (const key of ['"maps":{', '"i18n":{', '"menus":{', '"transforms":{', '"assets":{', '"parameters":{', '"menuMap":{']) {
+    for (const key of [
+      '"maps":{',
+      '"i18n":{',
+      '"menus":{',
+      '"transforms":{',
+      '"assets":{',
+      '"parameters":{',
+      '"menuMap":{',
+    ]) {
       expect(text.includes(key)).toBe(true);
       text = text.replace(key, `${key}${evil}`);
     }
@@ -249,7 +284,8 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
   it('__proto__ / constructor keys in the stored snapshot (both parts) stay data; a truncated one is ignored', async () => {
     const evil = '"__proto__":{"polluted":true,"isAdmin":true},"constructor":{"prototype":{"polluted":true}},';
     const cache = new MemoryCacheAdapter();
-    const mk = () => new BragerOneApiClient({ server: sim().server, tokenStore: new MemoryTokenStore(), cache, logLevel: 'silent' });
+    const mk = () =>
+      new BragerOneApiClient({ server: sim().server, tokenStore: new MemoryTokenStore(), cache, logLevel: 'silent' });
     const first = mk();
     const a = await loadCatalog({ api: first });
     await a.panels(0);
@@ -260,7 +296,8 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
     if (!stored) throw new Error('no stored snapshot');
     const [main = '', inline = ''] = new TextDecoder().decode(stored.body).split('\n');
     let text = `{${evil}${main.slice(1)}`;
-    for (const k of ['"maps":{', '"i18n":{', '"menus":{', '"transforms":{', '"assets":{', '"menuMap":{']) text = text.replace(k, `${k}${evil}`);
+    for (const k of ['"maps":{', '"i18n":{', '"menus":{', '"transforms":{', '"assets":{', '"menuMap":{'])
+      text = text.replace(k, `${k}${evil}`);
     const badInline = `{${evil}${inline.slice(1)}`;
     text = text.replace(/"inlineMaps":\d+/, `"inlineMaps":${new TextEncoder().encode(badInline).byteLength}`);
     cache.set(key, { etag: null, lastModified: null, body: new TextEncoder().encode(`${text}\n${badInline}`) });
@@ -311,7 +348,9 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
 describe('untrusted text (§5)', () => {
   it('labels with HTML come back as the same plain text, control characters stripped', async () => {
     const html = '<img src=x onerror="globalThis.__bragerCanary=true"><b>Kocioł</b>';
-    sim().webApp.publish({ labels: { PARAM_P4_1: { pl: `${html}\u0007\u001b[31m\u0000`, en: `A\u0085B\u007f<script>x()</script>` } } });
+    sim().webApp.publish({
+      labels: { PARAM_P4_1: { pl: `${html}\u0007\u001b[31m\u0000`, en: `A\u0085B\u007f<script>x()</script>` } },
+    });
     try {
       const cat = await loadCatalog({ api: client(), persist: false });
       expect((await cat.resolve('PARAM_P4_1', P4_1)).label).toBe(`${html}[31m`);

@@ -21,7 +21,13 @@ let gw: BragerOneGateway;
 beforeAll(async () => {
   const api = new BragerOneApiClient({ server: sim().server, tokenStore: new MemoryTokenStore(), logLevel: 'silent' });
   await api.ensureAuth(DEMO.email, DEMO.password);
-  gw = new BragerOneGateway({ api, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [DEVID], connectivityPollInterval: 0 });
+  gw = new BragerOneGateway({
+    api,
+    ownsApi: true,
+    objectId: DEMO_OBJECT_ID,
+    modules: [DEVID],
+    connectivityPollInterval: 0,
+  });
   await gw.start();
 });
 afterAll(async () => {
@@ -44,10 +50,15 @@ it('after a new build is applied, the view shows its labels with units and write
   const seen: ModuleViewSnapshot[] = [];
   view.subscribe((s) => seen.push(s));
 
-  sim().webApp.publish({ labels: { PARAM_P4_8: { en: 'Boiler set-point (new build)', pl: 'Temperatura zadana (nowa)' } } });
+  sim().webApp.publish({
+    labels: { PARAM_P4_8: { en: 'Boiler set-point (new build)', pl: 'Temperatura zadana (nowa)' } },
+  });
   const change = await catalog.refresh();
   expect(change?.applied).toBe(true);
-  await until(() => find(view.getSnapshot(), 'PARAM_P4_8')?.label === 'Boiler set-point (new build)', 'the new build’s label in the view');
+  await until(
+    () => find(view.getSnapshot(), 'PARAM_P4_8')?.label === 'Boiler set-point (new build)',
+    'the new build’s label in the view',
+  );
   const after = view.getSnapshot();
   expect(find(after, 'PARAM_P4_8')).toMatchObject({ unit: '°C', writable: true, value: before?.value });
   expect(find(after, 'PARAM_P4_1')).toMatchObject({ label: 'Boiler temperature', unit: '°C' });

@@ -53,7 +53,14 @@ afterAll(async () => {
 });
 
 async function view(opts: { includeHidden?: boolean } = {}): Promise<ModuleView> {
-  const v = await createModuleView({ catalog, gateway: gw, devid: boiler.devid, deviceMenu: boiler.deviceMenu, permissions: boiler.permissions, ...opts });
+  const v = await createModuleView({
+    catalog,
+    gateway: gw,
+    devid: boiler.devid,
+    deviceMenu: boiler.deviceMenu,
+    permissions: boiler.permissions,
+    ...opts,
+  });
   views.push(v);
   return v;
 }
@@ -83,7 +90,13 @@ describe('createModuleView over a started gateway', () => {
     expect(snap.lang).toBe('pl');
     expect(snap.panels.map((p) => p.title)).toContain('Kocioł');
     expect(snap.panels.every((p) => p.parameters.length > 0)).toBe(true);
-    expect(find(snap, 'PARAM_P4_1')).toMatchObject({ label: 'Temperatura kotła', unit: '°C', raw: 612, value: 61.2, visible: true });
+    expect(find(snap, 'PARAM_P4_1')).toMatchObject({
+      label: 'Temperatura kotła',
+      unit: '°C',
+      raw: 612,
+      value: 61.2,
+      visible: true,
+    });
     expect(find(snap, 'PARAM_P4_8')).toMatchObject({ address: 'P4.v8', unit: '°C', writable: true, min: 40, max: 85 });
     expect(v.getSnapshot()).toBe(snap); // same object until something changes
   });
@@ -166,7 +179,11 @@ describe('createModuleView over a started gateway', () => {
     expect(isCatalogError(err)).toBe(true);
     expect((err as { code?: string }).code).toBe('not-confirmed');
     expect(commands() - sent).toBe(1);
-    expect(sim().stats.requests.filter((r) => r.path.startsWith('/v1/module/command')).at(-1)?.status).toBe(200);
+    expect(
+      sim()
+        .stats.requests.filter((r) => r.path.startsWith('/v1/module/command'))
+        .at(-1)?.status,
+    ).toBe(200);
     sim().faults.zombie(false);
     await push('P4.v8', 65);
   });

@@ -14,12 +14,19 @@ import { captureLogger } from '../helpers/logger.js';
 const sim = useSimulator();
 
 function client(cache = new MemoryCacheAdapter()) {
-  return new BragerOneApiClient({ server: sim().server, tokenStore: new MemoryTokenStore(), cache, logLevel: 'silent' });
+  return new BragerOneApiClient({
+    server: sim().server,
+    tokenStore: new MemoryTokenStore(),
+    cache,
+    logLevel: 'silent',
+  });
 }
 
 /** Requests of the web app since `from` (index into the simulator's log). */
 function assetRequests(from: number) {
-  return sim().stats.requests.slice(from).filter((r) => r.path === '/' || r.path.startsWith('/assets/'));
+  return sim()
+    .stats.requests.slice(from)
+    .filter((r) => r.path === '/' || r.path.startsWith('/assets/'));
 }
 
 async function primed(api: BragerOneApiClient, devid: string): Promise<ParamStore> {
@@ -60,10 +67,22 @@ describe('loadCatalog against the simulator web app', () => {
     const store = await primed(api, boiler.devid);
     store.upsert('P4.v1', 612);
     const temp = await cat.resolve('PARAM_P4_1', store);
-    expect(temp).toMatchObject({ symbol: 'PARAM_P4_1', address: 'P4.v1', label: 'Temperatura kotła', unit: '°C', raw: 612, value: 61.2, visible: true });
+    expect(temp).toMatchObject({
+      symbol: 'PARAM_P4_1',
+      address: 'P4.v1',
+      label: 'Temperatura kotła',
+      unit: '°C',
+      raw: 612,
+      value: 61.2,
+      visible: true,
+    });
     const en = cat.withLanguage('en');
     expect(en.lang).toBe('en');
-    expect(await en.resolve('PARAM_P4_1', store)).toMatchObject({ label: 'Boiler temperature', unit: '°C', value: 61.2 });
+    expect(await en.resolve('PARAM_P4_1', store)).toMatchObject({
+      label: 'Boiler temperature',
+      unit: '°C',
+      value: 61.2,
+    });
     const sp = await en.resolve('PARAM_P4_8', store);
     expect(sp).toMatchObject({ address: 'P4.v8', unit: '°C', writable: true, min: 40, max: 85 });
     const hhmm = await en.resolve('PARAM_P4_20', { 'P4.v20': 43, 'P4.u20': 66 });
@@ -78,9 +97,27 @@ describe('loadCatalog against the simulator web app', () => {
   it('prepareWrite: inverse transform and raw n/x bounds checked before anything is sent', async () => {
     const api = client();
     const cat = await loadCatalog({ api });
-    const values = { 'P4.v8': 65, 'P4.u8': 2, 'P4.n8': 40, 'P4.x8': 85, 'P4.v20': 43, 'P4.u20': 66, 'P4.n20': 0, 'P4.x20': 144 };
-    expect(await cat.prepareWrite('PARAM_P4_8', 70, values)).toMatchObject({ route: 'parameter', pool: 'P4', parameter: 'v8', value: 70 });
-    expect(await cat.prepareWrite('PARAM_P4_20', '08:30', values)).toMatchObject({ route: 'parameter', parameter: 'v20', value: 52 });
+    const values = {
+      'P4.v8': 65,
+      'P4.u8': 2,
+      'P4.n8': 40,
+      'P4.x8': 85,
+      'P4.v20': 43,
+      'P4.u20': 66,
+      'P4.n20': 0,
+      'P4.x20': 144,
+    };
+    expect(await cat.prepareWrite('PARAM_P4_8', 70, values)).toMatchObject({
+      route: 'parameter',
+      pool: 'P4',
+      parameter: 'v8',
+      value: 70,
+    });
+    expect(await cat.prepareWrite('PARAM_P4_20', '08:30', values)).toMatchObject({
+      route: 'parameter',
+      parameter: 'v20',
+      value: 52,
+    });
     const from = sim().stats.requests.length;
     const err = await cat.prepareWrite('PARAM_P4_8', 90, values).catch((e: unknown) => e);
     expect(isCatalogError(err)).toBe(true);
@@ -90,7 +127,11 @@ describe('loadCatalog against the simulator web app', () => {
     expect(isCatalogError(bad)).toBe(true);
     const unknown = await cat.prepareWrite('NO_SUCH_SYMBOL', 1, values).catch((e: unknown) => e);
     expect(isCatalogError(unknown)).toBe(true);
-    expect(sim().stats.requests.slice(from).filter((r) => r.path.includes('/module/command'))).toEqual([]);
+    expect(
+      sim()
+        .stats.requests.slice(from)
+        .filter((r) => r.path.includes('/module/command')),
+    ).toEqual([]);
     await api.close();
   });
 
@@ -107,7 +148,10 @@ describe('loadCatalog against the simulator web app', () => {
     expect(b.fingerprint).toBe(a.fingerprint);
     const panels = await b.panels(0);
     expect(panels.length).toBeGreaterThan(0);
-    expect(await b.resolve('PARAM_P4_1', { 'P4.v1': 600, 'P4.u1': 1 })).toMatchObject({ label: 'Temperatura kotła', value: 60 });
+    expect(await b.resolve('PARAM_P4_1', { 'P4.v1': 600, 'P4.u1': 1 })).toMatchObject({
+      label: 'Temperatura kotła',
+      value: 60,
+    });
     // Only the page itself (for the fingerprint, answered 304 from the HTTP cache).
     expect(assetRequests(from).map((r) => r.path)).toEqual(['/']);
     await second.close();
@@ -117,8 +161,12 @@ describe('loadCatalog against the simulator web app', () => {
     const cache = new MemoryCacheAdapter();
     const first = client(cache);
     const a = await loadCatalog({ api: first });
-    const full = JSON.parse(JSON.stringify(a.toJSON())) as { index: { inlineMaps: Record<string, unknown>; assets: Record<string, unknown> } };
-    const inlineOnly = Object.keys(full.index.inlineMaps).find((s) => /^PARAM_/.test(s) && !Object.hasOwn(full.index.assets, s));
+    const full = JSON.parse(JSON.stringify(a.toJSON())) as {
+      index: { inlineMaps: Record<string, unknown>; assets: Record<string, unknown> };
+    };
+    const inlineOnly = Object.keys(full.index.inlineMaps).find(
+      (s) => /^PARAM_/.test(s) && !Object.hasOwn(full.index.assets, s),
+    );
     expect(inlineOnly).toBeDefined();
     await first.close();
     const entry = cache.get(snapshotKey(sim().server.oneBase));
@@ -150,7 +198,9 @@ describe('loadCatalog against the simulator web app', () => {
     const changes: unknown[] = [];
     const c = await loadCatalog({ api, snapshot: stale, persist: false, onChange: (ch) => changes.push(ch) });
     expect(c.fingerprint).toBe(a.fingerprint);
-    expect(changes).toEqual([{ previous: 'old|index-OLD.js', fingerprint: a.fingerprint, applied: true, problems: [] }]);
+    expect(changes).toEqual([
+      { previous: 'old|index-OLD.js', fingerprint: a.fingerprint, applied: true, problems: [] },
+    ]);
     await api.close();
   });
 

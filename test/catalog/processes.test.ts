@@ -19,7 +19,10 @@ let work = '';
 
 beforeAll(() => {
   const missing = ENTRIES.filter((f) => !existsSync(f));
-  if (missing.length > 0) throw new Error(`${missing.map((f) => f.slice(ROOT.length + 1)).join(', ')} missing: run \`npm run build\` before the catalog process tests`);
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.map((f) => f.slice(ROOT.length + 1)).join(', ')} missing: run \`npm run build\` before the catalog process tests`,
+    );
   work = mkdtempSync(join(tmpdir(), 'bragerone-catalog-'));
 });
 afterAll(() => {
@@ -59,21 +62,28 @@ interface Output {
 
 function run(file: string, dir: string): Promise<Output> {
   return new Promise((res, rej) => {
-    execFile(process.execPath, [file, sim().url, dir, DEMO.email, DEMO.password], { timeout: 60_000, cwd: work }, (err, stdout, stderr) => {
-      if (err) return rej(new Error(`child failed: ${err.message}\n${stderr}`));
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      try {
-        res(JSON.parse(line) as Output);
-      } catch {
-        rej(new Error(`child printed no result: ${stdout}\n${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      [file, sim().url, dir, DEMO.email, DEMO.password],
+      { timeout: 60_000, cwd: work },
+      (err, stdout, stderr) => {
+        if (err) return rej(new Error(`child failed: ${err.message}\n${stderr}`));
+        const line = stdout.trim().split('\n').at(-1) ?? '';
+        try {
+          res(JSON.parse(line) as Output);
+        } catch {
+          rej(new Error(`child printed no result: ${stdout}\n${stderr}`));
+        }
+      },
+    );
   });
 }
 
 /** Web-app requests since `from`. */
 function assetRequests(from: number) {
-  return sim().stats.requests.slice(from).filter((r) => r.path === '/' || r.path.startsWith('/assets/'));
+  return sim()
+    .stats.requests.slice(from)
+    .filter((r) => r.path === '/' || r.path.startsWith('/assets/'));
 }
 
 describe('two processes share a FileCacheAdapter directory', () => {

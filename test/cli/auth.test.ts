@@ -12,7 +12,13 @@ const SECRET = 'S3cret-Pa55word!';
 const WRONG = 'Wr0ng-Pa55word?';
 
 const getSim = useSimulator({
-  accounts: [{ email: OWNER, password: SECRET, objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001', plant: 'boiler' }] }] }],
+  accounts: [
+    {
+      email: OWNER,
+      password: SECRET,
+      objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001', plant: 'boiler' }] }],
+    },
+  ],
 });
 
 beforeAll(() => assertBuilt());
@@ -61,7 +67,9 @@ describe('login / whoami / logout with --token-file', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/revoked/);
     expect(existsSync(file)).toBe(false);
-    const res = await fetch(`${sim.url}/v1/user`, { headers: { Authorization: `Bearer ${stored.accessToken}`, Origin: sim.url } });
+    const res = await fetch(`${sim.url}/v1/user`, {
+      headers: { Authorization: `Bearer ${stored.accessToken}`, Origin: sim.url },
+    });
     expect(res.status).toBe(401);
 
     // Nothing stored and no credentials → exit 2 with one clear line.
@@ -99,7 +107,9 @@ describe('exit codes', () => {
   it('2 for bad credentials, with one line and no stack trace', async () => {
     const sim = getSim();
     const dir = tempDir();
-    const r = await runCli(['login', '--server', sim.url, '--email', OWNER, '--password', WRONG], { env: { XDG_CONFIG_HOME: dir } });
+    const r = await runCli(['login', '--server', sim.url, '--email', OWNER, '--password', WRONG], {
+      env: { XDG_CONFIG_HOME: dir },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/authentication failed/);
@@ -126,7 +136,9 @@ describe('exit codes', () => {
 
   it('3 when the server is down (blocked port and refused connection)', async () => {
     for (const url of ['http://127.0.0.1:9', `http://127.0.0.1:${await closedPort()}`]) {
-      const r = await runCli(['objects', '--server', url, '--email', OWNER, '--password', SECRET], { env: { XDG_CONFIG_HOME: tempDir() } });
+      const r = await runCli(['objects', '--server', url, '--email', OWNER, '--password', SECRET], {
+        env: { XDG_CONFIG_HOME: tempDir() },
+      });
       expect(r.code, `${url}: ${r.stderr}`).toBe(3);
       expect(r.stderr).toMatch(/cannot reach the server/);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -137,7 +149,9 @@ describe('exit codes', () => {
   it('3 when the upstream answers 503', async () => {
     const sim = getSim();
     sim.faults.failNext('GET /v1/objects', 1, FAULTS.unavailable);
-    const r = await runCli(['objects', '--server', sim.url, '--email', OWNER, '--password', SECRET], { env: { XDG_CONFIG_HOME: tempDir() } });
+    const r = await runCli(['objects', '--server', sim.url, '--email', OWNER, '--password', SECRET], {
+      env: { XDG_CONFIG_HOME: tempDir() },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/upstream unavailable/);
   });

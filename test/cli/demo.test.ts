@@ -16,7 +16,13 @@ describe('demo', () => {
   it('--duration 2s runs the tour end to end and exits 0 by itself', async () => {
     const r = await runCli(['demo', '--duration', '2s'], { env: env(), timeout: 30_000 });
     expect(r.code, r.stderr).toBe(0);
-    for (const heading of ['1. Log in', '2. Objects', '3. Modules of object 1201', '4. Parameters of DEMO0A1B2C', '5. Live changes for 2 s']) {
+    for (const heading of [
+      '1. Log in',
+      '2. Objects',
+      '3. Modules of object 1201',
+      '4. Parameters of DEMO0A1B2C',
+      '5. Live changes for 2 s',
+    ]) {
       expect(r.stdout).toContain(heading);
     }
     expect(r.stdout).toMatch(/1201\s+Demo house/);
@@ -36,15 +42,24 @@ describe('demo', () => {
     const r = await runCli(['--json', 'demo', '--duration', '1500ms'], { env: env(), timeout: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as {
-      objects: Array<{ id: number }>; modules: Array<{ devid: string }>; params: { devid: string; values: Record<string, unknown> };
+      objects: Array<{ id: number }>;
+      modules: Array<{ devid: string }>;
+      params: { devid: string; values: Record<string, unknown> };
       watch: { durationMs: number; events: Array<{ type: string }> };
     };
     expect(doc.objects.map((o) => o.id)).toEqual([DEMO_OBJECT_ID]);
     expect(doc.modules.map((m) => m.devid)).toEqual([...DEMO_MODULES]);
     expect(doc.params.devid).toBe('DEMO0A1B2C');
-    const cat = (doc as unknown as { catalog: { lang: string; parameters: Array<{ symbol: string; label: string; unit: string | null }> } }).catalog;
+    const cat = (
+      doc as unknown as {
+        catalog: { lang: string; parameters: Array<{ symbol: string; label: string; unit: string | null }> };
+      }
+    ).catalog;
     expect(cat.lang).toBe('en');
-    expect(cat.parameters.find((p) => p.symbol === 'PARAM_P4_1')).toMatchObject({ label: 'Boiler temperature', unit: '°C' });
+    expect(cat.parameters.find((p) => p.symbol === 'PARAM_P4_1')).toMatchObject({
+      label: 'Boiler temperature',
+      unit: '°C',
+    });
     expect(typeof doc.params.values['P4.v1']).toBe('number');
     expect(doc.watch.durationMs).toBe(1500);
     expect(doc.watch.events.some((e) => e.type === 'param')).toBe(true);
@@ -58,9 +73,17 @@ describe('demo', () => {
 describe('simulator', () => {
   it('prints URL and demo credentials, serves other CLI runs, and stops after --duration', async () => {
     const run = startCli(['simulator', '--json', '--duration', '6s'], { env: env() });
-    const info = JSON.parse(await run.waitForLine((l) => l.startsWith('{'))) as { url: string; apiBase: string; email: string; password: string };
+    const info = JSON.parse(await run.waitForLine((l) => l.startsWith('{'))) as {
+      url: string;
+      apiBase: string;
+      email: string;
+      password: string;
+    };
     expect(info).toMatchObject({ email: DEMO_EMAIL, password: DEMO_PASSWORD, apiBase: `${info.url}/v1` });
-    const r = await runCli(['objects', '--server', info.url, '--email', info.email, '--password', info.password, '--json'], { env: env() });
+    const r = await runCli(
+      ['objects', '--server', info.url, '--email', info.email, '--password', info.password, '--json'],
+      { env: env() },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as Array<{ id: number }>)[0]?.id).toBe(DEMO_OBJECT_ID);
     const done = await run.done;
@@ -73,7 +96,19 @@ describe('simulator', () => {
     writeFileSync(join(site, 'index.html'), '<!doctype html><p>hello from static</p>');
     writeFileSync(join(site, 'sub', 'app.js'), 'console.log(1);');
     writeFileSync(join(dir, 'secret.txt'), 'not for the web');
-    const run = startCli(['simulator', '--json', '--duration', '4s', '--static', `/site=${site}`, '--static', `/dist=${join(ROOT, 'dist')}`], { env: env() });
+    const run = startCli(
+      [
+        'simulator',
+        '--json',
+        '--duration',
+        '4s',
+        '--static',
+        `/site=${site}`,
+        '--static',
+        `/dist=${join(ROOT, 'dist')}`,
+      ],
+      { env: env() },
+    );
     const info = JSON.parse(await run.waitForLine((l) => l.startsWith('{'))) as { url: string; static: string[] };
     expect(info.static).toEqual([`${info.url}/site/`, `${info.url}/dist/`]);
     const page = await fetch(`${info.url}/site/index.html`);
@@ -115,7 +150,20 @@ describe('help, version and usage errors', () => {
   it('--help lists every command and exits 0; per-command help works', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['login', 'logout', 'whoami', 'objects', 'modules <objectId>', 'params <devid>', 'watch', 'set <devid> <symbol> <value>', 'command <devid>', 'simulator', 'check', 'demo']) {
+    for (const c of [
+      'login',
+      'logout',
+      'whoami',
+      'objects',
+      'modules <objectId>',
+      'params <devid>',
+      'watch',
+      'set <devid> <symbol> <value>',
+      'command <devid>',
+      'simulator',
+      'check',
+      'demo',
+    ]) {
       expect(r.stdout).toContain(c);
     }
     const w = await runCli(['watch', '--help']);
@@ -133,7 +181,13 @@ describe('help, version and usage errors', () => {
   });
 
   it('usage errors exit 1 with one line on stderr', async () => {
-    for (const args of [['frobnicate'], ['objects', '--bogus'], ['watch', '--duration', 'soon'], ['modules'], ['objects', '--platform', 'mars']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['objects', '--bogus'],
+      ['watch', '--duration', 'soon'],
+      ['modules'],
+      ['objects', '--platform', 'mars'],
+    ]) {
       const r = await runCli(args, { env: env() });
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);

@@ -18,7 +18,13 @@ const SECRET = 'S3cret-Pa55word!';
 const WRONG = 'Wr0ng-Pa55word?';
 
 const getSim = useSimulator({
-  accounts: [{ email: OWNER, password: SECRET, objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001', plant: 'boiler' }] }] }],
+  accounts: [
+    {
+      email: OWNER,
+      password: SECRET,
+      objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001', plant: 'boiler' }] }],
+    },
+  ],
 });
 
 beforeAll(() => assertBuilt());
@@ -127,7 +133,9 @@ describe('logout finds the token the other commands would use', () => {
     expect(out.stdout).toMatch(/revoked/);
     expect(existsSync(path)).toBe(false);
     // Origin as the SDK sends it, so the check also holds against a strict simulator (strict-lax project).
-    expect((await fetch(`${sim.url}/v1/user`, { headers: { Authorization: `Bearer ${token}`, Origin: sim.url } })).status).toBe(401);
+    expect(
+      (await fetch(`${sim.url}/v1/user`, { headers: { Authorization: `Bearer ${token}`, Origin: sim.url } })).status,
+    ).toBe(401);
 
     const again = await runCli(['logout', '--server', sim.url], { env });
     expect(again.code).toBe(0);
@@ -140,7 +148,9 @@ describe('logout finds the token the other commands would use', () => {
     const env = { XDG_CONFIG_HOME: dir };
     const r1 = await runCli(['objects', '--server', sim.url, '--email', OWNER, '--password', SECRET], { env });
     expect(r1.code, r1.stderr).toBe(0);
-    const r2 = await runCli(['objects', '--server', sim.url, '--email', 'demo@bragerone.local', '--password', 'demo'], { env });
+    const r2 = await runCli(['objects', '--server', sim.url, '--email', 'demo@bragerone.local', '--password', 'demo'], {
+      env,
+    });
     expect(r2.code, r2.stderr).toBe(0);
     const tokens = () => readdirSync(join(dir, 'bragerone')).filter((f) => f.startsWith('token-'));
     expect(tokens()).toHaveLength(2);
@@ -164,7 +174,9 @@ describe('logout finds the token the other commands would use', () => {
 describe('Ctrl-C', () => {
   it('watch exits 130 on SIGINT, as the help says', async () => {
     const sim = getSim();
-    const run = startCli(['watch', '--server', sim.url, '--email', OWNER, '--password', SECRET, '--json'], { env: { XDG_CONFIG_HOME: tempDir() } });
+    const run = startCli(['watch', '--server', sim.url, '--email', OWNER, '--password', SECRET, '--json'], {
+      env: { XDG_CONFIG_HOME: tempDir() },
+    });
     await run.waitForLine((l) => l.includes('"ready"'));
     run.child.kill('SIGINT');
     const res = await run.done;
@@ -210,7 +222,10 @@ describe('bragerone simulator never outlives whoever started it', () => {
   }, 30_000);
 
   it('stops when stdin is a pipe and gets closed', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/bragerone.js'), 'simulator', '--json'], { env: cleanEnv(env()), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/bragerone.js'), 'simulator', '--json'], {
+      env: cleanEnv(env()),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const line = await new Promise<string>((resolve) => {
       let buf = '';
       child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -247,7 +262,9 @@ describe('npm run examples', () => {
     const args = script.slice('node bin/bragerone.js '.length).split(' ');
     const run = startCli([...args, '--json'], { env: { XDG_CONFIG_HOME: tempDir() } });
     const info = JSON.parse(await run.waitForLine((l) => l.startsWith('{'))) as { url: string; pages: string[] };
-    expect(info.pages).toEqual(expect.arrayContaining([`${info.url}/examples/browser/esm.html`, `${info.url}/examples/browser/script-tag.html`]));
+    expect(info.pages).toEqual(
+      expect.arrayContaining([`${info.url}/examples/browser/esm.html`, `${info.url}/examples/browser/script-tag.html`]),
+    );
     for (const page of info.pages) expect((await fetch(page)).status, page).toBe(200);
     expect((await fetch(`${info.url}/dist/bragerone.iife.js`)).status).toBe(200);
     run.child.kill('SIGTERM');
@@ -261,7 +278,11 @@ describe('pure helpers', () => {
     expect(visibleWidth('🔥')).toBe(2);
     expect(visibleWidth('e\u0301')).toBe(1);
     expect(visibleWidth('\x1b[1m温\x1b[22m')).toBe(2);
-    const lines = formatTable([['温度', 'x'], ['ab', 'y'], ['🔥', 'z']]);
+    const lines = formatTable([
+      ['温度', 'x'],
+      ['ab', 'y'],
+      ['🔥', 'z'],
+    ]);
     const col = (l: string) => visibleWidth(l.slice(0, l.lastIndexOf(' ') + 1));
     expect(new Set(lines.map(col)).size).toBe(1);
   });

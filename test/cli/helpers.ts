@@ -29,7 +29,14 @@ export function tempDir(prefix = 'bragerone-cli-'): string {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if ((k.startsWith('BRAGERONE_') && k !== 'BRAGERONE_SIMULATOR') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k.startsWith('VITEST') || k === 'NODE_OPTIONS') continue;
+    if (
+      (k.startsWith('BRAGERONE_') && k !== 'BRAGERONE_SIMULATOR') ||
+      k === 'NO_COLOR' ||
+      k === 'FORCE_COLOR' ||
+      k.startsWith('VITEST') ||
+      k === 'NODE_OPTIONS'
+    )
+      continue;
     env[k] = v;
   }
   env.NO_COLOR = '1';
@@ -58,8 +65,15 @@ export interface CliRun {
 }
 
 /** Starts the CLI. The process is killed after `timeout` ms (default 20 s) so no test can hang. */
-export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; timeout?: number } = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; timeout?: number } = {},
+): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ pred: (l: string) => boolean; resolve: (l: string) => void }> = [];
@@ -94,7 +108,11 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
     new Promise<string>((res, rej) => {
       const hit = stdout.split('\n').find(pred);
       if (hit !== undefined) return res(hit);
-      const t = setTimeout(() => rej(new Error(`no matching output line within ${timeout} ms; stdout so far:\n${stdout}\nstderr:\n${stderr}`)), timeout);
+      const t = setTimeout(
+        () =>
+          rej(new Error(`no matching output line within ${timeout} ms; stdout so far:\n${stdout}\nstderr:\n${stderr}`)),
+        timeout,
+      );
       waiters.push({
         pred,
         resolve: (l) => {
@@ -107,7 +125,10 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
 }
 
 /** Runs the CLI to completion. */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeout?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; timeout?: number } = {},
+): Promise<CliResult> {
   return startCli(args, opts).done;
 }
 
@@ -118,4 +139,3 @@ export function ndjson(text: string): Array<Record<string, unknown>> {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
-

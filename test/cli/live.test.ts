@@ -20,7 +20,10 @@ describe('watch', () => {
     const sim = getSim();
     const before = sim.getParam('DEMO0A1B2C', 'P4.v3');
     const run = startCli(['watch', ...creds(), '--duration', '2s', '--json'], { env: { XDG_CONFIG_HOME: dir } });
-    const ready = JSON.parse(await run.waitForLine((l) => l.includes('"ready"'))) as { objectId: number; modules: string[] };
+    const ready = JSON.parse(await run.waitForLine((l) => l.includes('"ready"'))) as {
+      objectId: number;
+      modules: string[];
+    };
     expect(ready.objectId).toBe(DEMO_OBJECT_ID);
     expect(ready.modules).toEqual(['DEMO0A1B2C', 'DEMO0D3E4F']);
     sim.setParam('DEMO0A1B2C', 'P4.v3', 501);
@@ -39,12 +42,16 @@ describe('watch', () => {
     expect(params.every((e) => typeof e.ts === 'string' && Number.isFinite(Date.parse(e.ts as string)))).toBe(true);
     // With the catalog, each change names the parameters shown at that register (the demo user reads English).
     expect(params[0]?.labels).toEqual([{ symbol: 'PARAM_P4_3', label: 'DHW temperature', text: '50.1 °C' }]);
-    expect(params[1]?.labels).toEqual([{ symbol: 'TEMP_POKOJOWA_ZAWORU_1', label: 'Room temperature', text: '22.2 °C' }]);
+    expect(params[1]?.labels).toEqual([
+      { symbol: 'TEMP_POKOJOWA_ZAWORU_1', label: 'Room temperature', text: '22.2 °C' },
+    ]);
   });
 
   it('--raw keeps the register view (no labels) and the human line names the register', async () => {
     const sim = getSim();
-    const run = startCli(['watch', '--raw', ...creds(), '--duration', '1s', '--json'], { env: { XDG_CONFIG_HOME: dir } });
+    const run = startCli(['watch', '--raw', ...creds(), '--duration', '1s', '--json'], {
+      env: { XDG_CONFIG_HOME: dir },
+    });
     await run.waitForLine((l) => l.includes('"ready"'));
     sim.setParam('DEMO0A1B2C', 'P4.v1', 633);
     const res = await run.done;
@@ -55,7 +62,9 @@ describe('watch', () => {
 
   it('--module limits the watch and module link changes are reported', async () => {
     const sim = getSim();
-    const run = startCli(['watch', '--module', 'DEMO0D3E4F', ...creds(), '--duration', '2s', '--json'], { env: { XDG_CONFIG_HOME: dir } });
+    const run = startCli(['watch', '--module', 'DEMO0D3E4F', ...creds(), '--duration', '2s', '--json'], {
+      env: { XDG_CONFIG_HOME: dir },
+    });
     const ready = JSON.parse(await run.waitForLine((l) => l.includes('"ready"'))) as { modules: string[] };
     expect(ready.modules).toEqual(['DEMO0D3E4F']);
     sim.setParam('DEMO0A1B2C', 'P4.v3', 511); // not watched
@@ -66,7 +75,9 @@ describe('watch', () => {
     const res = await run.done;
     expect(res.code, res.stderr).toBe(0);
     const events = ndjson(res.stdout);
-    expect(events.filter((e) => e.type === 'param').map((e) => [e.devid, e.key, e.value])).toEqual([['DEMO0D3E4F', 'P4.v2', 233]]);
+    expect(events.filter((e) => e.type === 'param').map((e) => [e.devid, e.key, e.value])).toEqual([
+      ['DEMO0D3E4F', 'P4.v2', 233],
+    ]);
     expect(events.filter((e) => e.type === 'module').map((e) => e.online)).toEqual([false, true]);
   });
 
@@ -81,7 +92,9 @@ describe('watch', () => {
   });
 
   it('unknown module → exit 1', async () => {
-    const r = await runCli(['watch', '--module', 'NOSUCHDEV1', ...creds(), '--duration', '1s'], { env: { XDG_CONFIG_HOME: dir } });
+    const r = await runCli(['watch', '--module', 'NOSUCHDEV1', ...creds(), '--duration', '1s'], {
+      env: { XDG_CONFIG_HOME: dir },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/module NOSUCHDEV1 not found/);
   });
@@ -91,16 +104,27 @@ describe('command', () => {
   it('writes a parameter; the simulator applies the raw value', async () => {
     const sim = getSim();
     const target = sim.getParam('DEMO0A1B2C', 'P4.v8') === 70 ? 66 : 70;
-    const r = await runCli(['command', 'DEMO0A1B2C', '--pool', 'P4', '--parameter', 'v8', '--value', String(target), ...creds(), '--json'], { env: { XDG_CONFIG_HOME: dir } });
+    const r = await runCli(
+      ['command', 'DEMO0A1B2C', '--pool', 'P4', '--parameter', 'v8', '--value', String(target), ...creds(), '--json'],
+      {
+        env: { XDG_CONFIG_HOME: dir },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, status: 200, request: { pool: 'P4', parameter: 'v8', value: target } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      status: 200,
+      request: { pool: 'P4', parameter: 'v8', value: target },
+    });
     await until(() => sim.getParam('DEMO0A1B2C', 'P4.v8') === target, 'the written value', 3000);
   });
 
   it('sends a symbolic command with a JSON-parsed value', async () => {
     const sim = getSim();
     const n = sim.stats.count('POST /v1/module/command/raw');
-    const r = await runCli(['command', 'DEMO0D3E4F', '--raw', 'MODULE_RESTART', '--value', '"ONLINE"', ...creds()], { env: { XDG_CONFIG_HOME: dir } });
+    const r = await runCli(['command', 'DEMO0D3E4F', '--raw', 'MODULE_RESTART', '--value', '"ONLINE"', ...creds()], {
+      env: { XDG_CONFIG_HOME: dir },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/MODULE_RESTART "ONLINE" accepted for DEMO0D3E4F \(HTTP 200\)/);
     expect(sim.stats.count('POST /v1/module/command/raw')).toBe(n + 1);
@@ -110,7 +134,12 @@ describe('command', () => {
   it('rejects contradictory or incomplete options before sending anything (exit 1)', async () => {
     const sim = getSim();
     const n = sim.stats.count('POST /v1/module/command') + sim.stats.count('POST /v1/module/command/raw');
-    const both = await runCli(['command', 'DEMO0A1B2C', '--raw', 'X', '--pool', 'P4', '--parameter', 'v8', '--value', '1', ...creds()], { env: { XDG_CONFIG_HOME: dir } });
+    const both = await runCli(
+      ['command', 'DEMO0A1B2C', '--raw', 'X', '--pool', 'P4', '--parameter', 'v8', '--value', '1', ...creds()],
+      {
+        env: { XDG_CONFIG_HOME: dir },
+      },
+    );
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/not both/);
     const none = await runCli(['command', 'DEMO0A1B2C', ...creds()], { env: { XDG_CONFIG_HOME: dir } });
@@ -122,7 +151,9 @@ describe('command', () => {
     const sim = getSim();
     sim.setModuleOnline('DEMO0A1B2C', false);
     try {
-      const r = await runCli(['command', 'DEMO0A1B2C', '--parameter', 'P4.v8', '--value', '60', ...creds()], { env: { XDG_CONFIG_HOME: dir } });
+      const r = await runCli(['command', 'DEMO0A1B2C', '--parameter', 'P4.v8', '--value', '60', ...creds()], {
+        env: { XDG_CONFIG_HOME: dir },
+      });
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/upstream unavailable/);
     } finally {

@@ -14,7 +14,8 @@ beforeAll(() => {
   dir = tempDir();
 });
 
-const run = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { env: { XDG_CONFIG_HOME: dir, ...env } });
+const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, { env: { XDG_CONFIG_HOME: dir, ...env } });
 
 describe('objects', () => {
   it('--json lists the account objects', async () => {
@@ -35,7 +36,10 @@ describe('objects', () => {
   });
 
   it('uses colours with FORCE_COLOR but never together with NO_COLOR', async () => {
-    const forced = await run([...creds(), 'modules', String(DEMO_OBJECT_ID)], { NO_COLOR: undefined, FORCE_COLOR: '1' });
+    const forced = await run([...creds(), 'modules', String(DEMO_OBJECT_ID)], {
+      NO_COLOR: undefined,
+      FORCE_COLOR: '1',
+    });
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('\x1b[');
     const both = await run([...creds(), 'modules', String(DEMO_OBJECT_ID)], { NO_COLOR: '1', FORCE_COLOR: '1' });
@@ -83,7 +87,11 @@ describe('params', () => {
     sim.setParam('DEMO0A1B2C', 'P4.v1', 604);
     const r = await run(['params', 'DEMO0A1B2C', '--raw', ...creds(), '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const view = JSON.parse(r.stdout) as { devid: string; values: Record<string, unknown>; pools: Record<string, Array<{ idx: number; channels: Record<string, unknown> }>> };
+    const view = JSON.parse(r.stdout) as {
+      devid: string;
+      values: Record<string, unknown>;
+      pools: Record<string, Array<{ idx: number; channels: Record<string, unknown> }>>;
+    };
     expect(view.devid).toBe('DEMO0A1B2C');
     expect(view.values).toEqual(sim.values('DEMO0A1B2C'));
     expect(view.values['P4.v1']).toBe(604);
@@ -122,11 +130,30 @@ describe('params', () => {
     sim.setParam('DEMO0A1B2C', 'P4.v8', 66);
     const r = await run(['params', 'DEMO0A1B2C', ...creds(), '--json', '--lang', 'en']);
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout) as { lang: string; fingerprint: string; parameters: Array<{ symbol: string; address: string; label: string; value: unknown; unit: string; text: string; writable: boolean }> };
+    const doc = JSON.parse(r.stdout) as {
+      lang: string;
+      fingerprint: string;
+      parameters: Array<{
+        symbol: string;
+        address: string;
+        label: string;
+        value: unknown;
+        unit: string;
+        text: string;
+        writable: boolean;
+      }>;
+    };
     expect(doc.lang).toBe('en');
     expect(doc.fingerprint).toMatch(/\|index-[\w-]+\.js$/);
     const sp = doc.parameters.find((p) => p.symbol === 'PARAM_P4_8');
-    expect(sp).toMatchObject({ address: 'P4.v8', label: 'Boiler set-point', value: 66, unit: '°C', text: '66 °C', writable: true });
+    expect(sp).toMatchObject({
+      address: 'P4.v8',
+      label: 'Boiler set-point',
+      value: 66,
+      unit: '°C',
+      text: '66 °C',
+      writable: true,
+    });
   });
 
   it('--lang with a language the web app does not offer → exit 1 naming the offered ones', async () => {
@@ -153,7 +180,12 @@ describe('set', () => {
     await until(() => sim.getParam('DEMO0A1B2C', 'P4.v8') === 70, 'P4.v8 = 70');
     const hhmm = await run(['set', 'DEMO0A1B2C', 'PARAM_P4_20', '08:30', ...creds(), '--json']);
     expect(hhmm.code, hhmm.stderr).toBe(0);
-    expect(JSON.parse(hhmm.stdout).request).toMatchObject({ route: 'parameter', pool: 'P4', parameter: 'v20', value: 52 });
+    expect(JSON.parse(hhmm.stdout).request).toMatchObject({
+      route: 'parameter',
+      pool: 'P4',
+      parameter: 'v20',
+      value: 52,
+    });
     await until(() => sim.getParam('DEMO0A1B2C', 'P4.v20') === 52, 'P4.v20 = 52');
     const mode = await run(['set', 'DEMO0A1B2C', 'PARAM_0', 'Manual', ...creds()]);
     expect(mode.code, mode.stderr).toBe(0);

@@ -1,7 +1,14 @@
 // Pure helpers of the CLI, tested in-process (the command tests drive the built bin).
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseCommandLine, parseDuration, parseValue } from '../../src/cli/args.js';
-import { classifyModules, classifyObjects, classifyPermissions, classifyPrime, classifyUser, issuesOf } from '../../src/cli/check/rules.js';
+import {
+  classifyModules,
+  classifyObjects,
+  classifyPermissions,
+  classifyPrime,
+  classifyUser,
+  issuesOf,
+} from '../../src/cli/check/rules.js';
 import { buildCommand } from '../../src/cli/commands/command.js';
 import { groupValues } from '../../src/cli/commands/read.js';
 import { EXIT, describeError, exitCodeOf } from '../../src/cli/errors.js';
@@ -11,7 +18,18 @@ import { ModuleCardSchema } from '../../src/schemas/index.js';
 
 describe('argument parsing', () => {
   it('accepts global options before and after the command', () => {
-    const a = parseCommandLine(['--json', 'watch', '--module', 'A', '--duration', '3s', '--module', 'B', '--server', 'http://h:1']);
+    const a = parseCommandLine([
+      '--json',
+      'watch',
+      '--module',
+      'A',
+      '--duration',
+      '3s',
+      '--module',
+      'B',
+      '--server',
+      'http://h:1',
+    ]);
     expect(a.command).toBe('watch');
     expect(a.global.json).toBe(true);
     expect(a.global.duration).toBe(3000);
@@ -46,7 +64,12 @@ describe('argument parsing', () => {
     expect(parseDuration('1.5s')).toBe(1500);
     expect(parseDuration('4')).toBe(4000);
     expect(() => parseDuration('soon')).toThrow(/invalid duration/);
-    expect([formatDuration(500), formatDuration(2000), formatDuration(1500), formatDuration(120_000)]).toEqual(['500 ms', '2 s', '1.5 s', '2 min']);
+    expect([formatDuration(500), formatDuration(2000), formatDuration(1500), formatDuration(120_000)]).toEqual([
+      '500 ms',
+      '2 s',
+      '1.5 s',
+      '2 min',
+    ]);
   });
 
   it('parses command values as JSON when possible', () => {
@@ -58,13 +81,31 @@ describe('argument parsing', () => {
   });
 
   it('validates command option combinations before anything is sent', () => {
-    expect(buildCommand('D', { module: [], pool: '4', parameter: 'v8', value: '55' })).toEqual({ kind: 'param', devid: 'D', pool: 'P4', parameter: 'v8', value: 55 });
-    expect(buildCommand('D', { module: [], parameter: 'P4.v8', value: '"x"' })).toEqual({ kind: 'param', devid: 'D', pool: 'P4', parameter: 'v8', value: 'x' });
-    expect(buildCommand('D', { module: [], raw: 'MODULE_RESTART' })).toEqual({ kind: 'raw', devid: 'D', command: 'MODULE_RESTART' });
+    expect(buildCommand('D', { module: [], pool: '4', parameter: 'v8', value: '55' })).toEqual({
+      kind: 'param',
+      devid: 'D',
+      pool: 'P4',
+      parameter: 'v8',
+      value: 55,
+    });
+    expect(buildCommand('D', { module: [], parameter: 'P4.v8', value: '"x"' })).toEqual({
+      kind: 'param',
+      devid: 'D',
+      pool: 'P4',
+      parameter: 'v8',
+      value: 'x',
+    });
+    expect(buildCommand('D', { module: [], raw: 'MODULE_RESTART' })).toEqual({
+      kind: 'raw',
+      devid: 'D',
+      command: 'MODULE_RESTART',
+    });
     expect(() => buildCommand('D', { module: [], raw: 'X', pool: 'P4' })).toThrow(/not both/);
     expect(() => buildCommand('D', { module: [] })).toThrow(/needs --raw/);
     expect(() => buildCommand('D', { module: [], pool: 'P4', parameter: 'v8' })).toThrow(/needs --value/);
-    expect(() => buildCommand('D', { module: [], pool: 'P4', parameter: '8', value: '1' })).toThrow(/channel and index/);
+    expect(() => buildCommand('D', { module: [], pool: 'P4', parameter: '8', value: '1' })).toThrow(
+      /channel and index/,
+    );
     expect(() => buildCommand('D', { module: [], parameter: 'v8', value: '1' })).toThrow(/needs --pool/);
   });
 });
@@ -90,7 +131,13 @@ describe('exit codes', () => {
 
 describe('output', () => {
   it('aligns table columns, ignoring colour codes', () => {
-    const lines = formatTable([['1', '\x1b[32mgreen\x1b[39m'], ['1234', 'x']], { head: ['ID', 'NAME'], align: ['right'] });
+    const lines = formatTable(
+      [
+        ['1', '\x1b[32mgreen\x1b[39m'],
+        ['1234', 'x'],
+      ],
+      { head: ['ID', 'NAME'], align: ['right'] },
+    );
     expect(lines).toEqual(['  ID  NAME', '   1  \x1b[32mgreen\x1b[39m', '1234  x']);
     expect(visibleWidth('\x1b[1mab\x1b[22m')).toBe(2);
   });
@@ -107,15 +154,28 @@ describe('output', () => {
   it('groups values into pools and families in numeric order', () => {
     const v = groupValues('D', { 'P10.v1': 1, 'P4.v12': 2, 'P4.u12': 3, 'P4.v2': 4, 'P5.s0': 5 });
     expect(Object.keys(v.pools)).toEqual(['P4', 'P5', 'P10']);
-    expect(v.pools.P4).toEqual([{ idx: 2, channels: { v: 4 } }, { idx: 12, channels: { v: 2, u: 3 } }]);
+    expect(v.pools.P4).toEqual([
+      { idx: 2, channels: { v: 4 } },
+      { idx: 12, channels: { v: 2, u: 3 } },
+    ]);
     expect(v.count).toBe(5);
   });
 });
 
 describe('check classifiers', () => {
   it('tells documented shapes from tolerated ones and drift', () => {
-    const user = { id: 1, name: 'n', email: 'e', language: 'en', allow_email_type_informations: true, allow_email_type_alarms: true,
-      allow_email_type_marketing: false, allow_email_type_warnings: true, activated_at: '2024-01-01T00:00:00Z', show_rate_us_modal: false };
+    const user = {
+      id: 1,
+      name: 'n',
+      email: 'e',
+      language: 'en',
+      allow_email_type_informations: true,
+      allow_email_type_alarms: true,
+      allow_email_type_marketing: false,
+      allow_email_type_warnings: true,
+      activated_at: '2024-01-01T00:00:00Z',
+      show_rate_us_modal: false,
+    };
     expect(classifyUser({ user }).verdict).toBe('matched');
     expect(classifyUser(user).verdict).toBe('tolerated');
     expect(classifyUser({ user: { ...user, id: 'x' } }).verdict).toBe('drift');
@@ -134,7 +194,13 @@ describe('check classifiers', () => {
   });
 
   it('reports paths of problems but never the received values', () => {
-    const text = issuesOf(ModuleCardSchema, { id: 1, moduleId: 2, clientFullName: 12345678, clientPhoneNumber: 'Very-Private-Phone' }) ?? '';
+    const text =
+      issuesOf(ModuleCardSchema, {
+        id: 1,
+        moduleId: 2,
+        clientFullName: 12345678,
+        clientPhoneNumber: 'Very-Private-Phone',
+      }) ?? '';
     expect(text).toMatch(/clientFullName/);
     expect(text).not.toContain('12345678');
     expect(text).not.toContain('Very-Private-Phone');

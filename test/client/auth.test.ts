@@ -31,7 +31,14 @@ describe('ensureAuth', () => {
     const token = await first.ensureAuth(DEMO.email, DEMO.password);
     let loads = 0;
     const store = new MemoryTokenStore(token);
-    const counting = { load: () => { loads++; return store.load(); }, save: (t: Token) => store.save(t), clear: () => store.clear() };
+    const counting = {
+      load: () => {
+        loads++;
+        return store.load();
+      },
+      save: (t: Token) => store.save(t),
+      clear: () => store.clear(),
+    };
     const c = client({ tokenStore: counting });
     sim().stats.reset();
     const logins = sim().loginCount();
@@ -43,7 +50,14 @@ describe('ensureAuth', () => {
   });
 
   it('drops a stored token the server rejects and logs in', async () => {
-    const store = new MemoryTokenStore({ accessToken: 'not-a-real-token', refreshToken: null, tokenType: 'bearer', expiresAt: null, userId: null, objects: [] });
+    const store = new MemoryTokenStore({
+      accessToken: 'not-a-real-token',
+      refreshToken: null,
+      tokenType: 'bearer',
+      expiresAt: null,
+      userId: null,
+      objects: [],
+    });
     const c = client({ tokenStore: store, credsProvider: () => DEMO });
     const t = await c.ensureAuth();
     expect(t.accessToken).not.toBe('not-a-real-token');
@@ -204,7 +218,13 @@ describe('lifecycle', () => {
 
   it('a store that throws on load is treated as empty and logged', async () => {
     const log = captureLogger();
-    const broken = { load: () => { throw new Error('disk on fire'); }, save: () => {}, clear: () => {} };
+    const broken = {
+      load: () => {
+        throw new Error('disk on fire');
+      },
+      save: () => {},
+      clear: () => {},
+    };
     const c = client({ tokenStore: broken, credsProvider: () => DEMO, logger: log, logLevel: 'warn' });
     await expect(c.ensureAuth()).resolves.toMatchObject({ tokenType: 'bearer' });
     expect(log.lines.some((l) => l.includes('disk on fire'))).toBe(true);

@@ -11,7 +11,18 @@ afterAll(() => {
 });
 
 async function openSocket(token: string): Promise<Socket> {
-  const s = io(`${sim().url}/ws`, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { Authorization: `Bearer ${token}`, Origin: sim().server.oneBase, Referer: `${sim().server.oneBase}/`, 'x-appversion': '1.1.78' } });
+  const s = io(`${sim().url}/ws`, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: {
+      Authorization: `Bearer ${token}`,
+      Origin: sim().server.oneBase,
+      Referer: `${sim().server.oneBase}/`,
+      'x-appversion': '1.1.78',
+    },
+  });
   sockets.push(s);
   await new Promise<void>((resolve, reject) => {
     s.once('connect', () => resolve());
@@ -29,7 +40,11 @@ describe('modulesConnect with live sockets', () => {
     sim().stats.reset();
     expect(await c.modulesConnect(s1.id!, ['DEMO0A1B2C'], 1201, null)).toBe(true);
     expect(sim().stats.count('POST /v1/modules/connect')).toBe(2);
-    expect(sim().sockets().find((x) => x.nsSid === s1.id)?.bound).toEqual(['DEMO0A1B2C']);
+    expect(
+      sim()
+        .sockets()
+        .find((x) => x.nsSid === s1.id)?.bound,
+    ).toEqual(['DEMO0A1B2C']);
 
     s1.disconnect();
     const s2 = await openSocket(token);
@@ -37,7 +52,11 @@ describe('modulesConnect with live sockets', () => {
     expect(await c.modulesConnect(s2.id!, ['DEMO0A1B2C'], 1201, null)).toBe(true);
     // The remembered `sid` shape goes first, filled with the NEW sid: one request, bound to s2.
     expect(sim().stats.count('POST /v1/modules/connect')).toBe(1);
-    expect(sim().sockets().find((x) => x.nsSid === s2.id)?.bound).toEqual(['DEMO0A1B2C']);
+    expect(
+      sim()
+        .sockets()
+        .find((x) => x.nsSid === s2.id)?.bound,
+    ).toEqual(['DEMO0A1B2C']);
     sim().faults.clear();
   });
 });

@@ -21,7 +21,11 @@ class WebLocks {
   readonly #held = new Set<string>();
   readonly #waiting = new Map<string, Array<() => void>>();
 
-  async request<T>(name: string, opts: { ifAvailable?: boolean; signal?: AbortSignal }, cb: (lock: unknown) => T | Promise<T>): Promise<T> {
+  async request<T>(
+    name: string,
+    opts: { ifAvailable?: boolean; signal?: AbortSignal },
+    cb: (lock: unknown) => T | Promise<T>,
+  ): Promise<T> {
     if (this.#held.has(name)) {
       if (opts.ifAvailable) return cb(null);
       await new Promise<void>((resolve, reject) => {
@@ -29,7 +33,10 @@ class WebLocks {
         queue.push(resolve);
         this.#waiting.set(name, queue);
         opts.signal?.addEventListener('abort', () => {
-          this.#waiting.set(name, (this.#waiting.get(name) ?? []).filter((w) => w !== resolve));
+          this.#waiting.set(
+            name,
+            (this.#waiting.get(name) ?? []).filter((w) => w !== resolve),
+          );
           reject(opts.signal?.reason);
         });
       });
@@ -93,7 +100,11 @@ const clients: BragerOneApiClient[] = [];
 
 beforeAll(async () => {
   s = await startSimulator({ tickInterval: 0 });
-  Object.defineProperty(globalThis, 'navigator', { value: { locks: new WebLocks() }, configurable: true, writable: true });
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { locks: new WebLocks() },
+    configurable: true,
+    writable: true,
+  });
 });
 afterEach(async () => {
   s.faults.clear();
@@ -106,7 +117,12 @@ afterAll(async () => {
 });
 
 function client(store: TokenStore): BragerOneApiClient {
-  const c = new BragerOneApiClient({ server: s.server, tokenStore: store, logLevel: 'silent', credsProvider: () => ({ ...DEMO }) });
+  const c = new BragerOneApiClient({
+    server: s.server,
+    tokenStore: store,
+    logLevel: 'silent',
+    credsProvider: () => ({ ...DEMO }),
+  });
   clients.push(c);
   return c;
 }

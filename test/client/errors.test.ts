@@ -4,11 +4,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ApiError, BragerOneApiClient, BragerOneError, NotAuthenticatedError, ResponseValidationError, isApiError,
+  ApiError,
+  BragerOneApiClient,
+  BragerOneError,
+  NotAuthenticatedError,
+  ResponseValidationError,
+  isApiError,
 } from '../../src/index.js';
 import { errorForStatus } from '../../src/errors.js';
 
-const TOKEN = { accessToken: 'tok-123456', refreshToken: null, tokenType: 'bearer', expiresAt: null, userId: 1, objects: [] };
+const TOKEN = {
+  accessToken: 'tok-123456',
+  refreshToken: null,
+  tokenType: 'bearer',
+  expiresAt: null,
+  userId: 1,
+  objects: [],
+};
 
 function answering(status: number, body: unknown): typeof globalThis.fetch {
   return async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -31,7 +43,12 @@ describe('errors', () => {
       calls++;
       return new Response('{}', { status: 200 });
     };
-    const c = new BragerOneApiClient({ apiBase: 'https://api.invalid/v1', tokenStore: null, fetch, logLevel: 'silent' });
+    const c = new BragerOneApiClient({
+      apiBase: 'https://api.invalid/v1',
+      tokenStore: null,
+      fetch,
+      logLevel: 'silent',
+    });
     const err = await c.getUser().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotAuthenticatedError);
     expect(err).toBeInstanceOf(ApiError);
@@ -43,7 +60,11 @@ describe('errors', () => {
 
   it('getModules: a 2xx other than 200 rejects with a BragerOneError that is not an ApiError', async () => {
     const c = new BragerOneApiClient({
-      apiBase: 'https://api.invalid/v1', tokenStore: null, fetch: answering(201, { data: [] }), logLevel: 'silent', validateOnStart: false,
+      apiBase: 'https://api.invalid/v1',
+      tokenStore: null,
+      fetch: answering(201, { data: [] }),
+      logLevel: 'silent',
+      validateOnStart: false,
     });
     c.setTokenStore({ load: () => TOKEN, save: () => {}, clear: () => {} });
     const err = await c.getModules(1).catch((e: unknown) => e);
@@ -54,8 +75,15 @@ describe('errors', () => {
   });
 
   it('moduleCommandAuto with both or neither route rejects with a BragerOneError', async () => {
-    const c = new BragerOneApiClient({ apiBase: 'https://api.invalid/v1', tokenStore: null, fetch: answering(200, {}), logLevel: 'silent' });
-    await expect(c.moduleCommandAuto({ devid: 'D', command: 'X', pool: 'P4', parameter: 'v1', value: 1 })).rejects.toBeInstanceOf(BragerOneError);
+    const c = new BragerOneApiClient({
+      apiBase: 'https://api.invalid/v1',
+      tokenStore: null,
+      fetch: answering(200, {}),
+      logLevel: 'silent',
+    });
+    await expect(
+      c.moduleCommandAuto({ devid: 'D', command: 'X', pool: 'P4', parameter: 'v1', value: 1 }),
+    ).rejects.toBeInstanceOf(BragerOneError);
     await expect(c.moduleCommandAuto({ devid: 'D', value: 1 })).rejects.toBeInstanceOf(BragerOneError);
   });
 });

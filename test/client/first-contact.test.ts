@@ -2,7 +2,12 @@
 // parameter key is accepted in moduleCommand, and writes take only finite numbers or booleans unless opted out.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  BragerOneApiClient, BragerOneError, MemoryCacheAdapter, MemoryTokenStore, type StatusAndData, defineServer,
+  BragerOneApiClient,
+  BragerOneError,
+  MemoryCacheAdapter,
+  MemoryTokenStore,
+  type StatusAndData,
+  defineServer,
 } from '../../src/index.js';
 import { until } from '../helpers/wait.js';
 import { DEMO, useSimulator } from '../helpers/sim.js';
@@ -46,7 +51,10 @@ describe('option validation at construction', () => {
       [{ concurrency: 1.5 }, /concurrency/],
       [{ tokenStore: {} }, /`tokenStore` must be null or a TokenStore \(load, save, clear\)/],
       [{ cache: { get() {} } }, /`cache` must be a CacheAdapter/],
-      [{ credsProvider: { email: 'a', password: 'b' } }, /`credsProvider` must be a function returning \{ email, password \}/],
+      [
+        { credsProvider: { email: 'a', password: 'b' } },
+        /`credsProvider` must be a function returning \{ email, password \}/,
+      ],
       [{ fetch: 'fetch' }, /`fetch` must be a function/],
       [{ server: { ioBase: 'http://h' } }, /`server` must be a ServerConfig/],
     ];
@@ -60,8 +68,17 @@ describe('option validation at construction', () => {
     expect(JSON.stringify(secret)).not.toContain('hunter2pass');
     // Valid options of every kind still construct.
     new BragerOneApiClient({
-      server: sim().server, tokenStore: new MemoryTokenStore(), cache: new MemoryCacheAdapter(), timeout: 1000, concurrency: 2,
-      refreshLeeway: 0, logLevel: 'silent', logger: console, fetch: globalThis.fetch, credsProvider: () => DEMO, validateOnStart: false,
+      server: sim().server,
+      tokenStore: new MemoryTokenStore(),
+      cache: new MemoryCacheAdapter(),
+      timeout: 1000,
+      concurrency: 2,
+      refreshLeeway: 0,
+      logLevel: 'silent',
+      logger: console,
+      fetch: globalThis.fetch,
+      credsProvider: () => DEMO,
+      validateOnStart: false,
     });
     new BragerOneApiClient({ tokenStore: null });
   });
@@ -75,7 +92,10 @@ describe('option validation at construction', () => {
     expect(v1).toBeInstanceOf(BragerOneError);
     expect(v1.message).toContain(`e.g. defineServer({ ioBase: '${sim().url}' })`);
     for (const [init, re] of [
-      [{ ioBase: 'localhost:8080' }, /`ioBase`.*http.*e\.g\. defineServer\(\{ ioBase: 'http:\/\/127\.0\.0\.1:8080' \}\)/],
+      [
+        { ioBase: 'localhost:8080' },
+        /`ioBase`.*http.*e\.g\. defineServer\(\{ ioBase: 'http:\/\/127\.0\.0\.1:8080' \}\)/,
+      ],
       [{ ioBase: sim().url, oneBase: 'nope' }, /`oneBase`/],
       [{ ioBase: 'ftp://u:hunter2pass@h:1' }, /`ioBase`/],
     ] as Array<[Record<string, unknown>, RegExp]>) {
@@ -96,12 +116,22 @@ describe('moduleCommand parameter key and value checks', () => {
     const target = sim().getParam(BOILER, 'P4.v8') === 60 ? 61 : 60;
     const ok: boolean = await c.moduleCommand({ devid: BOILER, pool: 'P4', parameter: 'P4.v8', value: target });
     expect(ok).toBe(true);
-    await until(() => sim().getParam(BOILER, 'P4.v8') === target, 'the write applied (after the simulator commandDelay)');
+    await until(
+      () => sim().getParam(BOILER, 'P4.v8') === target,
+      'the write applied (after the simulator commandDelay)',
+    );
     expect(sim().stats.count('POST /v1/module/command')).toBe(1);
 
     const sent = sim().stats.count('POST /v1/module/command');
-    for (const [pool, parameter] of [['P5', 'P4.v8'], ['P4', 'P40.v8'], ['P4', 'P4.'], ['P4', 'x.v8']]) {
-      const e = await c.moduleCommand({ devid: BOILER, pool: pool as string, parameter: parameter as string, value: 60 }).catch((x: unknown) => x);
+    for (const [pool, parameter] of [
+      ['P5', 'P4.v8'],
+      ['P4', 'P40.v8'],
+      ['P4', 'P4.'],
+      ['P4', 'x.v8'],
+    ]) {
+      const e = await c
+        .moduleCommand({ devid: BOILER, pool: pool as string, parameter: parameter as string, value: 60 })
+        .catch((x: unknown) => x);
       expect(e, `${pool} ${parameter}`).toBeInstanceOf(BragerOneError);
       expect((e as Error).message).toMatch(/is not in pool/);
     }
@@ -118,14 +148,20 @@ describe('moduleCommand parameter key and value checks', () => {
       const e = await c.moduleCommand({ devid: BOILER, pool: 'P4', parameter: 'v8', value }).catch((x: unknown) => x);
       expect(e, String(value)).toBeInstanceOf(BragerOneError);
       expect((e as Error).message).toMatch(/finite number or boolean, e\.g\. 55.*allowAnyValue/);
-      const auto = await c.moduleCommandAuto({ devid: BOILER, pool: 'P4', parameter: 'v8', value }).catch((x: unknown) => x);
+      const auto = await c
+        .moduleCommandAuto({ devid: BOILER, pool: 'P4', parameter: 'v8', value })
+        .catch((x: unknown) => x);
       expect(auto).toBeInstanceOf(BragerOneError);
     }
     expect(sim().stats.count('POST /v1/module/command')).toBe(0);
     // Opting out sends it (the simulator then refuses it like a controller and keeps the value).
     const before = sim().getParam(BOILER, 'P4.v8');
-    expect(await c.moduleCommand({ devid: BOILER, pool: 'P4', parameter: 'v8', value: 'hot', allowAnyValue: true })).toBe(true);
-    expect(await c.moduleCommandAuto({ devid: BOILER, pool: 'P4', parameter: 'v8', value: 'hot', allowAnyValue: true })).toBe(true);
+    expect(
+      await c.moduleCommand({ devid: BOILER, pool: 'P4', parameter: 'v8', value: 'hot', allowAnyValue: true }),
+    ).toBe(true);
+    expect(
+      await c.moduleCommandAuto({ devid: BOILER, pool: 'P4', parameter: 'v8', value: 'hot', allowAnyValue: true }),
+    ).toBe(true);
     expect(sim().stats.count('POST /v1/module/command')).toBe(2);
     expect(sim().getParam(BOILER, 'P4.v8')).toBe(before);
     // Booleans pass the check; symbolic commands take their values as given.
@@ -135,7 +171,13 @@ describe('moduleCommand parameter key and value checks', () => {
 
   it('returnData: true is typed and returned as { status, data }; the default as boolean', async () => {
     const c = client();
-    const withData: StatusAndData = await c.moduleCommand({ devid: BOILER, pool: 'P4', parameter: 'v9', value: 50, returnData: true });
+    const withData: StatusAndData = await c.moduleCommand({
+      devid: BOILER,
+      pool: 'P4',
+      parameter: 'v9',
+      value: 50,
+      returnData: true,
+    });
     expect(withData).toEqual({ status: 200, data: { ok: true } });
     const raw: StatusAndData = await c.moduleCommandRaw({ devid: BOILER, command: 'NOOP', returnData: true });
     expect(raw.status).toBe(200);

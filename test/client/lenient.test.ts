@@ -12,12 +12,18 @@ const OBJECT = 1201;
 afterEach(() => sim().faults.clear());
 
 function client(log = captureLogger()) {
-  return { c: new BragerOneApiClient({ server: sim().server, logger: log, logLevel: 'warn', credsProvider: () => DEMO }), log };
+  return {
+    c: new BragerOneApiClient({ server: sim().server, logger: log, logLevel: 'warn', credsProvider: () => DEMO }),
+    log,
+  };
 }
 
 /** A login answer the simulator sends verbatim (the access token is made up; only the login is exercised). */
 function fakeLogin(body: Record<string, unknown>, times = 1): void {
-  sim().faults.failNext('POST /v1/auth/user', times, { status: 200, body: { accessToken: 'lenient-test-token', ...body } as never });
+  sim().faults.failNext('POST /v1/auth/user', times, {
+    status: 200,
+    body: { accessToken: 'lenient-test-token', ...body } as never,
+  });
 }
 
 describe('login', () => {
@@ -61,7 +67,10 @@ describe('login', () => {
 
   it('without a string access token the login still fails, without echoing the body', async () => {
     const { c } = client();
-    sim().faults.failNext('POST /v1/auth/user', 1, { status: 200, body: { accessToken: 12345, refreshToken: 'secret-refresh' } });
+    sim().faults.failNext('POST /v1/auth/user', 1, {
+      status: 200,
+      body: { accessToken: 12345, refreshToken: 'secret-refresh' },
+    });
     const err = await c.ensureAuth(DEMO.email, DEMO.password).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'ResponseValidationError' });
     expect(JSON.stringify(err)).not.toContain('secret-refresh');

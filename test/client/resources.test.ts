@@ -134,7 +134,9 @@ describe('resources', () => {
 
   it('a malformed body rejects with ResponseValidationError naming the route', async () => {
     sim().faults.malformed('GET /v1/user', 1, 'textPlain');
-    const err = await fresh().getUser().catch((e: unknown) => e);
+    const err = await fresh()
+      .getUser()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResponseValidationError);
     expect((err as ResponseValidationError).message).toContain('GET /user');
     expect((err as ResponseValidationError).issues.length).toBeGreaterThan(0);
@@ -163,9 +165,19 @@ describe('primes and commands', () => {
 
   it('moduleCommand sends the documented body and the value changes', async () => {
     fresh();
-    const ok = await c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 61, parameterName: 'PARAM_66', unit: 1 });
+    const ok = await c.moduleCommand({
+      devid: 'DEMO0A1B2C',
+      pool: 'P4',
+      parameter: 'v8',
+      value: 61,
+      parameterName: 'PARAM_66',
+      unit: 1,
+    });
     expect(ok).toBe(true);
-    await until(() => sim().getParam('DEMO0A1B2C', 'P4.v8') === 61, 'the write applied (after the simulator commandDelay)');
+    await until(
+      () => sim().getParam('DEMO0A1B2C', 'P4.v8') === 61,
+      'the write applied (after the simulator commandDelay)',
+    );
     const r = await c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 60, returnData: true });
     expect(r).toMatchObject({ status: 200 });
   });
@@ -174,9 +186,13 @@ describe('primes and commands', () => {
     fresh();
     await c.ensureAuth();
     sim().stats.reset();
-    await expect(c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v999', value: 1 })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v999', value: 1 }),
+    ).rejects.toMatchObject({ status: 400 });
     sim().faults.failNext('POST /v1/module/command', 1, { status: 503 });
-    await expect(c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 60 })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 60 }),
+    ).rejects.toMatchObject({ status: 503 });
     expect(sim().stats.count('POST /v1/module/command')).toBe(2);
   });
 
@@ -189,7 +205,9 @@ describe('primes and commands', () => {
     fresh();
     await c.ensureAuth();
     sim().stats.reset();
-    await expect(c.moduleCommandAuto({ devid: 'DEMO0A1B2C', command: 'X', pool: 'P4', parameter: 'v8', value: 1 })).rejects.toThrow(/either/);
+    await expect(
+      c.moduleCommandAuto({ devid: 'DEMO0A1B2C', command: 'X', pool: 'P4', parameter: 'v8', value: 1 }),
+    ).rejects.toThrow(/either/);
     await expect(c.moduleCommandAuto({ devid: 'DEMO0A1B2C', value: 1 })).rejects.toThrow(/needs/);
     await expect(c.moduleCommandAuto({ devid: 'DEMO0A1B2C', pool: 'P4', value: 1 })).rejects.toThrow(/needs/);
     expect(sim().stats.total()).toBe(0);

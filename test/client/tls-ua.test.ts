@@ -10,7 +10,6 @@ import { DEMO, useSimulator } from '../helpers/sim.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID as OBJECT_ID } from '../realtime/helpers.js';
 import { captureLogger } from '../helpers/logger.js';
 
-
 const UA = `bragerone/${pkg.version}`;
 
 async function gatewayRoundTrip(api: BragerOneApiClient): Promise<void> {
@@ -51,19 +50,45 @@ describe('TLS: verify against an HTTPS simulator', () => {
     const key = join(dir, 'key.pem');
     caPath = join(dir, 'cert.pem');
     // A self-signed certificate for 127.0.0.1 (it is its own CA).
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', caPath, '-days', '2',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'pipe' });
-    sim = await startSimulator({ tickInterval: 0, tls: { key: readFileSync(key), cert: readFileSync(caPath, 'utf8') } });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        caPath,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
+    sim = await startSimulator({
+      tickInterval: 0,
+      tls: { key: readFileSync(key), cert: readFileSync(caPath, 'utf8') },
+    });
   });
   afterAll(async () => {
     await sim?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = (verify: ConstructorParameters<typeof BragerOneApiClient>[0] extends infer O ? O extends { verify?: infer V } ? V : never : never, logger = captureLogger()) =>
-    new BragerOneApiClient({ server: sim.server, credsProvider: () => DEMO, logger, logLevel: 'debug', verify });
+  const client = (
+    verify: ConstructorParameters<typeof BragerOneApiClient>[0] extends infer O
+      ? O extends { verify?: infer V }
+        ? V
+        : never
+      : never,
+    logger = captureLogger(),
+  ) => new BragerOneApiClient({ server: sim.server, credsProvider: () => DEMO, logger, logLevel: 'debug', verify });
 
   it('the simulator serves HTTPS', () => {
     expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -101,7 +126,9 @@ describe('TLS: verify against an HTTPS simulator', () => {
   });
 
   it('verify: { rejectUnauthorized: true } without the CA fails like the default; an unreadable CA path throws at construction', async () => {
-    const err = await client({ rejectUnauthorized: true }).getSystemVersion().catch((e: unknown) => e);
+    const err = await client({ rejectUnauthorized: true })
+      .getSystemVersion()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect(String(err)).toMatch(/certificate/i);
     const missing = join(dir, 'missing.pem');
@@ -112,10 +139,22 @@ describe('TLS: verify against an HTTPS simulator', () => {
   it('a cold gateway start opens the socket TLS connection during the login; the handshake goes over it', async () => {
     // the same certificate behind network shaping at 0 ms: the proxy only counts TCP connections
     const shaped = await startSimulator({
-      tickInterval: 0, network: { latency: 0, jitter: 0 }, tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(caPath, 'utf8') },
+      tickInterval: 0,
+      network: { latency: 0, jitter: 0 },
+      tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(caPath, 'utf8') },
     });
-    const api = new BragerOneApiClient({ server: shaped.server, credsProvider: () => DEMO, logLevel: 'silent', verify: caPath });
-    const gw = new BragerOneGateway({ api, objectId: OBJECT_ID, modules: [...DEMO_MODULES], connectivityPollInterval: 0 });
+    const api = new BragerOneApiClient({
+      server: shaped.server,
+      credsProvider: () => DEMO,
+      logLevel: 'silent',
+      verify: caPath,
+    });
+    const gw = new BragerOneGateway({
+      api,
+      objectId: OBJECT_ID,
+      modules: [...DEMO_MODULES],
+      connectivityPollInterval: 0,
+    });
     let atLogin = -1;
     shaped.faults.afterAnswer('POST /v1/auth/user', () => {
       atLogin = shaped.network.stats().connections;

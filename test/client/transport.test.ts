@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BragerOneApiClient, BragerOneError, MemoryCacheAdapter, NetworkError, TimeoutError, isExpectedUpstreamUnavailable } from '../../src/index.js';
+import {
+  BragerOneApiClient,
+  BragerOneError,
+  MemoryCacheAdapter,
+  NetworkError,
+  TimeoutError,
+  isExpectedUpstreamUnavailable,
+} from '../../src/index.js';
 import { DEMO, useSimulator } from '../helpers/sim.js';
 import { captureLogger } from '../helpers/logger.js';
 import { until } from '../helpers/wait.js';
@@ -19,7 +26,9 @@ describe('headers', () => {
   it('REST calls carry Accept, Bearer, Origin and Referer', async () => {
     const c = client();
     await c.getUser();
-    const req = sim().stats.requests.filter((r) => r.routeId === 'GET /v1/user').at(-1)!;
+    const req = sim()
+      .stats.requests.filter((r) => r.routeId === 'GET /v1/user')
+      .at(-1)!;
     expect(req.headers.accept).toBe('application/json');
     expect(req.headers.authorization).toBe('Bearer <redacted>');
     expect(req.headers.origin).toBe(sim().url);
@@ -57,7 +66,10 @@ describe('timeouts and aborts', () => {
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toBeInstanceOf(NetworkError);
     // long before it arrives: the simulator sees the request cut (status 0), not answered
-    await until(() => sim().stats.requests.find((r) => r.routeId === 'GET /v1/objects')?.status === 0, 'the delayed request cut');
+    await until(
+      () => sim().stats.requests.find((r) => r.routeId === 'GET /v1/objects')?.status === 0,
+      'the delayed request cut',
+    );
     expect(isExpectedUpstreamUnavailable(err)).toBe(true);
     await expect(c.getObjects()).resolves.toBeInstanceOf(Array);
   });
@@ -109,7 +121,10 @@ describe('errors', () => {
   it('502 with an HTML body: short message, expected outage', async () => {
     const c = client();
     await c.ensureAuth();
-    sim().faults.failNext('GET /v1/objects', 1, { status: 502, body: `<html><head><style>x{}</style></head><body><h1>502 Bad Gateway</h1>${'x'.repeat(50_000)}</body></html>` });
+    sim().faults.failNext('GET /v1/objects', 1, {
+      status: 502,
+      body: `<html><head><style>x{}</style></head><body><h1>502 Bad Gateway</h1>${'x'.repeat(50_000)}</body></html>`,
+    });
     const err = (await c.getObjects().catch((e: unknown) => e)) as Error & { status: number };
     expect(err.status).toBe(502);
     expect(err.message.length).toBeLessThan(300);
@@ -121,16 +136,29 @@ describe('errors', () => {
   it('408 E_DISPATCH_EVENT_TIMEOUT is an expected outage; 500 and 404 are not', async () => {
     const c = client();
     await c.ensureAuth();
-    sim().faults.failNext('POST /v1/module/command', 1, { status: 408, body: { status: 'E_DISPATCH_EVENT_TIMEOUT', message: 'dispatch timeout' } });
-    const e408 = await c.moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 60 }).catch((e: unknown) => e);
+    sim().faults.failNext('POST /v1/module/command', 1, {
+      status: 408,
+      body: { status: 'E_DISPATCH_EVENT_TIMEOUT', message: 'dispatch timeout' },
+    });
+    const e408 = await c
+      .moduleCommand({ devid: 'DEMO0A1B2C', pool: 'P4', parameter: 'v8', value: 60 })
+      .catch((e: unknown) => e);
     expect(isExpectedUpstreamUnavailable(e408)).toBe(true);
     sim().faults.failNext('GET /v1/user', 1, { status: 500 });
     expect(isExpectedUpstreamUnavailable(await c.getUser().catch((e: unknown) => e))).toBe(false);
-    expect(isExpectedUpstreamUnavailable(new AggregateError([new Error('x'), Object.assign(new Error('y'), { status: 503 })]))).toBe(true);
+    expect(
+      isExpectedUpstreamUnavailable(
+        new AggregateError([new Error('x'), Object.assign(new Error('y'), { status: 503 })]),
+      ),
+    ).toBe(true);
   });
 
   it('connection refused → NetworkError with a scrubbed cause', async () => {
-    const c = new BragerOneApiClient({ apiBase: 'http://127.0.0.1:9/v1', credsProvider: () => DEMO, logLevel: 'silent' });
+    const c = new BragerOneApiClient({
+      apiBase: 'http://127.0.0.1:9/v1',
+      credsProvider: () => DEMO,
+      logLevel: 'silent',
+    });
     const err = (await c.getSystemVersion().catch((e: unknown) => e)) as NetworkError;
     expect(err).toBeInstanceOf(NetworkError);
     expect(err.message).toMatch(/GET \/system\/version: network error/);
@@ -164,7 +192,10 @@ describe('trace and secrets', () => {
   it('a server echoing the token in an error body is scrubbed', async () => {
     const c = client();
     await c.ensureAuth();
-    sim().faults.failNext('GET /v1/user', 1, { status: 400, body: { message: `bad token ${c.accessToken}`, token: c.accessToken } });
+    sim().faults.failNext('GET /v1/user', 1, {
+      status: 400,
+      body: { message: `bad token ${c.accessToken}`, token: c.accessToken },
+    });
     const err = await c.getUser().catch((e: unknown) => e);
     expect(JSON.stringify((err as { data: unknown }).data)).not.toContain(c.accessToken);
     expect(String(err)).not.toContain(c.accessToken);
@@ -228,12 +259,23 @@ describe('getBytes', () => {
     const entry = (await cache.get(url))!;
     // Keep the validators but lose the body: simulate a cache that only kept headers.
     cache.set(url, { ...entry, body: new Uint8Array(0) });
-    const patched = { get: (u: string) => { const e = cache.get(u); return e && e.body.byteLength === 0 ? { ...e, body: null as unknown as Uint8Array } : e; }, set: (u: string, e: Parameters<typeof cache.set>[1]) => cache.set(u, e), delete: (u: string) => cache.delete(u) };
+    const patched = {
+      get: (u: string) => {
+        const e = cache.get(u);
+        return e && e.body.byteLength === 0 ? { ...e, body: null as unknown as Uint8Array } : e;
+      },
+      set: (u: string, e: Parameters<typeof cache.set>[1]) => cache.set(u, e),
+      delete: (u: string) => cache.delete(u),
+    };
     const c2 = client({ cache: patched });
     sim().stats.reset();
     const bytes = await c2.getBytes(url);
     expect(bytes.byteLength).toBeGreaterThan(0);
-    expect(sim().stats.requests.filter((r) => r.path === path).map((r) => r.status)).toEqual([304, 200]);
+    expect(
+      sim()
+        .stats.requests.filter((r) => r.path === path)
+        .map((r) => r.status),
+    ).toEqual([304, 200]);
   });
 
   it('retries 503 twice (≈200, ≈600 ms) then succeeds; 404 is not retried', async () => {
@@ -242,7 +284,9 @@ describe('getBytes', () => {
     sim().faults.failNext('GET /', 2, { status: 503 });
     await c.getBytes(`${sim().url}/`);
     // the schedule, as the transport announces each wait before taking it
-    expect(log.lines.filter((l) => / retry \d in /.test(l)).map((l) => l.replace(/^.* (retry \d in \d+ ms).*$/, '$1'))).toEqual(['retry 1 in 200 ms', 'retry 2 in 600 ms']);
+    expect(
+      log.lines.filter((l) => / retry \d in /.test(l)).map((l) => l.replace(/^.* (retry \d in \d+ ms).*$/, '$1')),
+    ).toEqual(['retry 1 in 200 ms', 'retry 2 in 600 ms']);
     expect(sim().stats.count('GET /')).toBe(3);
     sim().stats.reset();
     await expect(c.getBytes(`${sim().url}/assets/missing-file.js`)).rejects.toMatchObject({ status: 404 });
@@ -283,7 +327,10 @@ describe('close()', () => {
     await c.close();
     const [a, b] = await Promise.allSettled([inflight, queued]);
     // at once: the delayed request was cut at the simulator, not answered after its 5 s
-    await until(() => sim().stats.requests.find((r) => r.routeId === 'GET /v1/objects')?.status === 0, 'the in-flight request cut');
+    await until(
+      () => sim().stats.requests.find((r) => r.routeId === 'GET /v1/objects')?.status === 0,
+      'the in-flight request cut',
+    );
     for (const r of [a, b]) {
       expect(r.status).toBe('rejected');
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(BragerOneError);

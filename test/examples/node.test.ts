@@ -4,7 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-type ExampleMain = (opts?: { log?: (line: string) => void; env?: Record<string, string | undefined>; duration?: number }) => Promise<void>;
+type ExampleMain = (opts?: {
+  log?: (line: string) => void;
+  env?: Record<string, string | undefined>;
+  duration?: number;
+}) => Promise<void>;
 
 const exampleFile = (name: string) => resolve(__dirname, '../../examples/node', `${name}.ts`);
 
@@ -43,8 +47,13 @@ describe('examples/node', () => {
   it('command.ts refuses to write to a real account without BRAGERONE_ALLOW_WRITE=1', async () => {
     const mod = (await import(/* @vite-ignore */ exampleFile('command'))) as { main: ExampleMain };
     const lines: string[] = [];
-    await mod.main({ log: (l) => lines.push(l), env: { BRAGERONE_EMAIL: 'someone@example.test', BRAGERONE_PASSWORD: 'x' } });
-    expect(lines).toEqual(['real account detected: set BRAGERONE_ALLOW_WRITE=1 to let this example write to your controller']);
+    await mod.main({
+      log: (l) => lines.push(l),
+      env: { BRAGERONE_EMAIL: 'someone@example.test', BRAGERONE_PASSWORD: 'x' },
+    });
+    expect(lines).toEqual([
+      'real account detected: set BRAGERONE_ALLOW_WRITE=1 to let this example write to your controller',
+    ]);
   });
 
   it('realtime.ts primes every module and prints live changes from the drifting plant', async () => {

@@ -118,7 +118,11 @@ function missingBuildFiles(): string[] {
  * `describe()` for a real-browser suite. Starts one Chromium and one simulator (with static dirs) for the file,
  * gives every test a fresh context, and applies the missing-Chromium policy described in the module header.
  */
-export function describeBrowser(name: string, fn: (suite: () => BrowserSuite) => void, simOpts: SimulatorOptions = {}): void {
+export function describeBrowser(
+  name: string,
+  fn: (suite: () => BrowserSuite) => void,
+  simOpts: SimulatorOptions = {},
+): void {
   if (!chromiumAvailable()) {
     if (process.env.CI === 'true') {
       describe(name, () => {
@@ -146,7 +150,9 @@ export function describeBrowser(name: string, fn: (suite: () => BrowserSuite) =>
     beforeAll(async () => {
       const missing = missingBuildFiles();
       if (missing.length) {
-        throw new Error(`browser suite needs the build: ${missing.map((f) => join('dist', f)).join(', ')} missing — run \`npm run build\``);
+        throw new Error(
+          `browser suite needs the build: ${missing.map((f) => join('dist', f)).join(', ')} missing — run \`npm run build\``,
+        );
       }
       sim = await startSimulator({
         tickInterval: 0,
@@ -242,7 +248,10 @@ export async function startStaticServer(dirs: Record<string, string>): Promise<S
       try {
         if (!(await stat(file)).isFile()) break;
         const body = await readFile(file);
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+        res.writeHead(200, {
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cache-Control': 'no-store',
+        });
         res.end(req.method === 'HEAD' ? undefined : body);
         return;
       } catch {

@@ -28,14 +28,29 @@ export function row(page: Page, symbol: string): Promise<DashboardRow | null> {
     const r = document.querySelector<HTMLElement>(`#panels .param[data-symbol="${s}"]`);
     if (!r) return null;
     const text = (sel: string) => r.querySelector(sel)?.textContent ?? '';
-    return { label: text('.label'), num: text('.num'), unit: text('.unit'), write: r.dataset.write ?? '', writeText: text('.write-state') };
+    return {
+      label: text('.label'),
+      num: text('.num'),
+      unit: text('.unit'),
+      write: r.dataset.write ?? '',
+      writeText: text('.write-state'),
+    };
   }, symbol);
 }
 
 /** Waits until the row of `symbol` satisfies `pred`. */
-export async function rowIs(page: Page, symbol: string, pred: (r: DashboardRow) => boolean, what: string): Promise<void> {
-  await until(async () => {
-    const r = await row(page, symbol);
-    return r !== null && pred(r);
-  }, what, 15_000);
+export async function rowIs(
+  page: Page,
+  symbol: string,
+  pred: (r: DashboardRow) => boolean,
+  what: string,
+): Promise<void> {
+  await until(
+    async () => {
+      const r = await row(page, symbol);
+      return r !== null && pred(r);
+    },
+    what,
+    15_000,
+  );
 }

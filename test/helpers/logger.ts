@@ -27,11 +27,13 @@ export interface CaptureLogger extends Logger {
 export function captureLogger(): CaptureLogger {
   const entries: LogEntry[] = [];
   const lines: string[] = [];
-  const at = (level: LogEntry['level']) => (...args: unknown[]) => {
-    const text = args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 8 }))).join(' ');
-    entries.push({ level, text });
-    lines.push(`${level} ${text}`);
-  };
+  const at =
+    (level: LogEntry['level']) =>
+    (...args: unknown[]) => {
+      const text = args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 8 }))).join(' ');
+      entries.push({ level, text });
+      lines.push(`${level} ${text}`);
+    };
   return {
     entries,
     lines,

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
 import {
-  SIMULATOR_PROFILE_ENV, type Simulator, type SimulatorOptions, parseSimulatorProfile, startSimulator,
+  SIMULATOR_PROFILE_ENV,
+  type Simulator,
+  type SimulatorOptions,
+  parseSimulatorProfile,
+  startSimulator,
 } from '../../src/simulator/index.js';
 
 /**

@@ -51,8 +51,12 @@ describe('internal/retry', () => {
 
   it('retries unusable results with backoff and returns the last one when attempts run out', async () => {
     const fn = vi.fn(async (n: number) => n);
-    await expect(retry(fn, { attempts: 3, backoff: { initial: 1, max: 2 }, retryResult: (v) => v < 10 })).resolves.toBe(3);
-    await expect(retry(fn, { attempts: 3, backoff: { initial: 1, max: 2 }, retryResult: (v) => v < 2 })).resolves.toBe(2);
+    await expect(retry(fn, { attempts: 3, backoff: { initial: 1, max: 2 }, retryResult: (v) => v < 10 })).resolves.toBe(
+      3,
+    );
+    await expect(retry(fn, { attempts: 3, backoff: { initial: 1, max: 2 }, retryResult: (v) => v < 2 })).resolves.toBe(
+      2,
+    );
   });
 
   it('backoffDelay doubles up to the cap; equal jitter stays in [d/2, d]', () => {
@@ -66,7 +70,12 @@ describe('internal/retry', () => {
 describe('internal/logger', () => {
   it('is idempotent on a resolved logger (no second prefix) and drops disabled levels', () => {
     const lines: unknown[][] = [];
-    const sink = { debug: (...a: unknown[]) => lines.push(a), info: (...a: unknown[]) => lines.push(a), warn: (...a: unknown[]) => lines.push(a), error: (...a: unknown[]) => lines.push(a) };
+    const sink = {
+      debug: (...a: unknown[]) => lines.push(a),
+      info: (...a: unknown[]) => lines.push(a),
+      warn: (...a: unknown[]) => lines.push(a),
+      error: (...a: unknown[]) => lines.push(a),
+    };
     const once = resolveLogger(sink, 'info');
     expect(resolveLogger(once)).toBe(once);
     resolveLogger(once).info('hello');

@@ -3,7 +3,11 @@ import { ConnectivityTracker, type ModuleConnectivity, parseConnectedAt } from '
 
 function tracker(subscribed: string[]): { t: ConnectivityTracker; seen: ModuleConnectivity[] } {
   const seen: ModuleConnectivity[] = [];
-  const t = new ConnectivityTracker(new Set(subscribed), (c) => seen.push(c), () => 42);
+  const t = new ConnectivityTracker(
+    new Set(subscribed),
+    (c) => seen.push(c),
+    () => 42,
+  );
   return { t, seen };
 }
 const gw = { address: '192.0.2.1', interface: 'wifi', version: 'V2' };
@@ -42,8 +46,26 @@ describe('ConnectivityTracker (§7.5)', () => {
       'junk',
     ]);
     expect(seen).toEqual([
-      { devid: 'A', online: true, source: 'rest', connectedAt: 100, gateway: gw, onlineChanged: true, metadataChanged: true, ts: 42 },
-      { devid: 'B', online: false, source: 'derived', connectedAt: 0, gateway: null, onlineChanged: true, metadataChanged: true, ts: 42 },
+      {
+        devid: 'A',
+        online: true,
+        source: 'rest',
+        connectedAt: 100,
+        gateway: gw,
+        onlineChanged: true,
+        metadataChanged: true,
+        ts: 42,
+      },
+      {
+        devid: 'B',
+        online: false,
+        source: 'derived',
+        connectedAt: 0,
+        gateway: null,
+        onlineChanged: true,
+        metadataChanged: true,
+        ts: 42,
+      },
     ]);
     expect(t.online('X')).toBeNull();
   });
@@ -77,7 +99,13 @@ describe('ConnectivityTracker (§7.5)', () => {
     t.applyWs({ A: { connected_at: 0, gateway: gw }, X: { connectedAt: 5 }, B: 'junk' });
     expect(seen[0]).toMatchObject({ devid: 'A', online: false, source: 'ws', onlineChanged: true });
     t.applyWs({ A: { gateway: { ...gw, version: 'V3' } } });
-    expect(seen[1]).toMatchObject({ devid: 'A', online: false, onlineChanged: false, metadataChanged: true, gateway: { version: 'V3' } });
+    expect(seen[1]).toMatchObject({
+      devid: 'A',
+      online: false,
+      onlineChanged: false,
+      metadataChanged: true,
+      gateway: { version: 'V3' },
+    });
     t.applyWs({ A: { connectedAt: 'bad' } });
     t.applyWs('junk');
     t.applyWs(null);

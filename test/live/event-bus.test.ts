@@ -2,7 +2,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { EventBus, type ParamUpdate } from '../../src/live/event-bus.js';
 import { BragerOneError } from '../../src/errors.js';
 
-const upd = (i: number): Omit<ParamUpdate, 'seq'> => ({ devid: 'D', pool: 'P4', chan: 'v', idx: i, value: i, meta: {}, ts: 1 });
+const upd = (i: number): Omit<ParamUpdate, 'seq'> => ({
+  devid: 'D',
+  pool: 'P4',
+  chan: 'v',
+  idx: i,
+  value: i,
+  meta: {},
+  ts: 1,
+});
 
 describe('EventBus', () => {
   it('stamps monotonically increasing seq from 0; lastSeq is -1 before the first publish', () => {

@@ -16,7 +16,10 @@ afterEach(async () => {
   await Promise.all(sims.splice(0).map((x) => x.close()));
 });
 
-async function setup(simOpts: SimulatorOptions, gwOpts: Parameters<typeof rig>[1] = {}): Promise<{ s: Simulator; r: Rig }> {
+async function setup(
+  simOpts: SimulatorOptions,
+  gwOpts: Parameters<typeof rig>[1] = {},
+): Promise<{ s: Simulator; r: Rig }> {
   const s = await sim(simOpts);
   sims.push(s);
   const r = await rig(s, gwOpts);
@@ -90,12 +93,18 @@ describe('after a later reconnect', () => {
     const firstSid = s.sockets()[0]?.nsSid;
     const from = r.sent.length;
     s.faults.dropAllSockets();
-    await until(() => order.some((o) => o.startsWith('bind')) && order.at(-1)?.startsWith('listen') === true, 'the re-bind done', 10_000);
+    await until(
+      () => order.some((o) => o.startsWith('bind')) && order.at(-1)?.startsWith('listen') === true,
+      'the re-bind done',
+      10_000,
+    );
     const sid = s.sockets()[0]?.nsSid;
     expect(sid).toBeDefined();
     expect(sid).not.toBe(firstSid);
     expect(order).toEqual([`listen ${sid}`, `bind ${sid}`, `listen ${sid}`]);
-    expect(calls(r.sent, 'POST /v1/modules/connect', from).map((c) => c.body)).toEqual([{ wsid: sid, modules: sorted }]);
+    expect(calls(r.sent, 'POST /v1/modules/connect', from).map((c) => c.body)).toEqual([
+      { wsid: sid, modules: sorted },
+    ]);
     expect(s.sockets()[0]?.bound).toEqual(sorted);
     await until(() => s.sockets()[0]?.listening.length === sorted.length, 'listening');
   });
@@ -106,7 +115,14 @@ describe('after a later reconnect', () => {
     const firstSid = s.sockets()[0]?.nsSid;
     const from = r.sent.length;
     s.faults.dropAllSockets();
-    await until(() => s.sockets().length === 1 && s.sockets()[0]?.nsSid !== firstSid && s.sockets()[0]?.bound.length === sorted.length, 'the new session bound', 10_000);
+    await until(
+      () =>
+        s.sockets().length === 1 &&
+        s.sockets()[0]?.nsSid !== firstSid &&
+        s.sockets()[0]?.bound.length === sorted.length,
+      'the new session bound',
+      10_000,
+    );
     const sid = s.sockets()[0]?.nsSid;
     const connects = calls(r.sent, 'POST /v1/modules/connect', from);
     expect(connects.length).toBeGreaterThanOrEqual(1);
@@ -129,9 +145,16 @@ describe('after a later reconnect', () => {
     s.faults.refuseBinds(false);
     await until(() => s.sockets()[0]?.bound.length === sorted.length, 'the new session bound', 10_000);
     expect(s.sockets()[0]?.nsSid).not.toBe(firstSid);
-    await until(() => r.log.lines.some((l) => /re-bind succeeded after \d+ failed attempt/.test(l)), 'the recovery logged');
+    await until(
+      () => r.log.lines.some((l) => /re-bind succeeded after \d+ failed attempt/.test(l)),
+      'the recovery logged',
+    );
     // a delta reaches the gateway through the re-bound session
-    const seen = new Promise<void>((resolve) => r.gw.bus.on((u) => u.devid === sorted[0] && u.pool === 'P4' && u.chan === 'v' && u.idx === 8 && u.value === 71 && resolve()));
+    const seen = new Promise<void>((resolve) =>
+      r.gw.bus.on(
+        (u) => u.devid === sorted[0] && u.pool === 'P4' && u.chan === 'v' && u.idx === 8 && u.value === 71 && resolve(),
+      ),
+    );
     s.setParam(sorted[0] as string, 'P4.v8', 71);
     await seen;
   });

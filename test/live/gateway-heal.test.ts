@@ -29,7 +29,8 @@ async function started(opts: Parameters<typeof rig>[1] = {}, target: Simulator =
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-const sorted = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
+const sorted = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
 
 describe('reconnect re-bind (§7.2)', () => {
   it('after a drop with expired tokens: session down/up, fresh login, re-bind with the new SID, re-prime, convergence', async () => {
@@ -49,7 +50,11 @@ describe('reconnect re-bind (§7.2)', () => {
     // state changes while the socket is gone are missed as deltas, and must come back through the re-prime
     s.setParam(A, 'P4.v1', 4242);
     s.setParam(B, 'P4.v1', 4343);
-    await until(() => r.gw.wsSessionUp() && calls(r.sent, 'POST /v1/modules/parameters', from).length > 0, 'reconnect + re-prime', 5_000);
+    await until(
+      () => r.gw.wsSessionUp() && calls(r.sent, 'POST /v1/modules/parameters', from).length > 0,
+      'reconnect + re-prime',
+      5_000,
+    );
     await until(() => same(sorted(r.gw.params(A).flatten()), sorted(s.values(A))), 'A converges');
     await until(() => same(sorted(r.gw.params(B).flatten()), sorted(s.values(B))), 'B converges');
     expect(r.gw.params(A).get('P4.v1')).toBe(4242);
@@ -80,10 +85,14 @@ describe('reconnect re-bind (§7.2)', () => {
     const r = await started({ connectivityPollInterval: 1_000, pollScheduler: poll.scheduler });
     expect(poll.interval).toBe(1_000);
     const from = r.sent.length;
-    const full = (): number => calls(r.sent, 'POST /v1/modules/parameters', from).filter((c) => same(c.body, { modules: [A, B] })).length;
+    const full = (): number =>
+      calls(r.sent, 'POST /v1/modules/parameters', from).filter((c) => same(c.body, { modules: [A, B] })).length;
     s.faults.failNext('POST /v1/modules/parameters', 1, FAULTS.gatewayTimeout);
     s.faults.dropAllSockets();
-    await until(() => r.log.lines.some((l) => l.includes('re-bind after reconnect: upstream unavailable')), 'failed re-prime');
+    await until(
+      () => r.log.lines.some((l) => l.includes('re-bind after reconnect: upstream unavailable')),
+      'failed re-prime',
+    );
     const failed = full();
     await poll.tick();
     expect(full()).toBe(failed + 1); // the poll primed again
@@ -132,7 +141,9 @@ describe('reconnect re-bind (§7.2)', () => {
     for (let i = 0; i < 3; i++) await poll.tick();
     expect(calls(r.sent, 'GET /v1/modules').length).toBe(polls + 3);
     expect(calls(r.sent, 'POST /v1/modules/parameters', from).length).toBeGreaterThan(3); // each cycle tried both routes
-    const newWarn = r.log.lines.slice(before).filter((l) => l.includes('upstream unavailable') && !l.includes('reconnect'));
+    const newWarn = r.log.lines
+      .slice(before)
+      .filter((l) => l.includes('upstream unavailable') && !l.includes('reconnect'));
     expect(newWarn).toHaveLength(3);
     expect(r.gw.params(A).get('P4.v1')).toBe(777); // last known state kept
   });
@@ -214,7 +225,16 @@ describe('stale session / zombie detection (§7.3)', () => {
   it('a healthy session is not flagged', async () => {
     let clock = 1_000;
     const poll = manualPoll();
-    const r = await started({ now: () => clock, connectivityPollInterval: 50, pollScheduler: poll.scheduler, stalePrimeAfter: 500, zombieHardRestartAfter: 2 }, busy);
+    const r = await started(
+      {
+        now: () => clock,
+        connectivityPollInterval: 50,
+        pollScheduler: poll.scheduler,
+        stalePrimeAfter: 500,
+        zombieHardRestartAfter: 2,
+      },
+      busy,
+    );
     const sid = busy.sockets()[0]?.nsSid;
     const from = r.sent.length;
     // 2.4 s of injected time, well past stalePrimeAfter, in steps shorter than it, each with a live delta and a poll
@@ -234,7 +254,11 @@ describe('stale session / zombie detection (§7.3)', () => {
     const from = r.sent.length;
     busy.faults.zombie(true);
     await until(() => calls(r.sent, 'POST /v1/modules/parameters', from).length >= 1, 'stale prime', 3_000);
-    await until(() => busy.sockets().length === 1 && busy.sockets()[0]?.nsSid !== sid && r.gw.wsSessionUp(), 'hard restart', 5_000);
+    await until(
+      () => busy.sockets().length === 1 && busy.sockets()[0]?.nsSid !== sid && r.gw.wsSessionUp(),
+      'hard restart',
+      5_000,
+    );
     expect(r.log.lines.some((l) => l.includes('forcing a hard reconnect'))).toBe(true);
     busy.faults.zombie(false);
     busy.setParam(A, 'P4.v8', 31337); // a set-point the plant never drifts

@@ -33,10 +33,20 @@ async function warm(): Promise<Rig & { store: MemoryTokenStore }> {
   const sent: Sent[] = [];
   const log = captureLogger();
   const api = new BragerOneApiClient({
-    server: s.server, tokenStore: store, fetch: recordingFetch(sent), logger: log, logLevel: 'info',
+    server: s.server,
+    tokenStore: store,
+    fetch: recordingFetch(sent),
+    logger: log,
+    logLevel: 'info',
     credsProvider: () => ({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
   });
-  const gw = new BragerOneGateway({ api, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [...DEMO_MODULES], connectivityPollInterval: 0 });
+  const gw = new BragerOneGateway({
+    api,
+    ownsApi: true,
+    objectId: DEMO_OBJECT_ID,
+    modules: [...DEMO_MODULES],
+    connectivityPollInterval: 0,
+  });
   stops.push(() => gw.stop());
   return { gw, api, sent, log, store };
 }
@@ -118,14 +128,27 @@ describe('no token at start-up (cold)', () => {
   it("opens the socket's connection while the login is in flight; the handshake waits for the token", async () => {
     const shaped = await sim({ network: { latency: 0, jitter: 0 } }); // shaping off: the proxy only counts connections
     stops.push(() => shaped.close());
-    const api = new BragerOneApiClient({ server: shaped.server, logLevel: 'silent', credsProvider: () => ({ email: DEMO_EMAIL, password: DEMO_PASSWORD }) });
-    const gw = new BragerOneGateway({ api, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [...DEMO_MODULES], connectivityPollInterval: 0 });
+    const api = new BragerOneApiClient({
+      server: shaped.server,
+      logLevel: 'silent',
+      credsProvider: () => ({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+    });
+    const gw = new BragerOneGateway({
+      api,
+      ownsApi: true,
+      objectId: DEMO_OBJECT_ID,
+      modules: [...DEMO_MODULES],
+      connectivityPollInterval: 0,
+    });
     stops.unshift(() => gw.stop());
     const base = shaped.network.stats().connections;
     shaped.faults.delay('POST /v1/auth/user', 200, 1);
     let atLogin: { connections: number; handshakes: number } | null = null;
     shaped.faults.afterAnswer('POST /v1/auth/user', () => {
-      atLogin = { connections: shaped.network.stats().connections - base, handshakes: shaped.stats.count('WS handshake') };
+      atLogin = {
+        connections: shaped.network.stats().connections - base,
+        handshakes: shaped.stats.count('WS handshake'),
+      };
     });
     await gw.start();
     // the login's connection and the socket's early one; no handshake before the token existed

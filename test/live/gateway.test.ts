@@ -42,7 +42,10 @@ describe('BragerOneGateway startup (§7.1)', () => {
       logLevel: 'silent',
       fetch: async (input, init) => {
         const req = new Request(input, init);
-        sent.push({ route: `${req.method} ${new URL(req.url).pathname}`, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+        sent.push({
+          route: `${req.method} ${new URL(req.url).pathname}`,
+          body: init?.body ? JSON.parse(String(init.body)) : undefined,
+        });
         return fetch(input, init);
       },
     });
@@ -59,7 +62,14 @@ describe('BragerOneGateway startup (§7.1)', () => {
       sent.push({ route: 'WS listen', body: mods });
       return subscribe(mods);
     };
-    const gw = new BragerOneGateway({ api, ws, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [B, A, B], connectivityPollInterval: 0 });
+    const gw = new BragerOneGateway({
+      api,
+      ws,
+      ownsApi: true,
+      objectId: DEMO_OBJECT_ID,
+      modules: [B, A, B],
+      connectivityPollInterval: 0,
+    });
     rigs.push({ gw, api, sent: [], log: { lines: [], debug() {}, info() {}, warn() {}, error() {} } });
     const from = sent.length;
     await gw.start();
@@ -72,7 +82,11 @@ describe('BragerOneGateway startup (§7.1)', () => {
     // parameters + activity (closing the prime/listen race)
     const afterJoin = order.slice(order.indexOf('WS joined') + 1);
     expect(afterJoin.slice(0, 3)).toEqual(['WS listen', 'POST /v1/modules/connect', 'WS listen']);
-    expect(afterJoin.slice(3).sort()).toEqual(['GET /v1/modules', 'POST /v1/modules/activity/quantity', 'POST /v1/modules/parameters']);
+    expect(afterJoin.slice(3).sort()).toEqual([
+      'GET /v1/modules',
+      'POST /v1/modules/activity/quantity',
+      'POST /v1/modules/parameters',
+    ]);
     const sock = s.sockets();
     expect(sock).toHaveLength(1);
     expect(sent.find((x) => x.route === 'POST /v1/modules/connect')?.body).toEqual({ wsid: ws.sid(), modules: [A, B] });
@@ -201,7 +215,10 @@ describe('BragerOneGateway live events', () => {
     // a barrier: socket events arrive in order, so a prime of A sent after them comes after any they caused
     s.memoryUpdated(A);
     await until(() => calls(r.sent, 'POST /v1/modules/parameters', from).length >= 2, 'the prime of A');
-    expect(calls(r.sent, 'POST /v1/modules/parameters', from).map((c) => c.body)).toEqual([{ modules: [B] }, { modules: [A] }]);
+    expect(calls(r.sent, 'POST /v1/modules/parameters', from).map((c) => c.body)).toEqual([
+      { modules: [B] },
+      { modules: [A] },
+    ]);
     expect(calls(r.sent, 'POST /v1/modules/activity/quantity', from)).toHaveLength(0);
     await until(() => JSON.stringify(r.gw.params(A).flatten()) === JSON.stringify(s.values(A)), 'A converges');
   });
@@ -293,15 +310,27 @@ describe('BragerOneGateway live events', () => {
 
   it('fromCredentials creates an owned, authenticated client', async () => {
     const gw = await BragerOneGateway.fromCredentials({
-      email: DEMO_EMAIL, password: DEMO_PASSWORD, objectId: DEMO_OBJECT_ID, modules: [A],
-      server: s.server, connectivityPollInterval: 0, clientOptions: { logLevel: 'silent' },
+      email: DEMO_EMAIL,
+      password: DEMO_PASSWORD,
+      objectId: DEMO_OBJECT_ID,
+      modules: [A],
+      server: s.server,
+      connectivityPollInterval: 0,
+      clientOptions: { logLevel: 'silent' },
     });
     await gw.start();
     expect(gw.params(A).get('P4.v1')).toBe(s.getParam(A, 'P4.v1'));
     await gw.stop();
     await expect(gw.api.getUser()).rejects.toSatisfy(isBragerOneError);
     await expect(
-      BragerOneGateway.fromCredentials({ email: DEMO_EMAIL, password: 'wrong', objectId: 1, modules: [], server: s.server, clientOptions: { logLevel: 'silent' } }),
+      BragerOneGateway.fromCredentials({
+        email: DEMO_EMAIL,
+        password: 'wrong',
+        objectId: 1,
+        modules: [],
+        server: s.server,
+        clientOptions: { logLevel: 'silent' },
+      }),
     ).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -47,7 +47,8 @@ describe('ParamStore as a framework store (getSnapshot / subscribe)', () => {
     s.subscribe(() => calls++);
     calls = 0;
     const frame = (v: number) => {
-      for (const idx of [1, 3, 4, 5]) bus.publish({ devid: 'D1', pool: 'P4', chan: 'v', idx, value: v + idx, meta: {}, ts: 0 });
+      for (const idx of [1, 3, 4, 5])
+        bus.publish({ devid: 'D1', pool: 'P4', chan: 'v', idx, value: v + idx, meta: {}, ts: 0 });
     };
     frame(100);
     await tick();

@@ -51,7 +51,11 @@ describe('payload helpers', () => {
     const rows = flattenParamPayload(PRIME);
     const v1 = rows.find((r) => r.devid === 'DEMO0A1B2C' && r.pool === 'P4' && r.chan === 'v' && r.idx === 1);
     expect(v1).toEqual({
-      devid: 'DEMO0A1B2C', pool: 'P4', chan: 'v', idx: 1, value: 215,
+      devid: 'DEMO0A1B2C',
+      pool: 'P4',
+      chan: 'v',
+      idx: 1,
+      value: 215,
       meta: { storable: true, createdAt: 1767225600, updatedAt: 1767225660 },
     });
     const v2 = rows.find((r) => r.pool === 'P4' && r.chan === 'v' && r.idx === 2);
@@ -113,7 +117,14 @@ describe('ParamStore', () => {
     s.upsert('P4.u1', 3);
     s.upsert('P4.s1', 0b101);
     const fam = s.upsert('4.v1', 21.5);
-    expect(fam).toEqual({ pool: 'P4', idx: 1, channels: { u: 3, s: 5, v: 21.5 }, value: 21.5, unitCode: 3, statusRaw: 5 });
+    expect(fam).toEqual({
+      pool: 'P4',
+      idx: 1,
+      channels: { u: 3, s: 5, v: 21.5 },
+      value: 21.5,
+      unitCode: 3,
+      statusRaw: 5,
+    });
     expect(Object.isFrozen(fam)).toBe(true);
     expect(s.getFamily('P4', 1)?.value).toBe(21.5);
     expect(s.getFamily('4', 1)?.unitCode).toBe(3);
@@ -125,7 +136,14 @@ describe('ParamStore', () => {
   it('flatten returns every value under canonical keys', () => {
     const s = new ParamStore({ devid: 'DEMO0A1B2C' });
     s.ingestPrimePayload(PRIME);
-    expect(s.flatten()).toEqual({ 'P4.v1': 215, 'P4.u1': 1, 'P4.n1': 100, 'P4.x1': 800, 'P5.s0': 9, 'P6.v3': 'bare-pool' });
+    expect(s.flatten()).toEqual({
+      'P4.v1': 215,
+      'P4.u1': 1,
+      'P4.n1': 100,
+      'P4.x1': 800,
+      'P5.s0': 9,
+      'P6.v3': 'bare-pool',
+    });
     s.upsert('P4.v01', 216);
     expect(s.flatten()['P4.v1']).toBe(216);
     expect(Object.keys(s.flatten())).not.toContain('P4.v01');
@@ -140,7 +158,11 @@ describe('ParamStore', () => {
     s.upsert('P4.v4', -0);
     s.upsert('P4.v1', 2);
     expect(seen).toEqual([
-      ['P4.v1', 1], ['P4.v2', Number.NaN], ['P4.v4', 0], ['P4.v4', -0], ['P4.v1', 2],
+      ['P4.v1', 1],
+      ['P4.v2', Number.NaN],
+      ['P4.v4', 0],
+      ['P4.v4', -0],
+      ['P4.v1', 2],
     ]);
     off();
     s.upsert('P4.v1', 3);

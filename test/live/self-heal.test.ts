@@ -1,7 +1,13 @@
 /** The poll and self-heal unit (§7.3) on injected time: a hand-driven poll scheduler and a clock that only moves when told. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveLogger } from '../../src/internal/logger.js';
-import { intervalScheduler, type PollScheduler, SelfHeal, type SelfHealHost, type SelfHealOptions } from '../../src/live/self-heal.js';
+import {
+  intervalScheduler,
+  type PollScheduler,
+  SelfHeal,
+  type SelfHealHost,
+  type SelfHealOptions,
+} from '../../src/live/self-heal.js';
 import { captureLogger } from '../helpers/logger.js';
 
 type Tunables = Partial<Pick<SelfHealOptions, 'pollInterval' | 'stalePrimeAfter' | 'zombieHardRestartAfter'>>;

@@ -31,7 +31,15 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
 
   it('the IIFE defines the global BragerOne in a bare vm context', () => {
     const code = readFileSync(dist('bragerone.iife.js'), 'utf8');
-    const ctx: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, AbortController, setTimeout, clearTimeout };
+    const ctx: Record<string, unknown> = {
+      console,
+      URL,
+      TextEncoder,
+      TextDecoder,
+      AbortController,
+      setTimeout,
+      clearTimeout,
+    };
     ctx.globalThis = ctx;
     ctx.self = ctx;
     vm.createContext(ctx);
@@ -46,11 +54,13 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
 
   it('the browser entry never imports node: modules', () => {
     const code = readFileSync(dist('esm/index.js'), 'utf8');
-    const chunks = [...code.matchAll(/from "(\.\/chunks\/[^"]+)"/g)].map((m) => readFileSync(dist(`esm/${m[1]}`), 'utf8'));
+    const chunks = [...code.matchAll(/from "(\.\/chunks\/[^"]+)"/g)].map((m) =>
+      readFileSync(dist(`esm/${m[1]}`), 'utf8'),
+    );
     for (const c of [code, ...chunks]) expect(c).not.toMatch(/["']node:/);
   });
 
-  it('the CLI\'s string-width stays out of the browser entry and both browser bundles', () => {
+  it("the CLI's string-width stays out of the browser entry and both browser bundles", () => {
     // The CLI imports it (table widths); only dist/esm/cli.js and its chunks may reach it.
     const seen = new Set<string>();
     const visit = (file: string): string[] => {
@@ -79,7 +89,10 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
     const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
     const links = [...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1] as string);
     expect(links.length).toBeGreaterThan(0);
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     const packed = new Set((JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((f) => f.path));
     for (const link of new Set(links)) {
       expect(existsSync(resolve(root, link)), link).toBe(true);
@@ -93,13 +106,21 @@ describe.runIf(existsSync(dist('esm/index.js')))('builds', () => {
     // No profile: node10 (TypeScript's legacy `moduleResolution: "node"`) too, which finds subpaths via `typesVersions`.
     const out = execFileSync('npx', ['attw', '--pack', '.', '--format', 'json'], opts);
     type Problem = { resolutionKind?: string };
-    const report = JSON.parse(out.slice(out.indexOf('{'))) as { analysis?: { problems?: Problem[] }; problems?: Problem[] };
+    const report = JSON.parse(out.slice(out.indexOf('{'))) as {
+      analysis?: { problems?: Problem[] };
+      problems?: Problem[];
+    };
     expect(report.analysis?.problems ?? report.problems ?? []).toEqual([]);
   }, 180_000);
 
   it('the API reference builds with no warnings (every export documented)', () => {
     // typedoc.json sets treatWarningsAsErrors: a missing TSDoc on an export fails this.
-    const out = execFileSync('npx', ['typedoc', '--emit', 'none'], { cwd: root, encoding: 'utf8', stdio: 'pipe', timeout: 120_000 });
+    const out = execFileSync('npx', ['typedoc', '--emit', 'none'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
     expect(out).not.toMatch(/warning/i);
   }, 180_000);
 });

@@ -13,8 +13,12 @@ function joinRefused(message: string): Error {
 describe('connect error mapping', () => {
   it('finds the HTTP status of refused handshakes in the shapes socket.io-client produces', () => {
     // Node: `ws` reports a refused upgrade as an error event inside `description`
-    expect(handshakeStatus(transportError('websocket error', { message: 'Unexpected server response: 503' }))).toBe(503);
-    expect(handshakeStatus(transportError('websocket error', { error: { message: 'Unexpected server response: 401' } }))).toBe(401);
+    expect(handshakeStatus(transportError('websocket error', { message: 'Unexpected server response: 503' }))).toBe(
+      503,
+    );
+    expect(
+      handshakeStatus(transportError('websocket error', { error: { message: 'Unexpected server response: 401' } })),
+    ).toBe(401);
     // browsers: a failed polling request carries the status as `description` (or on its request object)
     expect(handshakeStatus(transportError('xhr poll error', 502))).toBe(502);
     expect(handshakeStatus(transportError('xhr poll error', 0, { status: 400 }))).toBe(400);
@@ -28,7 +32,11 @@ describe('connect error mapping', () => {
 
   it('maps to ApiError / NetworkError without secrets', () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig';
-    const e503 = toConnectError(transportError('websocket error', { message: `Unexpected server response: 503 ${token}` }), '/ws', [token]);
+    const e503 = toConnectError(
+      transportError('websocket error', { message: `Unexpected server response: 503 ${token}` }),
+      '/ws',
+      [token],
+    );
     expect(e503).toBeInstanceOf(ApiError);
     expect(isExpectedUpstreamUnavailable(e503)).toBe(true);
     const net = toConnectError(new Error(`boom Bearer ${token}`), '/ws', [token]);

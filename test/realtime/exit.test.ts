@@ -22,7 +22,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function bundle(name: string, contents: string, opts: { external?: string[]; format?: 'cjs' | 'esm' } = {}): Promise<string> {
+async function bundle(
+  name: string,
+  contents: string,
+  opts: { external?: string[]; format?: 'cjs' | 'esm' } = {},
+): Promise<string> {
   const res = await build({
     stdin: { contents, resolveDir: root, sourcefile: `${name}.ts`, loader: 'ts' },
     bundle: true,
@@ -35,7 +39,11 @@ async function bundle(name: string, contents: string, opts: { external?: string[
   return res.outputFiles[0]?.text ?? '';
 }
 
-function run(file: string, args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; timedOut: boolean }> {
+function run(
+  file: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -82,7 +90,11 @@ describe('process exit and lazy loading', () => {
     await writeFile(file, await bundle('exit', SCRIPT));
     const s = await startSimulator({ port: 0, tickInterval: 20 });
     try {
-      const res = await run(file, [s.url, DEMO_EMAIL, DEMO_PASSWORD, String(DEMO_OBJECT_ID), DEMO_MODULES.join(',')], 10_000);
+      const res = await run(
+        file,
+        [s.url, DEMO_EMAIL, DEMO_PASSWORD, String(DEMO_OBJECT_ID), DEMO_MODULES.join(',')],
+        10_000,
+      );
       expect(res.timedOut).toBe(false);
       expect(res.out).toContain('done true false');
       expect(res.code).toBe(0);
@@ -111,7 +123,10 @@ describe('process exit and lazy loading', () => {
       const out = await new Promise<string>((resolve, reject) => {
         // the token travels in the environment: as an argument, one starting with '-' would be read as a Node option
         const env = { ...process.env, BRAGERONE_TEST_TOKEN: token, BRAGERONE_TEST_URL: s.url };
-        const child = spawn(process.execPath, ['--import', hook, '--input-type=module', '-e', script], { cwd: root, env });
+        const child = spawn(process.execPath, ['--import', hook, '--input-type=module', '-e', script], {
+          cwd: root,
+          env,
+        });
         let text = '';
         child.stdout.on('data', (d: Buffer) => void (text += d.toString()));
         child.stderr.on('data', (d: Buffer) => void (text += d.toString()));
@@ -126,10 +141,14 @@ describe('process exit and lazy loading', () => {
   }, 20_000);
 
   it('the realtime and live modules reach socket.io-client through a dynamic import only', async () => {
-    const code = await bundle('lazy', "export { BragerOneGateway } from './src/live/gateway.ts'; export { RealtimeManager } from './src/realtime/manager.ts';", {
-      external: ['socket.io-client', 'ofetch', 'valibot', 'idb-keyval'],
-      format: 'esm',
-    });
+    const code = await bundle(
+      'lazy',
+      "export { BragerOneGateway } from './src/live/gateway.ts'; export { RealtimeManager } from './src/realtime/manager.ts';",
+      {
+        external: ['socket.io-client', 'ofetch', 'valibot', 'idb-keyval'],
+        format: 'esm',
+      },
+    );
     expect(code).toContain('import("socket.io-client")');
     expect(code).not.toMatch(/from\s*["']socket\.io-client["']/);
     expect(code).not.toMatch(/require\(["']socket\.io-client["']\)/);

@@ -41,7 +41,12 @@ afterAll(async () => {
 describe('handshake credentials and listen emits', () => {
   it('Node: WebSocket only, Bearer + Origin/Referer/Accept-Language/x-appversion headers, empty auth', async () => {
     seen.length = 0;
-    const m = new RealtimeManager({ token: 'tok-node-1234', ioBase: base, origin: 'https://one.example', logLevel: 'silent' });
+    const m = new RealtimeManager({
+      token: 'tok-node-1234',
+      ioBase: base,
+      origin: 'https://one.example',
+      logLevel: 'silent',
+    });
     try {
       await m.connect();
       await until(() => seen.length === 1, 'connection');

@@ -1,5 +1,11 @@
 /** Shared fixtures of the realtime/live tests: a simulator on 127.0.0.1:0 and small polling helpers. */
-import { startSimulator, DEMO_EMAIL, DEMO_PASSWORD, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import {
+  startSimulator,
+  DEMO_EMAIL,
+  DEMO_PASSWORD,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../src/simulator/index.js';
 
 export { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../../src/simulator/index.js';
 

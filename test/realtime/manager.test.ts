@@ -38,7 +38,11 @@ function managerTimers(): ArmedTimer[] {
   const byHandle = new Map<unknown, ArmedTimer>();
   const realSet = globalThis.setTimeout;
   const realClear = globalThis.clearTimeout;
-  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+    fn: (...a: unknown[]) => void,
+    ms?: number,
+    ...args: unknown[]
+  ) => {
     if (!new Error().stack?.includes('realtime/manager.ts')) return realSet(fn, ms, ...args);
     const t: ArmedTimer = { ms: ms ?? 0, fired: false, cleared: false };
     armed.push(t);
@@ -64,7 +68,14 @@ function capture(): Logger & { lines: string[] } {
 }
 
 function mk(opts: Partial<RealtimeManagerOptions> = {}): RealtimeManager {
-  const m = new RealtimeManager({ token, ioBase: s.url, logLevel: 'silent', supervisorInterval: 60_000, reconnectDelay: 50, ...opts });
+  const m = new RealtimeManager({
+    token,
+    ioBase: s.url,
+    logLevel: 'silent',
+    supervisorInterval: 60_000,
+    reconnectDelay: 50,
+    ...opts,
+  });
   managers.push(m);
   return m;
 }
@@ -251,7 +262,10 @@ describe('RealtimeManager first-connect failures', () => {
   it('a 503 handshake rejects with an ApiError recognised as an expected upstream outage, token-free', async () => {
     s.faults.refuseHandshakes(1, { status: 503 });
     const m = mk();
-    const err = await m.connect().then(() => null, (e: unknown) => e);
+    const err = await m.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isApiError(err)).toBe(true);
     expect((err as ApiError).status).toBe(503);
     expect(isExpectedUpstreamUnavailable(err)).toBe(true);
@@ -265,7 +279,10 @@ describe('RealtimeManager first-connect failures', () => {
   it('an invalid token rejects with ApiError 401 (not an upstream outage)', async () => {
     const bad = 'eyJhbGciOiJIUzI1NiJ9.not-a-real-token.sig';
     const m = mk({ token: bad });
-    const err = await m.connect().then(() => null, (e: unknown) => e);
+    const err = await m.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(401);
     expect(isExpectedUpstreamUnavailable(err)).toBe(false);
@@ -294,12 +311,15 @@ describe('RealtimeManager cancellation', () => {
     const m = mk({ connectTimeout: 10_000 });
     let settled = false;
     const joins = s.stats.count('WS join delayed');
-    const p = m.connect().then(
-      () => 'joined',
-      (e: unknown) => e,
-    ).finally(() => {
-      settled = true;
-    });
+    const p = m
+      .connect()
+      .then(
+        () => 'joined',
+        (e: unknown) => e,
+      )
+      .finally(() => {
+        settled = true;
+      });
     await until(() => s.stats.count('WS join delayed') > joins, 'the join held by the simulator');
     await m.disconnect();
     await new Promise((r) => setImmediate(r)); // one turn of the event loop, not the 5 s join or the 10 s timeout

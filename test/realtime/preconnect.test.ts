@@ -79,7 +79,10 @@ describe('reconnect after a drop', () => {
     let attempts = 0;
     // every reconnect attempt asks for a fresh token first: the provider counts attempts
     const m = new RealtimeManager({
-      token, ioBase: s.url, logLevel: 'silent', reconnectDelay: 4_000,
+      token,
+      ioBase: s.url,
+      logLevel: 'silent',
+      reconnectDelay: 4_000,
       tokenProvider: async () => {
         attempts++;
         return token;
@@ -93,7 +96,11 @@ describe('reconnect after a drop', () => {
     await until(() => s.network.stats().connections === before + 1, 'a new connection accepted', 5_000);
     expect(attempts).toBe(0);
     expect(m.state).toBe('reconnecting');
-    await until(() => m.connected && s.sockets().length === 1 && s.sockets()[0]?.nsSid !== oldSid, 'reconnected', 10_000);
+    await until(
+      () => m.connected && s.sockets().length === 1 && s.sockets()[0]?.nsSid !== oldSid,
+      'reconnected',
+      10_000,
+    );
     expect(attempts).toBe(1);
     expect(s.network.stats().connections).toBe(before + 1);
   });

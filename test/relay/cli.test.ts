@@ -15,7 +15,9 @@ afterAll(async () => {
 
 it('bragerone relay --allow-origin … --port 0 --json: forwards for the listed origin, refuses another, key from the environment', async () => {
   const key = 'cli-relay-key-0123456789';
-  const run = startCli(['relay', '--server', sim.url, '--allow-origin', APP, '--port', '0', '--json'], { env: { BRAGERONE_RELAY_KEY: key } });
+  const run = startCli(['relay', '--server', sim.url, '--allow-origin', APP, '--port', '0', '--json'], {
+    env: { BRAGERONE_RELAY_KEY: key },
+  });
   try {
     const line = await run.waitForLine((l) => l.includes('"url"'));
     const info = ndjson(line)[0] as { url: string; key: boolean; allowOrigins: string[] };
@@ -23,7 +25,9 @@ it('bragerone relay --allow-origin … --port 0 --json: forwards for the listed 
     const path = '/v1/system/version?container=BragerOne&platform=0';
     expect((await fetch(`${info.url}${path}`, { headers: { Origin: APP, 'X-Relay-Key': key } })).status).toBe(200);
     expect((await fetch(`${info.url}${path}`, { headers: { Origin: APP } })).status).toBe(401);
-    expect((await fetch(`${info.url}${path}`, { headers: { Origin: 'https://evil.example', 'X-Relay-Key': key } })).status).toBe(403);
+    expect(
+      (await fetch(`${info.url}${path}`, { headers: { Origin: 'https://evil.example', 'X-Relay-Key': key } })).status,
+    ).toBe(403);
   } finally {
     run.child.kill('SIGTERM');
   }

@@ -31,18 +31,35 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function relay(extra: Partial<Parameters<typeof startRelay>[0]> = {}, log: RelayLogEntry[] = []): Promise<RunningRelay> {
-  const r = await startRelay({ server: defineServer({ ioBase: sim.url, oneBase: sim.url }), allowOrigins: [APP], port: 0, log: (e) => log.push(e), ...extra });
+async function relay(
+  extra: Partial<Parameters<typeof startRelay>[0]> = {},
+  log: RelayLogEntry[] = [],
+): Promise<RunningRelay> {
+  const r = await startRelay({
+    server: defineServer({ ioBase: sim.url, oneBase: sim.url }),
+    allowOrigins: [APP],
+    port: 0,
+    log: (e) => log.push(e),
+    ...extra,
+  });
   relays.push(r);
   return r;
 }
 
-function req(base: string, path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
+function req(
+  base: string,
+  path: string,
+  init: RequestInit & { headers?: Record<string, string> } = {},
+): Promise<Response> {
   return fetch(`${base}${path}`, { ...init, headers: { Origin: APP, ...init.headers } });
 }
 
 async function login(base: string, headers: Record<string, string> = {}): Promise<string> {
-  const r = await req(base, '/v1/auth/user', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }) });
+  const r = await req(base, '/v1/auth/user', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+  });
   expect(r.status).toBe(200);
   const body = (await r.json()) as { accessToken: string };
   return body.accessToken;
@@ -69,7 +86,11 @@ function raw(base: string, text: string): Promise<string> {
 describe('relay: forwarding and header rewriting', () => {
   it('REST: the strict cloud accepts the rewritten Origin/Referer; the page gets CORS for its own origin only', async () => {
     const r = await relay();
-    const direct = await fetch(`${sim.url}/v1/auth/user`, { method: 'POST', headers: { Origin: APP, 'Content-Type': 'application/json' }, body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }) });
+    const direct = await fetch(`${sim.url}/v1/auth/user`, {
+      method: 'POST',
+      headers: { Origin: APP, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+    });
     expect(direct.status).toBe(403); // the strict cloud refuses a foreign Origin
     const token = await login(r.url);
     const objects = await req(r.url, '/v1/objects', { headers: { Authorization: `Bearer ${token}` } });
@@ -83,14 +104,22 @@ describe('relay: forwarding and header rewriting', () => {
   it('answers preflights for listed origins itself, and refuses others without reaching the cloud', async () => {
     const r = await relay();
     sim.stats.reset();
-    const ok = await req(r.url, '/v1/objects', { method: 'OPTIONS', headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+    const ok = await req(r.url, '/v1/objects', {
+      method: 'OPTIONS',
+      headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    });
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(APP);
     expect(ok.headers.get('access-control-allow-headers')).toMatch(/authorization/);
-    const bad = await req(r.url, '/v1/objects', { method: 'OPTIONS', headers: { Origin: OTHER, 'Access-Control-Request-Method': 'GET' } });
+    const bad = await req(r.url, '/v1/objects', {
+      method: 'OPTIONS',
+      headers: { Origin: OTHER, 'Access-Control-Request-Method': 'GET' },
+    });
     expect(bad.status).toBe(403);
     expect(bad.headers.get('access-control-allow-origin')).toBeNull();
-    const badGet = await req(r.url, '/v1/system/version?container=BragerOne&platform=0', { headers: { Origin: OTHER } });
+    const badGet = await req(r.url, '/v1/system/version?container=BragerOne&platform=0', {
+      headers: { Origin: OTHER },
+    });
     expect(badGet.status).toBe(403);
     expect(sim.stats.requests.length).toBe(0);
   });
@@ -119,7 +148,13 @@ describe('relay: forwarding and header rewriting', () => {
     const token = await login(r.url);
     const open = (transports: ('polling' | 'websocket')[]) =>
       new Promise<Socket>((resolve, reject) => {
-        const s = io(`${r.url}/ws`, { path: '/socket.io', transports, reconnection: false, extraHeaders: { Authorization: `Bearer ${token}`, Origin: APP }, timeout: 10_000 });
+        const s = io(`${r.url}/ws`, {
+          path: '/socket.io',
+          transports,
+          reconnection: false,
+          extraHeaders: { Authorization: `Bearer ${token}`, Origin: APP },
+          timeout: 10_000,
+        });
         sockets.push(s);
         s.on('connect', () => resolve(s));
         s.on('connect_error', reject);
@@ -135,7 +170,12 @@ describe('relay: forwarding and header rewriting', () => {
 
   it('relayServer(url) builds a ServerConfig whose every base is the relay', () => {
     const s = relayServer('https://relay.example/');
-    expect(s).toMatchObject({ ioBase: 'https://relay.example', oneBase: 'https://relay.example', apiBase: 'https://relay.example/v1', container: 'BragerOne' });
+    expect(s).toMatchObject({
+      ioBase: 'https://relay.example',
+      oneBase: 'https://relay.example',
+      apiBase: 'https://relay.example/v1',
+      container: 'BragerOne',
+    });
   });
 });
 
@@ -143,11 +183,19 @@ describe('relay: refusals', () => {
   it('never forwards to a host from the request: absolute-form URLs are refused, a foreign Host header is ignored', async () => {
     const r = await relay();
     sim.stats.reset();
-    expect(await raw(r.url, 'GET http://evil.example/v1/system/version HTTP/1.1\r\nHost: evil.example\r\nOrigin: https://my.dashboard.test\r\n\r\n')).toMatch(/ 400 /);
+    expect(
+      await raw(
+        r.url,
+        'GET http://evil.example/v1/system/version HTTP/1.1\r\nHost: evil.example\r\nOrigin: https://my.dashboard.test\r\n\r\n',
+      ),
+    ).toMatch(/ 400 /);
     expect(await raw(r.url, 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n')).toMatch(/ 405 /);
     expect(sim.stats.requests.length).toBe(0);
     // A Host naming another machine still goes to the configured cloud only.
-    const line = await raw(r.url, 'GET /v1/system/version?container=BragerOne&platform=0 HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n');
+    const line = await raw(
+      r.url,
+      'GET /v1/system/version?container=BragerOne&platform=0 HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n',
+    );
     expect(line).toMatch(/ 200 /);
     expect(sim.stats.count('GET /v1/system/version')).toBe(1);
   });
@@ -155,7 +203,15 @@ describe('relay: refusals', () => {
   it('paths outside the API are refused without reaching the cloud (also with dot segments)', async () => {
     const r = await relay();
     sim.stats.reset();
-    for (const p of ['/admin', '/v1/../admin', '/v1/%2e%2e/secret', '/v2/objects', '/socket.io.evil/x', '/assetsx', '/dist/bragerone.iife.js']) {
+    for (const p of [
+      '/admin',
+      '/v1/../admin',
+      '/v1/%2e%2e/secret',
+      '/v2/objects',
+      '/socket.io.evil/x',
+      '/assetsx',
+      '/dist/bragerone.iife.js',
+    ]) {
       const res = await req(r.url, p);
       expect(res.status, p).toBe(404);
     }
@@ -166,7 +222,10 @@ describe('relay: refusals', () => {
   it('upgrades: only the Socket.IO path, only listed origins', async () => {
     const r = await relay();
     const up = (path: string, origin: string) =>
-      raw(r.url, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: ${origin}\r\n\r\n`);
+      raw(
+        r.url,
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: ${origin}\r\n\r\n`,
+      );
     expect(await up('/v1/objects', APP)).toMatch(/ 404 /);
     expect(await up('/socket.io/?EIO=4&transport=websocket', OTHER)).toMatch(/ 403 /);
   });
@@ -176,10 +235,14 @@ describe('relay: refusals', () => {
     sim.stats.reset();
     const none = await req(r.url, '/v1/system/version?container=BragerOne&platform=0');
     expect(none.status).toBe(401);
-    const wrong = await req(r.url, '/v1/system/version?container=BragerOne&platform=0', { headers: { 'X-Relay-Key': `${KEY}x` } });
+    const wrong = await req(r.url, '/v1/system/version?container=BragerOne&platform=0', {
+      headers: { 'X-Relay-Key': `${KEY}x` },
+    });
     expect(wrong.status).toBe(401);
     expect(sim.stats.requests.length).toBe(0);
-    const ok = await req(r.url, '/v1/system/version?container=BragerOne&platform=0', { headers: { 'X-Relay-Key': KEY } });
+    const ok = await req(r.url, '/v1/system/version?container=BragerOne&platform=0', {
+      headers: { 'X-Relay-Key': KEY },
+    });
     expect(ok.status).toBe(200);
     const q = await req(r.url, `/v1/system/version?container=BragerOne&platform=0&relayKey=${KEY}`);
     expect(q.status).toBe(200);
@@ -189,8 +252,12 @@ describe('relay: refusals', () => {
   it('rejects bad options loudly', async () => {
     const server = defineServer({ ioBase: sim.url });
     await expect(startRelay({ server, allowOrigins: ['*'], port: 0 })).rejects.toThrow(/not an origin/);
-    await expect(startRelay({ server, allowOrigins: ['https://a.example/'], port: 0 })).rejects.toThrow(/not an origin/);
-    await expect(startRelay({ server, allowOrigins: [APP], secret: 'short', port: 0 })).rejects.toThrow(/16 characters/);
+    await expect(startRelay({ server, allowOrigins: ['https://a.example/'], port: 0 })).rejects.toThrow(
+      /not an origin/,
+    );
+    await expect(startRelay({ server, allowOrigins: [APP], secret: 'short', port: 0 })).rejects.toThrow(
+      /16 characters/,
+    );
   });
 });
 
@@ -199,7 +266,11 @@ describe('relay: limits and logs', () => {
     const r = await relay({ maxBodyBytes: 1000 });
     sim.stats.reset();
     const big = JSON.stringify({ email: 'x'.repeat(2000), password: 'y' });
-    const declared = await req(r.url, '/v1/auth/user', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big });
+    const declared = await req(r.url, '/v1/auth/user', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: big,
+    });
     expect(declared.status).toBe(413);
     const chunked = await req(r.url, '/v1/auth/user', {
       method: 'POST',
@@ -219,7 +290,8 @@ describe('relay: limits and logs', () => {
   it('limits the rate per client IP (429 with Retry-After)', async () => {
     const r = await relay({ rateLimit: { max: 3, windowMs: 600_000 } });
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await req(r.url, '/v1/system/version?container=BragerOne&platform=0')).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await req(r.url, '/v1/system/version?container=BragerOne&platform=0')).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     const last = await req(r.url, '/v1/system/version');
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);

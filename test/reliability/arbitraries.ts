@@ -4,7 +4,9 @@ import fc from 'fast-check';
 /** ISO-8601 instant with a zone, as the cloud sends it. */
 export const isoDate = fc
   .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
-  .chain((d) => fc.constantFrom(d.toISOString(), d.toISOString().replace('Z', '+00:00'), d.toISOString().replace('.000Z', 'Z')));
+  .chain((d) =>
+    fc.constantFrom(d.toISOString(), d.toISOString().replace('Z', '+00:00'), d.toISOString().replace('.000Z', 'Z')),
+  );
 
 const int = fc.integer({ min: -1_000_000, max: 2_000_000_000 });
 const name = fc.string({ maxLength: 16 });
@@ -25,7 +27,10 @@ export const validUser = fc.record({
 });
 
 /** Permission item: a string or `{ name }` (§4.3). */
-export const validPermission = fc.oneof(fc.string({ maxLength: 12 }), fc.record({ name: fc.string({ maxLength: 12 }) }));
+export const validPermission = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.record({ name: fc.string({ maxLength: 12 }) }),
+);
 
 /** Row of `GET /objects` (§4.4). */
 export const validObject = fc.record(
@@ -72,7 +77,11 @@ export const validModule = fc.record(
     acceptedAt: int,
     connectedAt: fc.oneof(fc.constant(null), fc.constant(0), int),
     moduleAlarms: fc.integer({ min: 0, max: 9 }),
-    parameterSchemas: fc.constantFrom([], [{ name: 'schema', id: 1, value: {} }], [{ name: 'x', id: 2, value: { a: 1 } }]),
+    parameterSchemas: fc.constantFrom(
+      [],
+      [{ name: 'schema', id: 1, value: {} }],
+      [{ name: 'x', id: 2, value: { a: 1 } }],
+    ),
     moduleAddress: nullableStr,
     moduleInterface: nullableStr,
     moduleVersion: nullableStr,
@@ -81,8 +90,20 @@ export const validModule = fc.record(
   },
   {
     requiredKeys: [
-      'id', 'devid', 'name', 'moduleTitle', 'deviceMenu', 'deviceLanguageVariant', 'devices', 'services',
-      'moduleServices', 'permissions', 'acceptedAt', 'moduleAlarms', 'parameterSchemas', 'isAcceptedAt',
+      'id',
+      'devid',
+      'name',
+      'moduleTitle',
+      'deviceMenu',
+      'deviceLanguageVariant',
+      'devices',
+      'services',
+      'moduleServices',
+      'permissions',
+      'acceptedAt',
+      'moduleAlarms',
+      'parameterSchemas',
+      'isAcceptedAt',
     ],
   },
 );
@@ -149,21 +170,51 @@ export const poolKey = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }).map((n) => `P${n}`) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 12 }).map((n) => `${n}`) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 12 }).map((n) => `p${n}`) },
-  { weight: 1, arbitrary: fc.constantFrom('P', '', 'PX', 'P4.', 'P-1', 'P1e3', '__proto__', 'constructor', 'P 4', 'P４') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('P', '', 'PX', 'P4.', 'P-1', 'P1e3', '__proto__', 'constructor', 'P 4', 'P４'),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 5 }) },
 );
 
 /** `<chan><idx>` key as seen on the wire, including leading zeros, capitals and junk. */
 export const chanKey = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('v', 's', 'u', 'n', 'x', 't'), fc.integer({ min: 0, max: 60 })).map(([c, i]) => `${c}${i}`) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('v', 'V', 'z'), fc.integer({ min: 0, max: 9 })).map(([c, i]) => `${c}0${i}`) },
-  { weight: 1, arbitrary: fc.constantFrom('v', 'x', 'vX', '1v', 'v-1', 'v1.5', 'v 1', '__proto__', 'v99999999999999', 'v１', '') },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(fc.constantFrom('v', 's', 'u', 'n', 'x', 't'), fc.integer({ min: 0, max: 60 }))
+      .map(([c, i]) => `${c}${i}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom('v', 'V', 'z'), fc.integer({ min: 0, max: 9 })).map(([c, i]) => `${c}0${i}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('v', 'x', 'vX', '1v', 'v-1', 'v1.5', 'v 1', '__proto__', 'v99999999999999', 'v１', ''),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
 );
 
 /** Entry body: a value object, a meta-only object, or a bare scalar. */
 export const entryBody = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ value: fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null)), storable: fc.boolean(), updatedAt: fc.integer() }, { requiredKeys: [] }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        value: fc.oneof(
+          fc.integer(),
+          fc.double({ noNaN: true }),
+          fc.string({ maxLength: 4 }),
+          fc.boolean(),
+          fc.constant(null),
+        ),
+        storable: fc.boolean(),
+        updatedAt: fc.integer(),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null)) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
 );
@@ -171,7 +222,25 @@ export const entryBody = fc.oneof(
 /** A prime / delta payload `devid → pool → chanIdx → body`, with junk mixed in at every level. */
 export function paramPayload(devids: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
   const pools = fc.dictionary(chanKey, entryBody, { maxKeys: 5 });
-  const module = fc.oneof({ weight: 8, arbitrary: fc.dictionary(poolKey, fc.oneof({ weight: 8, arbitrary: pools }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }), { maxKeys: 3 }) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) });
-  return fc
-    .dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...devids) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), module, { maxKeys: 3 });
+  const module = fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.dictionary(
+        poolKey,
+        fc.oneof({ weight: 8, arbitrary: pools }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }),
+        { maxKeys: 3 },
+      ),
+    },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+  );
+  return fc.dictionary(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...devids) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+    ),
+    module,
+    {
+      maxKeys: 3,
+    },
+  );
 }

@@ -9,7 +9,13 @@ import { BragerOneApiClient } from '../../src/client.js';
 import { NetworkError, TimeoutError } from '../../src/errors.js';
 import type { CloudSessionConnectivity } from '../../src/live/gateway-types.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
-import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
+import {
+  DEMO_MODULES,
+  DEMO_OBJECT_ID,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
 import { sorted, until, within } from './helpers.js';
 import { type CaptureLogger, captureLogger } from '../helpers/logger.js';
@@ -43,7 +49,12 @@ async function chaosSim(extra: SimulatorOptions = {}): Promise<Simulator> {
 }
 
 function client(s: Simulator, extra: ConstructorParameters<typeof BragerOneApiClient>[0] = {}): BragerOneApiClient {
-  const c = new BragerOneApiClient({ server: s.server, logLevel: 'silent', credsProvider: () => ({ ...DEMO }), ...extra });
+  const c = new BragerOneApiClient({
+    server: s.server,
+    logLevel: 'silent',
+    credsProvider: () => ({ ...DEMO }),
+    ...extra,
+  });
   cleanup.push(() => c.close());
   return c;
 }
@@ -59,7 +70,12 @@ const same = (gw: BragerOneGateway, s: Simulator, devid: string): boolean =>
 /** A started gateway for A and B with cadences scaled down (supervisor 300 ms, reconnect after 50 ms). */
 async function gateway(s: Simulator) {
   const log = captureLogger();
-  const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'debug', credsProvider: () => ({ ...DEMO }) });
+  const api = new BragerOneApiClient({
+    server: s.server,
+    logger: log,
+    logLevel: 'debug',
+    credsProvider: () => ({ ...DEMO }),
+  });
   const gw = new BragerOneGateway({
     api,
     ownsApi: true,
@@ -90,7 +106,11 @@ describe('scenario 1: half-open socket', () => {
     const { gw, api, sessions } = await gateway(s);
     await until(() => socketConn(s).length === 1, 'one socket connection');
     const [sock] = socketConn(s);
-    const c0 = { connect: s.stats.count('WS connect'), bind: s.stats.count('POST /v1/modules/connect'), prime: s.stats.count('POST /v1/modules/parameters') };
+    const c0 = {
+      connect: s.stats.count('WS connect'),
+      bind: s.stats.count('POST /v1/modules/connect'),
+      prime: s.stats.count('POST /v1/modules/parameters'),
+    };
     let learnedAt = -1;
     gw.params(A).on((key, value) => {
       if (key === 'P4.v8' && value === 66 && learnedAt < 0) learnedAt = performance.now();
@@ -118,7 +138,9 @@ describe('scenario 1: half-open socket', () => {
     // live on the new socket
     s.setParam(A, 'P4.v8', 67);
     await until(() => gw.params(A).get('P4.v8') === 67, 'a delta after recovery');
-    figure(`half-open socket (one connection blackholed): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the fault (pingInterval ${PING.pingInterval} + pingTimeout ${PING.pingTimeout} ms)`);
+    figure(
+      `half-open socket (one connection blackholed): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the fault (pingInterval ${PING.pingInterval} + pingTimeout ${PING.pingTimeout} ms)`,
+    );
   });
 
   it('every socket blackholed (new handshakes vanish too): the gateway keeps trying, then converges once lifted', async () => {
@@ -131,7 +153,11 @@ describe('scenario 1: half-open socket', () => {
     await until(() => sessions.some((x) => !x.up), 'detected', 20_000);
     const detected = (sessions.find((x) => !x.up)?.at ?? 0) - t0;
     // the outage lasts: reconnect attempts vanish in the blackhole, and it keeps trying
-    await until(() => s.network.connections().filter((c) => c.kind === 'socket').length >= handshakes + 2, 'two reconnect attempts in the blackhole', 20_000);
+    await until(
+      () => s.network.connections().filter((c) => c.kind === 'socket').length >= handshakes + 2,
+      'two reconnect attempts in the blackhole',
+      20_000,
+    );
     s.setParam(B, 'P4.v8', 216);
     const t1 = performance.now();
     lift();
@@ -139,7 +165,9 @@ describe('scenario 1: half-open socket', () => {
     const recovered = performance.now() - t1;
     expect([gw.params(A).get('P4.v8'), gw.params(B).get('P4.v8')]).toEqual([70, 216]);
     expect(sorted(s.values(A))).toEqual(sorted(gw.params(A).flatten()));
-    figure(`socket blackholed for two reconnect attempts (all socket connections): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the lift (connectTimeout 2000 ms)`);
+    figure(
+      `socket blackholed for two reconnect attempts (all socket connections): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the lift (connectTimeout 2000 ms)`,
+    );
   });
 });
 
@@ -159,7 +187,9 @@ describe('scenario 2: reset mid-response', () => {
     const log = captureLogger();
     const c = client(s, { logger: log, logLevel: 'debug' });
     await c.ensureAuth();
-    const full = JSON.stringify(await c.modulesParametersPrime([A, B], { returnData: true }).then((r) => r.data)).length;
+    const full = JSON.stringify(
+      await c.modulesParametersPrime([A, B], { returnData: true }).then((r) => r.data),
+    ).length;
     expect(full).toBeGreaterThan(2_000);
     const before = s.stats.count('POST /v1/modules/parameters');
     // after the status line and headers, in the middle of the body
@@ -177,7 +207,9 @@ describe('scenario 2: reset mid-response', () => {
     // the next call works (a fresh connection)
     const t1 = performance.now();
     expect((await c.modulesParametersPrime([A, B], { returnData: true })).status).toBe(200);
-    figure(`REST answer reset mid-body: NetworkError after ${detected.toFixed(0)} ms, not retried; next call answered in ${(performance.now() - t1).toFixed(0)} ms`);
+    figure(
+      `REST answer reset mid-body: NetworkError after ${detected.toFixed(0)} ms, not retried; next call answered in ${(performance.now() - t1).toFixed(0)} ms`,
+    );
   });
 
   it('a connection reset before the request arrives: NetworkError, nothing reached the cloud', async () => {
@@ -214,7 +246,9 @@ describe('scenario 2: reset mid-response', () => {
     // one cut, then a clean retry (a second cut only if the lift came later than the 200 ms backoff)
     expect(count() - n0).toBeGreaterThanOrEqual(2);
     expect(count() - n0).toBeLessThanOrEqual(3);
-    figure(`asset reset mid-body (getBytes): cut noticed after ${detected.toFixed(0)} ms, whole body after ${(performance.now() - t0).toFixed(0)} ms (${count() - n0 - 1} retry)`);
+    figure(
+      `asset reset mid-body (getBytes): cut noticed after ${detected.toFixed(0)} ms, whole body after ${(performance.now() - t0).toFixed(0)} ms (${count() - n0 - 1} retry)`,
+    );
   });
 
   it('a command whose answer is cut: sent exactly once; the caller gets a NetworkError and learns the outcome from the live store', async () => {
@@ -224,7 +258,9 @@ describe('scenario 2: reset mid-response', () => {
     // 1. reset before the request leaves: nothing was sent, the value stays
     const w0 = writes();
     let lift = s.network.fault({ kind: 'reset', target: 'rest' });
-    expect(await rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 61 }), 'command 1')).toBeInstanceOf(NetworkError);
+    expect(
+      await rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 61 }), 'command 1'),
+    ).toBeInstanceOf(NetworkError);
     lift();
     expect(writes()).toBe(w0);
     expect(s.getParam(A, 'P4.v8')).not.toBe(61);
@@ -241,18 +277,24 @@ describe('scenario 2: reset mid-response', () => {
     expect(retries(log), 'never re-sent by the SDK').toEqual([]);
     expect(writes(), 'sent once').toBe(w0 + 1);
     expect(s.getParam(A, 'P4.v8')).toBe(62);
-    figure(`command answer reset: NetworkError after ${detected.toFixed(0)} ms, applied once; the live store showed the value ${learned.toFixed(0)} ms after the call (commandDelay 50 ms)`);
+    figure(
+      `command answer reset: NetworkError after ${detected.toFixed(0)} ms, applied once; the live store showed the value ${learned.toFixed(0)} ms after the call (commandDelay 50 ms)`,
+    );
     // a raw command the same way
     const raw0 = s.stats.count('POST /v1/module/command/raw');
     lift = s.network.fault({ kind: 'reset', target: 'rest', afterBytes: 12 });
-    expect(await rejection(api.moduleCommandRaw({ devid: A, command: 'PING', value: 1 }), 'raw command')).toBeInstanceOf(NetworkError);
+    expect(
+      await rejection(api.moduleCommandRaw({ devid: A, command: 'PING', value: 1 }), 'raw command'),
+    ).toBeInstanceOf(NetworkError);
     lift();
     expect(retries(log)).toEqual([]);
     await until(() => s.stats.count('POST /v1/module/command/raw') > raw0, 'the raw command at the simulator');
     expect(s.stats.count('POST /v1/module/command/raw')).toBe(raw0 + 1);
   });
 
-  it('a large catalog asset cut mid-body: the catalog keeps its previous good snapshot, and switches once the asset loads', { timeout: 90_000 }, async () => {
+  it('a large catalog asset cut mid-body: the catalog keeps its previous good snapshot, and switches once the asset loads', {
+    timeout: 90_000,
+  }, async () => {
     const s = await chaosSim({ webApp: { scale: 1 } });
     const api = client(s);
     const log = captureLogger();
@@ -282,7 +324,9 @@ describe('scenario 2: reset mid-response', () => {
     const change = await good.refresh();
     expect(change).toMatchObject({ previous: oldFp, applied: true });
     expect(good.fingerprint).toContain(newIndex);
-    figure(`${(size / 1e6).toFixed(1)} MB index reset after 300 kB on every attempt: loadCatalog fell back to the stored snapshot after ${fellBack.toFixed(0)} ms (3 attempts); switched once the asset loaded`);
+    figure(
+      `${(size / 1e6).toFixed(1)} MB index reset after 300 kB on every attempt: loadCatalog fell back to the stored snapshot after ${fellBack.toFixed(0)} ms (3 attempts); switched once the asset loaded`,
+    );
   });
 });
 
@@ -317,10 +361,15 @@ describe('scenario 3: stall, then resume', () => {
     lift();
     await until(() => s.stats.count('GET /v1/user') === users + 1, 'the late request arrives');
     const objects = await c.getObjects();
-    expect(objects.map((o) => o.id), 'the next call gets its own answer').toContain(DEMO_OBJECT_ID);
+    expect(
+      objects.map((o) => o.id),
+      'the next call gets its own answer',
+    ).toContain(DEMO_OBJECT_ID);
     expect(await c.getUser()).toMatchObject({ email: DEMO.email });
     expect(c.stats).toMatchObject({ inFlight: 0, queued: 0 });
-    figure(`REST stalled past timeout 400 ms: TimeoutError after ${detected.toFixed(0)} ms; next call fine at once after the stall`);
+    figure(
+      `REST stalled past timeout 400 ms: TimeoutError after ${detected.toFixed(0)} ms; next call fine at once after the stall`,
+    );
   });
 
   it('a command stalled past `timeout`: TimeoutError, yet it may still arrive late: the live store tells the outcome', async () => {
@@ -328,7 +377,11 @@ describe('scenario 3: stall, then resume', () => {
     const { gw, api, log } = await gateway(s);
     const writes = s.stats.count('POST /v1/module/command');
     const lift = s.network.fault({ kind: 'stall', target: 'rest', ms: 60_000 });
-    const err = await within(rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 63, timeout: 300 }), 'command'), 10_000, 'command');
+    const err = await within(
+      rejection(api.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 63, timeout: 300 }), 'command'),
+      10_000,
+      'command',
+    );
     expect(err).toBeInstanceOf(TimeoutError);
     expect(s.stats.count('POST /v1/module/command')).toBe(writes);
     lift();
@@ -369,10 +422,16 @@ describe('scenario 3: stall, then resume', () => {
     // the old connection resumes: what was queued on it (44) must not overwrite the newer value
     lift();
     // the proxy closes the old connection only after delivering (or dropping) everything queued on it
-    await until(() => s.network.connections().find((c) => c.id === old?.id)?.open === false, 'the old connection flushed and closed', 10_000);
+    await until(
+      () => s.network.connections().find((c) => c.id === old?.id)?.open === false,
+      'the old connection flushed and closed',
+      10_000,
+    );
     expect(gw.params(A).get('P4.v8')).toBe(45);
     expect(same(gw, s, A)).toBe(true);
-    figure(`socket stalled (one connection): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the stall began`);
+    figure(
+      `socket stalled (one connection): detected ${detected.toFixed(0)} ms, stores equal ${recovered.toFixed(0)} ms after the stall began`,
+    );
   });
 });
 
@@ -414,9 +473,17 @@ describe('scenario 4: bandwidth limit of 20 kB/s', () => {
     })().finally(() => {
       coldDone = true;
     });
-    await until(() => s.stats.requests.some((r) => r.path.startsWith('/assets/index-')), 'the index download started', 20_000);
+    await until(
+      () => s.stats.requests.some((r) => r.path.startsWith('/assets/index-')),
+      'the index download started',
+      20_000,
+    );
     const writes = s.stats.count('POST /v1/module/command');
-    await within(c.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 60 }), 60_000, 'command during the cold load');
+    await within(
+      c.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 60 }),
+      60_000,
+      'command during the cold load',
+    );
     expect(coldDone, 'the command did not wait for the catalog').toBe(false);
     expect(s.stats.count('POST /v1/module/command')).toBe(writes + 1);
     const { panels, described } = await within(cold, 120_000, 'catalog cold load');
@@ -424,14 +491,23 @@ describe('scenario 4: bandwidth limit of 20 kB/s', () => {
     const bytes = s.network.stats().bytesDown - down0;
     expect(panels.length).toBeGreaterThan(0);
     expect(described.get('PARAM_P4_8')?.label).toBeTruthy();
-    figure(`catalog cold load (loadCatalog + panels + describe) at 20 kB/s: ${(bytes / 1000).toFixed(0)} kB in ${(took / 1000).toFixed(1)} s; a command issued meanwhile answered first`);
+    figure(
+      `catalog cold load (loadCatalog + panels + describe) at 20 kB/s: ${(bytes / 1000).toFixed(0)} kB in ${(took / 1000).toFixed(1)} s; a command issued meanwhile answered first`,
+    );
   });
 
-  it('a 50 000-parameter prime completes (the body keeps moving, so `timeout` does not fire); REST calls meanwhile are not starved; the socket survives', { timeout: 180_000 }, async () => {
+  it('a 50 000-parameter prime completes (the body keeps moving, so `timeout` does not fire); REST calls meanwhile are not starved; the socket survives', {
+    timeout: 180_000,
+  }, async () => {
     const s = await chaosSim({ includeDemo: false, accounts: [BIG_ACCOUNT] });
     expect(Object.keys(s.values(BIG)).length).toBe(50_000);
     const log = captureLogger();
-    const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'warn', credsProvider: () => ({ email: BIG_ACCOUNT.email, password: BIG_ACCOUNT.password }) });
+    const api = new BragerOneApiClient({
+      server: s.server,
+      logger: log,
+      logLevel: 'warn',
+      credsProvider: () => ({ email: BIG_ACCOUNT.email, password: BIG_ACCOUNT.password }),
+    });
     const gw = new BragerOneGateway({
       api,
       ownsApi: true,
@@ -448,10 +524,13 @@ describe('scenario 4: bandwidth limit of 20 kB/s', () => {
     const down0 = s.network.stats().bytesDown;
     const t0 = performance.now();
     let primed = false;
-    const started = gw.start().then(() => gw.waitForPrime(170_000)).then((ok) => {
-      primed = true;
-      return ok;
-    });
+    const started = gw
+      .start()
+      .then(() => gw.waitForPrime(170_000))
+      .then((ok) => {
+        primed = true;
+        return ok;
+      });
     await until(() => s.stats.count('POST /v1/modules/parameters') === 1, 'the prime was requested', 60_000);
     // REST calls while the prime's body crawls over the shared link: each answered before the prime completes
     const order: string[] = [];
@@ -472,7 +551,12 @@ describe('scenario 4: bandwidth limit of 20 kB/s', () => {
     // start-up primes twice by design (the early prime, then the one closing the prime/listen race): 2 × the body
     expect(s.stats.count('POST /v1/modules/parameters'), 'the two start-up primes, no retry').toBe(2);
     expect(log.entries.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
-    expect(sessions.filter((x) => !x.up), 'the socket stayed up on the slow link').toEqual([]);
-    figure(`gateway start with a 50 000-parameter module at 20 kB/s: ${(bytes / 1000).toFixed(0)} kB (2 primes) in ${(took / 1000).toFixed(1)} s, client timeout 8 s never fired; 3 REST calls meanwhile answered before the first prime`);
+    expect(
+      sessions.filter((x) => !x.up),
+      'the socket stayed up on the slow link',
+    ).toEqual([]);
+    figure(
+      `gateway start with a 50 000-parameter module at 20 kB/s: ${(bytes / 1000).toFixed(0)} kB (2 primes) in ${(took / 1000).toFixed(1)} s, client timeout 8 s never fired; 3 REST calls meanwhile answered before the first prime`,
+    );
   });
 });

@@ -14,7 +14,17 @@ import { flattenParamPayload, parseParamKey, walkParamPayload } from '../../src/
 import { chanKey, paramPayload, poolKey } from './arbitraries.js';
 import { fcParams, jsonValue, nearMiss, scalar } from './helpers.js';
 import {
-  type RefEntry, fail, flatOf, hasProtoKey, inheritedKeys, isRec, ownCopy, refApply, refEntries, refKey, sameFlat,
+  type RefEntry,
+  fail,
+  flatOf,
+  hasProtoKey,
+  inheritedKeys,
+  isRec,
+  ownCopy,
+  refApply,
+  refEntries,
+  refKey,
+  sameFlat,
   sameOwn,
 } from './model.js';
 
@@ -30,7 +40,23 @@ const BOOM = new Error('a throwing listener must not break ingestion');
 const address = fc.oneof(
   { weight: 4, arbitrary: fc.tuple(poolKey, chanKey).map(([p, c]) => `${p}.${c}`) },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.constantFrom('P4.v1', 'P4v1', '.v1', 'P4.', 'P4..v1', 'P4.v1.', 'P4.v1 ', ' P4.v1', 'P4.v+1', 'P4.v0x1', 'P4.v1e2', 'P4.v٣') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'P4.v1',
+      'P4v1',
+      '.v1',
+      'P4.',
+      'P4..v1',
+      'P4.v1.',
+      'P4.v1 ',
+      ' P4.v1',
+      'P4.v+1',
+      'P4.v0x1',
+      'P4.v1e2',
+      'P4.v٣',
+    ),
+  },
 );
 
 const payloads = fc.oneof(
@@ -63,17 +89,20 @@ describe('parameter keys (§5.1)', () => {
           const k = refKey(key);
           if (k === null) {
             if (fam !== null) fail('upsert accepted a malformed key', key);
-            if (!sameFlat(store.flatten(), before) || store.size !== size) fail('malformed upsert mutated the store', key);
+            if (!sameFlat(store.flatten(), before) || store.size !== size)
+              fail('malformed upsert mutated the store', key);
             continue;
           }
           if (fam === null) fail('upsert rejected a valid key', key);
           if (fam.pool !== k.pool || fam.idx !== k.idx) fail('family address', { key, fam });
           if (value !== undefined) {
             model.set(`${k.pool}.${k.chan}${k.idx}`, value);
-            if (!Object.is(store.get(key), value) || !Object.is(store.get(`${k.pool}.${k.chan}${k.idx}`), value)) fail('get after upsert', key);
+            if (!Object.is(store.get(key), value) || !Object.is(store.get(`${k.pool}.${k.chan}${k.idx}`), value))
+              fail('get after upsert', key);
             if (!Object.is(fam.channels[k.chan], value)) fail('family channel', key);
           }
-          if (!sameFlat(store.flatten(), flatOf(model))) fail('flatten differs from the model', { store: store.flatten(), model: flatOf(model) });
+          if (!sameFlat(store.flatten(), flatOf(model)))
+            fail('flatten differs from the model', { store: store.flatten(), model: flatOf(model) });
           if (store.size !== model.size) fail('size', { size: store.size, model: model.size });
         }
       }),
@@ -91,7 +120,14 @@ describe('prime and delta payloads (§4.10, §6.5)', () => {
         if (got.length !== want.length) fail('entry count', { got: got.length, want: want.length });
         got.forEach((g, i) => {
           const w = want[i] as RefEntry;
-          if (g.devid !== w.devid || g.pool !== w.pool || g.chan !== w.chan || g.idx !== w.idx || !Object.is(g.value, w.value)) fail('entry', { g, w });
+          if (
+            g.devid !== w.devid ||
+            g.pool !== w.pool ||
+            g.chan !== w.chan ||
+            g.idx !== w.idx ||
+            !Object.is(g.value, w.value)
+          )
+            fail('entry', { g, w });
         });
         let visits = 0;
         walkParamPayload(payload, () => void visits++, only);
@@ -119,9 +155,14 @@ describe('prime and delta payloads (§4.10, §6.5)', () => {
           });
           store.ingestPrimePayload(second);
           const want = refApply(model, second, devid);
-          if (!sameFlat(store.flatten(), flatOf(model))) fail('store differs from the model', { store: store.flatten(), model: flatOf(model) });
+          if (!sameFlat(store.flatten(), flatOf(model)))
+            fail('store differs from the model', { store: store.flatten(), model: flatOf(model) });
           if (store.size !== model.size) fail('size');
-          if (seen.length !== want.length || seen.some(([k, v], i) => k !== want[i]?.[0] || !Object.is(v, want[i]?.[1]))) fail('events', { seen, want });
+          if (
+            seen.length !== want.length ||
+            seen.some(([k, v], i) => k !== want[i]?.[0] || !Object.is(v, want[i]?.[1]))
+          )
+            fail('events', { seen, want });
         },
       ),
       fcParams(),
@@ -140,7 +181,12 @@ describe('prime and delta payloads (§4.10, §6.5)', () => {
           const ref = refEntries(payload);
           flattenParamPayload(payload).forEach((e, i) => {
             const w = ref[i] as RefEntry;
-            if (!sameOwn(e.meta, w.meta)) fail('flattenParamPayload meta', { got: ownCopy(e.meta), inherited: inheritedKeys(e.meta), want: w.meta });
+            if (!sameOwn(e.meta, w.meta))
+              fail('flattenParamPayload meta', {
+                got: ownCopy(e.meta),
+                inherited: inheritedKeys(e.meta),
+                want: w.meta,
+              });
           });
           for (const e of ref) {
             if (!e.objBody) continue;
@@ -173,14 +219,40 @@ describe('prime and delta payloads (§4.10, §6.5)', () => {
 
 describe('module connection status (§6.5, §7.5)', () => {
   const subscribed = new Set<string>([DEVIDS[0], DEVIDS[1]]);
-  const devid = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...DEVIDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) });
+  const devid = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...DEVIDS) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+  );
   const connectedAt = fc.oneof(
     fc.constant(0),
     fc.integer({ min: 1, max: 2_000_000_000 }),
-    fc.constantFrom(null, undefined, '0', '1767225600', ' 42 ', '-1', 'abc', '', 1.5, -0, Number.MAX_VALUE, true, [], {}),
+    fc.constantFrom(
+      null,
+      undefined,
+      '0',
+      '1767225600',
+      ' 42 ',
+      '-1',
+      'abc',
+      '',
+      1.5,
+      -0,
+      Number.MAX_VALUE,
+      true,
+      [],
+      {},
+    ),
     scalar,
   );
-  const gatewayBody = fc.oneof(fc.constant(null), fc.record({ address: fc.string({ maxLength: 6 }), interface: fc.constantFrom('wifi', 'eth0'), version: fc.string({ maxLength: 4 }) }), jsonValue);
+  const gatewayBody = fc.oneof(
+    fc.constant(null),
+    fc.record({
+      address: fc.string({ maxLength: 6 }),
+      interface: fc.constantFrom('wifi', 'eth0'),
+      version: fc.string({ maxLength: 4 }),
+    }),
+    jsonValue,
+  );
   const row = fc.oneof(
     { weight: 4, arbitrary: fc.record({ devid, connectedAt, gateway: gatewayBody }, { requiredKeys: ['devid'] }) },
     { weight: 1, arbitrary: jsonValue },
@@ -190,9 +262,18 @@ describe('module connection status (§6.5, §7.5)', () => {
     { weight: 1, arbitrary: fc.record({ connected_at: connectedAt }) },
     { weight: 1, arbitrary: jsonValue },
   );
-  const wsPayload = fc.oneof({ weight: 4, arbitrary: fc.dictionary(devid, wsBody, { maxKeys: 3 }) }, { weight: 1, arbitrary: jsonValue });
+  const wsPayload = fc.oneof(
+    { weight: 4, arbitrary: fc.dictionary(devid, wsBody, { maxKeys: 3 }) },
+    { weight: 1, arbitrary: jsonValue },
+  );
   const op = fc.oneof(
-    fc.record({ kind: fc.constant('rest' as const), input: fc.oneof({ weight: 4, arbitrary: fc.array(row, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constant([]) }) }),
+    fc.record({
+      kind: fc.constant('rest' as const),
+      input: fc.oneof(
+        { weight: 4, arbitrary: fc.array(row, { maxLength: 4 }) },
+        { weight: 1, arbitrary: fc.constant([]) },
+      ),
+    }),
     fc.record({ kind: fc.constant('ws' as const), input: wsPayload }),
   );
 
@@ -210,7 +291,11 @@ describe('module connection status (§6.5, §7.5)', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 6 }), (ops) => {
         const events: ModuleConnectivity[] = [];
-        const t = new ConnectivityTracker(subscribed, (c) => events.push(c), () => 1);
+        const t = new ConnectivityTracker(
+          subscribed,
+          (c) => events.push(c),
+          () => 1,
+        );
         const state = new Map<string, boolean>();
         for (const { kind, input } of ops) {
           const from = events.length;
@@ -227,7 +312,8 @@ describe('module connection status (§6.5, §7.5)', () => {
             if (e.gateway !== null && !Object.isFrozen(e.gateway)) fail('gateway must be a frozen copy');
             state.set(e.devid, e.online);
           }
-          for (const d of subscribed) if ((t.online(d) ?? undefined) !== state.get(d)) fail('online() disagrees with the events', d);
+          for (const d of subscribed)
+            if ((t.online(d) ?? undefined) !== state.get(d)) fail('online() disagrees with the events', d);
           // the same observation again changes nothing (a listing naming one module twice is contradictory: skip)
           const names = kind === 'rest' ? (input as unknown[]).filter(isRec).map((r) => r.devid) : [];
           if (new Set(names).size !== names.length) continue;
@@ -245,10 +331,23 @@ describe('module connection status (§6.5, §7.5)', () => {
     fc.assert(
       fc.property(fc.array(jsonValue, { maxLength: 4 }), jsonValue, (rows, junk) => {
         const events: ModuleConnectivity[] = [];
-        const t = new ConnectivityTracker(subscribed, (c) => events.push(c), () => 1);
-        t.applyRest([{ devid: DEVIDS[0], connectedAt: 5 }, { devid: DEVIDS[1], connectedAt: 0 }]);
+        const t = new ConnectivityTracker(
+          subscribed,
+          (c) => events.push(c),
+          () => 1,
+        );
+        t.applyRest([
+          { devid: DEVIDS[0], connectedAt: 5 },
+          { devid: DEVIDS[1], connectedAt: 0 },
+        ]);
         const before = events.length;
-        const usable = rows.some((r) => isRec(r) && typeof r.devid === 'string' && subscribed.has(r.devid) && parseConnectedAt(r.connectedAt) !== null);
+        const usable = rows.some(
+          (r) =>
+            isRec(r) &&
+            typeof r.devid === 'string' &&
+            subscribed.has(r.devid) &&
+            parseConnectedAt(r.connectedAt) !== null,
+        );
         t.applyRest(rows);
         if (!usable && events.length !== before) fail('an unusable listing changed state', rows);
         const mid = events.length;

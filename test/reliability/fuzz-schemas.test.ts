@@ -12,12 +12,25 @@ import { describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import { isApiError, isBragerOneError, ResponseValidationError } from '../../src/errors.js';
 import {
-  AuthResponseSchema, BragerObjectSchema, ModuleCardSchema, ModuleSchema, ObjectDetailsSchema, PermissionSchema, SystemVersionSchema,
+  AuthResponseSchema,
+  BragerObjectSchema,
+  ModuleCardSchema,
+  ModuleSchema,
+  ObjectDetailsSchema,
+  PermissionSchema,
+  SystemVersionSchema,
   UserSchema,
 } from '../../src/schemas/index.js';
 import { parseWith } from '../../src/schemas/parse.js';
 import {
-  validCard, validLogin, validModule, validObject, validObjectDetails, validPermission, validUser, validVersion,
+  validCard,
+  validLogin,
+  validModule,
+  validObject,
+  validObjectDetails,
+  validPermission,
+  validUser,
+  validVersion,
 } from './arbitraries.js';
 import { fcParams, jsonValue, memoryFetch, nearMiss, typedOrValue, typedOrValueAsync, viaJson } from './helpers.js';
 
@@ -37,7 +50,8 @@ function checkValidationError(e: unknown, context: string): void {
   if (!(e instanceof ResponseValidationError)) throw new Error(`not a ResponseValidationError: ${String(e)}`);
   if (!e.message.startsWith(`${context}: unexpected response`)) throw new Error(`message: ${e.message}`);
   if (e.issues.length === 0) throw new Error('no issues');
-  for (const i of e.issues) if (typeof i.path !== 'string' || typeof i.message !== 'string') throw new Error('bad issue');
+  for (const i of e.issues)
+    if (typeof i.path !== 'string' || typeof i.message !== 'string') throw new Error('bad issue');
 }
 
 function assert(cond: unknown, what: string): asserts cond {
@@ -50,7 +64,11 @@ describe('valibot schemas through parseWith (valid samples, near misses, arbitra
       const sch = schema as v.GenericSchema;
       fc.assert(
         fc.property(
-          fc.oneof(valid.map((x) => ({ kind: 'valid', input: viaJson(x) })), nearMiss(valid).map((input) => ({ kind: 'near', input })), jsonValue.map((input) => ({ kind: 'json', input }))),
+          fc.oneof(
+            valid.map((x) => ({ kind: 'valid', input: viaJson(x) })),
+            nearMiss(valid).map((input) => ({ kind: 'near', input })),
+            jsonValue.map((input) => ({ kind: 'json', input })),
+          ),
           ({ kind, input }) => {
             const r = typedOrValue(() => parseWith(sch, input, name));
             if (!r.ok) {
@@ -97,21 +115,30 @@ const METHODS: Array<{
   {
     name: 'getUser',
     call: () => client.getUser(),
-    valid: fc.oneof(validUser, validUser.map((user) => ({ user }))),
+    valid: fc.oneof(
+      validUser,
+      validUser.map((user) => ({ user })),
+    ),
     check: (x) => v.safeParse(UserSchema, x).success,
     odd2xx: 'any',
   },
   {
     name: 'getSystemVersion',
     call: () => client.getSystemVersion(),
-    valid: fc.oneof(validVersion, validVersion.map((version) => ({ version }))),
+    valid: fc.oneof(
+      validVersion,
+      validVersion.map((version) => ({ version })),
+    ),
     check: (x) => v.safeParse(SystemVersionSchema, x).success,
     odd2xx: 'any',
   },
   {
     name: 'getUserPermissions',
     call: () => client.getUserPermissions(),
-    valid: fc.oneof(fc.array(validPermission, { maxLength: 4 }), fc.array(validPermission, { maxLength: 4 }).map((permissions) => ({ permissions }))),
+    valid: fc.oneof(
+      fc.array(validPermission, { maxLength: 4 }),
+      fc.array(validPermission, { maxLength: 4 }).map((permissions) => ({ permissions })),
+    ),
     check: isStringList,
     odd2xx: 'any',
   },
@@ -143,7 +170,10 @@ const METHODS: Array<{
   {
     name: 'getModules',
     call: () => client.getModules(1201),
-    valid: fc.oneof(fc.array(validModule, { maxLength: 3 }), fc.array(validModule, { maxLength: 3 }).map((data) => ({ data }))),
+    valid: fc.oneof(
+      fc.array(validModule, { maxLength: 3 }),
+      fc.array(validModule, { maxLength: 3 }).map((data) => ({ data })),
+    ),
     check: (x) => Array.isArray(x) && x.every(isModule),
     odd2xx: 'error',
   },
@@ -168,7 +198,12 @@ const scenario = fc.oneof(
     fc.record({
       method: fc.constant(i),
       status,
-      body: fc.oneof({ weight: 3, arbitrary: m.valid }, { weight: 3, arbitrary: nearMiss(m.valid) }, { weight: 2, arbitrary: jsonValue }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) }),
+      body: fc.oneof(
+        { weight: 3, arbitrary: m.valid },
+        { weight: 3, arbitrary: nearMiss(m.valid) },
+        { weight: 2, arbitrary: jsonValue },
+        { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+      ),
       textType: fc.boolean(),
     }),
   ),
@@ -183,11 +218,15 @@ describe('client resource methods: wrappers and schemas on arbitrary bodies (in-
         current = { status: st, body, contentType: textType && typeof body === 'string' ? 'text/html' : undefined };
         const r = await typedOrValueAsync(m.call);
         if (st >= 400) {
-          assert(!r.ok && isApiError(r.error) && r.error.status === st, `${m.name}: status ${st} must reject with ApiError(${st})`);
+          assert(
+            !r.ok && isApiError(r.error) && r.error.status === st,
+            `${m.name}: status ${st} must reject with ApiError(${st})`,
+          );
           return;
         }
         if (r.ok) {
-          if (st !== 200 && m.odd2xx === 'empty') assert(Array.isArray(r.value) && r.value.length === 0, `${m.name}: ${st} must give []`);
+          if (st !== 200 && m.odd2xx === 'empty')
+            assert(Array.isArray(r.value) && r.value.length === 0, `${m.name}: ${st} must give []`);
           assert(!(st !== 200 && m.odd2xx === 'error'), `${m.name} accepted status ${st}`);
           assert(m.check(r.value), `${m.name}: returned an invalid value`);
         } else {

@@ -13,7 +13,17 @@ import { BragerOneApiClient } from '../../src/client.js';
 import { FileTokenStore } from '../../src/stores/file.js';
 import { LocalStorageTokenStore } from '../../src/stores/local-storage.js';
 import { validLogin, validStoredToken } from './arbitraries.js';
-import { RUNS, dumpError, fcParams, jsonValue, nearMiss, scalar, typedOrValue, typedOrValueAsync, viaJson } from './helpers.js';
+import {
+  RUNS,
+  dumpError,
+  fcParams,
+  jsonValue,
+  nearMiss,
+  scalar,
+  typedOrValue,
+  typedOrValueAsync,
+  viaJson,
+} from './helpers.js';
 
 function fail(what: string, detail?: unknown): never {
   throw new Error(`${what}${detail === undefined ? '' : `: ${JSON.stringify(detail)}`}`);
@@ -24,7 +34,8 @@ function wellFormed(t: Token): void {
   if (typeof t.accessToken !== 'string' || t.accessToken.length === 0) fail('accessToken', t);
   if (t.refreshToken !== null && (typeof t.refreshToken !== 'string' || t.refreshToken === '')) fail('refreshToken', t);
   if (typeof t.tokenType !== 'string' || t.tokenType === '') fail('tokenType', t);
-  if (t.expiresAt !== null && (typeof t.expiresAt !== 'string' || !Number.isFinite(Date.parse(t.expiresAt)))) fail('expiresAt', t);
+  if (t.expiresAt !== null && (typeof t.expiresAt !== 'string' || !Number.isFinite(Date.parse(t.expiresAt))))
+    fail('expiresAt', t);
   if (t.userId !== null && !Number.isInteger(t.userId)) fail('userId', t);
   if (!Array.isArray(t.objects)) fail('objects', t);
   // the expiry check never throws and answers a boolean for any well-formed token
@@ -36,8 +47,27 @@ const storedGarbage = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 60 }) },
   { weight: 2, arbitrary: jsonValue.map((x) => JSON.stringify(x) ?? 'undefined') },
   { weight: 3, arbitrary: nearMiss(validStoredToken).map((x) => JSON.stringify(x) ?? '') },
-  { weight: 1, arbitrary: validStoredToken.chain((t) => fc.nat({ max: 200 }).map((n) => JSON.stringify(t).slice(0, n))) },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'null', '[]', '{}', '""', '{"accessToken":""}', '{"accessToken":42}', '\u0000', '\uFEFF{}', 'undefined', 'NaN') },
+  {
+    weight: 1,
+    arbitrary: validStoredToken.chain((t) => fc.nat({ max: 200 }).map((n) => JSON.stringify(t).slice(0, n))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      'null',
+      '[]',
+      '{}',
+      '""',
+      '{"accessToken":""}',
+      '{"accessToken":42}',
+      '\u0000',
+      '\uFEFF{}',
+      'undefined',
+      'NaN',
+    ),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('latin1')) },
 );
 
@@ -55,13 +85,19 @@ describe('login payloads (§3.1)', () => {
 
   it('the client login path: resolves a well-formed token or rejects with an SDK error that never echoes a token', async () => {
     let body: unknown = null;
-    const fetch = async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    const fetch = async () =>
+      new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
     let client: BragerOneApiClient | undefined;
     await fc.assert(
       fc.asyncProperty(fc.oneof(validLogin, nearMiss(validLogin)), async (payload) => {
         body = payload;
         // a fresh client (and so a fresh login) every run
-        const c = new BragerOneApiClient({ apiBase: 'http://fuzz.invalid/v1', logLevel: 'silent', tokenStore: null, fetch });
+        const c = new BragerOneApiClient({
+          apiBase: 'http://fuzz.invalid/v1',
+          logLevel: 'silent',
+          tokenStore: null,
+          fetch,
+        });
         client = c;
         const r = await typedOrValueAsync(() => c.ensureAuth('fuzz@example.test', 'fuzz-password'));
         if (r.ok) {
@@ -69,12 +105,15 @@ describe('login payloads (§3.1)', () => {
           return;
         }
         const p = payload as Record<string, unknown> | null;
-        const secrets = [p?.accessToken, p?.refreshToken].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+        const secrets = [p?.accessToken, p?.refreshToken].filter(
+          (s): s is string => typeof s === 'string' && s.length >= 8,
+        );
         const text = dumpError(r.error);
         for (const s of secrets) {
           // a token that also appears as some other field's value may legitimately be quoted as that field
           const elsewhere = JSON.stringify({ ...p, accessToken: null, refreshToken: null }).includes(s);
-          if (!elsewhere && text.includes(s)) fail('login error echoes a token', { message: (r.error as Error).message });
+          if (!elsewhere && text.includes(s))
+            fail('login error echoes a token', { message: (r.error as Error).message });
         }
         if (text.includes('fuzz-password')) fail('login error echoes the password');
       }),
@@ -109,7 +148,8 @@ describe('persisted token records (§3.6)', () => {
         }
         const access = r && typeof r === 'object' && !Array.isArray(r) ? (r.accessToken ?? r.access_token) : undefined;
         const t = parseStoredToken(value);
-        if ((typeof access !== 'string' || access === '') && t !== null) fail('accepted a record without an access token', value);
+        if ((typeof access !== 'string' || access === '') && t !== null)
+          fail('accepted a record without an access token', value);
         if (t !== null && t.accessToken !== access) fail('access token changed', value);
       }),
       fcParams(),
@@ -150,24 +190,29 @@ describe('token stores on garbage: load() resolves null (or a well-formed token)
     const storage = new MemoryStorage();
     const store = new LocalStorageTokenStore({ storage, key: 'bragerone.token', logger: silent });
     await fc.assert(
-      fc.asyncProperty(storedGarbage, fc.boolean(), fc.integer({ min: 0, max: 9 }), async (raw, validTokenBefore, brokenDice) => {
-        storage.broken = false;
-        storage.map.clear();
-        if (validTokenBefore) storage.setItem('other.key', '{"accessToken":"unrelated"}');
-        storage.setItem('bragerone.token', raw);
-        storage.broken = brokenDice === 0;
-        let t: Token | null;
-        try {
-          t = await store.load();
-        } catch (e) {
-          fail('load() rejected', String(e));
-        }
-        if (storage.broken && t !== null) fail('a blocked storage yielded a token');
-        if (t !== null) {
-          wellFormed(t);
-          if (parseStoredToken(raw) === null) fail('load() accepted what parseStoredToken rejects', raw);
-        }
-      }),
+      fc.asyncProperty(
+        storedGarbage,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 9 }),
+        async (raw, validTokenBefore, brokenDice) => {
+          storage.broken = false;
+          storage.map.clear();
+          if (validTokenBefore) storage.setItem('other.key', '{"accessToken":"unrelated"}');
+          storage.setItem('bragerone.token', raw);
+          storage.broken = brokenDice === 0;
+          let t: Token | null;
+          try {
+            t = await store.load();
+          } catch (e) {
+            fail('load() rejected', String(e));
+          }
+          if (storage.broken && t !== null) fail('a blocked storage yielded a token');
+          if (t !== null) {
+            wellFormed(t);
+            if (parseStoredToken(raw) === null) fail('load() accepted what parseStoredToken rejects', raw);
+          }
+        },
+      ),
       fcParams(),
     );
   });
@@ -179,19 +224,26 @@ describe('token stores on garbage: load() resolves null (or a well-formed token)
     const path = join(dir, 'token-fuzz.json');
     const store = new FileTokenStore({ path, logger: silent });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(storedGarbage.map((s) => Buffer.from(s, 'utf8')), fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b))), async (bytes) => {
-        writeFileSync(path, bytes);
-        let t: Token | null;
-        try {
-          t = await store.load();
-        } catch (e) {
-          fail('load() rejected', String(e));
-        }
-        if (t !== null) {
-          wellFormed(t);
-          if (parseStoredToken(bytes.toString('utf8')) === null) fail('load() accepted what parseStoredToken rejects');
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          storedGarbage.map((s) => Buffer.from(s, 'utf8')),
+          fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b)),
+        ),
+        async (bytes) => {
+          writeFileSync(path, bytes);
+          let t: Token | null;
+          try {
+            t = await store.load();
+          } catch (e) {
+            fail('load() rejected', String(e));
+          }
+          if (t !== null) {
+            wellFormed(t);
+            if (parseStoredToken(bytes.toString('utf8')) === null)
+              fail('load() accepted what parseStoredToken rejects');
+          }
+        },
+      ),
       // file I/O per run: a tenth of the count; the parsing it relies on (parseStoredToken) gets the full count above
       fcParams(RUNS / 10),
     );
@@ -204,6 +256,8 @@ describe('token stores on garbage: load() resolves null (or a well-formed token)
     const link = join(dir, 'dangling.json');
     symlinkSync(join(dir, 'nowhere.json'), link);
     await expect(new FileTokenStore({ path: link, logger: silent }).load()).resolves.toBeNull();
-    await expect(new FileTokenStore({ path: join(dir, 'no', 'such', 'dir', 'token.json'), logger: silent }).load()).resolves.toBeNull();
+    await expect(
+      new FileTokenStore({ path: join(dir, 'no', 'such', 'dir', 'token.json'), logger: silent }).load(),
+    ).resolves.toBeNull();
   });
 });

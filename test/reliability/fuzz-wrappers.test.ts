@@ -36,7 +36,8 @@ describe('response wrappers', () => {
     fc.assert(
       fc.property(jsonValue, (data) => {
         const r = unwrap(data, 'user');
-        const inner = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).user : undefined;
+        const inner =
+          data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).user : undefined;
         if (r !== data && r !== inner) throw new Error('unwrap invented a value');
       }),
       fcParams(),

@@ -28,7 +28,9 @@ export function typedOrValue<T>(fn: () => T): { ok: true; value: T } | { ok: fal
 }
 
 /** Async flavour of {@link typedOrValue}. */
-export async function typedOrValueAsync<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+export async function typedOrValueAsync<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
@@ -38,7 +40,16 @@ export async function typedOrValueAsync<T>(fn: () => Promise<T>): Promise<{ ok: 
 }
 
 /** Keys that have tripped up naive object handling (prototype pollution, shadowed builtins). */
-export const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'length', ''];
+export const NASTY_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'length',
+  '',
+];
 
 /** Arbitrary JSON value as `JSON.parse` would produce it (own `__proto__` keys included). */
 export const jsonValue: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 3 });
@@ -65,16 +76,26 @@ export function viaJson<T>(v: T): T {
  */
 export function nearMiss(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc
-    .tuple(valid, fc.nat(), fc.integer({ min: 0, max: 6 }), fc.oneof(jsonValue, scalar), fc.constantFrom(...NASTY_KEYS, 'extra'))
+    .tuple(
+      valid,
+      fc.nat(),
+      fc.integer({ min: 0, max: 6 }),
+      fc.oneof(jsonValue, scalar),
+      fc.constantFrom(...NASTY_KEYS, 'extra'),
+    )
     .map(([sample, pick, op, replacement, extraKey]) => mutate(viaJson(sample), pick, op, replacement, extraKey));
 }
 
-function paths(v: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+function paths(
+  v: unknown,
+  prefix: Array<string | number> = [],
+  out: Array<Array<string | number>> = [],
+): Array<Array<string | number>> {
   out.push(prefix);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) paths(v[i], [...prefix, i], out);
-  }
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) paths((v as Record<string, unknown>)[k], [...prefix, k], out);
+  } else if (v && typeof v === 'object')
+    for (const k of Object.keys(v)) paths((v as Record<string, unknown>)[k], [...prefix, k], out);
   return out;
 }
 
@@ -96,7 +117,12 @@ function mutate(root: unknown, pick: number, op: number, replacement: unknown, e
       case 5:
         if (old && typeof old === 'object' && !Array.isArray(old)) {
           // An extra (possibly prototype-named) own key, defined the way JSON.parse defines it.
-          Object.defineProperty(old, extraKey, { value: replacement ?? null, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(old, extraKey, {
+            value: replacement ?? null,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
           return old;
         }
         return replacement;
@@ -125,7 +151,14 @@ export function dumpError(err: unknown): string {
     seen.add(e);
     parts.push(String(e));
     if (e && typeof e === 'object') {
-      const r = e as { message?: unknown; stack?: unknown; cause?: unknown; data?: unknown; errors?: unknown; issues?: unknown };
+      const r = e as {
+        message?: unknown;
+        stack?: unknown;
+        cause?: unknown;
+        data?: unknown;
+        errors?: unknown;
+        issues?: unknown;
+      };
       parts.push(String(r.message ?? ''), String(r.stack ?? ''));
       try {
         parts.push(JSON.stringify(e) ?? '');
@@ -176,14 +209,25 @@ export async function settledHeap(gc: () => void): Promise<number> {
  * would be too slow. Login (`POST …/auth/user`) gets a valid token so authenticated methods get that far.
  */
 export function memoryFetch(answer: () => { status: number; body: unknown; contentType?: string }): typeof fetch {
-  const login = JSON.stringify({ accessToken: 'fuzz-access-token', refreshToken: null, type: 'bearer', expiresAt: null, user: null, objects: [] });
+  const login = JSON.stringify({
+    accessToken: 'fuzz-access-token',
+    refreshToken: null,
+    type: 'bearer',
+    expiresAt: null,
+    user: null,
+    objects: [],
+  });
   return async (input) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url.endsWith('/auth/user')) return new Response(login, { status: 200, headers: { 'content-type': 'application/json' } });
+    if (url.endsWith('/auth/user'))
+      return new Response(login, { status: 200, headers: { 'content-type': 'application/json' } });
     const { status, body, contentType } = answer();
     const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
     const noBody = status === 204 || status === 304;
-    return new Response(noBody ? null : text, { status, headers: { 'content-type': contentType ?? 'application/json; charset=utf-8' } });
+    return new Response(noBody ? null : text, {
+      status,
+      headers: { 'content-type': contentType ?? 'application/json; charset=utf-8' },
+    });
   };
 }
 

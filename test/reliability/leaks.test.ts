@@ -25,7 +25,10 @@ function newestMtime(dir: string): number {
 /** dist/esm when it is at least as new as src/; otherwise a bundle of the current sources. */
 async function libraryDir(): Promise<{ dir: string; what: string }> {
   const dist = join(root, 'dist', 'esm');
-  const fresh = existsSync(join(dist, 'index.js')) && existsSync(join(dist, 'simulator.js')) && statSync(join(dist, 'index.js')).mtimeMs >= newestMtime(join(root, 'src'));
+  const fresh =
+    existsSync(join(dist, 'index.js')) &&
+    existsSync(join(dist, 'simulator.js')) &&
+    statSync(join(dist, 'index.js')).mtimeMs >= newestMtime(join(root, 'src'));
   if (fresh) return { dir: dist, what: 'dist/esm' };
   // Under node_modules so the bundle's bare imports (socket.io-client, valibot, …) resolve.
   const out = join(root, 'node_modules', '.cache', 'bragerone-reliability');
@@ -59,15 +62,20 @@ interface Report {
 function runChild(dir: string): Promise<Report> {
   const script = join(__dirname, 'fixtures', 'lifecycle-child.mjs');
   return new Promise((done, fail) => {
-    execFile(process.execPath, ['--expose-gc', script, dir, String(CYCLES)], { timeout: 110_000, maxBuffer: 1 << 20 }, (err, out, errOut) => {
-      if (err) return fail(new Error(`child failed: ${err.message}\n${String(errOut).slice(0, 2_000)}`));
-      const line = String(out).trim().split('\n').at(-1) ?? '';
-      try {
-        done(JSON.parse(line) as Report);
-      } catch {
-        fail(new Error(`child printed no report: ${String(out).slice(0, 500)} ${String(errOut).slice(0, 500)}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--expose-gc', script, dir, String(CYCLES)],
+      { timeout: 110_000, maxBuffer: 1 << 20 },
+      (err, out, errOut) => {
+        if (err) return fail(new Error(`child failed: ${err.message}\n${String(errOut).slice(0, 2_000)}`));
+        const line = String(out).trim().split('\n').at(-1) ?? '';
+        try {
+          done(JSON.parse(line) as Report);
+        } catch {
+          fail(new Error(`child printed no report: ${String(out).slice(0, 500)} ${String(errOut).slice(0, 500)}`));
+        }
+      },
+    );
   });
 }
 
@@ -75,13 +83,16 @@ describe('lifecycles leave nothing behind', () => {
   it(`${CYCLES} client + gateway lifecycles: handles back to baseline, no live socket, heap does not grow with the lifecycles`, async () => {
     const lib = await libraryDir();
     const r = await runChild(lib.dir);
-    const context = `${lib.what}; ${r.cycles} cycles in ${r.ms} ms; heap +${r.grownMB.toFixed(2)} MB (halves +${r.halvesMB.map((m) => m.toFixed(2)).join(", +")})`;
+    const context = `${lib.what}; ${r.cycles} cycles in ${r.ms} ms; heap +${r.grownMB.toFixed(2)} MB (halves +${r.halvesMB.map((m) => m.toFixed(2)).join(', +')})`;
     console.info(`leaks: ${context}`);
     expect(r.cycles, context).toBe(CYCLES);
     expect(r.liveSockets, `${context}: realtime sessions still open at the simulator`).toBe(0);
     // while the simulator still runs: no more timers/immediates/… than right after the warm-up (TCP pools aside)
     const grown = Object.entries(r.mid1).filter(([type, n]) => n > (r.mid0[type] ?? 0));
-    expect(grown, `${context}: resources that grew while the simulator runs (after warm-up: ${JSON.stringify(r.mid0)})`).toEqual([]);
+    expect(
+      grown,
+      `${context}: resources that grew while the simulator runs (after warm-up: ${JSON.stringify(r.mid0)})`,
+    ).toEqual([]);
     // after the simulator closed: exactly the resources the process had before anything started — live async
     // resources by type from an async hook, so unref'd timers (invisible to getActiveResourcesInfo) count too
     expect(r.after, `${context}: resources after everything was closed`).toEqual(r.before);

@@ -38,7 +38,13 @@ function client(concurrency: number, logger?: CaptureLogger): BragerOneApiClient
 /** The load mix: user, objects, modules and a prime, in turn. */
 function mixedCall(c: BragerOneApiClient, i: number): Promise<unknown> {
   const k = i % 4;
-  return k === 0 ? c.getUser() : k === 1 ? c.getObjects() : k === 2 ? c.getModules(DEMO_OBJECT_ID) : c.modulesParametersPrime(['DEMO0A1B2C']);
+  return k === 0
+    ? c.getUser()
+    : k === 1
+      ? c.getObjects()
+      : k === 2
+        ? c.getModules(DEMO_OBJECT_ID)
+        : c.modulesParametersPrime(['DEMO0A1B2C']);
 }
 
 // Small seeded PRNG (mulberry32, shared with the simulator's plant) so the storm is reproducible (`FC_SEED` changes it).
@@ -82,7 +88,14 @@ describe('load', () => {
     for (let b = 0; b < 2; b++) {
       // count the outcomes without keeping them: a held array of 5 000 answers would read as growth
       let failed = 0;
-      await Promise.all(Array.from({ length: 5_000 }, (_, i) => mixedCall(c, i).then(() => undefined, () => void failed++)));
+      await Promise.all(
+        Array.from({ length: 5_000 }, (_, i) =>
+          mixedCall(c, i).then(
+            () => undefined,
+            () => void failed++,
+          ),
+        ),
+      );
       expect(failed).toBe(0);
       const now = await settledHeap(gc);
       growth.push((now - prev) / 1_048_576);
@@ -174,7 +187,10 @@ describe('abort storm', () => {
     s.stats.reset();
     s.faults.failNext('GET /', 3, { status: 503 });
     const ctrl = new AbortController();
-    const p = c.getBytes(`${s.url}/`, { signal: ctrl.signal }).then(() => 'resolved', (e: unknown) => e);
+    const p = c.getBytes(`${s.url}/`, { signal: ctrl.signal }).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
     // inside the 200 ms backoff after the first 503: the transport announces the wait as it starts it
     await until(() => log.lines.some((l) => l.includes('retry 1 in 200 ms')), 'the first backoff');
     ctrl.abort();
@@ -195,7 +211,12 @@ describe('abort storm', () => {
     const first = c.getObjects();
     await until(() => s.stats.inFlight === 1, 'the first call at the server');
     const ctrls = Array.from({ length: 50 }, () => new AbortController());
-    const queued = ctrls.map((ctrl) => c.getObjects({ signal: ctrl.signal }).then(() => 'resolved', (e: unknown) => e));
+    const queued = ctrls.map((ctrl) =>
+      c.getObjects({ signal: ctrl.signal }).then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+    );
     await until(() => c.stats.queued === 50, 'fifty queued calls');
     for (const ctrl of ctrls) ctrl.abort();
     const outs = await within(Promise.all(queued), 1_000, 'queued calls after abort');
@@ -211,7 +232,12 @@ describe('abort storm', () => {
     s.faults.delay('POST /v1/auth/user', 150, 1);
     const logins = s.loginCount();
     const ctrls = Array.from({ length: 20 }, () => new AbortController());
-    const waits = ctrls.map((ctrl) => c.ensureAuth(undefined, undefined, { signal: ctrl.signal }).then(() => 'ok', (e: unknown) => e));
+    const waits = ctrls.map((ctrl) =>
+      c.ensureAuth(undefined, undefined, { signal: ctrl.signal }).then(
+        () => 'ok',
+        (e: unknown) => e,
+      ),
+    );
     const keeper = c.getUser();
     await until(() => s.stats.inFlight > 0, 'the shared login at the server');
     for (const ctrl of ctrls) ctrl.abort();

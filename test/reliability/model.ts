@@ -5,7 +5,8 @@
 
 export const POOL_RE = /^(?:[Pp](\d{1,12})|(\d{1,13}))$/;
 export const CHAN_RE = /^([A-Za-z])(\d{1,12})$/;
-export const isRec = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+export const isRec = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export function refPool(raw: string): string | null {
   const m = POOL_RE.exec(raw);
@@ -49,8 +50,19 @@ export function refEntries(payload: unknown, only?: string): RefEntry[] {
         if (!m) continue;
         const body = entries[rawKey];
         const meta: Record<string, unknown> = {};
-        if (isRec(body)) for (const k of Object.keys(body)) if (k !== 'value') Object.defineProperty(meta, k, { value: body[k], enumerable: true, writable: true, configurable: true });
-        out.push({ devid, pool, chan: m[1] as string, idx: Number(m[2]), value: isRec(body) ? (Object.hasOwn(body, 'value') ? body.value : undefined) : body, meta, objBody: isRec(body) });
+        if (isRec(body))
+          for (const k of Object.keys(body))
+            if (k !== 'value')
+              Object.defineProperty(meta, k, { value: body[k], enumerable: true, writable: true, configurable: true });
+        out.push({
+          devid,
+          pool,
+          chan: m[1] as string,
+          idx: Number(m[2]),
+          value: isRec(body) ? (Object.hasOwn(body, 'value') ? body.value : undefined) : body,
+          meta,
+          objBody: isRec(body),
+        });
       }
     }
   }
@@ -88,7 +100,9 @@ export function sameOwn(a: object, b: object): boolean {
   const kb = Object.keys(b).sort();
   if (ka.join('\u0000') !== kb.join('\u0000')) return false;
   if (inheritedKeys(a).length > 0) return false;
-  return ka.every((k) => JSON.stringify((a as Record<string, unknown>)[k]) === JSON.stringify((b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) => JSON.stringify((a as Record<string, unknown>)[k]) === JSON.stringify((b as Record<string, unknown>)[k]),
+  );
 }
 
 /** True when any object in the value has an own `__proto__` key (see pending/param-meta-proto.pending.ts). */
@@ -108,4 +122,3 @@ export const sameFlat = (a: Record<string, unknown>, b: Record<string, unknown>)
 export function fail(what: string, detail?: unknown): never {
   throw new Error(`${what}${detail === undefined ? '' : `: ${JSON.stringify(detail)}`}`);
 }
-

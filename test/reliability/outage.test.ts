@@ -35,7 +35,12 @@ afterEach(async () => {
 });
 
 function client(extra: ConstructorParameters<typeof BragerOneApiClient>[0] = {}): BragerOneApiClient {
-  const c = new BragerOneApiClient({ server: s.server, logLevel: 'silent', credsProvider: () => ({ ...DEMO }), ...extra });
+  const c = new BragerOneApiClient({
+    server: s.server,
+    logLevel: 'silent',
+    credsProvider: () => ({ ...DEMO }),
+    ...extra,
+  });
   cleanup.push(() => c.close());
   return c;
 }
@@ -84,13 +89,23 @@ describe('REST during an outage window', () => {
         expect((err as Error).message.length, name).toBeLessThan(200);
         expect((err as Error).message, name).not.toMatch(/[\n<>]/);
       }
-      expect(s.stats.total(), 'one request per call: REST calls and writes are never retried by themselves').toBe(calls.length);
+      expect(s.stats.total(), 'one request per call: REST calls and writes are never retried by themselves').toBe(
+        calls.length,
+      );
       // the calls fail fast: the window they all failed in is still open
       if (window) expect((await fetch(`${s.server.apiBase}/user`)).status, 'the calls fail fast').toBe(fault.status);
     }
     expect(c.stats).toMatchObject({ inFlight: 0, queued: 0 });
     skew += OUTAGE; // the window ends on the simulator's clock
-    await until(async () => (await c.getUser().then(() => true, () => false)), 'recovery after the window', OUTAGE + 2_000);
+    await until(
+      async () =>
+        await c.getUser().then(
+          () => true,
+          () => false,
+        ),
+      'recovery after the window',
+      OUTAGE + 2_000,
+    );
     for (const [name, call] of everyCall(c)) await expect(call(), name).resolves.toBeDefined();
     expect(c.stats.logins).toBe(1);
   });
@@ -104,7 +119,11 @@ describe('REST during an outage window', () => {
     const e404 = await c.getObjects().catch((e: unknown) => e);
     const e408 = await c.moduleCommand({ devid: A, pool: 'P4', parameter: 'v8', value: 61 }).catch((e: unknown) => e);
     expect([isApiError(e500), isApiError(e404), isApiError(e408)]).toEqual([true, true, true]);
-    expect([isExpectedUpstreamUnavailable(e500), isExpectedUpstreamUnavailable(e404), isExpectedUpstreamUnavailable(e408)]).toEqual([false, false, true]);
+    expect([
+      isExpectedUpstreamUnavailable(e500),
+      isExpectedUpstreamUnavailable(e404),
+      isExpectedUpstreamUnavailable(e408),
+    ]).toEqual([false, false, true]);
   });
 });
 
@@ -155,7 +174,12 @@ describe('gateway through an outage', () => {
   /** A started gateway with cadences scaled down (poll 250 ms for 60 s, supervisor 300 ms for 15 s). */
   async function gateway() {
     const log = captureLogger();
-    const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'warn', credsProvider: () => ({ ...DEMO }) });
+    const api = new BragerOneApiClient({
+      server: s.server,
+      logger: log,
+      logLevel: 'warn',
+      credsProvider: () => ({ ...DEMO }),
+    });
     const gw = new BragerOneGateway({
       api,
       ownsApi: true,
@@ -173,7 +197,8 @@ describe('gateway through an outage', () => {
     return { gw, api, log, conn };
   }
 
-  const warningsOf = (log: ReturnType<typeof captureLogger>, from: number) => log.entries.slice(from).filter((l) => l.level === 'warn' || l.level === 'error');
+  const warningsOf = (log: ReturnType<typeof captureLogger>, from: number) =>
+    log.entries.slice(from).filter((l) => l.level === 'warn' || l.level === 'error');
 
   it('REST down, socket up: deltas keep flowing, modules stay online, at most one compact warning per poll', async () => {
     const { gw, log, conn } = await gateway();
@@ -183,13 +208,16 @@ describe('gateway through an outage', () => {
     s.setParam(A, 'P4.v8', 71); // pushed over the socket while REST is down
     await until(() => gw.params(A).get('P4.v8') === 71, 'a socket delta during the REST outage');
     // the poll kept running through the outage (three failed polls)
-    await until(() => s.stats.requests.filter((r) => r.routeId === 'GET /v1/modules' && r.status === 503).length >= 3, 'three polls during the outage');
+    await until(
+      () => s.stats.requests.filter((r) => r.routeId === 'GET /v1/modules' && r.status === 503).length >= 3,
+      'three polls during the outage',
+    );
     const polls = s.stats.count('GET /v1/modules') - polls0;
     expect(gw.moduleOnline(A)).toBe(true);
     expect(gw.moduleOnline(B)).toBe(true);
     expect(conn.filter((c) => !c.online)).toEqual([]);
     const warnings = warningsOf(log, from);
-    expect(warnings.length, "the outage was reported").toBeGreaterThan(0);
+    expect(warnings.length, 'the outage was reported').toBeGreaterThan(0);
     expect(warnings.length).toBeLessThanOrEqual(polls);
     for (const w of warnings) {
       expect(w.level).toBe('warn');
@@ -217,18 +245,32 @@ describe('gateway through an outage', () => {
     s.tick();
     s.tick();
     // well into the outage: polls and reconnects have failed meanwhile
-    await until(() => s.stats.count('GET /v1/modules') > polls0 && s.stats.count('WS refused') - refused0 >= 2, 'failed polls and reconnects');
+    await until(
+      () => s.stats.count('GET /v1/modules') > polls0 && s.stats.count('WS refused') - refused0 >= 2,
+      'failed polls and reconnects',
+    );
     expect(gw.params(A).flatten(), 'last known values kept').toEqual(before.a);
     expect(gw.params(B).flatten()).toEqual(before.b);
-    expect([gw.moduleOnline(A), gw.moduleOnline(B)], 'modules are not marked offline because the cloud is').toEqual([true, true]);
+    expect([gw.moduleOnline(A), gw.moduleOnline(B)], 'modules are not marked offline because the cloud is').toEqual([
+      true,
+      true,
+    ]);
     skew += OUTAGE; // the REST window is over on the simulator's clock
     const polls = s.stats.count('GET /v1/modules') - polls0;
     const attempts = s.stats.count('WS refused') - refused0;
     expect(attempts, 'the socket kept trying').toBeGreaterThanOrEqual(2);
     s.faults.refuseHandshakes(0, { status: 503 });
     await until(() => gw.wsSessionUp(), 'reconnect after the outage', 5_000);
-    await until(() => JSON.stringify(sorted(gw.params(A).flatten())) === JSON.stringify(sorted(s.values(A))), 'A converges', 5_000);
-    await until(() => JSON.stringify(sorted(gw.params(B).flatten())) === JSON.stringify(sorted(s.values(B))), 'B converges', 5_000);
+    await until(
+      () => JSON.stringify(sorted(gw.params(A).flatten())) === JSON.stringify(sorted(s.values(A))),
+      'A converges',
+      5_000,
+    );
+    await until(
+      () => JSON.stringify(sorted(gw.params(B).flatten())) === JSON.stringify(sorted(s.values(B))),
+      'B converges',
+      5_000,
+    );
     expect(gw.params(A).get('P4.v8')).toBe(66);
     expect(gw.params(B).get('P4.v8')).toBe(215);
     // resubscribed: a new socket, bound and listening for both modules, with fresh listen emits
@@ -241,10 +283,13 @@ describe('gateway through an outage', () => {
     // live again: a delta arrives
     s.setParam(A, 'P4.v8', 67);
     await until(() => gw.params(A).get('P4.v8') === 67, 'delta after recovery');
-    expect(conn.filter((c) => !c.online), 'never marked offline').toEqual([]);
+    expect(
+      conn.filter((c) => !c.online),
+      'never marked offline',
+    ).toEqual([]);
     // logging: at most one line per poll from the poll, one per failed reconnect from the socket; no stack traces
     const warnings = warningsOf(log, from);
-    expect(warnings.length, "the outage was reported").toBeGreaterThan(0);
+    expect(warnings.length, 'the outage was reported').toBeGreaterThan(0);
     expect(warnings.length).toBeLessThanOrEqual(polls + attempts);
     const pollWarnings = warnings.filter((w) => !/realtime|reconnect|socket/i.test(w.text));
     expect(pollWarnings.length).toBeLessThanOrEqual(polls);

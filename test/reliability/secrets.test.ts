@@ -59,7 +59,13 @@ beforeAll(async () => {
     port: 0,
     tickInterval: 0,
     includeDemo: false,
-    accounts: [{ email: EMAIL, password: PASSWORD, objects: [{ id: OBJECT_ID, name: 'Flat', modules: [{ devid: DEVID, plant: 'boiler' }] }] }],
+    accounts: [
+      {
+        email: EMAIL,
+        password: PASSWORD,
+        objects: [{ id: OBJECT_ID, name: 'Flat', modules: [{ devid: DEVID, plant: 'boiler' }] }],
+      },
+    ],
   });
   // capture the process streams and the console: anything the SDK prints without being asked ends up here
   for (const stream of [process.stdout, process.stderr]) {
@@ -113,14 +119,20 @@ describe('flows that handle credentials', () => {
     const c = client();
     await c.ensureAuth(EMAIL, PASSWORD);
     const token = c.accessToken;
-    s.faults.failNext('GET /v1/user', 1, { status: 400, body: { message: `bad token ${token}`, token, echo: { headers: { authorization: `Bearer ${token}` } } } });
+    s.faults.failNext('GET /v1/user', 1, {
+      status: 400,
+      body: { message: `bad token ${token}`, token, echo: { headers: { authorization: `Bearer ${token}` } } },
+    });
     const e1 = await caught(c.getUser());
     expect(isApiError(e1) && e1.status).toBe(400);
     expect(JSON.stringify((e1 as { data: unknown }).data)).not.toContain(token);
     s.faults.failNext('GET /v1/objects', 1, { status: 502, body: `<html><body>upstream said ${token}</body></html>` });
     const e2 = await caught(c.getObjects());
     expect(JSON.stringify((e2 as { data: unknown }).data)).not.toContain(token);
-    s.faults.failNext('POST /v1/auth/user', 1, { status: 401, body: { message: `Invalid password ${PASSWORD} for ${EMAIL}`, password: PASSWORD } });
+    s.faults.failNext('POST /v1/auth/user', 1, {
+      status: 401,
+      body: { message: `Invalid password ${PASSWORD} for ${EMAIL}`, password: PASSWORD },
+    });
     const fresh = client({ credsProvider: undefined });
     const e3 = await caught(fresh.ensureAuth(EMAIL, PASSWORD));
     expect(isApiError(e3) && e3.status).toBe(401);
@@ -128,7 +140,13 @@ describe('flows that handle credentials', () => {
     // a wrong password
     await caught(client({ credsProvider: undefined }).ensureAuth(EMAIL, `${PASSWORD}-wrong`));
     // transport failures carry a cause: it must hold no request headers
-    const dead = new BragerOneApiClient({ apiBase: 'http://127.0.0.1:9/v1', logger: log, enableHttpTrace: true, tokenStore: new MemoryTokenStore({ ...(c.token as Token), expiresAt: null }), validateOnStart: false });
+    const dead = new BragerOneApiClient({
+      apiBase: 'http://127.0.0.1:9/v1',
+      logger: log,
+      enableHttpTrace: true,
+      tokenStore: new MemoryTokenStore({ ...(c.token as Token), expiresAt: null }),
+      validateOnStart: false,
+    });
     const e4 = await caught(dead.getUser());
     expect((e4 as Error).cause).toBeDefined();
     // a timeout
@@ -157,7 +175,14 @@ describe('flows that handle credentials', () => {
   it('realtime handshake failures: refused join, HTTP 503, dead token', async () => {
     const c = client();
     await c.ensureAuth(EMAIL, PASSWORD);
-    const mk = () => new RealtimeManager({ token: c.accessToken, ioBase: s.url, logger: log, logLevel: 'debug', connectTimeout: 2_000 });
+    const mk = () =>
+      new RealtimeManager({
+        token: c.accessToken,
+        ioBase: s.url,
+        logger: log,
+        logLevel: 'debug',
+        connectTimeout: 2_000,
+      });
     s.faults.refuseHandshakes(1);
     const m1 = mk();
     await caught(m1.connect());
@@ -208,7 +233,9 @@ describe('the scan', () => {
     const hits = [
       ...secretHits(log.text(), secrets).map((h) => `logger: ${h}`),
       ...secretHits(captured.join('\n'), secrets).map((h) => `stdout/stderr/console: ${h}`),
-      ...errors.flatMap((e, i) => secretHits(dumpError(e), secrets).map((h) => `error #${i} (${(e as Error).name}): ${h}`)),
+      ...errors.flatMap((e, i) =>
+        secretHits(dumpError(e), secrets).map((h) => `error #${i} (${(e as Error).name}): ${h}`),
+      ),
     ];
     expect(hits).toEqual([]);
   });
@@ -237,10 +264,19 @@ const built = existsSync(join(root, 'dist', 'esm', 'cli.js'));
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env, NO_COLOR: '1' }, timeout: 20_000 }, (error, out, err) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
-      done({ code, out: String(out), err: String(err) });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, ...env, NO_COLOR: '1' }, timeout: 20_000 },
+      (error, out, err) => {
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : -1
+          : 0;
+        done({ code, out: String(out), err: String(err) });
+      },
+    );
   });
 }
 
@@ -265,7 +301,9 @@ describe.runIf(built)('the CLI with --verbose (built bin)', () => {
     runs.push(await cli(['login', ...base, '--password', `${PASSWORD}-wrong`], env));
     expect(runs.at(-1)?.code).toBe(2);
     const secrets = [PASSWORD, ...s.issuedTokens()];
-    const hits = runs.flatMap((r, i) => [...secretHits(r.out, secrets), ...secretHits(r.err, secrets)].map((h) => `run ${i}: ${h}`));
+    const hits = runs.flatMap((r, i) =>
+      [...secretHits(r.out, secrets), ...secretHits(r.err, secrets)].map((h) => `run ${i}: ${h}`),
+    );
     expect(hits).toEqual([]);
   }, 60_000);
 });

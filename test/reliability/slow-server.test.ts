@@ -8,7 +8,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import {
-  isBragerOneError, isExpectedUpstreamUnavailable, isNetworkError, isTimeoutError, NetworkError, TimeoutError,
+  isBragerOneError,
+  isExpectedUpstreamUnavailable,
+  isNetworkError,
+  isTimeoutError,
+  NetworkError,
+  TimeoutError,
 } from '../../src/errors.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import { RealtimeManager } from '../../src/realtime/manager.js';
@@ -52,7 +57,13 @@ async function rawServer(onConnection: (socket: Socket) => void): Promise<string
 
 function client(opts: ConstructorParameters<typeof BragerOneApiClient>[0] = {}): BragerOneApiClient {
   const where = opts.apiBase ? {} : { server: s.server };
-  const c = new BragerOneApiClient({ ...where, logLevel: 'silent', timeout: TIMEOUT, credsProvider: () => ({ ...DEMO }), ...opts });
+  const c = new BragerOneApiClient({
+    ...where,
+    logLevel: 'silent',
+    timeout: TIMEOUT,
+    credsProvider: () => ({ ...DEMO }),
+    ...opts,
+  });
   cleanup.push(() => c.close());
   return c;
 }
@@ -63,7 +74,11 @@ describe('slow server', () => {
     await c.ensureAuth();
     s.faults.delay('GET /v1/user', 5_000);
     s.stats.reset();
-    const results = await within(Promise.allSettled(Array.from({ length: 6 }, () => c.getUser())), 5_000, 'six slow calls');
+    const results = await within(
+      Promise.allSettled(Array.from({ length: 6 }, () => c.getUser())),
+      5_000,
+      'six slow calls',
+    );
     for (const r of results) {
       expect(r.status).toBe('rejected');
       const e = (r as PromiseRejectedResult).reason;
@@ -74,7 +89,9 @@ describe('slow server', () => {
     // 6 calls, 2 slots: three waves, each sent once a slot is free and cut by its own timeout. A timeout counted
     // from the moment a call was queued would have expired the later waves before they were ever sent.
     expect(s.stats.count('GET /v1/user')).toBe(6);
-    expect(s.stats.requests.filter((r) => r.routeId === 'GET /v1/user').map((r) => r.status)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(s.stats.requests.filter((r) => r.routeId === 'GET /v1/user').map((r) => r.status)).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
     expect(c.stats).toMatchObject({ inFlight: 0, queued: 0 });
     s.faults.clear();
     await expect(c.getUser()).resolves.toMatchObject({ email: DEMO.email });
@@ -101,17 +118,27 @@ describe('hung and broken servers (raw TCP)', () => {
   it('accepts and never answers → TimeoutError, slot freed', async () => {
     const base = await rawServer(() => undefined);
     const c = client({ apiBase: `${base}/v1`, concurrency: 1 });
-    const err = await within(c.getSystemVersion().catch((e: unknown) => e), 3_000, 'hung request');
+    const err = await within(
+      c.getSystemVersion().catch((e: unknown) => e),
+      3_000,
+      'hung request',
+    );
     expect(err).toBeInstanceOf(TimeoutError);
     expect(c.stats).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
   it('sends headers, then stalls mid-body → TimeoutError (the timeout covers the body)', async () => {
     const base = await rawServer((sock) => {
-      sock.once('data', () => sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"version":'));
+      sock.once('data', () =>
+        sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"version":'),
+      );
     });
     const c = client({ apiBase: `${base}/v1` });
-    const err = await within(c.getSystemVersion().catch((e: unknown) => e), 3_000, 'stalled body');
+    const err = await within(
+      c.getSystemVersion().catch((e: unknown) => e),
+      3_000,
+      'stalled body',
+    );
     expect(err).toBeInstanceOf(TimeoutError);
     expect(c.stats.inFlight).toBe(0);
   });
@@ -119,7 +146,11 @@ describe('hung and broken servers (raw TCP)', () => {
   it('resets the connection → NetworkError with a scrubbed cause (not a timeout)', async () => {
     const base = await rawServer((sock) => sock.once('data', () => sock.resetAndDestroy()));
     const c = client({ apiBase: `${base}/v1` });
-    const err = await within(c.getSystemVersion().catch((e: unknown) => e), 3_000, 'reset');
+    const err = await within(
+      c.getSystemVersion().catch((e: unknown) => e),
+      3_000,
+      'reset',
+    );
     expect(err).toBeInstanceOf(NetworkError);
     expect(isTimeoutError(err)).toBe(false);
     expect((err as Error).cause).toBeInstanceOf(Error);
@@ -141,7 +172,12 @@ describe('nothing hangs shutdown', () => {
     const c = client({ concurrency: 1 });
     await c.ensureAuth();
     s.faults.delay('GET /v1/user', 5_000);
-    const pending = [c.getUser(), c.getUser(), c.getUser()].map((p) => p.then(() => 'ok', (e: unknown) => e));
+    const pending = [c.getUser(), c.getUser(), c.getUser()].map((p) =>
+      p.then(
+        () => 'ok',
+        (e: unknown) => e,
+      ),
+    );
     await until(() => s.stats.inFlight === 1, 'one call at the server');
     await within(c.close(), 1_000, 'close()');
     await within(c.close(), 1_000, 'a second close()');
@@ -153,10 +189,19 @@ describe('nothing hangs shutdown', () => {
 
   it('gateway.stop() during a start() stuck in the prime returns promptly; start() rejects; no socket is left', async () => {
     const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', credsProvider: () => ({ ...DEMO }) });
-    const gw = new BragerOneGateway({ api, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [...DEMO_MODULES], connectivityPollInterval: 0 });
+    const gw = new BragerOneGateway({
+      api,
+      ownsApi: true,
+      objectId: DEMO_OBJECT_ID,
+      modules: [...DEMO_MODULES],
+      connectivityPollInterval: 0,
+    });
     cleanup.push(() => gw.stop());
     s.faults.delay('POST /v1/modules/parameters', 10_000);
-    const started = gw.start().then(() => 'started', (e: unknown) => e);
+    const started = gw.start().then(
+      () => 'started',
+      (e: unknown) => e,
+    );
     await until(() => s.stats.inFlight > 0 && s.sockets().length === 1, 'start() waiting for the prime');
     await within(gw.stop(), 1_000, 'stop()');
     const outcome = await within(started, 1_000, 'start() after stop()');
@@ -168,12 +213,19 @@ describe('nothing hangs shutdown', () => {
   it('gateway.stop() during a hung socket handshake returns promptly', async () => {
     const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', credsProvider: () => ({ ...DEMO }) });
     const gw = new BragerOneGateway({
-      api, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [...DEMO_MODULES], connectivityPollInterval: 0,
+      api,
+      ownsApi: true,
+      objectId: DEMO_OBJECT_ID,
+      modules: [...DEMO_MODULES],
+      connectivityPollInterval: 0,
       realtime: { connectTimeout: 20_000 },
     });
     cleanup.push(() => gw.stop());
     s.faults.delayAcks(10_000);
-    const started = gw.start().then(() => 'started', (e: unknown) => e);
+    const started = gw.start().then(
+      () => 'started',
+      (e: unknown) => e,
+    );
     const held = s.stats.count('WS join delayed');
     await until(() => s.stats.count('WS join delayed') > held, 'the handshake hung at the simulator');
     await within(gw.stop(), 1_000, 'stop()');
@@ -184,8 +236,17 @@ describe('nothing hangs shutdown', () => {
     const c = client();
     await c.ensureAuth();
     s.faults.delayAcks(5_000);
-    const ws = new RealtimeManager({ token: c.accessToken, ioBase: s.url, connectTimeout: TIMEOUT, logLevel: 'silent' });
-    const err = await within(ws.connect().catch((e: unknown) => e), 3_000, 'connect()');
+    const ws = new RealtimeManager({
+      token: c.accessToken,
+      ioBase: s.url,
+      connectTimeout: TIMEOUT,
+      logLevel: 'silent',
+    });
+    const err = await within(
+      ws.connect().catch((e: unknown) => e),
+      3_000,
+      'connect()',
+    );
     expect(isTimeoutError(err)).toBe(true); // a late join (5 s) would have resolved connect() instead
     await within(ws.disconnect(), 1_000, 'disconnect()');
     expect(ws.connected).toBe(false);

@@ -25,7 +25,13 @@ import { createModuleView } from '../../src/catalog/live.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import type { Logger } from '../../src/log.js';
 import {
-  DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD, FAULTS, type Simulator, startSimulator,
+  DEMO_EMAIL,
+  DEMO_MODULES,
+  DEMO_OBJECT_ID,
+  DEMO_PASSWORD,
+  FAULTS,
+  type Simulator,
+  startSimulator,
 } from '../../src/simulator/index.js';
 import { gcFunction, settledHeap, sorted } from './helpers.js';
 import { sleep, until } from '../helpers/wait.js';
@@ -99,11 +105,26 @@ export interface SoakReport {
   unhandledRejections: string[];
   /** Deltas set at the simulator, updates the gateway's bus carried. */
   deltas: { set: number; busUpdates: number };
-  catalog: { before: string; after: string; expected: string; refreshes: number; labelAfter: string | null; viewValueOk: boolean };
+  catalog: {
+    before: string;
+    after: string;
+    expected: string;
+    refreshes: number;
+    labelAfter: string | null;
+    viewValueOk: boolean;
+  };
   /** Heap after GC (MB): at the start (after a warm-up), half-way, at the end. */
   heapMB: { start: number; mid: number; end: number };
   /** Active handles at the start and the end (after convergence), total and TCP sockets; proxied connections open. */
-  handles: { start: number; end: number; tcpStart: number; tcpEnd: number; proxyOpenStart: number; proxyOpenEnd: number; serverSockets: number };
+  handles: {
+    start: number;
+    end: number;
+    tcpStart: number;
+    tcpEnd: number;
+    proxyOpenStart: number;
+    proxyOpenEnd: number;
+    serverSockets: number;
+  };
   /** Listener counts of the socket manager and the bus, start and end. */
   listeners: { managerStart: number; managerEnd: number; busStart: number; busEnd: number };
   /** Warning lines the SDK logged (count) and the last few. */
@@ -153,7 +174,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const simNow = (): number => wall0 + (Date.now() - wall0) * rate;
 
   const unhandled: string[] = [];
-  const onUnhandled = (reason: unknown): void => void unhandled.push(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
+  const onUnhandled = (reason: unknown): void =>
+    void unhandled.push(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
   process.on('unhandledRejection', onUnhandled);
 
   const s = await startSimulator({
@@ -212,7 +234,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     if (!boiler) throw new Error(`module ${A} not listed`);
     const catalog: Catalog = await loadCatalog({ api, lang: 'en', persist: false });
     const catalogBefore = catalog.fingerprint;
-    view = await createModuleView({ catalog, gateway: gw, devid: A, deviceMenu: boiler.deviceMenu, permissions: boiler.permissions });
+    view = await createModuleView({
+      catalog,
+      gateway: gw,
+      devid: A,
+      deviceMenu: boiler.deviceMenu,
+      permissions: boiler.permissions,
+    });
     const ws = gw.realtime();
     if (!ws) throw new Error('gateway has no socket manager');
     const listenersStart = { manager: ws.listenerCount(), bus: gw.bus.listenerCount() };
@@ -340,7 +368,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       }
       if (now >= publishAt && !published) {
         published = true;
-        s.webApp.publish({ labels: { PARAM_P4_8: { en: 'Boiler set-point (build 2)', pl: 'Temperatura zadana kotła (build 2)' } } });
+        s.webApp.publish({
+          labels: { PARAM_P4_8: { en: 'Boiler set-point (build 2)', pl: 'Temperatura zadana kotła (build 2)' } },
+        });
         say(`${(since() / 1000).toFixed(1)} s: web app build ${s.webApp.build} published`);
       }
       if (published && !catalogApplied && !refreshing) {
@@ -380,10 +410,19 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         if (!catalogApplied && !refreshing) {
           refreshing = true;
           refreshes++;
-          await catalog.refresh().then((ch) => void (catalogApplied = ch?.applied === true || catalog.fingerprint.endsWith(s.webApp.indexName)), () => {});
+          await catalog.refresh().then(
+            (ch) => void (catalogApplied = ch?.applied === true || catalog.fingerprint.endsWith(s.webApp.indexName)),
+            () => {},
+          );
           refreshing = false;
         }
-        return gw.wsSessionUp() && equalStores(gw, s, A) && equalStores(gw, s, B) && s.sockets().length === 1 && s.sockets()[0]?.bound.length === 2;
+        return (
+          gw.wsSessionUp() &&
+          equalStores(gw, s, A) &&
+          equalStores(gw, s, B) &&
+          s.sockets().length === 1 &&
+          s.sockets()[0]?.bound.length === 2
+        );
       },
       'stores equal to the simulator after the soak',
       60_000,
@@ -396,7 +435,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     );
     await until(() => waiting.length === 0, 'every fault recovered', 10_000).catch(() => {});
     const heapEnd = await settledHeap(gc);
-    await until(() => net.stats().open <= proxyOpenStart, 'proxied connections back to the start count', 10_000).catch(() => {});
+    await until(() => net.stats().open <= proxyOpenStart, 'proxied connections back to the start count', 10_000).catch(
+      () => {},
+    );
     const handlesEnd = activeHandles();
     const labelView = view.parameter('PARAM_P4_8');
     const expectedResolution = await catalog.resolve('PARAM_P4_8', s.values(A));
@@ -437,7 +478,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         proxyOpenEnd: net.stats().open,
         serverSockets: s.sockets().length,
       },
-      listeners: { managerStart: listenersStart.manager, managerEnd: ws.listenerCount(), busStart: listenersStart.bus, busEnd: gw.bus.listenerCount() },
+      listeners: {
+        managerStart: listenersStart.manager,
+        managerEnd: ws.listenerCount(),
+        busStart: listenersStart.bus,
+        busEnd: gw.bus.listenerCount(),
+      },
       warnings: { count: log.count, last: [...log.last] },
     };
     return report;
@@ -456,7 +502,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
 export function spread(values: ReadonlyArray<number | null>): { n: number; median: number | null; max: number | null } {
   const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   if (xs.length === 0) return { n: 0, median: null, max: null };
-  return { n: xs.length, median: Math.round(xs[Math.floor(xs.length / 2)] as number), max: Math.round(xs[xs.length - 1] as number) };
+  return {
+    n: xs.length,
+    median: Math.round(xs[Math.floor(xs.length / 2)] as number),
+    max: Math.round(xs[xs.length - 1] as number),
+  };
 }
 
 /** The report as a few human-readable lines (what `npm run soak` prints). */
@@ -466,7 +516,8 @@ export function describeReport(r: SoakReport): string {
     const fs = r.faults.filter((f) => f.kind === k);
     const d = spread(fs.map((f) => f.detectMs));
     const rec = spread(fs.map((f) => f.recoverMs));
-    const fmt = (x: { median: number | null; max: number | null }) => (x.median === null ? 'n/a' : `median ${x.median} ms, max ${x.max} ms`);
+    const fmt = (x: { median: number | null; max: number | null }) =>
+      x.median === null ? 'n/a' : `median ${x.median} ms, max ${x.max} ms`;
     return `  ${k.padEnd(9)} ×${String(fs.length).padEnd(3)} detected: ${fmt(d)} (${d.n}); recovered: ${fmt(rec)} (${rec.n})`;
   });
   return [

@@ -107,7 +107,10 @@ describe('socket down longer than the token lifetime', () => {
     expect(delivered.filter((d) => d.at > downAt).every((d) => d.up)).toBe(true);
 
     // the re-prime brought the missed change, and live deltas flow again
-    await until(() => JSON.stringify(sorted(gw.params(A).flatten())) === JSON.stringify(sorted(s.values(A))), 'A converges');
+    await until(
+      () => JSON.stringify(sorted(gw.params(A).flatten())) === JSON.stringify(sorted(s.values(A))),
+      'A converges',
+    );
     expect(gw.params(A).get('P4.v8')).toBe(63);
     s.setParam(B, 'P4.v8', 211);
     await until(() => gw.params(B).get('P4.v8') === 211, 'a delta on the new session');
@@ -115,9 +118,20 @@ describe('socket down longer than the token lifetime', () => {
 
   it('token expiry during a REST outage (no login possible): recovers once the cloud is back', async () => {
     const log = captureLogger();
-    const api = new BragerOneApiClient({ server: s.server, logger: log, logLevel: 'warn', refreshLeeway: 200, now: clock, credsProvider: () => ({ ...DEMO }) });
+    const api = new BragerOneApiClient({
+      server: s.server,
+      logger: log,
+      logLevel: 'warn',
+      refreshLeeway: 200,
+      now: clock,
+      credsProvider: () => ({ ...DEMO }),
+    });
     const gw = new BragerOneGateway({
-      api, ownsApi: true, objectId: DEMO_OBJECT_ID, modules: [A, B], connectivityPollInterval: 300,
+      api,
+      ownsApi: true,
+      objectId: DEMO_OBJECT_ID,
+      modules: [A, B],
+      connectivityPollInterval: 300,
       realtime: { supervisorInterval: 300, reconnectDelay: 50, connectTimeout: 2_000 },
     });
     stops.push(() => gw.stop());
@@ -146,7 +160,13 @@ describe('socket down longer than the token lifetime', () => {
   });
 
   it('REST calls after expiry log in again once, even when many start together', async () => {
-    const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', refreshLeeway: 200, now: clock, credsProvider: () => ({ ...DEMO }) });
+    const api = new BragerOneApiClient({
+      server: s.server,
+      logLevel: 'silent',
+      refreshLeeway: 200,
+      now: clock,
+      credsProvider: () => ({ ...DEMO }),
+    });
     stops.push(() => api.close());
     await api.ensureAuth();
     const first = api.accessToken;
@@ -159,7 +179,12 @@ describe('socket down longer than the token lifetime', () => {
   });
 
   it('a token the server expired early (clock skew, revocation) → 401 → one re-login and a replay', async () => {
-    const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', refreshLeeway: 0, credsProvider: () => ({ ...DEMO }) });
+    const api = new BragerOneApiClient({
+      server: s.server,
+      logLevel: 'silent',
+      refreshLeeway: 0,
+      credsProvider: () => ({ ...DEMO }),
+    });
     stops.push(() => api.close());
     await api.ensureAuth();
     s.revokeTokens();

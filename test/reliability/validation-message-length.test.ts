@@ -23,20 +23,32 @@ const client = new BragerOneApiClient({
   credsProvider: () => ({ email: 'fuzz@example.test', password: 'fuzz-password' }),
 });
 // Permission endpoints are not here: a body without a list answers [] (docs/PROTOCOL.md §4.3), checked below.
-const calls = [() => client.getUser(), () => client.getObject(1), () => client.getModuleCard('X'), () => client.getSystemVersion()];
+const calls = [
+  () => client.getUser(),
+  () => client.getObject(1),
+  () => client.getModuleCard('X'),
+  () => client.getSystemVersion(),
+];
 
 describe('ResponseValidationError stays one short line', () => {
   it('for a long text/html body on any JSON endpoint', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: calls.length - 1 }), fc.string({ minLength: 500, maxLength: 3000 }), async (i, text) => {
-        page = `<html><body>\n${text}\n</body></html>`;
-        const err = await (calls[i] as () => Promise<unknown>)().then(() => null, (e: unknown) => e);
-        expect(err).toBeInstanceOf(ResponseValidationError);
-        const e = err as ResponseValidationError;
-        expect(e.message.length).toBeLessThanOrEqual(MAX_MESSAGE);
-        expect(e.message).not.toContain('\n');
-        for (const issue of e.issues) expect(issue.message.length).toBeLessThanOrEqual(MAX_MESSAGE);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: calls.length - 1 }),
+        fc.string({ minLength: 500, maxLength: 3000 }),
+        async (i, text) => {
+          page = `<html><body>\n${text}\n</body></html>`;
+          const err = await (calls[i] as () => Promise<unknown>)().then(
+            () => null,
+            (e: unknown) => e,
+          );
+          expect(err).toBeInstanceOf(ResponseValidationError);
+          const e = err as ResponseValidationError;
+          expect(e.message.length).toBeLessThanOrEqual(MAX_MESSAGE);
+          expect(e.message).not.toContain('\n');
+          for (const issue of e.issues) expect(issue.message.length).toBeLessThanOrEqual(MAX_MESSAGE);
+        },
+      ),
       fcParams(500),
     );
   });

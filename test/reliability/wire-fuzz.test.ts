@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
-import { ApiError, NetworkError, ResponseValidationError, TimeoutError, isBragerOneError } from '../../src/errors.js';
+import { NetworkError, ResponseValidationError, TimeoutError, isBragerOneError } from '../../src/errors.js';
 import { RealtimeManager } from '../../src/realtime/manager.js';
 import { until, within } from './helpers.js';
 import { captureLogger } from '../helpers/logger.js';
@@ -97,7 +97,9 @@ describe('broken HTTP answers', () => {
     const base = await rawServer((s) =>
       onHead(s, () => {
         requests++;
-        s.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n{"version":"1.0`);
+        s.end(
+          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n{"version":"1.0`,
+        );
       }),
     );
     const c = client(base);
@@ -106,13 +108,19 @@ describe('broken HTTP answers', () => {
     expect(await failure(c.getBytes(`${base}/assets/x.js`))).toBeInstanceOf(NetworkError);
     expect(requests).toBe(4);
     // the same without a timeout for the call
-    expect(await failure(c.getBytes(`${base}/assets/x.js`, { timeout: Number.POSITIVE_INFINITY }))).toBeInstanceOf(NetworkError);
+    expect(await failure(c.getBytes(`${base}/assets/x.js`, { timeout: Number.POSITIVE_INFINITY }))).toBeInstanceOf(
+      NetworkError,
+    );
     expect(requests).toBe(7);
   });
 
   it('a truncated chunked body on a connection kept open: TimeoutError after `timeout` of silence', async () => {
     const base = await rawServer((s) =>
-      onHead(s, () => s.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n{"version":"1.0`)),
+      onHead(s, () =>
+        s.write(
+          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n{"version":"1.0`,
+        ),
+      ),
     );
     const err = await failure(client(base, 300).getSystemVersion());
     expect(err).toBeInstanceOf(TimeoutError);
@@ -121,7 +129,9 @@ describe('broken HTTP answers', () => {
   it('a chunk size that is not hex, and one far beyond the body: NetworkError', async () => {
     for (const head of ['zz\r\n{}\r\n0\r\n\r\n', 'ffffffffffffffffff\r\n{}']) {
       const base = await rawServer((s) =>
-        onHead(s, () => s.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${head}`)),
+        onHead(s, () =>
+          s.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${head}`),
+        ),
       );
       expect(await failure(client(base).getSystemVersion()), head).toBeInstanceOf(NetworkError);
     }
@@ -160,7 +170,8 @@ describe('broken HTTP answers', () => {
 /** One server → client WebSocket frame (unmasked). */
 function frame(payload: Buffer, opcode = 0x1): Buffer {
   const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65_536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 0xff]) : null;
+  const head =
+    n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65_536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 0xff]) : null;
   if (head) return Buffer.concat([head, payload]);
   const big = Buffer.alloc(10);
   big[0] = 0x80 | opcode;
@@ -200,19 +211,28 @@ function readFrames(buf: Buffer): { texts: string[]; rest: Buffer } {
  * Accepts WebSocket upgrades on `/socket.io/`, opens an Engine.IO session, lets the client join `/ws`, then calls
  * `misbehave` with a frame writer (the n-th session, from 1). Counts handshakes.
  */
-async function fakeSocketIo(misbehave: (send: (b: Buffer) => void, session: number, s: Socket) => void): Promise<{ url: string; sessions: () => number }> {
+async function fakeSocketIo(
+  misbehave: (send: (b: Buffer) => void, session: number, s: Socket) => void,
+): Promise<{ url: string; sessions: () => number }> {
   let sessions = 0;
   const url = await rawServer((s) =>
     onHead(s, (head) => {
       const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1];
-      if (!key || !head.includes('/socket.io/')) return void s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+      if (!key || !head.includes('/socket.io/'))
+        return void s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
       const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-      s.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      s.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+      );
       const n = ++sessions;
       const send = (b: Buffer): void => {
         if (!s.destroyed) s.write(frame(b));
       };
-      send(Buffer.from(`0${JSON.stringify({ sid: `e${n}`, upgrades: [], pingInterval: 25_000, pingTimeout: 20_000, maxPayload: 1_000_000 })}`));
+      send(
+        Buffer.from(
+          `0${JSON.stringify({ sid: `e${n}`, upgrades: [], pingInterval: 25_000, pingTimeout: 20_000, maxPayload: 1_000_000 })}`,
+        ),
+      );
       let pending: Buffer = Buffer.alloc(0);
       let joined = false;
       s.on('data', (b: Buffer) => {
@@ -298,7 +318,9 @@ describe('broken WebSocket / Socket.IO frames', () => {
       onHead(s, (head) => {
         const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
         const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-        s.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+        s.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
         s.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x13, 0x37]));
       }),
     );

@@ -8,10 +8,25 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { tokenFromLoginPayload } from '../../src/auth/token.js';
 import {
-  AuthResponseSchema, BragerObjectSchema, ModuleCardSchema, ModuleSchema, ObjectDetailsSchema, SystemVersionSchema, UserSchema,
-  laxBoolean, laxDateTime, laxInteger,
+  AuthResponseSchema,
+  BragerObjectSchema,
+  ModuleCardSchema,
+  ModuleSchema,
+  ObjectDetailsSchema,
+  SystemVersionSchema,
+  UserSchema,
+  laxBoolean,
+  laxDateTime,
+  laxInteger,
 } from '../../src/schemas/index.js';
-import { validCard, validLogin, validModule, validObject, validUser, validVersion } from '../reliability/arbitraries.js';
+import {
+  validCard,
+  validLogin,
+  validModule,
+  validObject,
+  validUser,
+  validVersion,
+} from '../reliability/arbitraries.js';
 
 type Kind = 'int' | 'bool' | 'datetime';
 
@@ -42,13 +57,24 @@ function variants(kind: Kind, value: unknown): unknown[] {
 /** Typed fields per schema (top level). */
 const FIELDS = {
   UserSchema: {
-    id: 'int', allow_email_type_informations: 'bool', allow_email_type_alarms: 'bool', allow_email_type_marketing: 'bool',
-    allow_email_type_warnings: 'bool', activated_at: 'datetime', show_rate_us_modal: 'bool',
+    id: 'int',
+    allow_email_type_informations: 'bool',
+    allow_email_type_alarms: 'bool',
+    allow_email_type_marketing: 'bool',
+    allow_email_type_warnings: 'bool',
+    activated_at: 'datetime',
+    show_rate_us_modal: 'bool',
   },
   BragerObjectSchema: { id: 'int' },
   ModuleSchema: {
-    id: 'int', deviceMenu: 'int', deviceLanguageVariant: 'int', acceptedAt: 'int', connectedAt: 'int', moduleAlarms: 'int',
-    isAcceptedAt: 'datetime', isConnectedAt: 'datetime',
+    id: 'int',
+    deviceMenu: 'int',
+    deviceLanguageVariant: 'int',
+    acceptedAt: 'int',
+    connectedAt: 'int',
+    moduleAlarms: 'int',
+    isAcceptedAt: 'datetime',
+    isConnectedAt: 'datetime',
   },
   ModuleCardSchema: { id: 'int', moduleId: 'int', createdAt: 'datetime', updatedAt: 'datetime' },
   SystemVersionSchema: { devMode: 'bool' },
@@ -66,7 +92,8 @@ const CASES = [
 
 function parse(schema: v.GenericSchema, data: unknown): unknown {
   const r = v.safeParse(schema, data);
-  if (!r.success) throw new Error(`did not parse: ${r.issues.map((i) => i.message).join('; ')} in ${JSON.stringify(data)}`);
+  if (!r.success)
+    throw new Error(`did not parse: ${r.issues.map((i) => i.message).join('; ')} in ${JSON.stringify(data)}`);
   return r.output;
 }
 
@@ -102,7 +129,9 @@ describe('lax variants parse to the canonical output', () => {
     });
 
     it(`${name}: any mix of lax variants`, () => {
-      const mixed = valid.chain((canonical) => laxified(canonical as Record<string, unknown>, fields).map((lax) => ({ canonical, lax })));
+      const mixed = valid.chain((canonical) =>
+        laxified(canonical as Record<string, unknown>, fields).map((lax) => ({ canonical, lax })),
+      );
       fc.assert(
         fc.property(mixed, ({ canonical, lax }) => {
           expect(parse(schema, lax)).toEqual(parse(schema, canonical));
@@ -114,7 +143,9 @@ describe('lax variants parse to the canonical output', () => {
 
   it('ObjectDetailsSchema: a numeric-string object id', () => {
     const canonical = { object: { id: 1201, name: 'Home', addressCountry: 'PL' }, status: 'SUCCESS' };
-    expect(parse(ObjectDetailsSchema, { ...canonical, object: { ...canonical.object, id: '1201' } })).toEqual(parse(ObjectDetailsSchema, canonical));
+    expect(parse(ObjectDetailsSchema, { ...canonical, object: { ...canonical.object, id: '1201' } })).toEqual(
+      parse(ObjectDetailsSchema, canonical),
+    );
   });
 
   it('date-times come out as normalised ISO strings; a zone-less one is UTC', () => {
@@ -149,7 +180,11 @@ describe('a row or a login never fails over a field the SDK does not use', () =>
     });
     fc.assert(
       fc.property(row, ({ devid, rest }) => {
-        const out = parse(ModuleSchema, { ...rest, devid }) as { devid: string; connectedAt: unknown; permissions: unknown[] };
+        const out = parse(ModuleSchema, { ...rest, devid }) as {
+          devid: string;
+          connectedAt: unknown;
+          permissions: unknown[];
+        };
         expect(out.devid).toBe(devid);
         expect(Number.isInteger(out.connectedAt)).toBe(true);
         expect(out.permissions.every((p) => typeof p === 'string')).toBe(true);
@@ -167,7 +202,10 @@ describe('a row or a login never fails over a field the SDK does not use', () =>
   it('login: any value (or none) in every field but accessToken still gives a token', () => {
     const login = fc.record({
       accessToken: fc.string({ minLength: 1, maxLength: 40 }),
-      rest: fc.record({ refreshToken: junk, type: junk, expiresAt: junk, user: junk, objects: junk, extra: junk }, { requiredKeys: [] }),
+      rest: fc.record(
+        { refreshToken: junk, type: junk, expiresAt: junk, user: junk, objects: junk, extra: junk },
+        { requiredKeys: [] },
+      ),
     });
     fc.assert(
       fc.property(login, ({ accessToken, rest }) => {
@@ -183,11 +221,17 @@ describe('a row or a login never fails over a field the SDK does not use', () =>
   });
 
   it('login: the user id is read laxly and an odd user never fails', () => {
-    expect(tokenFromLoginPayload({ accessToken: 'a', user: { id: '4711', allow_email_type_alarms: 'perhaps' } }).userId).toBe(4711);
+    expect(
+      tokenFromLoginPayload({ accessToken: 'a', user: { id: '4711', allow_email_type_alarms: 'perhaps' } }).userId,
+    ).toBe(4711);
     expect(tokenFromLoginPayload({ accessToken: 'a', user: 'nobody' }).userId).toBeNull();
     expect(tokenFromLoginPayload({ accessToken: 'a', user: { id: 'x' } }).userId).toBeNull();
-    expect(tokenFromLoginPayload({ accessToken: 'a', expiresAt: '2026-05-01T12:00:00' }).expiresAt).toBe('2026-05-01T12:00:00.000Z');
-    expect(tokenFromLoginPayload({ accessToken: 'a', expiresAt: 1777636800 }).expiresAt).toBe('2026-05-01T12:00:00.000Z');
+    expect(tokenFromLoginPayload({ accessToken: 'a', expiresAt: '2026-05-01T12:00:00' }).expiresAt).toBe(
+      '2026-05-01T12:00:00.000Z',
+    );
+    expect(tokenFromLoginPayload({ accessToken: 'a', expiresAt: 1777636800 }).expiresAt).toBe(
+      '2026-05-01T12:00:00.000Z',
+    );
     for (const expiresAt of [undefined, null, '', 'never', {}]) {
       expect(tokenFromLoginPayload({ accessToken: 'a', expiresAt }).expiresAt, JSON.stringify(expiresAt)).toBeNull();
     }

@@ -31,7 +31,10 @@ describe('failNext / failFor', () => {
 
   it('serves JSON fault bodies and custom headers; "*" matches every route', async () => {
     sim.faults.failNext('*', 1, { ...FAULTS.dispatchTimeout, headers: { 'Retry-After': '1' } });
-    const r = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 60 } });
+    const r = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 60 },
+    });
     expect(r.status).toBe(408);
     expect(r.json).toEqual({ status: 'E_DISPATCH_EVENT_TIMEOUT', message: 'Dispatch event timeout' });
     expect(r.headers.get('retry-after')).toBe('1');
@@ -75,7 +78,9 @@ describe('delay', () => {
     sim.stats.reset();
     sim.faults.delay('GET /v1/user', 300, 3);
     const order: string[] = [];
-    const pending = [1, 2, 3].map((i) => call(sim, 'GET', '/v1/user', { token }).finally(() => order.push(`delayed${i}`)));
+    const pending = [1, 2, 3].map((i) =>
+      call(sim, 'GET', '/v1/user', { token }).finally(() => order.push(`delayed${i}`)),
+    );
     await until(() => sim.stats.inFlight === 3, 'three delayed requests in flight');
     // The delay is used up: a fourth request overtakes the three that are held.
     await call(sim, 'GET', '/v1/user', { token }).then(() => order.push('fourth'));
@@ -125,7 +130,14 @@ describe('shapes', () => {
     expect(corrupt[2]).not.toHaveProperty('moduleTitle');
     sim.faults.shape('GET /v1/modules', 'degradedRow');
     const degraded = ((await get()) as { data: Array<Record<string, unknown>> }).data.at(-1);
-    expect(degraded).toMatchObject({ gateway: null, connectedAt: null, moduleAddress: null, moduleInterface: null, moduleVersion: null, isConnectedAt: null });
+    expect(degraded).toMatchObject({
+      gateway: null,
+      connectedAt: null,
+      moduleAddress: null,
+      moduleInterface: null,
+      moduleVersion: null,
+      isConnectedAt: null,
+    });
   });
 
   it('user, version and permissions variants', async () => {
@@ -136,7 +148,9 @@ describe('shapes', () => {
     sim.faults.shape('GET /v1/user/permissions', 'bare');
     expect(Array.isArray((await call(sim, 'GET', '/v1/user/permissions', { token })).json)).toBe(true);
     sim.faults.shape('GET /v1/objects/:id/permissions', 'objects');
-    const objs = (await call(sim, 'GET', `/v1/objects/${DEMO_OBJECT_ID}/permissions`, { token })).json as { permissions: unknown[] };
+    const objs = (await call(sim, 'GET', `/v1/objects/${DEMO_OBJECT_ID}/permissions`, { token })).json as {
+      permissions: unknown[];
+    };
     expect(objs.permissions[0]).toEqual({ name: expect.any(String) });
   });
 
@@ -149,7 +163,9 @@ describe('shapes', () => {
     sim.faults.shape('POST /v1/modules/parameters', 'nonObject');
     expect((await prime()).json).toEqual([]);
     sim.faults.shape('POST /v1/modules/activity/quantity', '204');
-    expect((await call(sim, 'POST', '/v1/modules/activity/quantity', { token, body: { modules: [BOILER] } })).status).toBe(204);
+    expect(
+      (await call(sim, 'POST', '/v1/modules/activity/quantity', { token, body: { modules: [BOILER] } })).status,
+    ).toBe(204);
     sim.faults.shape('POST /v1/auth/user', 'noUser');
     const l = await call(sim, 'POST', '/v1/auth/user', { body: { email: 'demo@bragerone.local', password: 'demo' } });
     expect(l.json).not.toHaveProperty('user');
@@ -235,7 +251,9 @@ describe('afterAnswer', () => {
     sim.setParam(BOILER, 'P4.v8', 55);
     sim.faults.afterAnswer('POST /v1/modules/parameters', () => sim.setParam(BOILER, 'P4.v8', 66));
     const r = await call(sim, 'POST', '/v1/modules/parameters', { token, body: { modules: [BOILER] } });
-    expect((r.json as Record<string, Record<string, Record<string, { value: unknown }>>>)[BOILER]?.P4?.v8?.value).toBe(55);
+    expect((r.json as Record<string, Record<string, Record<string, { value: unknown }>>>)[BOILER]?.P4?.v8?.value).toBe(
+      55,
+    );
     expect(sim.getParam(BOILER, 'P4.v8')).toBe(66);
   });
 });

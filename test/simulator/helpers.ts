@@ -16,7 +16,13 @@ export async function call(
   sim: Simulator,
   method: string,
   path: string,
-  opts: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  opts: {
+    token?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
@@ -67,7 +73,12 @@ export function connectSocket(
 }
 
 /** Waits for an event whose payload passes `pred`; rejects after `ms`. */
-export function waitFor<T = unknown>(socket: Socket, event: string, pred: (p: T) => boolean = () => true, ms = 2000): Promise<T> {
+export function waitFor<T = unknown>(
+  socket: Socket,
+  event: string,
+  pred: (p: T) => boolean = () => true,
+  ms = 2000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const onEvent = (p: T): void => {
       if (!pred(p)) return;
@@ -100,7 +111,10 @@ export async function subscribe(sim: Simulator, token: string, modules: string[]
   if (r.status !== 200) throw new Error(`bind failed: ${r.status}`);
   socket.emit('app:modules:parameters:listen', { modules, group_id: 1201 });
   socket.emit('app:modules:parameters:listen', { devids: modules, group_id: 1201 });
-  await until(() => sim.sockets().some((s) => s.nsSid === socket.id && s.listening.length > 0), 'the listen emits', 2000);
+  await until(
+    () => sim.sockets().some((s) => s.nsSid === socket.id && s.listening.length > 0),
+    'the listen emits',
+    2000,
+  );
   return socket;
 }
-

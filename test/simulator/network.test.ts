@@ -17,8 +17,18 @@ const BOILER = DEMO_MODULES[0] as string;
 const open: Simulator[] = [];
 const sockets: Socket[] = [];
 
-async function shaped(latency: number, jitter = 0, extra: Parameters<typeof startSimulator>[0] = {}): Promise<Simulator> {
-  const s = await startSimulator({ tickInterval: 0, strict: false, laxData: false, network: { latency, jitter }, ...extra });
+async function shaped(
+  latency: number,
+  jitter = 0,
+  extra: Parameters<typeof startSimulator>[0] = {},
+): Promise<Simulator> {
+  const s = await startSimulator({
+    tickInterval: 0,
+    strict: false,
+    laxData: false,
+    network: { latency, jitter },
+    ...extra,
+  });
   open.push(s);
   return s;
 }
@@ -81,7 +91,10 @@ describe('network shaping', () => {
     const proxied = call(s, 'GET', '/v1/system/version?via=proxy');
     await fetch(`${s.directUrl}/v1/system/version?via=direct`).then((d) => d.text());
     expect((await proxied).status).toBe(200);
-    expect(s.stats.requests.map((q) => q.path).filter((p) => p.includes('via='))).toEqual(['/v1/system/version?via=direct', '/v1/system/version?via=proxy']);
+    expect(s.stats.requests.map((q) => q.path).filter((p) => p.includes('via='))).toEqual([
+      '/v1/system/version?via=direct',
+      '/v1/system/version?via=proxy',
+    ]);
   });
 
   it('carries Socket.IO (WebSocket) both ways and keeps deltas in order under jitter', async () => {
@@ -105,8 +118,13 @@ describe('network shaping', () => {
     const s = await shaped(5, 2, { strict: true });
     const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent' });
     const gw = await BragerOneGateway.fromCredentials({
-      email: 'demo@bragerone.local', password: 'demo', objectId: DEMO_OBJECT_ID, modules: [BOILER],
-      server: s.server, connectivityPollInterval: 0, clientOptions: { logLevel: 'silent' },
+      email: 'demo@bragerone.local',
+      password: 'demo',
+      objectId: DEMO_OBJECT_ID,
+      modules: [BOILER],
+      server: s.server,
+      connectivityPollInterval: 0,
+      clientOptions: { logLevel: 'silent' },
     });
     await api.close();
     try {
@@ -156,7 +174,8 @@ function raw(s: Simulator): Promise<Raw> {
     socket,
     data: () => Buffer.concat(chunks),
     done,
-    get: (path, close = false) => socket.write(`GET ${path} HTTP/1.1\r\nHost: sim\r\n${close ? 'Connection: close\r\n' : ''}\r\n`),
+    get: (path, close = false) =>
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: sim\r\n${close ? 'Connection: close\r\n' : ''}\r\n`),
   };
   raws.push(socket);
   // a refused or reset connect resolves too: `done` tells what happened
@@ -239,10 +258,13 @@ describe('network faults', () => {
     const socket = await subscribe(s, token, [BOILER]);
     sockets.push(socket);
     const got: number[] = [];
-    socket.on('app:modules:parameters:change', (p: Record<string, Record<string, Record<string, { value?: unknown }>>>) => {
-      const v = p[BOILER]?.P4?.v1?.value;
-      if (typeof v === 'number') got.push(v);
-    });
+    socket.on(
+      'app:modules:parameters:change',
+      (p: Record<string, Record<string, Record<string, { value?: unknown }>>>) => {
+        const v = p[BOILER]?.P4?.v1?.value;
+        if (typeof v === 'number') got.push(v);
+      },
+    );
     const lift = s.network.fault({ kind: 'blackhole', target: 'socket' });
     s.setParam(BOILER, 'P4.v1', 701);
     expect((await call(s, 'GET', '/v1/system/version')).status).toBe(200);
@@ -308,7 +330,10 @@ describe('network faults', () => {
     expect(s.stats.requests.some((q) => q.path.includes('n=1'))).toBe(false);
     lift();
     await until(() => responses(r.data()) === 2, 'condition', 5_000);
-    expect(s.stats.requests.filter((q) => q.path.includes('n=')).map((q) => q.path)).toEqual(['/v1/system/version?n=1', '/v1/system/version?n=2']);
+    expect(s.stats.requests.filter((q) => q.path.includes('n=')).map((q) => q.path)).toEqual([
+      '/v1/system/version?n=1',
+      '/v1/system/version?n=2',
+    ]);
     expect(s.network.stats().droppedBytes).toBe(0);
     // a timed stall ends by itself
     s.network.fault({ kind: 'stall', ms: 300 });
@@ -336,7 +361,9 @@ describe('network faults', () => {
       const reference = fetch(`${s.directUrl}/v1/system/version`)
         .then((r) => r.text())
         .then(() => order.push('reference'));
-      const bodies = await Promise.all(Array.from({ length: downloads }, (_, i) => call(s, 'GET', asset).finally(() => order.push(`body ${i + 1}`))));
+      const bodies = await Promise.all(
+        Array.from({ length: downloads }, (_, i) => call(s, 'GET', asset).finally(() => order.push(`body ${i + 1}`))),
+      );
       await reference;
       expect(bodies.every((x) => x.text.length === bodies[0]?.text.length)).toBe(true);
       return order;

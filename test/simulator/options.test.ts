@@ -5,7 +5,10 @@ import { call, connectSocket, login, waitFor, until } from './helpers.js';
 
 const [BOILER = '', MIXER = ''] = DEMO_MODULES;
 
-async function withSim(opts: Parameters<typeof startSimulator>[0], fn: (sim: Simulator) => Promise<void>): Promise<void> {
+async function withSim(
+  opts: Parameters<typeof startSimulator>[0],
+  fn: (sim: Simulator) => Promise<void>,
+): Promise<void> {
   const sim = await startSimulator(opts);
   try {
     await fn(sim);
@@ -105,7 +108,10 @@ describe('push requirement and SID options', () => {
   it('connectRequiresKnownSid false accepts unknown SIDs', () =>
     withSim({ tickInterval: 0, connectRequiresKnownSid: false }, async (sim) => {
       const t = await login(sim);
-      const r = await call(sim, 'POST', '/v1/modules/connect', { token: t, body: { wsid: 'whatever', modules: [BOILER] } });
+      const r = await call(sim, 'POST', '/v1/modules/connect', {
+        token: t,
+        body: { wsid: 'whatever', modules: [BOILER] },
+      });
       expect(r.status).toBe(200);
     }));
 });
@@ -123,11 +129,17 @@ describe('lifecycle', () => {
   });
 
   it('includeDemo false serves only the given accounts', () =>
-    withSim({ tickInterval: 0, includeDemo: false, accounts: [{ email: 'solo@example.test', password: 'x' }] }, async (sim) => {
-      expect((await call(sim, 'POST', '/v1/auth/user', { body: { email: 'demo@bragerone.local', password: 'demo' } })).status).toBe(401);
-      const t = await login(sim, 'solo@example.test', 'x');
-      expect((await call(sim, 'GET', '/v1/objects', { token: t })).json).toEqual({ data: [] });
-    }));
+    withSim(
+      { tickInterval: 0, includeDemo: false, accounts: [{ email: 'solo@example.test', password: 'x' }] },
+      async (sim) => {
+        expect(
+          (await call(sim, 'POST', '/v1/auth/user', { body: { email: 'demo@bragerone.local', password: 'demo' } }))
+            .status,
+        ).toBe(401);
+        const t = await login(sim, 'solo@example.test', 'x');
+        expect((await call(sim, 'GET', '/v1/objects', { token: t })).json).toEqual({ data: [] });
+      },
+    ));
 
   it('close() is idempotent and ends sockets, keep-alive and delayed requests', async () => {
     const sim = await startSimulator({ tickInterval: 10 });

@@ -15,7 +15,13 @@ beforeAll(async () => {
     tickInterval: 0,
     commandDelay: 20,
     restartDowntime: 100,
-    accounts: [{ email: 'other@example.test', password: 'pw', objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001' }] }] }],
+    accounts: [
+      {
+        email: 'other@example.test',
+        password: 'pw',
+        objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001' }] }],
+      },
+    ],
   });
   token = await login(sim);
 });
@@ -95,26 +101,37 @@ describe('handshake', () => {
 describe('binding and pushes', () => {
   it('/modules/connect binds namespace or engine SID; unknown SID is 400', async () => {
     const s = keep(await connectSocket(sim, { header: token }));
-    const unknown = await call(sim, 'POST', '/v1/modules/connect', { token, body: { wsid: 'nope', modules: [BOILER] } });
+    const unknown = await call(sim, 'POST', '/v1/modules/connect', {
+      token,
+      body: { wsid: 'nope', modules: [BOILER] },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.json).toEqual({ message: 'Unknown socket' });
     const viaEngine = await call(sim, 'POST', '/v1/modules/connect', {
-      token, body: { sid: s.io.engine.id, group_id: '1201', modules: [BOILER] },
+      token,
+      body: { sid: s.io.engine.id, group_id: '1201', modules: [BOILER] },
     });
     expect(viaEngine.status).toBe(200);
     expect(viaEngine.json).toEqual({});
     expect(sim.sockets().find((x) => x.nsSid === s.id)?.bound).toEqual([BOILER]);
     const t2 = await login(sim, 'other@example.test', 'pw');
-    const foreign = await call(sim, 'POST', '/v1/modules/connect', { token: t2, body: { wsid: s.id, modules: ['OTHER00001'] } });
+    const foreign = await call(sim, 'POST', '/v1/modules/connect', {
+      token: t2,
+      body: { wsid: s.id, modules: ['OTHER00001'] },
+    });
     expect(foreign.status).toBe(400);
   });
 
   it('connect shape status201 answers 201 to wsid bodies without binding', async () => {
     const s = keep(await connectSocket(sim, { header: token }));
     sim.faults.shape('POST /v1/modules/connect', 'status201');
-    expect((await call(sim, 'POST', '/v1/modules/connect', { token, body: { wsid: s.id, modules: [BOILER] } })).status).toBe(201);
+    expect(
+      (await call(sim, 'POST', '/v1/modules/connect', { token, body: { wsid: s.id, modules: [BOILER] } })).status,
+    ).toBe(201);
     expect(sim.sockets().find((x) => x.nsSid === s.id)?.bound).toEqual([]);
-    expect((await call(sim, 'POST', '/v1/modules/connect', { token, body: { sid: s.id, modules: [BOILER] } })).status).toBe(200);
+    expect(
+      (await call(sim, 'POST', '/v1/modules/connect', { token, body: { sid: s.id, modules: [BOILER] } })).status,
+    ).toBe(200);
     expect(sim.sockets().find((x) => x.nsSid === s.id)?.bound).toEqual([BOILER]);
   });
 
@@ -124,7 +141,11 @@ describe('binding and pushes', () => {
     await call(sim, 'POST', '/v1/modules/connect', { token, body: { wsid: bindOnly.id, modules: [BOILER] } });
     const listenOnly = keep(await connectSocket(sim, { header: token }));
     listenOnly.emit('app:modules:parameters:listen', { modules: [BOILER] });
-    await until(() => sim.sockets().some((x) => x.nsSid === listenOnly.id && x.listening.length === 1), 'condition', 2000);
+    await until(
+      () => sim.sockets().some((x) => x.nsSid === listenOnly.id && x.listening.length === 1),
+      'condition',
+      2000,
+    );
     const seenB = record(bindOnly);
     const seenL = record(listenOnly);
     const got = waitFor<Delta>(full, 'app:modules:parameters:change');
@@ -145,13 +166,21 @@ describe('binding and pushes', () => {
     const s = keep(await subscribe(sim, token, [BOILER]));
     const seen = record(s);
     const done = waitFor<{ taskId: number; devid: string; status: string }>(s, 'app:module:task:completed');
-    const r = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 72 } });
+    const r = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 72 },
+    });
     expect(r.status).toBe(200);
     expect((await done).status).toBe('COMPLETED');
     const names = seen.map(([e]) => e);
     expect(names).toEqual([
-      'app:module:task:created', '61', 'app:module:task:status:changed', '60',
-      'app:modules:parameters:change', 'app:module:task:completed', '63',
+      'app:module:task:created',
+      '61',
+      'app:module:task:status:changed',
+      '60',
+      'app:modules:parameters:change',
+      'app:module:task:completed',
+      '63',
     ]);
     expect((seen[4]?.[1] as Delta | undefined)?.[BOILER]?.P4?.v8?.value).toBe(72);
     expect(sim.getParam(BOILER, 'P4.v8')).toBe(72);
@@ -159,9 +188,15 @@ describe('binding and pushes', () => {
 
   it('pushes connection status, memory-updated 22, snapshot and raw events', async () => {
     const s = keep(await subscribe(sim, token, [MIXER]));
-    const status = waitFor<Record<string, { connectedAt: number; gateway: object }>>(s, 'app:module:connection:status:changed');
+    const status = waitFor<Record<string, { connectedAt: number; gateway: object }>>(
+      s,
+      'app:module:connection:status:changed',
+    );
     sim.setModuleOnline(MIXER, false);
-    expect((await status)[MIXER]).toEqual({ connectedAt: 0, gateway: { address: '192.0.2.11', interface: 'eth0', version: 'V2.08' } });
+    expect((await status)[MIXER]).toEqual({
+      connectedAt: 0,
+      gateway: { address: '192.0.2.11', interface: 'eth0', version: 'V2.08' },
+    });
     const back = waitFor<Record<string, { connectedAt: number }>>(s, 'app:module:connection:status:changed');
     sim.setModuleOnline(MIXER, true);
     expect((await back)[MIXER]?.connectedAt).toBeGreaterThan(0);
@@ -185,8 +220,13 @@ describe('binding and pushes', () => {
   it('MODULE_RESTART pushes offline then online', async () => {
     const s = keep(await subscribe(sim, token, [BOILER]));
     const states: number[] = [];
-    s.on('app:module:connection:status:changed', (p: Record<string, { connectedAt: number }>) => states.push(p[BOILER]?.connectedAt ?? -1));
-    await call(sim, 'POST', '/v1/module/command/raw', { token, body: { devid: BOILER, command: 'MODULE_RESTART', value: 'ONLINE' } });
+    s.on('app:module:connection:status:changed', (p: Record<string, { connectedAt: number }>) =>
+      states.push(p[BOILER]?.connectedAt ?? -1),
+    );
+    await call(sim, 'POST', '/v1/module/command/raw', {
+      token,
+      body: { devid: BOILER, command: 'MODULE_RESTART', value: 'ONLINE' },
+    });
     await until(() => states.length === 2, 'condition', 2000);
     expect(states[0]).toBe(0);
     expect(states[1]).toBeGreaterThan(0);
@@ -232,7 +272,9 @@ describe('realtime faults', () => {
     sim.setParam(BOILER, 'P4.v5', 1112);
     expect((await got)[BOILER]?.P4?.v5?.value).toBe(1112);
     // Deltas arrive in order: the first one to come after the zombie window is 1112, so 1111 was never sent.
-    expect(seen.map(([e, p]) => [e, (p as Delta)[BOILER]?.P4?.v5?.value])).toEqual([['app:modules:parameters:change', 1112]]);
+    expect(seen.map(([e, p]) => [e, (p as Delta)[BOILER]?.P4?.v5?.value])).toEqual([
+      ['app:modules:parameters:change', 1112],
+    ]);
     expect(s.connected).toBe(true);
   });
 

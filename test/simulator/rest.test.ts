@@ -15,8 +15,16 @@ import { call, login } from './helpers.js';
 const [BOILER = '', MIXER = ''] = DEMO_MODULES;
 const OTHER = { email: 'other@example.test', password: 'pw-other' };
 const USER_KEYS = [
-  'id', 'name', 'email', 'language', 'allow_email_type_informations', 'allow_email_type_alarms',
-  'allow_email_type_marketing', 'allow_email_type_warnings', 'activated_at', 'show_rate_us_modal',
+  'id',
+  'name',
+  'email',
+  'language',
+  'allow_email_type_informations',
+  'allow_email_type_alarms',
+  'allow_email_type_marketing',
+  'allow_email_type_warnings',
+  'activated_at',
+  'show_rate_us_modal',
 ];
 
 let sim: Simulator;
@@ -36,7 +44,14 @@ beforeAll(async () => {
       {
         ...OTHER,
         user: { id: 5555, name: 'Other User' },
-        objects: [{ id: 2001, name: 'Other flat', addressCountry: 'DE', modules: [{ devid: 'OTHER00001', name: 'Flat boiler' }] }],
+        objects: [
+          {
+            id: 2001,
+            name: 'Other flat',
+            addressCountry: 'DE',
+            modules: [{ devid: 'OTHER00001', name: 'Flat boiler' }],
+          },
+        ],
       },
     ],
   });
@@ -61,7 +76,9 @@ describe('login and bearer auth', () => {
     expect(Date.parse(body.expiresAt as string) - Date.now()).toBeGreaterThan(3_500_000);
     expect(Object.keys(body.user as object).sort()).toEqual([...USER_KEYS].sort());
     expect((body.user as { id: number }).id).toBe(DEMO_USER_ID);
-    expect(body.objects).toEqual([expect.objectContaining({ id: DEMO_OBJECT_ID, name: 'Demo house', addressCountry: 'PL' })]);
+    expect(body.objects).toEqual([
+      expect.objectContaining({ id: DEMO_OBJECT_ID, name: 'Demo house', addressCountry: 'PL' }),
+    ]);
   });
 
   it('rejects bad credentials and malformed bodies', async () => {
@@ -108,7 +125,17 @@ describe('resource shapes', () => {
   it('GET /v1/objects and /v1/objects/:id', async () => {
     const list = await call(sim, 'GET', '/v1/objects', { token });
     expect(list.json).toEqual({
-      data: [{ id: 1201, name: 'Demo house', addressCountry: 'PL', addressCity: 'Sampletown', addressPostCode: '00-000', addressStreet: 'Example St', addressHouseNumber: '1' }],
+      data: [
+        {
+          id: 1201,
+          name: 'Demo house',
+          addressCountry: 'PL',
+          addressCity: 'Sampletown',
+          addressPostCode: '00-000',
+          addressStreet: 'Example St',
+          addressHouseNumber: '1',
+        },
+      ],
     });
     const one = await call(sim, 'GET', `/v1/objects/${DEMO_OBJECT_ID}`, { token });
     expect(one.json).toEqual({ object: expect.objectContaining({ id: DEMO_OBJECT_ID }), status: 'SUCCESS' });
@@ -121,9 +148,28 @@ describe('resource shapes', () => {
     const rows = (r.json as { data: Array<Record<string, unknown>> }).data;
     expect(rows.map((m) => m.devid)).toEqual([BOILER, MIXER]);
     const row = rows[0] as Record<string, unknown>;
-    for (const k of ['id', 'devid', 'name', 'moduleTitle', 'gateway', 'deviceMenu', 'deviceLanguageVariant', 'devices', 'services',
-      'moduleServices', 'permissions', 'acceptedAt', 'connectedAt', 'moduleAlarms', 'parameterSchemas', 'moduleAddress',
-      'moduleInterface', 'moduleVersion', 'isAcceptedAt', 'isConnectedAt']) {
+    for (const k of [
+      'id',
+      'devid',
+      'name',
+      'moduleTitle',
+      'gateway',
+      'deviceMenu',
+      'deviceLanguageVariant',
+      'devices',
+      'services',
+      'moduleServices',
+      'permissions',
+      'acceptedAt',
+      'connectedAt',
+      'moduleAlarms',
+      'parameterSchemas',
+      'moduleAddress',
+      'moduleInterface',
+      'moduleVersion',
+      'isAcceptedAt',
+      'isConnectedAt',
+    ]) {
       expect(row, k).toHaveProperty(k);
     }
     expect(row.name).toBe('Boiler room');
@@ -136,7 +182,12 @@ describe('resource shapes', () => {
 
   it('GET /v1/modules/:devid/card (path param decoded)', async () => {
     const r = await call(sim, 'GET', `/v1/modules/${encodeURIComponent(BOILER)}/card`, { token });
-    expect(r.json).toMatchObject({ id: 175, moduleId: 301, clientFullName: 'Jane Example', clientAddressCity: 'Sampletown' });
+    expect(r.json).toMatchObject({
+      id: 175,
+      moduleId: 301,
+      clientFullName: 'Jane Example',
+      clientAddressCity: 'Sampletown',
+    });
     expect((await call(sim, 'GET', '/v1/modules/DEMO%200A/card', { token })).status).toBe(404);
   });
 
@@ -163,24 +214,42 @@ describe('resource shapes', () => {
   });
 
   it('POST /v1/module/command validates and applies', async () => {
-    const ok = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P4', parameter: 'v9', value: 55 } });
+    const ok = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P4', parameter: 'v9', value: 55 },
+    });
     expect(ok.status).toBe(200);
     expect(ok.json).toEqual({ ok: true });
     await expect.poll(() => sim.getParam(BOILER, 'P4.v9')).toBe(55);
-    const missing = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P4', parameter: 'v9' } });
+    const missing = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P4', parameter: 'v9' },
+    });
     expect(missing.status).toBe(400);
-    const unknownDev = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: 'X', pool: 'P4', parameter: 'v9', value: 1 } });
+    const unknownDev = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: 'X', pool: 'P4', parameter: 'v9', value: 1 },
+    });
     expect(unknownDev.status).toBe(400);
-    const unknownParam = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P9', parameter: 'v1', value: 1 } });
+    const unknownParam = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P9', parameter: 'v1', value: 1 },
+    });
     expect(unknownParam.json).toEqual({ message: 'Unknown parameter' });
   });
 
   it('POST /v1/module/command/raw validates; MODULE_RESTART cycles the module', async () => {
     expect((await call(sim, 'POST', '/v1/module/command/raw', { token, body: { devid: MIXER } })).status).toBe(400);
-    const r = await call(sim, 'POST', '/v1/module/command/raw', { token, body: { devid: MIXER, command: 'MODULE_RESTART', value: 'ONLINE' } });
+    const r = await call(sim, 'POST', '/v1/module/command/raw', {
+      token,
+      body: { devid: MIXER, command: 'MODULE_RESTART', value: 'ONLINE' },
+    });
     expect(r.status).toBe(200);
     await expect.poll(() => sim.moduleOnline(MIXER)).toBe(false);
-    const offline = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: MIXER, pool: 'P4', parameter: 'v8', value: 200 } });
+    const offline = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: MIXER, pool: 'P4', parameter: 'v8', value: 200 },
+    });
     expect(offline.status).toBe(408);
     expect(offline.json).toMatchObject({ status: 'E_DISPATCH_EVENT_TIMEOUT' });
     await expect.poll(() => sim.moduleOnline(MIXER), { timeout: 3000 }).toBe(true);
@@ -199,9 +268,14 @@ describe('account isolation', () => {
     const objs = await call(sim, 'GET', '/v1/objects', { token: t2 });
     expect((objs.json as { data: Array<{ id: number }> }).data.map((o) => o.id)).toEqual([2001]);
     expect((await call(sim, 'GET', `/v1/objects/${DEMO_OBJECT_ID}`, { token: t2 })).status).toBe(404);
-    expect((await call(sim, 'GET', `/v1/modules?page=1&limit=999&group_id=${DEMO_OBJECT_ID}`, { token: t2 })).status).toBe(404);
+    expect(
+      (await call(sim, 'GET', `/v1/modules?page=1&limit=999&group_id=${DEMO_OBJECT_ID}`, { token: t2 })).status,
+    ).toBe(404);
     expect((await call(sim, 'GET', `/v1/modules/${BOILER}/card`, { token: t2 })).status).toBe(404);
-    const prime = await call(sim, 'POST', '/v1/modules/parameters', { token: t2, body: { modules: [BOILER, 'OTHER00001'] } });
+    const prime = await call(sim, 'POST', '/v1/modules/parameters', {
+      token: t2,
+      body: { modules: [BOILER, 'OTHER00001'] },
+    });
     expect(Object.keys(prime.json as object)).toEqual(['OTHER00001']);
     expect(((await call(sim, 'GET', '/v1/user', { token: t2 })).json as { user: { id: number } }).user.id).toBe(5555);
   });
@@ -210,7 +284,11 @@ describe('account isolation', () => {
 describe('CORS', () => {
   it('answers preflights for allowed origins', async () => {
     const r = await call(sim, 'OPTIONS', '/v1/user', {
-      headers: { Origin: 'http://allowed.test', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      headers: {
+        Origin: 'http://allowed.test',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization',
+      },
     });
     expect(r.status).toBe(204);
     expect(r.headers.get('access-control-allow-origin')).toBe('http://allowed.test');
@@ -223,7 +301,9 @@ describe('CORS', () => {
   });
 
   it('gives disallowed origins no ACAO header', async () => {
-    const r = await call(sim, 'OPTIONS', '/v1/user', { headers: { Origin: 'http://evil.test', 'Access-Control-Request-Method': 'GET' } });
+    const r = await call(sim, 'OPTIONS', '/v1/user', {
+      headers: { Origin: 'http://evil.test', 'Access-Control-Request-Method': 'GET' },
+    });
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
     const get = await call(sim, 'GET', '/v1/user', { token, headers: { Origin: 'http://evil.test' } });
     expect(get.headers.get('access-control-allow-origin')).toBeNull();

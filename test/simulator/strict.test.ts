@@ -4,7 +4,14 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import {
-  DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD, type Simulator, type SimulatorOptions, parseSimulatorProfile, startSimulator,
+  DEMO_EMAIL,
+  DEMO_MODULES,
+  DEMO_OBJECT_ID,
+  DEMO_PASSWORD,
+  type Simulator,
+  type SimulatorOptions,
+  parseSimulatorProfile,
+  startSimulator,
 } from '../../src/simulator/index.js';
 import { call, until } from './helpers.js';
 
@@ -24,13 +31,24 @@ async function start(opts: SimulatorOptions): Promise<Simulator> {
 const own = (s: Simulator) => ({ Origin: s.url, Referer: `${s.url}/` });
 
 async function token(s: Simulator): Promise<string> {
-  const r = await call(s, 'POST', '/v1/auth/user', { body: { email: DEMO_EMAIL, password: DEMO_PASSWORD }, headers: own(s) });
+  const r = await call(s, 'POST', '/v1/auth/user', {
+    body: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
+    headers: own(s),
+  });
   expect(r.status).toBe(200);
   return (r.json as { accessToken: string }).accessToken;
 }
 
 function connect(s: Simulator, headers: Record<string, string>, auth: Record<string, string> = {}): Promise<Socket> {
-  const socket = io(`${s.url}/ws`, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, timeout: 3000, extraHeaders: headers, auth });
+  const socket = io(`${s.url}/ws`, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: 3000,
+    extraHeaders: headers,
+    auth,
+  });
   sockets.push(socket);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -45,7 +63,9 @@ describe('strict', () => {
     expect((await call(s, 'POST', '/v1/auth/user', { body })).status).toBe(403);
     const wrong = await call(s, 'POST', '/v1/auth/user', { body, headers: { Origin: 'http://elsewhere.invalid' } });
     expect(wrong).toMatchObject({ status: 403, json: { message: 'Forbidden: Origin not allowed' } });
-    expect((await call(s, 'POST', '/v1/auth/user', { body, headers: { Referer: `${s.url}/app/page` } })).status).toBe(200);
+    expect((await call(s, 'POST', '/v1/auth/user', { body, headers: { Referer: `${s.url}/app/page` } })).status).toBe(
+      200,
+    );
     expect((await call(s, 'POST', '/v1/auth/user', { body, headers: own(s) })).status).toBe(200);
     // a lenient simulator does not care
     const lenient = await start({ strict: false });
@@ -55,7 +75,10 @@ describe('strict', () => {
   it('CORS answers only its own origin', async () => {
     const s = await start({ strict: true });
     const preflight = (origin: string) =>
-      fetch(`${s.url}/v1/auth/user`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } });
+      fetch(`${s.url}/v1/auth/user`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+      });
     expect((await preflight(s.url)).headers.get('access-control-allow-origin')).toBe(s.url);
     expect((await preflight('http://elsewhere.invalid')).headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -113,7 +136,9 @@ describe('laxData', () => {
     expect(await read(lax)).toEqual(await read(canonical));
     const raw = async (s: Simulator) => {
       const t = await token(s);
-      return (await call(s, 'GET', `/v1/modules?page=1&limit=999&group_id=${DEMO_OBJECT_ID}`, { token: t, headers: own(s) })).text;
+      return (
+        await call(s, 'GET', `/v1/modules?page=1&limit=999&group_id=${DEMO_OBJECT_ID}`, { token: t, headers: own(s) })
+      ).text;
     };
     // the same seed and the same traffic give the same bytes
     const fresh = await start({ laxData: { seed: 5 } });

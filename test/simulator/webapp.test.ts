@@ -19,8 +19,10 @@ const [BOILER = '', MIXER = ''] = DEMO_MODULES;
 /** The catalog's discovery and registry patterns (CATALOG.md §1.2, §1.3). */
 const INDEX_RE = /\/assets\/(index-[A-Za-z0-9_-]+\.js)/;
 const REGISTRY_RE = /([A-Za-z0-9._/-]+?)-([A-Za-z0-9_-]+)\.js/g;
-const MENU_RE = /["'](?:(?:\.\.\/)+|\/src\/)config\/router\/deviceMenu\/(\d+)\/([\w.]+)\.ts["']\s*:\s*\(\)\s*=>\s*\w+\(\s*\(\)\s*=>\s*import\(\s*["']\.\/([^"']+)\.js["']/g;
-const I18N_RE = /["']\.\.\/\.\.\/resources\/languages\/(\w+)\/(\w+)\.json["']\s*:\s*\(\)\s*=>\s*\w+\(\s*\(\)\s*=>\s*import\(\s*["']\.\/([^"']+)\.js["']/g;
+const MENU_RE =
+  /["'](?:(?:\.\.\/)+|\/src\/)config\/router\/deviceMenu\/(\d+)\/([\w.]+)\.ts["']\s*:\s*\(\)\s*=>\s*\w+\(\s*\(\)\s*=>\s*import\(\s*["']\.\/([^"']+)\.js["']/g;
+const I18N_RE =
+  /["']\.\.\/\.\.\/resources\/languages\/(\w+)\/(\w+)\.json["']\s*:\s*\(\)\s*=>\s*\w+\(\s*\(\)\s*=>\s*import\(\s*["']\.\/([^"']+)\.js["']/g;
 
 /** Independent decoder of a single-quoted JS string body (only the escapes the generator writes). */
 function decode(body: string): string {
@@ -85,22 +87,30 @@ describe('generator', () => {
     expect(units).toMatch(/0xc:\{'text':'units\.12','value':(_0x\w+)=>Number\(\(\1\/0x3c\)/);
     expect(units).toMatch(/0x2f:\{'text':'units\.1','value':(_0x\w+)=>\1-0x7f\}/);
     expect(units).toMatch(/0x30:\{'text':'units\.1','value':(_0x\w+)=>\(\1-0x7f\)\*\.5\}/);
-    expect(units).toMatch(/0x42:\{'text':'units\.0','value':(_0x\w+)=>\{if\(\1===0x0\)return'units\.202\.0';const (_0x\w+)=\(\1-0x1\)\*0xa,/);
+    expect(units).toMatch(
+      /0x42:\{'text':'units\.0','value':(_0x\w+)=>\{if\(\1===0x0\)return'units\.202\.0';const (_0x\w+)=\(\1-0x1\)\*0xa,/,
+    );
     expect(units).toMatch(/\['padStart'\]\(0x2,'0'\)\+':'\+/);
     expect(units).toContain("0x14:{'options':{0x0:'units.20.0',0x1:'units.20.1',0x2:'units.20.2',0x3:'units.20.3'}}");
     expect(units).toContain("0x270c:{'options':{[kn.ON]:'app.one.diodeState.on',[kn.OFF]:'app.one.diodeState.off'}}");
     // §1.8 inline tables built by TV-14-style builders, obfuscation traits.
-    expect(index).toMatch(/basicParameterBuilder_P4=\(\{id:_0x[0-9a-f]{6},icon:icon=IconsList\['TEMPERATURE'\],number:_0x[0-9a-f]{6},/);
+    expect(index).toMatch(
+      /basicParameterBuilder_P4=\(\{id:_0x[0-9a-f]{6},icon:icon=IconsList\['TEMPERATURE'\],number:_0x[0-9a-f]{6},/,
+    );
     expect(index).toMatch(/=>\{const (_0x[0-9a-f]{6})=\{'id':.*return \1;\}/);
     expect(index).toMatch(/'PARAM_P4_8':basicParameterBuilder_P4\(\{'number':0x8,'id':0x[0-9a-f]+,/);
-    expect(index).toMatch(/'CZAS_PRACY_PALNIKA':\{.*'number':0x3b,'use':'v','convert':Uo\},\{'group':'P4','number':0x3c,.*'times':0x10000\}/);
+    expect(index).toMatch(
+      /'CZAS_PRACY_PALNIKA':\{.*'number':0x3b,'use':'v','convert':Uo\},\{'group':'P4','number':0x3c,.*'times':0x10000\}/,
+    );
     expect(index).toMatch(/\[ParameterStatus\['INVISIBLE'\]\]:\[\{'if':\[\{'operation':e\.equalTo,'expected':0x0,/);
     expect(index).toMatch(/'then':'e\.ON'\},\{'if':\[.*?\],'then':kn\.OFF\}/);
     expect(index).toMatch(/'\\x[0-9a-f]{2}(\\x[0-9a-f]{2})+'/);
     // §1.9 menus: the 201 wrapper with a ['A','B']['map'](…) write list.
     const mixerMenu = w.assets.find((x) => x.file === w.menus['153'])?.body ?? '';
     expect(mixerMenu).toMatch(/^const _201=\{'priority':0x64,'deviceMenu':\[\{'path':'userMenu'/);
-    expect(mixerMenu).toMatch(/'write':\['ZADANA_TEMP_POKOJOWA_ZAWORU_1','TRYB_PRACY_ZAWORU_1'\]\['map'\]\((_0x\w+)=>\(\{'permissionModule':_0x\w+\['DISPLAY_PARAMETER_LEVEL_1'\],'parameter':_0x\w+\(_0x\w+\['WRITE'\],\1\)\}\)\)/);
+    expect(mixerMenu).toMatch(
+      /'write':\['ZADANA_TEMP_POKOJOWA_ZAWORU_1','TRYB_PRACY_ZAWORU_1'\]\['map'\]\((_0x\w+)=>\(\{'permissionModule':_0x\w+\['DISPLAY_PARAMETER_LEVEL_1'\],'parameter':_0x\w+\(_0x\w+\['WRITE'\],\1\)\}\)\)/,
+    );
     expect(mixerMenu).toMatch(/export default _201;\n$/);
     // §1.8.1 dedicated chunk in the TV-15 shape.
     const status = w.assets.find((x) => x.file === w.paramChunks.STATUS_P5_0)?.body ?? '';
@@ -113,7 +123,10 @@ describe('generator', () => {
     const index = w.assets.find((x) => x.kind === 'index')?.body ?? '';
     const symbols = new Set(D.symbols.map((s) => s.symbol));
     const walk = (routes: (typeof D.menus)[number]['routes']): string[] =>
-      routes.flatMap((r) => [...[r.read, r.write, r.status, r.special].flatMap((l) => (l ?? []).map((p) => p.symbol)), ...walk(r.children ?? [])]);
+      routes.flatMap((r) => [
+        ...[r.read, r.write, r.status, r.special].flatMap((l) => (l ?? []).map((p) => p.symbol)),
+        ...walk(r.children ?? []),
+      ]);
     for (const menu of D.menus) {
       const chunk = w.assets.find((x) => x.file === w.menus[String(menu.deviceMenu)])?.body ?? '';
       for (const sym of walk(menu.routes)) {
@@ -163,11 +176,15 @@ describe('generator', () => {
     for (const x of w.assets) expect(isModuleSyntax(x.body), x.file).toBe(true);
     expect(index.length).toBeGreaterThanOrEqual(3_000_000);
     expect(index.length).toBeLessThan(3_500_000);
-    const maps = index.match(/'(?:PARAM_P\d+_\d+|[A-Z][A-Z0-9_]+)':(?:basicParameterBuilder_P\d+\(|valveParameterBuilder\(|\{'id')/g) ?? [];
+    const maps =
+      index.match(
+        /'(?:PARAM_P\d+_\d+|[A-Z][A-Z0-9_]+)':(?:basicParameterBuilder_P\d+\(|valveParameterBuilder\(|\{'id')/g,
+      ) ?? [];
     expect(maps.length).toBeGreaterThanOrEqual(1000);
     const labels = constPairs(w.assets.find((x) => x.file === w.i18n['pl/parameters'])?.body ?? '');
     expect(Object.keys(labels).length).toBeGreaterThanOrEqual(1300);
-    const escaped = (w.assets.find((x) => x.file === w.i18n['pl/parameters'])?.body ?? '').match(/='[^']*\\x20[^']*'/g) ?? [];
+    const escaped =
+      (w.assets.find((x) => x.file === w.i18n['pl/parameters'])?.body ?? '').match(/='[^']*\\x20[^']*'/g) ?? [];
     expect(escaped.length).toBeGreaterThanOrEqual(1300);
     expect(w.menus['2190']).toMatch(/^0-/);
     expect(w.stats).toMatchObject({ inlineMaps: maps.length });
@@ -203,7 +220,9 @@ describe('served web app', () => {
 
   it('serves every asset the index references, as JavaScript with validators', async () => {
     const { text } = await index();
-    const files = new Set([...text.matchAll(REGISTRY_RE)].map((m) => `${(m[1] as string).split('/').pop()}-${m[2]}.js`));
+    const files = new Set(
+      [...text.matchAll(REGISTRY_RE)].map((m) => `${(m[1] as string).split('/').pop()}-${m[2]}.js`),
+    );
     expect(files.size).toBe(sim.webApp.info().assets.length - 1);
     for (const f of files) {
       const r = await call(sim, 'GET', `/assets/${f}`);
@@ -234,7 +253,8 @@ describe('served web app', () => {
 
   it('module rows carry the deviceMenus and permissions the menus expect', async () => {
     const token = await login(sim);
-    const rows = (await call(sim, 'GET', `/v1/modules?page=1&limit=999&group_id=${DEMO_OBJECT_ID}`, { token })).json as {
+    const rows = (await call(sim, 'GET', `/v1/modules?page=1&limit=999&group_id=${DEMO_OBJECT_ID}`, { token }))
+      .json as {
       data: Array<{ devid: string; deviceMenu: number; permissions: string[] }>;
     };
     const byId = new Map(rows.data.map((r) => [r.devid, r]));
@@ -242,7 +262,10 @@ describe('served web app', () => {
     expect(byId.get(MIXER)?.deviceMenu).toBe(153);
     const { text } = await index();
     const menus = new Map([...text.matchAll(MENU_RE)].map((m) => [Number(m[1]), m[3] as string]));
-    for (const [devid, kind] of [[BOILER, 'boiler'], [MIXER, 'mixer']] as const) {
+    for (const [devid, kind] of [
+      [BOILER, 'boiler'],
+      [MIXER, 'mixer'],
+    ] as const) {
       const row = byId.get(devid);
       expect(menus.has(row?.deviceMenu ?? -1)).toBe(true);
       const menu = D.menus.find((mn) => mn.deviceMenu === row?.deviceMenu);
@@ -266,7 +289,9 @@ describe('served web app', () => {
     expect(after.name).toBe(name);
     const newParams = sim.webApp.info().i18n['en/parameters'] as string;
     expect(newParams).not.toBe(oldParams);
-    expect(constPairs((await call(sim, 'GET', `/assets/${newParams}`)).text).PARAM_P4_1).toBe('Boiler water temperature');
+    expect(constPairs((await call(sim, 'GET', `/assets/${newParams}`)).text).PARAM_P4_1).toBe(
+      'Boiler water temperature',
+    );
     expect((await call(sim, 'GET', `/assets/${before.name}`)).status).toBe(404);
     const kept = sim.webApp.publish({ keepOld: true });
     expect((await call(sim, 'GET', `/assets/${name}`)).status).toBe(200);
@@ -280,7 +305,10 @@ describe('served web app', () => {
     const cut = await call(sim, 'GET', `/assets/${name}`);
     expect(cut.text.length).toBe(Math.floor(Buffer.byteLength(text) / 2));
     expect(cut.headers.get('etag')).not.toBe(good.headers.get('etag'));
-    expect((await call(sim, 'GET', `/assets/${name}`, { headers: { 'If-None-Match': good.headers.get('etag') as string } })).status).toBe(200);
+    expect(
+      (await call(sim, 'GET', `/assets/${name}`, { headers: { 'If-None-Match': good.headers.get('etag') as string } }))
+        .status,
+    ).toBe(200);
     sim.webApp.corrupt('module.menu', 'missing');
     expect((await call(sim, 'GET', `/assets/${sim.webApp.info().menus['0']}`)).status).toBe(404);
     sim.webApp.corrupt('units', 'html');

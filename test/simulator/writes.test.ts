@@ -55,14 +55,19 @@ describe('refused writes (default: HTTP 200, value kept, nothing pushed)', () =>
     expect(sim.getParam(BOILER, 'P4.v8')).toBe(target);
   });
 
-  it('the limits are the register family\'s own (mixer P4.v8: 100–300, tenths) and bare-scalar limits count too', async () => {
+  it("the limits are the register family's own (mixer P4.v8: 100–300, tenths) and bare-scalar limits count too", async () => {
     expect((await write('v8', 301, MIXER)).status).toBe(200);
     expect(sim.getParam(MIXER, 'P4.v8')).toBe(215);
     // Boiler P4.v1 has bare-scalar limits n1 = 100, x1 = 900.
     const v1 = sim.getParam(BOILER, 'P4.v1');
     await write('v1', 901);
     expect(sim.getParam(BOILER, 'P4.v1')).toBe(v1);
-    expect(sim.refusedWrites().slice(-2).map((w) => [w.devid, w.key, w.value])).toEqual([
+    expect(
+      sim
+        .refusedWrites()
+        .slice(-2)
+        .map((w) => [w.devid, w.key, w.value]),
+    ).toEqual([
       [MIXER, 'P4.v8', 301],
       [BOILER, 'P4.v1', 901],
     ]);
@@ -78,14 +83,23 @@ describe('invalidWriteStatus: an error answer instead', () => {
 
   it('answers the chosen status with the reason; valid writes still answer 200', async () => {
     const token = await login(sim);
-    const bad = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 200 } });
+    const bad = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 200 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json).toEqual({ message: 'Value out of range' });
-    const nan = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 'hot' } });
+    const nan = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 'hot' },
+    });
     expect(nan.status).toBe(400);
     expect(nan.json).toEqual({ message: 'Value is not a number' });
     expect(sim.getParam(BOILER, 'P4.v8')).toBe(65);
-    const ok = await call(sim, 'POST', '/v1/module/command', { token, body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 70 } });
+    const ok = await call(sim, 'POST', '/v1/module/command', {
+      token,
+      body: { devid: BOILER, pool: 'P4', parameter: 'v8', value: 70 },
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -67,7 +67,17 @@ const CHILD = `
 
 function child(path: string, lockWait: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = ['--input-type=module', '-e', CHILD, bundle, path, JSON.stringify(sim.server), DEMO_EMAIL, DEMO_PASSWORD, String(lockWait)];
+    const args = [
+      '--input-type=module',
+      '-e',
+      CHILD,
+      bundle,
+      path,
+      JSON.stringify(sim.server),
+      DEMO_EMAIL,
+      DEMO_PASSWORD,
+      String(lockWait),
+    ];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d) => (err += d));

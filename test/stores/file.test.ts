@@ -26,9 +26,13 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-runTokenStoreContract('FileTokenStore', () => new FileTokenStore({ path: join(fresh(), 'token.json'), logger: captureLogger() }), {
-  reopen: (s) => new FileTokenStore({ path: (s as FileTokenStore).path, logger: captureLogger() }),
-});
+runTokenStoreContract(
+  'FileTokenStore',
+  () => new FileTokenStore({ path: join(fresh(), 'token.json'), logger: captureLogger() }),
+  {
+    reopen: (s) => new FileTokenStore({ path: (s as FileTokenStore).path, logger: captureLogger() }),
+  },
+);
 
 const mode = async (p: string) => (await stat(p)).mode & 0o777;
 
@@ -53,7 +57,9 @@ describe('FileTokenStore', () => {
 
   it('default path: $XDG_CONFIG_HOME/bragerone/token-<safe email>.json, else ~/.config', () => {
     vi.stubEnv('XDG_CONFIG_HOME', '/xdg-test');
-    expect(new FileTokenStore({ email: 'Demo@BragerOne.local' }).path).toBe('/xdg-test/bragerone/token-demo@bragerone.local.json');
+    expect(new FileTokenStore({ email: 'Demo@BragerOne.local' }).path).toBe(
+      '/xdg-test/bragerone/token-demo@bragerone.local.json',
+    );
     expect(new FileTokenStore().path).toBe('/xdg-test/bragerone/token-default.json');
     expect(new FileTokenStore().lockKey).toBe('/xdg-test/bragerone/token-default.json');
     vi.stubEnv('XDG_CONFIG_HOME', '');
@@ -99,7 +105,16 @@ describe('FileTokenStore', () => {
     const dir = fresh();
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'token.json');
-    await writeFile(path, JSON.stringify({ access_token: 'py-token', token_type: 'bearer', refresh_token: null, expires_at: null, objects: [] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        access_token: 'py-token',
+        token_type: 'bearer',
+        refresh_token: null,
+        expires_at: null,
+        objects: [],
+      }),
+    );
     expect((await new FileTokenStore({ path }).load())?.accessToken).toBe('py-token');
   });
 
@@ -160,7 +175,12 @@ describe('FileTokenStore', () => {
   it('save and clear of one instance apply in call order', async () => {
     const path = join(fresh(), 'token.json');
     const store = new FileTokenStore({ path });
-    const ops = [store.save(sampleToken({ accessToken: 'one' })), store.clear(), store.save(sampleToken({ accessToken: 'two' })), store.clear()];
+    const ops = [
+      store.save(sampleToken({ accessToken: 'one' })),
+      store.clear(),
+      store.save(sampleToken({ accessToken: 'two' })),
+      store.clear(),
+    ];
     await Promise.all(ops);
     expect(await store.load()).toBeNull();
     await Promise.all([store.clear(), store.save(sampleToken({ accessToken: 'last' }))]);
@@ -233,11 +253,15 @@ describe('FileTokenStore atomic replace across processes', () => {
     `;
     const run = (id: string) =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', childCode, bundle, path, id], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, ['--input-type=module', '-e', childCode, bundle, path, id], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let err = '';
         child.stderr.on('data', (d) => (err += d));
         child.on('error', reject);
-        child.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`writer ${id} exited ${code}: ${err}`))));
+        child.on('exit', (code) =>
+          code === 0 ? resolve(code) : reject(new Error(`writer ${id} exited ${code}: ${err}`)),
+        );
       });
     const writers = Promise.all([run('A'), run('B')]);
     let done = false;

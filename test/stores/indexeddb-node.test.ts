@@ -8,7 +8,6 @@ import { sampleToken } from './contract.js';
 import { captureLogger } from '../helpers/logger.js';
 import { until } from '../helpers/wait.js';
 
-
 const g = globalThis as { indexedDB?: unknown };
 afterEach(() => {
   delete g.indexedDB;

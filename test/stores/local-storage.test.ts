@@ -42,10 +42,21 @@ describe('LocalStorageTokenStore', () => {
     const storage = new MemoryStorage();
     storage.setItem(
       'bragerone.token',
-      JSON.stringify({ access_token: 'snake-token', token_type: 'bearer', refresh_token: 'r', expires_at: '2030-05-01T12:00:00+00:00', objects: [] }),
+      JSON.stringify({
+        access_token: 'snake-token',
+        token_type: 'bearer',
+        refresh_token: 'r',
+        expires_at: '2030-05-01T12:00:00+00:00',
+        objects: [],
+      }),
     );
     const t = await new LocalStorageTokenStore({ storage }).load();
-    expect(t).toMatchObject({ accessToken: 'snake-token', refreshToken: 'r', expiresAt: '2030-05-01T12:00:00.000Z' /* normalised */, userId: null });
+    expect(t).toMatchObject({
+      accessToken: 'snake-token',
+      refreshToken: 'r',
+      expiresAt: '2030-05-01T12:00:00.000Z' /* normalised */,
+      userId: null,
+    });
   });
 
   it.each([
@@ -168,7 +179,11 @@ describe('LocalStorageTokenStore', () => {
     const off = store.watch((t) => seen.push(t ? t.accessToken : null));
     const fire = (init: { key: string | null; newValue: string | null; storageArea: Storage | null }) =>
       target.dispatchEvent(Object.assign(new Event('storage'), init));
-    fire({ key: 'bragerone.token', newValue: serializeToken(sampleToken({ accessToken: 'from-other-tab' })), storageArea: storage });
+    fire({
+      key: 'bragerone.token',
+      newValue: serializeToken(sampleToken({ accessToken: 'from-other-tab' })),
+      storageArea: storage,
+    });
     fire({ key: 'unrelated', newValue: 'x', storageArea: storage });
     fire({ key: 'bragerone.token', newValue: serializeToken(sampleToken()), storageArea: other });
     fire({ key: 'bragerone.token', newValue: '{corrupt', storageArea: storage });
@@ -195,7 +210,9 @@ describe('LocalStorageTokenStore', () => {
     const target = new EventTarget();
     g.addEventListener = target.addEventListener.bind(target);
     g.removeEventListener = target.removeEventListener.bind(target);
-    target.dispatchEvent(Object.assign(new Event('storage'), { key: 'bragerone.token', newValue: null, storageArea: storage }));
+    target.dispatchEvent(
+      Object.assign(new Event('storage'), { key: 'bragerone.token', newValue: null, storageArea: storage }),
+    );
     expect(seen).toEqual([]);
     expect(() => {
       off();

@@ -10,7 +10,13 @@ import { useSyncExternalStore } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../src/stores/memory.js';
-import { type Catalog, type ModuleView, type ModuleViewSnapshot, createModuleView, loadCatalog } from '../../src/catalog/index.js';
+import {
+  type Catalog,
+  type ModuleView,
+  type ModuleViewSnapshot,
+  createModuleView,
+  loadCatalog,
+} from '../../src/catalog/index.js';
 import { BragerOneApiClient } from '../../src/client.js';
 import { BragerOneGateway } from '../../src/live/gateway.js';
 import type { ParamStore } from '../../src/live/param-store.js';
@@ -31,12 +37,31 @@ beforeAll(async () => {
   await api.ensureAuth(DEMO.email, DEMO.password);
   const modules = await api.getModules(OBJECT_ID);
   boiler = modules.find((m) => m.deviceMenu === 0) as Module;
-  gw = new BragerOneGateway({ api, ownsApi: true, objectId: OBJECT_ID, modules: [boiler.devid], connectivityPollInterval: 0 });
+  gw = new BragerOneGateway({
+    api,
+    ownsApi: true,
+    objectId: OBJECT_ID,
+    modules: [boiler.devid],
+    connectivityPollInterval: 0,
+  });
   await gw.start();
   await gw.waitForPrime(5_000);
   catalog = await loadCatalog({ api, persist: false });
-  view = await createModuleView({ catalog, gateway: gw, devid: boiler.devid, deviceMenu: boiler.deviceMenu, permissions: boiler.permissions });
-  await until(() => sim().sockets().some((s) => s.listening.includes(boiler.devid)), 'socket listening', 10_000);
+  view = await createModuleView({
+    catalog,
+    gateway: gw,
+    devid: boiler.devid,
+    deviceMenu: boiler.deviceMenu,
+    permissions: boiler.permissions,
+  });
+  await until(
+    () =>
+      sim()
+        .sockets()
+        .some((s) => s.listening.includes(boiler.devid)),
+    'socket listening',
+    10_000,
+  );
 });
 
 afterAll(async () => {
@@ -142,14 +167,18 @@ describe('ModuleView as a framework store', () => {
     // One frame touching three parameters of the view → one notification with all three re-resolved.
     gw.params(boiler.devid).ingestPrimePayload({ [boiler.devid]: { P4: { v1: 640, v4: 20, v5: 150 } } });
     await until(() => seen.length >= 2, 'notified', 5_000);
-    const byLabel = Object.fromEntries(seen[1]?.panels.flatMap((p) => p.parameters).map((p) => [p.symbol, p.value]) ?? []);
+    const byLabel = Object.fromEntries(
+      seen[1]?.panels.flatMap((p) => p.parameters).map((p) => [p.symbol, p.value]) ?? [],
+    );
     expect(byLabel).toMatchObject({ PARAM_P4_1: 64, PARAM_P4_4: 2, PARAM_P4_5: 15 });
     expect(view.getSnapshot()).toBe(seen[1]);
     // A fence frame: its notification is the very next one, so the first frame notified exactly once.
     gw.params(boiler.devid).ingestPrimePayload({ [boiler.devid]: { P4: { v1: 650 } } });
     await until(() => seen.length >= 3, 'the fence frame notified', 5_000);
     expect(seen.length).toBe(3);
-    const fenced = Object.fromEntries(seen[2]?.panels.flatMap((p) => p.parameters).map((p) => [p.symbol, p.value]) ?? []);
+    const fenced = Object.fromEntries(
+      seen[2]?.panels.flatMap((p) => p.parameters).map((p) => [p.symbol, p.value]) ?? [],
+    );
     expect(fenced).toMatchObject({ PARAM_P4_1: 65, PARAM_P4_4: 2, PARAM_P4_5: 15 });
     expect(view.getSnapshot()).toBe(seen[2]);
     // A key no parameter of the view depends on: no notification.
@@ -166,7 +195,16 @@ describe('ModuleView as a framework store', () => {
       return createElement(
         'dl',
         null,
-        panels[0]?.parameters.filter((p) => p.symbol === 'PARAM_P4_1').map((p) => createElement('div', { key: p.symbol }, createElement('dt', null, p.label), createElement('dd', null, `${String(p.value)} ${p.unit ?? ''}`))),
+        panels[0]?.parameters
+          .filter((p) => p.symbol === 'PARAM_P4_1')
+          .map((p) =>
+            createElement(
+              'div',
+              { key: p.symbol },
+              createElement('dt', null, p.label),
+              createElement('dd', null, `${String(p.value)} ${p.unit ?? ''}`),
+            ),
+          ),
       );
     };
     const html = renderToString(createElement(Panels));

@@ -26,7 +26,11 @@ export class TemperatureChart {
   #plot: uPlot | null = null;
   #resize: ResizeObserver | null = null;
 
-  constructor(el: HTMLElement, legend: HTMLElement, opts: { windowMs?: number; maxRows?: number; minGap?: number } = {}) {
+  constructor(
+    el: HTMLElement,
+    legend: HTMLElement,
+    opts: { windowMs?: number; maxRows?: number; minGap?: number } = {},
+  ) {
     this.#el = el;
     this.#legend = legend;
     this.#windowMs = opts.windowMs ?? 10 * 60_000;
@@ -41,13 +45,20 @@ export class TemperatureChart {
 
   /** Sets the series (labels may change with the language; history of a symbol is kept). */
   setSeries(series: ChartSeries[]): void {
-    const same = series.length === this.#series.length && series.every((s, i) => {
-      const o = this.#series[i];
-      return o !== undefined && o.symbol === s.symbol && o.label === s.label && o.unit === s.unit;
-    });
+    const same =
+      series.length === this.#series.length &&
+      series.every((s, i) => {
+        const o = this.#series[i];
+        return o !== undefined && o.symbol === s.symbol && o.label === s.label && o.unit === s.unit;
+      });
     if (same) return;
     this.#series = series;
-    for (const s of series) if (!this.#values.has(s.symbol)) this.#values.set(s.symbol, this.#times.map(() => null));
+    for (const s of series)
+      if (!this.#values.has(s.symbol))
+        this.#values.set(
+          s.symbol,
+          this.#times.map(() => null),
+        );
     for (const k of [...this.#values.keys()]) if (!series.some((s) => s.symbol === k)) this.#values.delete(k);
     this.#renderLegend();
     this.#build();
@@ -65,7 +76,11 @@ export class TemperatureChart {
     }
     // Bounds: the window, then the row cap.
     let drop = 0;
-    while (drop < this.#times.length && (now - (this.#times[drop] as number) > this.#windowMs || this.#times.length - drop > this.#maxRows)) drop++;
+    while (
+      drop < this.#times.length &&
+      (now - (this.#times[drop] as number) > this.#windowMs || this.#times.length - drop > this.#maxRows)
+    )
+      drop++;
     if (drop > 0) {
       this.#times.splice(0, drop);
       for (const col of this.#values.values()) col.splice(0, drop);
@@ -106,12 +121,27 @@ export class TemperatureChart {
       legend: { show: false }, // our own legend (textContent), also readable by screen readers
       cursor: { drag: { x: false, y: false } },
       // The x axis spans the data held (at most the window), ending at the newest row.
-      scales: { x: { time: true, range: (_u, min, max) => (max > min ? [Math.max(min, max - this.#windowMs / 1000), max] : [max - 60, max]) } },
+      scales: {
+        x: {
+          time: true,
+          range: (_u, min, max) => (max > min ? [Math.max(min, max - this.#windowMs / 1000), max] : [max - 60, max]),
+        },
+      },
       axes: [axis, { ...axis, size: 44 }],
-      series: [{}, ...this.#series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length] as string, width: 2, spanGaps: true }))],
+      series: [
+        {},
+        ...this.#series.map((s, i) => ({
+          label: s.label,
+          stroke: COLORS[i % COLORS.length] as string,
+          width: 2,
+          spanGaps: true,
+        })),
+      ],
     };
     this.#plot = new uPlot(opts, this.#data(), this.#el);
-    this.#resize = new ResizeObserver(() => this.#plot?.setSize({ width: Math.max(this.#el.clientWidth, 240), height: 220 }));
+    this.#resize = new ResizeObserver(() =>
+      this.#plot?.setSize({ width: Math.max(this.#el.clientWidth, 240), height: 220 }),
+    );
     this.#resize.observe(this.#el);
   }
 

@@ -18,7 +18,15 @@ import {
   isNetworkError,
   isTimeoutError,
 } from 'bragerone';
-import { type Catalog, type LiveParameter, type ModuleView, type ModuleViewSnapshot, createModuleView, isCatalogError, loadCatalog } from 'bragerone/catalog';
+import {
+  type Catalog,
+  type LiveParameter,
+  type ModuleView,
+  type ModuleViewSnapshot,
+  createModuleView,
+  isCatalogError,
+  loadCatalog,
+} from 'bragerone/catalog';
 import { TemperatureChart } from './chart.js';
 import { type TextKey, setTextLanguage, t } from './i18n.js';
 
@@ -125,7 +133,8 @@ const debug = {
 (window as unknown as { dashboard: typeof debug }).dashboard = debug;
 
 function applyTexts(): void {
-  for (const node of document.querySelectorAll<HTMLElement>('[data-t]')) node.textContent = t(node.dataset.t as TextKey);
+  for (const node of document.querySelectorAll<HTMLElement>('[data-t]'))
+    node.textContent = t(node.dataset.t as TextKey);
   renderSocket();
   renderModuleState();
 }
@@ -206,11 +215,13 @@ async function afterLogin(): Promise<void> {
   if (!baseCatalog) {
     baseCatalog = await loadCatalog({ api: client });
     const codes = baseCatalog.languages();
-    ui.lang.replaceChildren(...codes.map((l) => {
-      const o = el('option', l.label);
-      o.value = l.code;
-      return o;
-    }));
+    ui.lang.replaceChildren(
+      ...codes.map((l) => {
+        const o = el('option', l.label);
+        o.value = l.code;
+        return o;
+      }),
+    );
     if (!codes.some((l) => l.code === lang)) lang = baseCatalog.lang;
     ui.lang.value = lang;
     ui.lang.disabled = false;
@@ -245,7 +256,11 @@ function renderNav(): void {
       const dot = el('span', undefined, 'dot');
       dot.dataset.on = String(online);
       dot.setAttribute('aria-hidden', 'true');
-      btn.append(dot, el('span', m.name ?? m.devid, 'name'), el('span', `${m.devid} · ${t(online ? 'online' : 'offline')}`, 'sub'));
+      btn.append(
+        dot,
+        el('span', m.name ?? m.devid, 'name'),
+        el('span', `${m.devid} · ${t(online ? 'online' : 'offline')}`, 'sub'),
+      );
       btn.addEventListener('click', () => void openModule(object, m));
       item.append(btn);
       ul.append(item);
@@ -287,7 +302,8 @@ async function ensureGateway(object: BragerObject, modules: Module[]): Promise<B
 function syncSocket(): void {
   const rt = gateway?.realtime();
   const state = rt?.state ?? 'idle';
-  socketState = state === 'connected' ? 'up' : state === 'connecting' || state === 'reconnecting' ? 'reconnecting' : 'down';
+  socketState =
+    state === 'connected' ? 'up' : state === 'connecting' || state === 'reconnecting' ? 'reconnecting' : 'down';
   renderSocket();
 }
 
@@ -321,7 +337,13 @@ async function openModule(object: BragerObject, module: Module): Promise<void> {
 async function startView(gw: BragerOneGateway): Promise<void> {
   if (!current || !catalog) return;
   const { module } = current;
-  const v = await createModuleView({ catalog, gateway: gw, devid: module.devid, deviceMenu: module.deviceMenu, permissions: module.permissions });
+  const v = await createModuleView({
+    catalog,
+    gateway: gw,
+    devid: module.devid,
+    deviceMenu: module.deviceMenu,
+    permissions: module.permissions,
+  });
   view = v;
   ui.moduleTitle.textContent = module.name ?? module.devid;
   ui.moduleTitle.tabIndex = -1;
@@ -353,7 +375,8 @@ let layout = '';
 
 const isTemperature = (p: LiveParameter): boolean => p.componentType === 'TEMPERATURE' || /°\s?[CF]/.test(p.unit ?? '');
 const isIndicator = (p: LiveParameter): boolean => p.componentType === 'DIODE';
-const isSetpoint = (p: LiveParameter): boolean => p.writable && typeof p.value === 'number' && p.min !== null && p.max !== null && !p.options;
+const isSetpoint = (p: LiveParameter): boolean =>
+  p.writable && typeof p.value === 'number' && p.min !== null && p.max !== null && !p.options;
 
 function display(p: LiveParameter): string {
   if (p.valueLabel) return p.valueLabel;

@@ -174,7 +174,13 @@ export function menuRoute(r: JsonObject, depth = 0): MenuRoute | null {
   const children = Array.isArray(rawChildren)
     ? rawChildren.filter(isObject).flatMap((c) => menuRoute(c, depth + 1) ?? [])
     : [];
-  const route: MenuRoute = { path, name, parameters: menuParameters(own(r, 'parameters')), children, permission: routePermission(r) };
+  const route: MenuRoute = {
+    path,
+    name,
+    parameters: menuParameters(own(r, 'parameters')),
+    children,
+    permission: routePermission(r),
+  };
   const comp = own(r, 'component');
   if (comp !== undefined) route.component = typeof comp === 'string' ? comp : null;
   const meta = own(r, 'meta');

@@ -24,6 +24,10 @@ export function titleTokens(routes: readonly MenuRoute[]): string[] {
 }
 
 /** Panels of a (filtered) menu with the title table built from `i18n`; the web-UI filter is on unless disabled. */
-export function menuPanels(routes: readonly MenuRoute[], i18n: I18nGetter, opts: PanelOptions = { webUiOnly: true }): Panel[] {
+export function menuPanels(
+  routes: readonly MenuRoute[],
+  i18n: I18nGetter,
+  opts: PanelOptions = { webUiOnly: true },
+): Panel[] {
   return panels(routes, titleTable(routes, i18n), opts).panels;
 }

@@ -31,7 +31,11 @@ export interface PanelOptions {
 }
 
 const MENU_TITLE_RE = /^(MAINMENU|MENUSERWIS|MENUPALNIKA|MENU)_[A-Z0-9_]+$/;
-const NOT_WEB_UI = new Set(['dev', 'producer', 'configuration', 'schema', 'testsoutputinput', 'calibration', 'lockboard'].map((s) => `modules.menu.${s}`));
+const NOT_WEB_UI = new Set(
+  ['dev', 'producer', 'configuration', 'schema', 'testsoutputinput', 'calibration', 'lockboard'].map(
+    (s) => `modules.menu.${s}`,
+  ),
+);
 
 /** A menu-title token (`MAINMENU_MENU_TERMOSTATU`): also the name of its own i18n namespace. */
 export function isMenuTitleToken(s: string): boolean {
@@ -47,7 +51,10 @@ export function isModuleItem(r: MenuRoute): boolean {
 }
 
 function hiddenFromWebUi(r: MenuRoute): boolean {
-  const norm = r.name.toLowerCase().replace(/^companies\./, '').replace(/_/g, '');
+  const norm = r.name
+    .toLowerCase()
+    .replace(/^companies\./, '')
+    .replace(/_/g, '');
   return NOT_WEB_UI.has(norm) || r.path.includes(':') || r.meta?.isVisibleOnSideMenu === false;
 }
 
@@ -118,7 +125,10 @@ export function titleTable(routes: readonly MenuRoute[], i18n: I18nGetter): Json
     const ns = i18n(token);
     if (!ns) continue;
     const strings = Object.keys(ns).filter((k) => typeof ns[k] === 'string' && (ns[k] as string).trim() !== '');
-    const v = nonBlank(own(ns, token)) ?? nonBlank(own(ns, '__default__')) ?? (strings.length === 1 ? nonBlank(ns[strings[0] as string]) : null);
+    const v =
+      nonBlank(own(ns, token)) ??
+      nonBlank(own(ns, '__default__')) ??
+      (strings.length === 1 ? nonBlank(ns[strings[0] as string]) : null);
     if (v !== null) t[token] = v;
   }
   return t;
@@ -136,7 +146,11 @@ export function routeTitle(r: MenuRoute, table: JsonObject): string {
  * Panels of a (filtered) menu in all-panels mode (§3.9): every accepted module-item route with ≥ 1 token, titled
  * `"<ancestor>/…/<own>"` (blank or `-` ancestor titles omitted); equal titles merge; symbols sorted.
  */
-export function panels(routes: readonly MenuRoute[], table: JsonObject, opts: PanelOptions = {}): { panels: Panel[]; diagnostics: PanelDiagnostic[] } {
+export function panels(
+  routes: readonly MenuRoute[],
+  table: JsonObject,
+  opts: PanelOptions = {},
+): { panels: Panel[]; diagnostics: PanelDiagnostic[] } {
   const byTitle = new Map<string, Set<string>>();
   const diagnostics: PanelDiagnostic[] = [];
   const visit = (r: MenuRoute, ancestors: string[], hidden: boolean) => {

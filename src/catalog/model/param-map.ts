@@ -103,11 +103,23 @@ export function commandRules(o: JsonObject): CommandRule[] {
     if (!Array.isArray(list)) continue;
     for (const entry of list) {
       if (!isObject(entry)) continue;
-      const kind = own(entry, 'if') !== undefined ? 'if' : own(entry, 'elseif') !== undefined ? 'elseif' : own(entry, 'else') !== undefined ? 'else' : 'if';
+      const kind =
+        own(entry, 'if') !== undefined
+          ? 'if'
+          : own(entry, 'elseif') !== undefined
+            ? 'elseif'
+            : own(entry, 'else') !== undefined
+              ? 'else'
+              : 'if';
       const action = kind === 'else' ? own(entry, 'else') : own(entry, 'then');
       const command = nameOf(own(action, 'command'));
       if (!command) continue;
-      const rule: CommandRule = { logic, kind, conditions: kind === 'else' ? [] : ruleConditions(own(entry, kind)), command };
+      const rule: CommandRule = {
+        logic,
+        kind,
+        conditions: kind === 'else' ? [] : ruleConditions(own(entry, kind)),
+        command,
+      };
       const value = normalizeLiteral(own(action, 'value'));
       if (value !== null) rule.value = value;
       out.push(rule);

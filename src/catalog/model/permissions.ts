@@ -26,9 +26,14 @@ function nonEmpty(p: MenuParameters): boolean {
  * parity) or a non-empty route-level `parameters` section; entries of both containers are filtered by their own
  * permission. `allTokens` of the spec = `menuTokens(filterMenu(…))`.
  */
-export function filterMenu(routes: readonly MenuRoute[], permissions?: Iterable<string> | null, opts: FilterOptions = {}): MenuRoute[] {
+export function filterMenu(
+  routes: readonly MenuRoute[],
+  permissions?: Iterable<string> | null,
+  opts: FilterOptions = {},
+): MenuRoute[] {
   const set = permissions === null || permissions === undefined ? null : new Set(permissions);
-  const allowed = (perm: string | null | undefined): boolean => opts.debug === true || set === null || !perm || set.has(perm);
+  const allowed = (perm: string | null | undefined): boolean =>
+    opts.debug === true || set === null || !perm || set.has(perm);
   const visit = (r: MenuRoute): MenuRoute | null => {
     const parameters = filterParams(r.parameters, allowed);
     const meta = r.meta ? { ...r.meta, parameters: filterParams(r.meta.parameters, allowed) } : undefined;

@@ -25,7 +25,8 @@ function quantifierAt(p: string, i: number): { len: number; repeats: boolean } |
   if (c === '{') {
     const m = /^\{(\d{1,4})(,(\d{0,4}))?\}\??/.exec(p.slice(i, i + 14));
     if (!m) return null;
-    const max = m[2] === undefined ? Number(m[1]) : m[3] === '' || m[3] === undefined ? Number.POSITIVE_INFINITY : Number(m[3]);
+    const max =
+      m[2] === undefined ? Number(m[1]) : m[3] === '' || m[3] === undefined ? Number.POSITIVE_INFINITY : Number(m[3]);
     return { len: m[0].length, repeats: max > 1 };
   }
   return null;

@@ -40,7 +40,12 @@ function liveUnitCode(address: string | null, map: ParamMap | null, values: Valu
   return map ? map.units : null;
 }
 
-function describeWith(symbol: string, map: ParamMap | null, ctx: ModelContext, unitCode: string | number | null): DescribedParameter {
+function describeWith(
+  symbol: string,
+  map: ParamMap | null,
+  ctx: ModelContext,
+  unitCode: string | number | null,
+): DescribedParameter {
   const addr = primaryAddress(symbol, map);
   const label = resolveLabel(symbol, map, ctx.i18n, ctx.defaultI18n);
   const unit = unitInfo(unitCode, ctx.descriptors, ctx.i18n);
@@ -156,7 +161,10 @@ export function resolve(symbol: string, map: ParamMap | null, ctx: ModelContext)
     kind,
     rawMin,
     rawMax,
-    status: { raw: sKey ? registerInt(values(sKey)) : null, flags: map ? statusFlags(map, values, rules) : Object.create(null) },
+    status: {
+      raw: sKey ? registerInt(values(sKey)) : null,
+      flags: map ? statusFlags(map, values, rules) : Object.create(null),
+    },
     visibilityReason: vis.reason,
   };
 }

@@ -96,7 +96,8 @@ export function storeGetterValue(template: string, ctx: RuleContext): unknown {
   let cur: unknown = ctx;
   for (const seg of path.split('.')) {
     if (Array.isArray(cur)) cur = /^\d+$/.test(seg) ? cur[Number(seg)] : undefined;
-    else if (typeof cur === 'object' && cur !== null) cur = Object.hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
+    else if (typeof cur === 'object' && cur !== null)
+      cur = Object.hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
     else return undefined;
     if (cur === undefined) return undefined;
   }
@@ -151,7 +152,12 @@ export interface RowMatch {
  * Runs a rule list in order ([SIM]): an `if`/`elseif` row with a non-empty condition list fires when all its
  * conditions hold; an `else` row fires when reached; rows whose action carries a `command` are skipped.
  */
-export function runRows(rows: Json | undefined, values: ValueGetter, ctx: RuleContext = {}, skipCommands = true): RowMatch | null {
+export function runRows(
+  rows: Json | undefined,
+  values: ValueGetter,
+  ctx: RuleContext = {},
+  skipCommands = true,
+): RowMatch | null {
   if (!Array.isArray(rows)) return null;
   for (const row of rows) {
     if (!isRuleRow(row)) continue;

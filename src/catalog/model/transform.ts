@@ -80,7 +80,8 @@ export function compileTransform(src: unknown): Transform | null {
   if (body.endsWith(';')) body = body.slice(0, -1);
   if (body === param) return NO_TRANSFORM;
   let precision: number | null = null;
-  const a = /^Number\(\((.+)\)\.toFixed\((\d{1,2})\)\)$/.exec(body) ?? /^Number\((.+)\)\.toFixed\((\d{1,2})\)$/.exec(body);
+  const a =
+    /^Number\(\((.+)\)\.toFixed\((\d{1,2})\)\)$/.exec(body) ?? /^Number\((.+)\)\.toFixed\((\d{1,2})\)$/.exec(body);
   if (a) {
     body = a[1] ?? '';
     precision = Math.min(20, Number(a[2]));

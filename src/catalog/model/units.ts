@@ -69,7 +69,8 @@ function optionTable(d: JsonObject | null, i18n: I18nGetter): JsonObject | null 
   if (typeof text === 'string') {
     // [SIM] a text token naming an enum text group (`units.17` → {"0": "…"}) serves as the table.
     const node = resolveNode(text, i18n);
-    if (isObject(node) && Object.keys(node).length > 0 && Object.values(node).every((v) => typeof v === 'string')) return node;
+    if (isObject(node) && Object.keys(node).length > 0 && Object.values(node).every((v) => typeof v === 'string'))
+      return node;
   }
   return null;
 }
@@ -82,7 +83,15 @@ export function unitInfo(code: string | number | null, table: UnitDescriptors, i
   const d = code === null ? null : descriptorFor(code, table);
   if (!d) {
     const text = typeof code === 'string' && toNumber(code) === null ? normalizeUnitText(code) : null;
-    return { code, descriptor: null, text, transform: { kind: 'none' }, prepare: null, unknownTransform: false, table: null };
+    return {
+      code,
+      descriptor: null,
+      text,
+      transform: { kind: 'none' },
+      prepare: null,
+      unknownTransform: false,
+      table: null,
+    };
   }
   const tokenText = own(d, 'text');
   const text = typeof tokenText === 'string' ? normalizeUnitText(resolveToken(tokenText, i18n)) : null;

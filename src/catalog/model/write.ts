@@ -55,7 +55,14 @@ function displayToRaw(n: number, t: Transform, prepare: Transform | null): numbe
   return invertTransform(t, n);
 }
 
-function inputToRaw(input: number | string | boolean, t: Transform, prepare: Transform | null, options: EnumOption[] | null, symbol: string, offLabel: string | null): number {
+function inputToRaw(
+  input: number | string | boolean,
+  t: Transform,
+  prepare: Transform | null,
+  options: EnumOption[] | null,
+  symbol: string,
+  offLabel: string | null,
+): number {
   if (typeof input === 'boolean') return input ? 1 : 0;
   let n: number | null;
   if (typeof input === 'number') {
@@ -67,7 +74,8 @@ function inputToRaw(input: number | string | boolean, t: Transform, prepare: Tra
     if (t.kind === 'hhmm' && offLabel !== null && input.trim() === offLabel.trim()) return 0;
     if (t.kind === 'hhmm' && (input.trim() === HHMM_OFF_TOKEN || input.includes(':'))) {
       const raw = invertTransform(t, input.trim());
-      if (raw === null) throw new CatalogError(`${symbol}: not a time HH:MM in 10-minute steps`, { code: 'invalid-value' });
+      if (raw === null)
+        throw new CatalogError(`${symbol}: not a time HH:MM in 10-minute steps`, { code: 'invalid-value' });
       return raw;
     }
     n = toNumber(input);
@@ -90,7 +98,12 @@ function limit(values: ValueGetter, address: string, chan: 'n' | 'x'): number | 
   return key ? toNumber(values(key)) : null;
 }
 
-function rawCommand(symbol: string, map: ParamMap, input: number | string | boolean, values: ValueGetter): WriteRequest {
+function rawCommand(
+  symbol: string,
+  map: ParamMap,
+  input: number | string | boolean,
+  values: ValueGetter,
+): WriteRequest {
   if (map.commandRules.length === 0) {
     throw new CatalogError(`${symbol}: neither an address nor a command rule`, { code: 'not-writable' });
   }
@@ -106,7 +119,12 @@ function rawCommand(symbol: string, map: ParamMap, input: number | string | bool
  * Without one: the first command rule whose conditions hold (preferring one whose value equals the input).
  * Throws {@link CatalogError}: unknown symbol (`map` null), not writable, not a number, out of range.
  */
-export function prepareWrite(symbol: string, map: ParamMap | null, input: number | string | boolean, ctx: ModelContext): WriteRequest {
+export function prepareWrite(
+  symbol: string,
+  map: ParamMap | null,
+  input: number | string | boolean,
+  ctx: ModelContext,
+): WriteRequest {
   if (!map) throw new CatalogError(`${symbol}: unknown symbol`, { code: 'unknown-symbol' });
   const values = ctx.values ?? NO_VALUES;
   const address = primaryAddress(symbol, map).address;
@@ -128,7 +146,13 @@ export function prepareWrite(symbol: string, map: ParamMap | null, input: number
   }
   // parameterName: the bare symbol (`PARAM_66`) as PROTOCOL.md §4.12 shows, not the i18n-style `raw.name`
   // (`parameters.PARAM_66`) the reference CLI sends; which one the cloud wants is [U].
-  const req: WriteRequest = { route: 'parameter', pool: parsed.pool, parameter: `${parsed.chan}${parsed.idx}`, value: raw, parameterName: symbol };
+  const req: WriteRequest = {
+    route: 'parameter',
+    pool: parsed.pool,
+    parameter: `${parsed.chan}${parsed.idx}`,
+    value: raw,
+    parameterName: symbol,
+  };
   if (unitCode !== null) req.unit = unitCode;
   return req;
 }

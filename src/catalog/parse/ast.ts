@@ -298,8 +298,17 @@ const CHILD_KEYS: Record<string, readonly string[]> = /* @__PURE__ */ childKeys(
   [['body'], 'Program', 'BlockStatement', 'StaticBlock', 'LabeledStatement', 'ClassBody'],
   [['expression'], 'ExpressionStatement', 'ChainExpression', 'ParenthesizedExpression'],
   [['object', 'body'], 'WithStatement'],
-  [['argument'], 'ReturnStatement', 'ThrowStatement', 'UnaryExpression', 'UpdateExpression', 'YieldExpression',
-    'AwaitExpression', 'SpreadElement', 'RestElement'],
+  [
+    ['argument'],
+    'ReturnStatement',
+    'ThrowStatement',
+    'UnaryExpression',
+    'UpdateExpression',
+    'YieldExpression',
+    'AwaitExpression',
+    'SpreadElement',
+    'RestElement',
+  ],
   [['test', 'consequent', 'alternate'], 'IfStatement', 'ConditionalExpression'],
   [['discriminant', 'cases'], 'SwitchStatement'],
   [['test', 'consequent'], 'SwitchCase'],
@@ -322,14 +331,29 @@ const CHILD_KEYS: Record<string, readonly string[]> = /* @__PURE__ */ childKeys(
   [['expressions'], 'SequenceExpression', 'TemplateLiteral'],
   [['tag', 'quasi'], 'TaggedTemplateExpression'],
   [['source', 'options'], 'ImportExpression'],
-  [[], 'ImportDeclaration', 'ExportAllDeclaration', 'Identifier', 'Literal', 'ThisExpression', 'Super',
-    'EmptyStatement', 'DebuggerStatement', 'BreakStatement', 'ContinueStatement', 'PrivateIdentifier',
-    'MetaProperty', 'TemplateElement'],
+  [
+    [],
+    'ImportDeclaration',
+    'ExportAllDeclaration',
+    'Identifier',
+    'Literal',
+    'ThisExpression',
+    'Super',
+    'EmptyStatement',
+    'DebuggerStatement',
+    'BreakStatement',
+    'ContinueStatement',
+    'PrivateIdentifier',
+    'MetaProperty',
+    'TemplateElement',
+  ],
   [['declaration'], 'ExportNamedDeclaration', 'ExportDefaultDeclaration'],
 ]);
 
 /** The table of {@link CHILD_KEYS}, written as (child keys, node types that have them). */
-function childKeys(groups: ReadonlyArray<readonly [readonly string[], ...string[]]>): Record<string, readonly string[]> {
+function childKeys(
+  groups: ReadonlyArray<readonly [readonly string[], ...string[]]>,
+): Record<string, readonly string[]> {
   const out: Record<string, readonly string[]> = {};
   for (const [keys, ...types] of groups) for (const t of types) out[t] = keys;
   return out;

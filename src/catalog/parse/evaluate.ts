@@ -236,7 +236,11 @@ export class Evaluator {
       case 'UnaryExpression': {
         if (node.operator === 'void') return null;
         const arg = node.argument as AnyNode;
-        if ((node.operator === '-' || node.operator === '+') && arg.type === 'Literal' && typeof arg.value === 'number') {
+        if (
+          (node.operator === '-' || node.operator === '+') &&
+          arg.type === 'Literal' &&
+          typeof arg.value === 'number'
+        ) {
           const n = parseNumberLiteral(`${node.operator}${this.text.slice(arg.start, arg.end)}`);
           if (n !== null) return n;
         }
@@ -344,7 +348,12 @@ export class Evaluator {
   #evMember(node: AnyNode, env: Env, d: number): Val {
     const prop = node.property as AnyNode;
     const obj = node.object as AnyNode;
-    if (node.computed !== true || prop.type !== 'Literal' || typeof prop.value !== 'string' || obj.type !== 'Identifier') {
+    if (
+      node.computed !== true ||
+      prop.type !== 'Literal' ||
+      typeof prop.value !== 'string' ||
+      obj.type !== 'Identifier'
+    ) {
       return this.#text1(node);
     }
     const name = stringBody(this.text.slice(prop.start, prop.end));
@@ -366,7 +375,8 @@ export class Evaluator {
     if (op === '+') {
       if (typeof l === 'number' && typeof r === 'number') return l + r;
       const prim = (v: Val) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-      if ((typeof l === 'string' || typeof r === 'string') && prim(l) && prim(r)) return this.#str(String(l) + String(r));
+      if ((typeof l === 'string' || typeof r === 'string') && prim(l) && prim(r))
+        return this.#str(String(l) + String(r));
       return this.#text1(node);
     }
     const simple = (v: Val) => v === null || typeof v !== 'object';
@@ -408,18 +418,30 @@ export class Evaluator {
       if (OBFUSCATED.test(callee.name as string) && args.length >= 2) {
         const mode = this.#evaluate(args[0]!, env, d);
         const token = this.#evaluate(args[args.length - 1]!, env, d);
-        if (typeof mode === 'string' && HELPER_MODES.has(mode) && typeof token === 'string' && HELPER_TOKEN.test(token)) {
+        if (
+          typeof mode === 'string' &&
+          HELPER_MODES.has(mode) &&
+          typeof token === 'string' &&
+          HELPER_TOKEN.test(token)
+        ) {
           return token;
         }
         // [SIM] A helper call over a bound name (`['X','Y']['map'](e=>…h(M['WRITE'],e))`) whose token is not
         // PARAM_*/STATUS_* stays text (TV-11), but with the bound token quoted in place of the name, so the menu's
         // token extraction (CATALOG.md §2.4, last quoted argument) still finds `X` instead of the parameter name.
         const last = args[args.length - 1]!;
-        if (typeof mode === 'string' && HELPER_MODES.has(mode) && last.type === 'Identifier' && typeof token === 'string' && SCREAMING.test(token)) {
+        if (
+          typeof mode === 'string' &&
+          HELPER_MODES.has(mode) &&
+          last.type === 'Identifier' &&
+          typeof token === 'string' &&
+          SCREAMING.test(token)
+        ) {
           const src = this.source(node);
           const at = (last.start as number) - (node.start as number);
           const end = (last.end as number) - (node.start as number);
-          if (typeof src === 'string' && at >= 0 && end <= src.length) return `${src.slice(0, at)}'${token}'${src.slice(end)}`;
+          if (typeof src === 'string' && at >= 0 && end <= src.length)
+            return `${src.slice(0, at)}'${token}'${src.slice(end)}`;
         }
       }
     }
@@ -512,7 +534,10 @@ function analyseBuilder(node: AnyNode, text: string): BuilderShape | null {
 }
 
 /** Parses `text` and returns an evaluator over it plus the parse warnings. */
-export function evaluatorFor(text: string, limits?: Partial<ParseLimits>): { evaluator: Evaluator; warnings: string[] } {
+export function evaluatorFor(
+  text: string,
+  limits?: Partial<ParseLimits>,
+): { evaluator: Evaluator; warnings: string[] } {
   const lim = resolveLimits(limits);
   const parsed = parseProgram(text, lim);
   return { evaluator: new Evaluator(parsed.text, parsed.program, lim), warnings: parsed.warnings };

@@ -48,7 +48,9 @@ export function looksLikeLanguageConfig(obj: AnyNode): boolean {
   if (dv.type !== 'Literal' || typeof dv.value !== 'string') return false;
   const arr = tr.value as AnyNode;
   if (arr.type !== 'ArrayExpression') return false;
-  const rows = (arr.elements as Array<AnyNode | null>).filter((e): e is AnyNode => e !== null && e.type === 'ObjectExpression');
+  const rows = (arr.elements as Array<AnyNode | null>).filter(
+    (e): e is AnyNode => e !== null && e.type === 'ObjectExpression',
+  );
   if (rows.length === 0) return false;
   const good = rows.filter((r) => findProperty(r, 'id') && findProperty(r, 'flag')).length;
   return good / rows.length >= 0.7;
@@ -160,7 +162,8 @@ export function walkIndex(ev: Evaluator): IndexWalk {
       }
       if (firstObjects < 10 && node.start < 1_000_000) {
         firstObjects++;
-        if (node.end - node.start > 200 && CANDIDATE_WORDS.test(text.slice(node.start, node.end))) candidates.push(node);
+        if (node.end - node.start > 200 && CANDIDATE_WORDS.test(text.slice(node.start, node.end)))
+          candidates.push(node);
       }
       if (!langDone && looksLikeLanguageConfig(node)) {
         langDone = true;
@@ -202,7 +205,8 @@ export function looksLikeParamMap(o: Json, symbol?: string): boolean {
   if (MAP_KEYS.some((k) => Object.hasOwn(o, k))) return true;
   for (const k of PATH_KEYS) {
     const v = o[k];
-    if (Object.hasOwn(o, k) && ((Array.isArray(v) && v.length > 0) || (isJsonObject(v) && Object.keys(v).length > 0))) return true;
+    if (Object.hasOwn(o, k) && ((Array.isArray(v) && v.length > 0) || (isJsonObject(v) && Object.keys(v).length > 0)))
+      return true;
   }
   return symbol !== undefined && Object.hasOwn(o, symbol) && isJsonObject(o[symbol]);
 }
@@ -218,7 +222,11 @@ function isLiteralRoot(n: unknown): n is AnyNode {
 export function chunkRootNode(ev: Evaluator, largest?: AnyNode | null): AnyNode | null {
   for (const stmt of ev.program.body as unknown as AnyNode[]) {
     if (stmt.type === 'ExportDefaultDeclaration' && isLiteralRoot(stmt.declaration)) return stmt.declaration;
-    if (stmt.type === 'ExportNamedDeclaration' && isNode(stmt.declaration) && stmt.declaration.type === 'VariableDeclaration') {
+    if (
+      stmt.type === 'ExportNamedDeclaration' &&
+      isNode(stmt.declaration) &&
+      stmt.declaration.type === 'VariableDeclaration'
+    ) {
       for (const d of stmt.declaration.declarations as AnyNode[]) if (isLiteralRoot(d.init)) return d.init;
     }
   }
@@ -271,9 +279,19 @@ export function chunkValue(ev: Evaluator): ChunkValue {
     if (stmt.type !== 'ExportDefaultDeclaration' || !isNode(stmt.declaration)) continue;
     const decl = stmt.declaration;
     if (decl.type === 'Identifier' && ev.hasTop(decl.name as string)) {
-      return { value: ev.topValue(decl.name as string) ?? null, binding: decl.name as string, literal: false, found: 'export-default' };
+      return {
+        value: ev.topValue(decl.name as string) ?? null,
+        binding: decl.name as string,
+        literal: false,
+        found: 'export-default',
+      };
     }
-    return { value: ev.value(decl, Number.POSITIVE_INFINITY), binding: null, literal: decl.type === 'Literal' || decl.type === 'TemplateLiteral', found: 'export-default' };
+    return {
+      value: ev.value(decl, Number.POSITIVE_INFINITY),
+      binding: null,
+      literal: decl.type === 'Literal' || decl.type === 'TemplateLiteral',
+      found: 'export-default',
+    };
   }
   let name: string | null = null;
   for (const stmt of ev.program.body as unknown as AnyNode[]) {
@@ -290,7 +308,8 @@ export function chunkValue(ev: Evaluator): ChunkValue {
     return { value: ev.topValue(name) ?? null, binding: name, literal: false, found: 'export-as-default' };
   }
   const largest = largestLiteral(ev);
-  if (largest) return { value: ev.value(largest, Number.POSITIVE_INFINITY), binding: null, literal: false, found: 'largest' };
+  if (largest)
+    return { value: ev.value(largest, Number.POSITIVE_INFINITY), binding: null, literal: false, found: 'largest' };
   return { value: null, binding: null, literal: false, found: 'none' };
 }
 

@@ -4,7 +4,20 @@
  * closed interpreter, regex scanners that survive syntax errors). Nothing here throws on asset input.
  */
 import type { AssetIndex, Json, JsonObject, MapOrigin } from '../types.js';
-import { type ChunkValue, chunkRootNode, chunkValue, countEscapeLeaks, extractUnitDescriptors, findKeyInAst, findKeyInJson, looksLikeParamMap, mineMenuSections, paramMapFromChunk, TOKEN_RE, walkIndex } from './extract.js';
+import {
+  type ChunkValue,
+  chunkRootNode,
+  chunkValue,
+  countEscapeLeaks,
+  extractUnitDescriptors,
+  findKeyInAst,
+  findKeyInJson,
+  looksLikeParamMap,
+  mineMenuSections,
+  paramMapFromChunk,
+  TOKEN_RE,
+  walkIndex,
+} from './extract.js';
 import { evaluatorFor, isJsonObject, newObject } from './evaluate.js';
 import { type ParseLimits, resolveLimits } from './limits.js';
 import { scanAssetRegistry, scanI18nImports, scanMenuMap } from './scan.js';
@@ -71,7 +84,11 @@ function emptyIndex(indexUrl: string): AssetIndex {
  * `oneBase`, default the index URL's origin), deviceMenu map (§1.4), i18n import map (§1.5), language
  * configuration (§1.6), unit descriptors (§1.7), inline token maps (§1.8 a) and the §1.8 b/c inputs.
  */
-export function parseIndex(text: string, indexUrl: string, opts: ParseOptions & { oneBase?: string } = {}): ParsedIndex {
+export function parseIndex(
+  text: string,
+  indexUrl: string,
+  opts: ParseOptions & { oneBase?: string } = {},
+): ParsedIndex {
   const limits = resolveLimits(opts.limits);
   const index = emptyIndex(indexUrl);
   const warnings: string[] = [];
@@ -219,7 +236,11 @@ export function lookupInline(
     fallback.candidates.forEach((c, i) => {
       if (isJsonObject(c) && looksLikeParamMap(c)) roots.push({ map: c, origin: `inline:index[${i}]` });
     });
-    if (isJsonObject(fallback.root) && looksLikeParamMap(fallback.root) && !fallback.candidates.includes(fallback.root)) {
+    if (
+      isJsonObject(fallback.root) &&
+      looksLikeParamMap(fallback.root) &&
+      !fallback.candidates.includes(fallback.root)
+    ) {
       roots.push({ map: fallback.root, origin: 'inline:index-full' });
     }
     if (roots.length === 1) out.set(symbol, roots[0]!);

@@ -111,8 +111,14 @@ export function scanAssetRegistry(text: string, indexUrl: string, oneBase?: stri
 
 const Q = `["']`;
 const LAZY = String.raw`\s*:\s*\(\s*\)\s*=>\s*[\w$]+\s*\(\s*\(\s*\)\s*=>\s*import\s*\(\s*["']\./([A-Za-z0-9._-]+)\.js["']`;
-const MENU_RE = new RegExp(String.raw`${Q}(?:(?:\.\./)+|/src/)config/router/deviceMenu/(\d+)/([A-Za-z0-9._-]+)\.ts${Q}${LAZY}`, 'g');
-const I18N_RE = new RegExp(String.raw`${Q}(?:(?:\.\./)+|/src/)resources/languages/([A-Za-z0-9_-]+)/([A-Za-z0-9._-]+)\.json${Q}${LAZY}`, 'g');
+const MENU_RE = new RegExp(
+  String.raw`${Q}(?:(?:\.\./)+|/src/)config/router/deviceMenu/(\d+)/([A-Za-z0-9._-]+)\.ts${Q}${LAZY}`,
+  'g',
+);
+const I18N_RE = new RegExp(
+  String.raw`${Q}(?:(?:\.\./)+|/src/)resources/languages/([A-Za-z0-9_-]+)/([A-Za-z0-9._-]+)\.json${Q}${LAZY}`,
+  'g',
+);
 
 /** The deviceMenu glob map (§1.4): deviceMenu (decimal string) → `"<base>-<hash>"`; variant `0` wins, else the first. */
 export function scanMenuMap(text: string): Record<string, string> {

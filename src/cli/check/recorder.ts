@@ -32,7 +32,9 @@ export class Recorder {
   /** Pass as the client's `fetch` option. */
   readonly fetch: typeof globalThis.fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = (init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET')).toUpperCase();
+    const method = (
+      init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET')
+    ).toUpperCase();
     const res = await globalThis.fetch(input, init);
     const full = url.startsWith(this.#apiBase) ? url.slice(this.#apiBase.length) : url;
     const path = full.split('?')[0] ?? full;

@@ -8,7 +8,13 @@
 import * as v from 'valibot';
 import { isRecord, normalizePool, parseChanIdx } from '../../live/payload.js';
 import {
-  AuthResponseSchema, BragerObjectSchema, ModuleCardSchema, ModuleSchema, ObjectDetailsSchema, SystemVersionSchema, UserSchema,
+  AuthResponseSchema,
+  BragerObjectSchema,
+  ModuleCardSchema,
+  ModuleSchema,
+  ObjectDetailsSchema,
+  SystemVersionSchema,
+  UserSchema,
   laxDateTime,
 } from '../../schemas/index.js';
 
@@ -65,7 +71,9 @@ function classifyWrapped(body: unknown, key: string, schema: v.GenericSchema, ba
   const wrapped = isRecord(body) && isRecord(body[key]);
   const bad = issuesOf(schema, wrapped ? body[key] : body);
   if (bad) return { verdict: 'drift', detail: bad };
-  return wrapped ? { verdict: 'matched', detail: `wrapped {${key}}` } : { verdict: 'tolerated', detail: `${bare} without the {${key}} wrapper` };
+  return wrapped
+    ? { verdict: 'matched', detail: `wrapped {${key}}` }
+    : { verdict: 'tolerated', detail: `${bare} without the {${key}} wrapper` };
 }
 
 const TZ_RE = /(?:Z|[+-]\d\d:?\d\d)$/i;
@@ -116,7 +124,8 @@ export function classifyPermissions(body: unknown): Finding {
 /** `GET /objects`: `{data: [...]}`; `{objects}`/bare tolerated; a bad row fails the whole list. */
 export function classifyObjects(status: number, body: unknown): Finding {
   const n = new Notes();
-  if (status !== 200) return { verdict: 'tolerated', detail: `HTTP ${status} instead of 200: the client returns an empty list` };
+  if (status !== 200)
+    return { verdict: 'tolerated', detail: `HTTP ${status} instead of 200: the client returns an empty list` };
   let list: unknown[] | null = null;
   if (isRecord(body) && Array.isArray(body.data)) list = body.data;
   else if (isRecord(body) && Array.isArray(body.objects)) {
@@ -181,14 +190,20 @@ export function classifyModules(body: unknown): Finding & { devids: string[] } {
     }
     if (hit) coercedRows++;
   });
-  if (coerced.size) n.add('tolerated', `null coercions in ${coercedRows} row${coercedRows === 1 ? '' : 's'}: ${[...coerced].join(', ')}`);
+  if (coerced.size)
+    n.add(
+      'tolerated',
+      `null coercions in ${coercedRows} row${coercedRows === 1 ? '' : 's'}: ${[...coerced].join(', ')}`,
+    );
   return { ...n.finding(`${devids.length} module${devids.length === 1 ? '' : 's'}`), devids };
 }
 
 /** `GET /modules/{devid}/card` — personal data: only field names of problems are reported. */
 export function classifyCard(body: unknown): Finding {
   const bad = issuesOf(ModuleCardSchema, body);
-  return bad ? { verdict: 'drift', detail: bad } : { verdict: 'matched', detail: 'all card fields present (values not shown)' };
+  return bad
+    ? { verdict: 'drift', detail: bad }
+    : { verdict: 'matched', detail: 'all card fields present (values not shown)' };
 }
 
 /** Walks one module's pools of a prime/delta payload; counts entries and what the client skips. */
@@ -226,7 +241,8 @@ function walkPools(mod: unknown, n: Notes, where: string): { entries: number; me
 
 /** `POST /modules/parameters`: 200 with `{devid: {pool: {chanIdx: body}}}` for every requested module. */
 export function classifyPrime(status: number, body: unknown, devids: readonly string[]): Finding {
-  if (status === 204) return { verdict: 'tolerated', detail: 'HTTP 204 without state (the realtime client retries the prime)' };
+  if (status === 204)
+    return { verdict: 'tolerated', detail: 'HTTP 204 without state (the realtime client retries the prime)' };
   if (status !== 200) return { verdict: 'drift', detail: `HTTP ${status} instead of 200` };
   if (!isRecord(body)) return { verdict: 'drift', detail: 'not an object keyed by devid (counts as a failed prime)' };
   const n = new Notes();
@@ -243,13 +259,16 @@ export function classifyPrime(status: number, body: unknown, devids: readonly st
   }
   const extra = Object.keys(body).filter((k) => !devids.includes(k)).length;
   if (extra) n.add('info', `${extra} unrequested module key(s) ignored`);
-  return n.finding(`${entries} entries for ${devids.length} module${devids.length === 1 ? '' : 's'}${metaOnly ? ` (${metaOnly} meta-only)` : ''}`);
+  return n.finding(
+    `${entries} entries for ${devids.length} module${devids.length === 1 ? '' : 's'}${metaOnly ? ` (${metaOnly} meta-only)` : ''}`,
+  );
 }
 
 /** `POST /modules/activity/quantity`: 200 `{activityQuantity}` or 204. */
 export function classifyActivity(status: number, body: unknown): Finding {
   if (status === 204) return { verdict: 'matched', detail: 'HTTP 204' };
-  if (status === 200 && isRecord(body) && 'activityQuantity' in body) return { verdict: 'matched', detail: '{activityQuantity}' };
+  if (status === 200 && isRecord(body) && 'activityQuantity' in body)
+    return { verdict: 'matched', detail: '{activityQuantity}' };
   return { verdict: 'drift', detail: status === 200 ? 'no activityQuantity key' : `HTTP ${status}` };
 }
 
@@ -269,19 +288,36 @@ export function classifyConnect(attempts: readonly ConnectAttempt[], nsSid: stri
   const keys = Object.keys(b).join(', ');
   const sid = b.wsid ?? b.sid;
   const which = sid === nsSid ? 'namespace SID' : 'engine SID';
-  if (okIdx === 0 && 'wsid' in b && !('group_id' in b) && sid === nsSid) return { verdict: 'matched', detail: `bound with {${keys}} (${which})` };
-  return { verdict: 'tolerated', detail: `bound with variant ${okIdx + 1} {${keys}} (${which}) after HTTP ${attempts.slice(0, okIdx).map((a) => a.status).join(', ')}` };
+  if (okIdx === 0 && 'wsid' in b && !('group_id' in b) && sid === nsSid)
+    return { verdict: 'matched', detail: `bound with {${keys}} (${which})` };
+  return {
+    verdict: 'tolerated',
+    detail: `bound with variant ${okIdx + 1} {${keys}} (${which}) after HTTP ${attempts
+      .slice(0, okIdx)
+      .map((a) => a.status)
+      .join(', ')}`,
+  };
 }
 
 /** Documented server → client events (§6.5). */
 const PARAM_EVENT = 'app:modules:parameters:change';
 const PARAM_ALIASES = new Set(['modules:parameters:change', 'parameters:change', 'snapshot']);
 const CONNECTION_EVENT = 'app:module:connection:status:changed';
-const TASK_EVENTS = new Set(['60', '61', '63', 'app:module:task:created', 'app:module:task:status:changed', 'app:module:task:completed']);
+const TASK_EVENTS = new Set([
+  '60',
+  '61',
+  '63',
+  'app:module:task:created',
+  'app:module:task:status:changed',
+  'app:module:task:completed',
+]);
 const LOG_EVENTS = new Set(['message', 'error']);
 
 /** Socket events seen during the listen window, one finding per event name. */
-export function classifyEvents(events: ReadonlyArray<readonly [string, unknown]>, modules: readonly string[]): Array<{ event: string } & Finding> {
+export function classifyEvents(
+  events: ReadonlyArray<readonly [string, unknown]>,
+  modules: readonly string[],
+): Array<{ event: string } & Finding> {
   const byName = new Map<string, unknown[]>();
   for (const [name, payload] of events) {
     let list = byName.get(name);
@@ -293,7 +329,11 @@ export function classifyEvents(events: ReadonlyArray<readonly [string, unknown]>
     const count = `${payloads.length} frame${payloads.length === 1 ? '' : 's'}`;
     const n = new Notes();
     if (name === PARAM_EVENT || PARAM_ALIASES.has(name) || name.endsWith('parameters:change')) {
-      if (name !== PARAM_EVENT) n.add('tolerated', name === 'snapshot' ? 'snapshot event (documented as never sent)' : 'alias of app:modules:parameters:change');
+      if (name !== PARAM_EVENT)
+        n.add(
+          'tolerated',
+          name === 'snapshot' ? 'snapshot event (documented as never sent)' : 'alias of app:modules:parameters:change',
+        );
       for (const p of payloads) {
         if (!isRecord(p)) {
           n.add('drift', 'payload is not an object keyed by devid');
@@ -313,11 +353,13 @@ export function classifyEvents(events: ReadonlyArray<readonly [string, unknown]>
         for (const entry of Object.values(p)) {
           if (!isRecord(entry)) n.add('drift', 'entry is not an object');
           else if ('connected_at' in entry && !('connectedAt' in entry)) n.add('tolerated', 'connected_at alias');
-          else if (!('connectedAt' in entry) && !('gateway' in entry)) n.add('drift', 'neither connectedAt nor gateway');
+          else if (!('connectedAt' in entry) && !('gateway' in entry))
+            n.add('drift', 'neither connectedAt nor gateway');
         }
       }
     } else if (name === '22') {
-      if (payloads.some((p) => !isRecord(p) || typeof p.devid !== 'string')) n.add('drift', 'payload without a string devid');
+      if (payloads.some((p) => !isRecord(p) || typeof p.devid !== 'string'))
+        n.add('drift', 'payload without a string devid');
     } else if (TASK_EVENTS.has(name) || LOG_EVENTS.has(name)) {
       out.push({ event: name, verdict: 'info', detail: `${count}; payload not documented, diagnostics only` });
       continue;

@@ -28,11 +28,24 @@ export async function login(s: Session): Promise<number> {
   await s.rememberAccount(email);
   const path = t.sim && !s.g.tokenFile ? null : await s.tokenPath(email);
   if (out.json) {
-    out.printJson({ loggedIn: true, email, userId: token.userId, expiresAt: token.expiresAt, server: t.server.apiBase, tokenFile: path });
+    out.printJson({
+      loggedIn: true,
+      email,
+      userId: token.userId,
+      expiresAt: token.expiresAt,
+      server: t.server.apiBase,
+      tokenFile: path,
+    });
     return EXIT.ok;
   }
-  out.print(`${out.c.green('✓')} Logged in as ${out.c.bold(email)}${token.userId !== null ? ` (user ${token.userId})` : ''} on ${t.server.apiBase}`);
-  out.print(path ? `  token saved to ${path}${token.expiresAt ? `, expires ${token.expiresAt}` : ''}` : '  token kept in memory only (embedded simulator)');
+  out.print(
+    `${out.c.green('✓')} Logged in as ${out.c.bold(email)}${token.userId !== null ? ` (user ${token.userId})` : ''} on ${t.server.apiBase}`,
+  );
+  out.print(
+    path
+      ? `  token saved to ${path}${token.expiresAt ? `, expires ${token.expiresAt}` : ''}`
+      : '  token kept in memory only (embedded simulator)',
+  );
   return EXIT.ok;
 }
 
@@ -47,7 +60,9 @@ export async function logout(s: Session): Promise<number> {
     // No account named or remembered: the token file the other commands would use is the only one of this server.
     const files = await s.tokenFilesOfServer();
     if (files.length > 1) {
-      throw new UsageError(`several stored tokens for ${t.server.apiBase}: ${files.join(', ')}; pass --email to choose one`);
+      throw new UsageError(
+        `several stored tokens for ${t.server.apiBase}: ${files.join(', ')}; pass --email to choose one`,
+      );
     }
     if (files[0]) {
       path = files[0];
@@ -58,13 +73,20 @@ export async function logout(s: Session): Promise<number> {
   if (!store || !token) {
     await s.forgetAccount(email);
     if (out.json) out.printJson({ loggedOut: false, reason: 'no stored token', tokenFile: path });
-    else out.print(`Not logged in${email ? ` as ${email}` : ''}: no stored token${path ? ` (looked for ${path})` : ` for ${t.server.apiBase}`}.`);
+    else
+      out.print(
+        `Not logged in${email ? ` as ${email}` : ''}: no stored token${path ? ` (looked for ${path})` : ` for ${t.server.apiBase}`}.`,
+      );
     return EXIT.ok;
   }
   let revoked = false;
   try {
     if (!isTokenExpired(token, 0)) {
-      const client = await s.client({ tokenStore: new MemoryTokenStore(token), validateOnStart: false, credsProvider: undefined });
+      const client = await s.client({
+        tokenStore: new MemoryTokenStore(token),
+        validateOnStart: false,
+        credsProvider: undefined,
+      });
       await client.ensureAuth(undefined, undefined, { signal: s.signal });
       await out.spin('Revoking…', client.revoke({ signal: s.signal }));
       revoked = true;
@@ -75,7 +97,10 @@ export async function logout(s: Session): Promise<number> {
     await s.forgetAccount(email);
   }
   if (out.json) out.printJson({ loggedOut: true, revoked, tokenFile: path });
-  else out.print(`${out.c.green('✓')} Logged out${email ? ` ${email}` : ''}: token ${revoked ? 'revoked and ' : '(already expired) '}removed${path ? `: deleted ${path}` : ''}.`);
+  else
+    out.print(
+      `${out.c.green('✓')} Logged out${email ? ` ${email}` : ''}: token ${revoked ? 'revoked and ' : '(already expired) '}removed${path ? `: deleted ${path}` : ''}.`,
+    );
   return EXIT.ok;
 }
 

@@ -44,12 +44,22 @@ export async function openCatalog(s: Session, client: BragerOneApiClient, lang?:
   const catalog = await s.out.spin('Loading the parameter catalog…', loadCatalog(opts));
   if (!wanted || wanted === catalog.lang) return catalog;
   if (catalog.languages().some((l) => l.code === wanted)) return catalog.withLanguage(wanted);
-  if (lang) throw new UsageError(`--lang ${lang.slice(0, 10)}: the web app offers ${catalog.languages().map((l) => l.code).join(', ')}`);
+  if (lang)
+    throw new UsageError(
+      `--lang ${lang.slice(0, 10)}: the web app offers ${catalog
+        .languages()
+        .map((l) => l.code)
+        .join(', ')}`,
+    );
   return catalog;
 }
 
 /** The module `devid` with its object (deviceMenu and permissions come from `getModules`). */
-export async function findModule(client: BragerOneApiClient, devid: string, signal?: AbortSignal): Promise<Module & { objectId: number }> {
+export async function findModule(
+  client: BragerOneApiClient,
+  devid: string,
+  signal?: AbortSignal,
+): Promise<Module & { objectId: number }> {
   for (const o of await client.getObjects({ signal })) {
     const m = (await client.getModules(o.id, { signal })).find((x) => x.devid === devid);
     if (m) return { ...m, objectId: o.id };
@@ -82,8 +92,16 @@ export function displayText(p: { value: unknown; valueLabel: string | null; unit
 
 function rowOf(panel: string, p: LiveParameter): LabelledRow {
   return {
-    panel, symbol: p.symbol, address: p.address, label: p.label ?? p.symbol, text: displayText(p), raw: p.raw,
-    value: p.value, unit: p.unit, valueLabel: p.valueLabel, writable: p.writable,
+    panel,
+    symbol: p.symbol,
+    address: p.address,
+    label: p.label ?? p.symbol,
+    text: displayText(p),
+    raw: p.raw,
+    value: p.value,
+    unit: p.unit,
+    valueLabel: p.valueLabel,
+    writable: p.writable,
   };
 }
 
@@ -91,7 +109,12 @@ function rowOf(panel: string, p: LiveParameter): LabelledRow {
  * Every visible parameter of a module's panels, resolved against `store`. Parameters without a display value are
  * left out, as the web app does.
  */
-export async function labelledRows(catalog: Catalog, mod: Pick<Module, 'deviceMenu' | 'permissions'>, store: ParamStore, signal?: AbortSignal): Promise<LabelledRow[]> {
+export async function labelledRows(
+  catalog: Catalog,
+  mod: Pick<Module, 'deviceMenu' | 'permissions'>,
+  store: ParamStore,
+  signal?: AbortSignal,
+): Promise<LabelledRow[]> {
   const panels = await catalog.panels(mod.deviceMenu, { permissions: mod.permissions, ...(signal ? { signal } : {}) });
   const rows: LabelledRow[] = [];
   for (const panel of panels) {
@@ -105,10 +128,18 @@ export async function labelledRows(catalog: Catalog, mod: Pick<Module, 'deviceMe
 }
 
 /** The catalog view of one module: rows resolved against a REST prime. */
-export async function moduleRows(s: Session, client: BragerOneApiClient, devid: string, lang?: string): Promise<{ catalog: Catalog; mod: Module & { objectId: number }; rows: LabelledRow[] }> {
+export async function moduleRows(
+  s: Session,
+  client: BragerOneApiClient,
+  devid: string,
+  lang?: string,
+): Promise<{ catalog: Catalog; mod: Module & { objectId: number }; rows: LabelledRow[] }> {
   const mod = await s.out.spin('Finding the module…', findModule(client, devid, s.signal));
   const catalog = await openCatalog(s, client, lang);
-  const res = await s.out.spin('Loading parameters…', client.modulesParametersPrime([devid], { returnData: true, signal: s.signal }));
+  const res = await s.out.spin(
+    'Loading parameters…',
+    client.modulesParametersPrime([devid], { returnData: true, signal: s.signal }),
+  );
   const store = new ParamStore({ devid });
   store.ingestPrimePayload(res.data);
   const rows = await s.out.spin('Resolving…', labelledRows(catalog, mod, store, s.signal));
@@ -133,14 +164,30 @@ export function printLabelled(out: Output, rows: readonly LabelledRow[]): void {
   const panels = [...new Set(rows.map((r) => r.panel))];
   for (const panel of panels) {
     out.print(out.c.bold(`  ${panel}`));
-    const body = rows.filter((r) => r.panel === panel).map((r) => [r.label, out.c.bold(r.text), r.address ?? r.symbol, r.writable ? '✎' : '']);
-    out.lines(formatTable(body, { head: ['PARAMETER', 'VALUE', 'REGISTER', ''], align: ['left', 'right'], indent: '    ', style: out.c }));
+    const body = rows
+      .filter((r) => r.panel === panel)
+      .map((r) => [r.label, out.c.bold(r.text), r.address ?? r.symbol, r.writable ? '✎' : '']);
+    out.lines(
+      formatTable(body, {
+        head: ['PARAMETER', 'VALUE', 'REGISTER', ''],
+        align: ['left', 'right'],
+        indent: '    ',
+        style: out.c,
+      }),
+    );
   }
 }
 
 /** `set <devid> <symbol> <value>`: `prepareWrite` (nothing sent on a bad value), then the module command. */
-export async function set(s: Session, devid: string, symbol: string, valueText: string | undefined, lang?: string): Promise<number> {
-  if (!devid || !symbol || valueText === undefined) throw new UsageError('usage: bragerone set <devid> <symbol> <value>');
+export async function set(
+  s: Session,
+  devid: string,
+  symbol: string,
+  valueText: string | undefined,
+  lang?: string,
+): Promise<number> {
+  if (!devid || !symbol || valueText === undefined)
+    throw new UsageError('usage: bragerone set <devid> <symbol> <value>');
   const client = await catalogClient(s);
   const mod = await s.out.spin('Finding the module…', findModule(client, devid, s.signal));
   const catalog = await openCatalog(s, client, lang);
@@ -169,17 +216,29 @@ export async function set(s: Session, devid: string, symbol: string, valueText: 
     s.out.printJson({ devid, symbol, label: before.label, request, accepted: true });
     return EXIT.ok;
   }
-  const target = request.route === 'parameter' ? `${request.pool}.${request.parameter} = ${request.value}` : `${request.command}${request.value === undefined ? '' : ` = ${String(request.value)}`}`;
-  s.out.print(`${s.out.c.green('✓')} ${before.label ?? symbol}: ${displayText(before)} → ${String(valueText)} (sent ${target}; the controller confirms with a pushed value)`);
+  const target =
+    request.route === 'parameter'
+      ? `${request.pool}.${request.parameter} = ${request.value}`
+      : `${request.command}${request.value === undefined ? '' : ` = ${String(request.value)}`}`;
+  s.out.print(
+    `${s.out.c.green('✓')} ${before.label ?? symbol}: ${displayText(before)} → ${String(valueText)} (sent ${target}; the controller confirms with a pushed value)`,
+  );
   return EXIT.ok;
 }
 
 /** Catalog lines of `check`: index found, languages, units, menus per deviceMenu, symbols resolved (no values). */
-export async function catalogReport(catalog: Catalog, modules: readonly Module[], signal?: AbortSignal): Promise<{ ok: boolean; lines: string[]; data: Record<string, unknown> }> {
+export async function catalogReport(
+  catalog: Catalog,
+  modules: readonly Module[],
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; lines: string[]; data: Record<string, unknown> }> {
   const h = catalog.health();
   const lines = [
     `catalog: index ${catalog.fingerprint}`,
-    `catalog: languages ${catalog.languages().map((l) => l.code).join(', ')} (default ${catalog.defaultLang})`,
+    `catalog: languages ${catalog
+      .languages()
+      .map((l) => l.code)
+      .join(', ')} (default ${catalog.defaultLang})`,
     `catalog: ${h.stats.unitDescriptors} unit descriptors, ${h.stats.inlineMaps} inline parameter maps, ${h.stats.deviceMenus} deviceMenus mapped`,
   ];
   const menus: Record<string, unknown> = {};
@@ -189,7 +248,9 @@ export async function catalogReport(catalog: Catalog, modules: readonly Module[]
     const described = await catalog.describe(symbols, signal ? { signal } : {});
     const labelled = [...described.values()].filter((d) => d.label && d.label !== d.symbol).length;
     menus[String(dm)] = { panels: panels.length, symbols: symbols.length, described: described.size, labelled };
-    lines.push(`catalog: deviceMenu ${dm}: ${panels.length} panels, ${symbols.length} symbols, ${described.size} described, ${labelled} labelled`);
+    lines.push(
+      `catalog: deviceMenu ${dm}: ${panels.length} panels, ${symbols.length} symbols, ${described.size} described, ${labelled} labelled`,
+    );
   }
   for (const p of h.problems) lines.push(`catalog: problem: ${p}`);
   return { ok: h.ok, lines, data: { fingerprint: catalog.fingerprint, lang: catalog.lang, health: h, menus } };

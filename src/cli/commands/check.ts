@@ -10,8 +10,20 @@ import { RealtimeManager } from '../../realtime/manager.js';
 import type { BragerObject, Module } from '../../schemas/index.js';
 import { type Exchange, Recorder } from '../check/recorder.js';
 import {
-  type Finding, type Verdict, classifyActivity, classifyCard, classifyConnect, classifyEvents, classifyLogin, classifyModules,
-  classifyObjectDetails, classifyObjects, classifyPermissions, classifyPrime, classifyUser, classifyVersion,
+  type Finding,
+  type Verdict,
+  classifyActivity,
+  classifyCard,
+  classifyConnect,
+  classifyEvents,
+  classifyLogin,
+  classifyModules,
+  classifyObjectDetails,
+  classifyObjects,
+  classifyPermissions,
+  classifyPrime,
+  classifyUser,
+  classifyVersion,
 } from '../check/rules.js';
 import { EXIT, describeError, exitCodeOf, isAbort } from '../errors.js';
 import { type Output, formatTable } from '../io.js';
@@ -31,35 +43,76 @@ export interface CheckRow extends Finding {
 
 /** Runs one call and records the classified response it produced (see `check`). */
 type Probe = <T>(
-  endpoint: string, method: string, path: string | RegExp, call: () => Promise<T>, classify: (ex: Exchange) => Finding,
+  endpoint: string,
+  method: string,
+  path: string | RegExp,
+  call: () => Promise<T>,
+  classify: (ex: Exchange) => Finding,
 ) => Promise<T | undefined>;
 
 /** Step 4 of `check`: per object its details, permissions, modules, module cards, prime and activity counters. */
 async function probeObjects(
-  probe: Probe, client: BragerOneApiClient, objects: readonly BragerObject[], signal: AbortSignal,
+  probe: Probe,
+  client: BragerOneApiClient,
+  objects: readonly BragerObject[],
+  signal: AbortSignal,
 ): Promise<{ allModules: Module[]; socketTarget: { object: BragerObject; modules: string[] } | null }> {
   const allModules: Module[] = [];
   let socketTarget: { object: BragerObject; modules: string[] } | null = null;
   for (const o of objects) {
     const id = o.id;
-    await probe(`GET /objects/${id}`, 'GET', `/objects/${id}`, () => client.getObject(id, { signal }), (ex) => classifyObjectDetails(ex.body));
-    await probe(`GET /objects/${id}/permissions`, 'GET', `/objects/${id}/permissions`, () => client.getObjectPermissions(id, { signal }), (ex) => classifyPermissions(ex.body));
+    await probe(
+      `GET /objects/${id}`,
+      'GET',
+      `/objects/${id}`,
+      () => client.getObject(id, { signal }),
+      (ex) => classifyObjectDetails(ex.body),
+    );
+    await probe(
+      `GET /objects/${id}/permissions`,
+      'GET',
+      `/objects/${id}/permissions`,
+      () => client.getObjectPermissions(id, { signal }),
+      (ex) => classifyPermissions(ex.body),
+    );
     let devids: string[] = [];
-    const mods = await probe(`GET /modules (object ${id})`, 'GET', '/modules', () => client.getModules(id, { signal }), (ex) => {
-      const f = classifyModules(ex.body);
-      devids = f.devids;
-      return f;
-    });
+    const mods = await probe(
+      `GET /modules (object ${id})`,
+      'GET',
+      '/modules',
+      () => client.getModules(id, { signal }),
+      (ex) => {
+        const f = classifyModules(ex.body);
+        devids = f.devids;
+        return f;
+      },
+    );
     allModules.push(...(mods ?? []));
     for (const devid of devids) {
       const path = `/modules/${encodeURIComponent(devid)}/card`;
-      await probe(`GET /modules/${devid}/card`, 'GET', path, () => client.getModuleCard(devid, { signal }), (ex) => classifyCard(ex.body));
+      await probe(
+        `GET /modules/${devid}/card`,
+        'GET',
+        path,
+        () => client.getModuleCard(devid, { signal }),
+        (ex) => classifyCard(ex.body),
+      );
     }
     if (devids.length === 0) continue;
-    await probe(`POST /modules/parameters (object ${id})`, 'POST', '/modules/parameters',
-      () => client.modulesParametersPrime(devids, { returnData: true, signal }), (ex) => classifyPrime(ex.status, ex.body, devids));
-    await probe(`POST /modules/activity/quantity (object ${id})`, 'POST', '/modules/activity/quantity',
-      () => client.modulesActivityQuantityPrime(devids, { returnData: true, signal }), (ex) => classifyActivity(ex.status, ex.body));
+    await probe(
+      `POST /modules/parameters (object ${id})`,
+      'POST',
+      '/modules/parameters',
+      () => client.modulesParametersPrime(devids, { returnData: true, signal }),
+      (ex) => classifyPrime(ex.status, ex.body, devids),
+    );
+    await probe(
+      `POST /modules/activity/quantity (object ${id})`,
+      'POST',
+      '/modules/activity/quantity',
+      () => client.modulesActivityQuantityPrime(devids, { returnData: true, signal }),
+      (ex) => classifyActivity(ex.status, ex.body),
+    );
     socketTarget ??= { object: o, modules: devids };
   }
   return { allModules, socketTarget };
@@ -92,7 +145,11 @@ export async function check(s: Session, lang?: string): Promise<number> {
 
   /** Runs one call and classifies the raw response it produced; failures become `error` rows. */
   const probe: Probe = async <T>(
-    endpoint: string, method: string, path: string | RegExp, call: () => Promise<T>, classify: (ex: Exchange) => Finding,
+    endpoint: string,
+    method: string,
+    path: string | RegExp,
+    call: () => Promise<T>,
+    classify: (ex: Exchange) => Finding,
   ): Promise<T | undefined> => {
     const from = rec.exchanges.length;
     let result: T | undefined;
@@ -105,55 +162,95 @@ export async function check(s: Session, lang?: string): Promise<number> {
     }
     const ex = rec.find(from, method, path);
     if (ex && ex.status < 400) report.add(endpoint, classify(ex));
-    else report.add(endpoint, { verdict: 'error', detail: failure ? describeError(failure, secrets()) : 'no response' });
+    else
+      report.add(endpoint, { verdict: 'error', detail: failure ? describeError(failure, secrets()) : 'no response' });
     return result;
   };
 
-  await out.spin('Checking…', (async () => {
-    // 1. Unauthenticated fingerprint; an unreachable server ends the check (exit 3).
-    const before = rec.exchanges.length;
-    try {
-      await client.getSystemVersion({ signal });
-    } catch (e) {
-      if (isNetworkError(e) || exitCodeOf(e) === EXIT.network) throw e;
-    }
-    const v = rec.find(before, 'GET', '/system/version');
-    report.add('GET /system/version', v && v.status < 400 ? classifyVersion(v.body) : { verdict: 'error', detail: `HTTP ${v?.status ?? '?'}` });
+  await out.spin(
+    'Checking…',
+    (async () => {
+      // 1. Unauthenticated fingerprint; an unreachable server ends the check (exit 3).
+      const before = rec.exchanges.length;
+      try {
+        await client.getSystemVersion({ signal });
+      } catch (e) {
+        if (isNetworkError(e) || exitCodeOf(e) === EXIT.network) throw e;
+      }
+      const v = rec.find(before, 'GET', '/system/version');
+      report.add(
+        'GET /system/version',
+        v && v.status < 400 ? classifyVersion(v.body) : { verdict: 'error', detail: `HTTP ${v?.status ?? '?'}` },
+      );
 
-    // 2. Auth: a stored token (validated with GET /user) or a login; failures end the check (exit 2/3).
-    const authFrom = rec.exchanges.length;
-    await client.ensureAuth(undefined, undefined, { signal });
-    const login = rec.find(authFrom, 'POST', '/auth/user');
-    if (login) report.add('POST /auth/user', classifyLogin(login.body));
-    else report.add('POST /auth/user', { verdict: 'skipped', detail: 'stored token accepted, no login needed' });
+      // 2. Auth: a stored token (validated with GET /user) or a login; failures end the check (exit 2/3).
+      const authFrom = rec.exchanges.length;
+      await client.ensureAuth(undefined, undefined, { signal });
+      const login = rec.find(authFrom, 'POST', '/auth/user');
+      if (login) report.add('POST /auth/user', classifyLogin(login.body));
+      else report.add('POST /auth/user', { verdict: 'skipped', detail: 'stored token accepted, no login needed' });
 
-    // 3. Account-level reads.
-    await probe('GET /user', 'GET', '/user', () => client.getUser({ signal }), (ex) => classifyUser(ex.body));
-    await probe('GET /user/permissions', 'GET', '/user/permissions', () => client.getUserPermissions({ signal }), (ex) => classifyPermissions(ex.body));
-    const objects = (await probe('GET /objects', 'GET', '/objects', () => client.getObjects({ signal }), (ex) => classifyObjects(ex.status, ex.body))) ?? [];
+      // 3. Account-level reads.
+      await probe(
+        'GET /user',
+        'GET',
+        '/user',
+        () => client.getUser({ signal }),
+        (ex) => classifyUser(ex.body),
+      );
+      await probe(
+        'GET /user/permissions',
+        'GET',
+        '/user/permissions',
+        () => client.getUserPermissions({ signal }),
+        (ex) => classifyPermissions(ex.body),
+      );
+      const objects =
+        (await probe(
+          'GET /objects',
+          'GET',
+          '/objects',
+          () => client.getObjects({ signal }),
+          (ex) => classifyObjects(ex.status, ex.body),
+        )) ?? [];
 
-    // 4. Per object: details, permissions, modules, cards, prime, activity.
-    const { allModules, socketTarget } = await probeObjects(probe, client, objects, signal);
+      // 4. Per object: details, permissions, modules, cards, prime, activity.
+      const { allModules, socketTarget } = await probeObjects(probe, client, objects, signal);
 
-    // 5. The web app's catalog: index, languages, units, menus per deviceMenu, symbols resolved (no values).
-    await checkCatalog(client, report, allModules, lang, signal);
+      // 5. The web app's catalog: index, languages, units, menus per deviceMenu, symbols resolved (no values).
+      await checkCatalog(client, report, allModules, lang, signal);
 
-    // 6. Socket: connect, bind, listen briefly.
-    if (!socketTarget) report.add('Socket.IO /ws', { verdict: 'skipped', detail: 'no object with modules' });
-    else await checkSocket(s, client, rec, report, socketTarget.object.id, socketTarget.modules);
-  })());
+      // 6. Socket: connect, bind, listen briefly.
+      if (!socketTarget) report.add('Socket.IO /ws', { verdict: 'skipped', detail: 'no object with modules' });
+      else await checkSocket(s, client, rec, report, socketTarget.object.id, socketTarget.modules);
+    })(),
+  );
 
   const summary = report.summary();
   const allMatched = summary.tolerated + summary.drift + summary.error === 0;
   if (out.json) {
-    out.printJson({ tool: 'bragerone check', version: cliVersion(), server: t.server.apiBase, startedAt: started, allMatched, summary, rows: report.rows });
+    out.printJson({
+      tool: 'bragerone check',
+      version: cliVersion(),
+      server: t.server.apiBase,
+      startedAt: started,
+      allMatched,
+      summary,
+      rows: report.rows,
+    });
     return EXIT.ok;
   }
   printReport(out, t.server.apiBase, started, report.rows, summary, allMatched);
   return EXIT.ok;
 }
 
-async function checkCatalog(client: BragerOneApiClient, report: Report, modules: readonly Module[], lang: string | undefined, signal: AbortSignal): Promise<void> {
+async function checkCatalog(
+  client: BragerOneApiClient,
+  report: Report,
+  modules: readonly Module[],
+  lang: string | undefined,
+  signal: AbortSignal,
+): Promise<void> {
   let catalog: Catalog;
   try {
     catalog = await loadCatalog({ api: client, signal, persist: false, ...(lang ? { lang } : {}) });
@@ -165,16 +262,43 @@ async function checkCatalog(client: BragerOneApiClient, report: Report, modules:
   const r = await catalogReport(catalog, modules, signal);
   const h = catalog.health();
   report.add('catalog index', { verdict: 'matched', detail: catalog.fingerprint });
-  report.add('catalog languages', { verdict: h.stats.languages > 0 ? 'matched' : 'tolerated', detail: catalog.languages().map((l) => l.code).join(', ') });
-  report.add('catalog units', { verdict: h.stats.unitDescriptors > 0 ? 'matched' : 'drift', detail: `${h.stats.unitDescriptors} unit descriptors, ${h.stats.inlineMaps} inline parameter maps` });
-  for (const [dm, m] of Object.entries(r.data.menus as Record<string, { panels: number; symbols: number; described: number; labelled: number }>)) {
-    const verdict = m.symbols > 0 && m.labelled === m.symbols ? 'matched' : m.symbols > 0 && m.described > 0 ? 'tolerated' : 'drift';
-    report.add(`catalog deviceMenu ${dm}`, { verdict, detail: `${m.panels} panels, ${m.symbols} symbols, ${m.described} described, ${m.labelled} labelled` });
+  report.add('catalog languages', {
+    verdict: h.stats.languages > 0 ? 'matched' : 'tolerated',
+    detail: catalog
+      .languages()
+      .map((l) => l.code)
+      .join(', '),
+  });
+  report.add('catalog units', {
+    verdict: h.stats.unitDescriptors > 0 ? 'matched' : 'drift',
+    detail: `${h.stats.unitDescriptors} unit descriptors, ${h.stats.inlineMaps} inline parameter maps`,
+  });
+  for (const [dm, m] of Object.entries(
+    r.data.menus as Record<string, { panels: number; symbols: number; described: number; labelled: number }>,
+  )) {
+    const verdict =
+      m.symbols > 0 && m.labelled === m.symbols ? 'matched' : m.symbols > 0 && m.described > 0 ? 'tolerated' : 'drift';
+    report.add(`catalog deviceMenu ${dm}`, {
+      verdict,
+      detail: `${m.panels} panels, ${m.symbols} symbols, ${m.described} described, ${m.labelled} labelled`,
+    });
   }
-  report.add('catalog health', h.ok ? { verdict: 'matched', detail: 'every check of the health report passed' } : { verdict: 'drift', detail: h.problems.join('; ') });
+  report.add(
+    'catalog health',
+    h.ok
+      ? { verdict: 'matched', detail: 'every check of the health report passed' }
+      : { verdict: 'drift', detail: h.problems.join('; ') },
+  );
 }
 
-async function checkSocket(s: Session, client: BragerOneApiClient, rec: Recorder, report: Report, objectId: number, modules: string[]): Promise<void> {
+async function checkSocket(
+  s: Session,
+  client: BragerOneApiClient,
+  rec: Recorder,
+  report: Report,
+  objectId: number,
+  modules: string[],
+): Promise<void> {
   const server = client.server;
   const ws = new RealtimeManager({
     token: client.accessToken,
@@ -206,9 +330,12 @@ async function checkSocket(s: Session, client: BragerOneApiClient, rec: Recorder
     }
     const ns = ws.sid();
     const engine = ws.engineSid();
-    report.add('Socket.IO /ws connect', ns && ns !== engine
-      ? { verdict: 'matched', detail: 'joined; namespace SID differs from engine SID' }
-      : { verdict: 'tolerated', detail: 'joined without a separate namespace SID (engine SID used)' });
+    report.add(
+      'Socket.IO /ws connect',
+      ns && ns !== engine
+        ? { verdict: 'matched', detail: 'joined; namespace SID differs from engine SID' }
+        : { verdict: 'tolerated', detail: 'joined without a separate namespace SID (engine SID used)' },
+    );
     const from = rec.exchanges.length;
     let bindError: unknown;
     try {
@@ -217,14 +344,23 @@ async function checkSocket(s: Session, client: BragerOneApiClient, rec: Recorder
       if (isAbort(e) || s.signal.aborted) throw e;
       bindError = e;
     }
-    const attempts = rec.exchanges.slice(from).filter((x) => x.method === 'POST' && x.path === '/modules/connect').map((x) => ({ status: x.status, body: x.requestBody }));
-    report.add('POST /modules/connect', bindError ? { verdict: 'error', detail: describeError(bindError, s.secrets()) } : classifyConnect(attempts, ns));
+    const attempts = rec.exchanges
+      .slice(from)
+      .filter((x) => x.method === 'POST' && x.path === '/modules/connect')
+      .map((x) => ({ status: x.status, body: x.requestBody }));
+    report.add(
+      'POST /modules/connect',
+      bindError ? { verdict: 'error', detail: describeError(bindError, s.secrets()) } : classifyConnect(attempts, ns),
+    );
     await ws.subscribe(modules);
     const window = s.g.duration ?? CHECK_SOCKET_WINDOW_MS;
     await waitFor(window, s.signal);
     const found = classifyEvents(events, modules);
     if (!found.some((f) => f.event.endsWith('parameters:change') || f.event === 'snapshot')) {
-      report.add('socket deltas', { verdict: 'info', detail: `no parameter deltas within ${window} ms (values may simply not have changed)` });
+      report.add('socket deltas', {
+        verdict: 'info',
+        detail: `no parameter deltas within ${window} ms (values may simply not have changed)`,
+      });
     }
     for (const f of found) report.add(`event ${f.event}`, f);
   } finally {
@@ -232,9 +368,23 @@ async function checkSocket(s: Session, client: BragerOneApiClient, rec: Recorder
   }
 }
 
-const MARK: Record<Verdict, string> = { matched: 'matched', tolerated: 'tolerated', drift: 'DRIFT', error: 'ERROR', info: 'info', skipped: 'skipped' };
+const MARK: Record<Verdict, string> = {
+  matched: 'matched',
+  tolerated: 'tolerated',
+  drift: 'DRIFT',
+  error: 'ERROR',
+  info: 'info',
+  skipped: 'skipped',
+};
 
-function printReport(out: Output, server: string, started: string, rows: readonly CheckRow[], sum: CheckSummary, allMatched: boolean): void {
+function printReport(
+  out: Output,
+  server: string,
+  started: string,
+  rows: readonly CheckRow[],
+  sum: CheckSummary,
+  allMatched: boolean,
+): void {
   const c = out.c;
   const paint = (v: Verdict) => {
     const m = MARK[v];
@@ -246,12 +396,23 @@ function printReport(out: Output, server: string, started: string, rows: readonl
   out.heading('bragerone check — protocol report');
   out.print(c.dim(`server ${server} · ${started} · bragerone ${cliVersion()} · read-only, no values shown`));
   out.print('');
-  out.lines(formatTable(rows.map((r) => [r.endpoint, paint(r.verdict), r.detail]), { head: ['CHECK', 'RESULT', 'DETAIL'], indent: '  ', style: c }));
+  out.lines(
+    formatTable(
+      rows.map((r) => [r.endpoint, paint(r.verdict), r.detail]),
+      { head: ['CHECK', 'RESULT', 'DETAIL'], indent: '  ', style: c },
+    ),
+  );
   out.print('');
   const counted = sum.matched + sum.tolerated + sum.drift + sum.error;
   if (allMatched) out.print(c.green(`All ${counted} checks matched the documented protocol.`));
   else {
-    out.print(`${counted} checks: ${sum.matched} matched, ${c.yellow(`${sum.tolerated} tolerated`)}, ${c.red(`${sum.drift} drifted`)}, ${c.red(`${sum.error} failed`)}.`);
-    out.print(c.dim('Tolerated = accepted through a documented fallback; drift = differs from the documented protocol. Attach this report to bug reports.'));
+    out.print(
+      `${counted} checks: ${sum.matched} matched, ${c.yellow(`${sum.tolerated} tolerated`)}, ${c.red(`${sum.drift} drifted`)}, ${c.red(`${sum.error} failed`)}.`,
+    );
+    out.print(
+      c.dim(
+        'Tolerated = accepted through a documented fallback; drift = differs from the documented protocol. Attach this report to bug reports.',
+      ),
+    );
   }
 }

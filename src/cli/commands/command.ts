@@ -17,21 +17,28 @@ export function buildCommand(devid: string, o: CommandOptions): CommandRequest {
   if (o.raw !== undefined && hasParam) throw new UsageError('give either --raw NAME or --pool/--parameter, not both');
   if (o.raw !== undefined) {
     if (!o.raw.trim()) throw new UsageError('--raw needs a command name, e.g. MODULE_RESTART');
-    return { kind: 'raw', devid, command: o.raw.trim(), ...(o.value !== undefined ? { value: parseValue(o.value) } : {}) };
+    return {
+      kind: 'raw',
+      devid,
+      command: o.raw.trim(),
+      ...(o.value !== undefined ? { value: parseValue(o.value) } : {}),
+    };
   }
   if (!hasParam) throw new UsageError('command needs --raw NAME, or --pool P --parameter v8 --value V');
   let pool = o.pool;
   let parameter = o.parameter?.trim();
   if (parameter?.includes('.')) {
     const [p, rest] = parameter.split('.', 2) as [string, string];
-    if (pool !== undefined && normalizePool(pool) !== normalizePool(p)) throw new UsageError(`--pool ${pool} contradicts --parameter ${parameter}`);
+    if (pool !== undefined && normalizePool(pool) !== normalizePool(p))
+      throw new UsageError(`--pool ${pool} contradicts --parameter ${parameter}`);
     pool = p;
     parameter = rest;
   }
   if (pool === undefined) throw new UsageError('--parameter needs --pool (or write it as --parameter P4.v8)');
   const normPool = normalizePool(pool.trim());
   if (normPool === null) throw new UsageError(`invalid --pool "${pool.slice(0, 20)}" (expected e.g. P4)`);
-  if (parameter === undefined || parseChanIdx(parameter) < 0) throw new UsageError('--parameter needs a channel and index, e.g. v8');
+  if (parameter === undefined || parseChanIdx(parameter) < 0)
+    throw new UsageError('--parameter needs a channel and index, e.g. v8');
   if (o.value === undefined) throw new UsageError('a parameter write needs --value');
   return { kind: 'param', devid, pool: normPool, parameter, value: parseValue(o.value) };
 }
@@ -46,11 +53,21 @@ export async function command(s: Session, devid: string, o: CommandOptions): Pro
     'Sending…',
     req.kind === 'raw'
       ? client.moduleCommandRaw({ devid, command: req.command, value: req.value, returnData: true, signal: s.signal })
-      : client.moduleCommand({ devid, pool: req.pool, parameter: req.parameter, value: req.value, returnData: true, signal: s.signal }),
+      : client.moduleCommand({
+          devid,
+          pool: req.pool,
+          parameter: req.parameter,
+          value: req.value,
+          returnData: true,
+          signal: s.signal,
+        }),
   )) as StatusAndData;
   const ok = OK.includes(res.status);
   const shown = (x: unknown) => JSON.stringify(x) ?? String(x);
-  const what = req.kind === 'raw' ? `${req.command}${'value' in req ? ` ${shown(req.value)}` : ''}` : `${req.pool}.${req.parameter} ← ${shown(req.value)}`;
+  const what =
+    req.kind === 'raw'
+      ? `${req.command}${'value' in req ? ` ${shown(req.value)}` : ''}`
+      : `${req.pool}.${req.parameter} ← ${shown(req.value)}`;
   const hint = req.kind === 'param' ? '; the new value comes back as a delta (bragerone watch)' : '';
   if (out.json) out.printJson({ ok, status: res.status, request: req, response: res.data ?? null });
   else if (ok) out.print(`${out.c.green('✓')} ${what} accepted for ${devid} (HTTP ${res.status})${hint}.`);

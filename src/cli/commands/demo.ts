@@ -24,9 +24,11 @@ export async function demo(s: Session, lang?: string): Promise<number> {
   if (s.g.server !== undefined) throw new UsageError('"demo" always runs against an embedded simulator; drop --server');
   const { out } = s;
   const ms = s.g.duration ?? DEMO_WATCH_MS;
-  const { sim, demo: acct } = await out.spin('Starting the simulator…', startEmbeddedSimulator()).catch((e: unknown) => {
-    throw new CliError(`cannot start the simulator: ${errorMessage(e)}`, EXIT.usage);
-  });
+  const { sim, demo: acct } = await out
+    .spin('Starting the simulator…', startEmbeddedSimulator())
+    .catch((e: unknown) => {
+      throw new CliError(`cannot start the simulator: ${errorMessage(e)}`, EXIT.usage);
+    });
   s.useSimulator(sim, acct);
   s.onClose(() => sim.close());
   if (!out.json) {
@@ -41,7 +43,10 @@ export async function demo(s: Session, lang?: string): Promise<number> {
 
   step(out, 1, 'Log in', `client.ensureAuth('${acct.email}', '${acct.password}')`);
   const token = await out.spin('Logging in…', client.ensureAuth(acct.email, acct.password, { signal: s.signal }));
-  if (!out.json) out.print(`  ${out.c.green('✓')} signed in as ${acct.email} (user ${token.userId ?? '?'}), token expires ${token.expiresAt ?? 'never'}`);
+  if (!out.json)
+    out.print(
+      `  ${out.c.green('✓')} signed in as ${acct.email} (user ${token.userId ?? '?'}), token expires ${token.expiresAt ?? 'never'}`,
+    );
 
   step(out, 2, 'Objects (installations)', 'client.getObjects()  ·  CLI: bragerone objects');
   const objects = await out.spin('Loading objects…', client.getObjects({ signal: s.signal }));
@@ -49,32 +54,66 @@ export async function demo(s: Session, lang?: string): Promise<number> {
   const first = objects[0];
   if (!first) throw new CliError('the simulator has no objects', EXIT.usage);
 
-  step(out, 3, `Modules of object ${first.id}`, `client.getModules(${first.id})  ·  CLI: bragerone modules ${first.id}`);
+  step(
+    out,
+    3,
+    `Modules of object ${first.id}`,
+    `client.getModules(${first.id})  ·  CLI: bragerone modules ${first.id}`,
+  );
   const modules = await out.spin('Loading modules…', client.getModules(first.id, { signal: s.signal }));
   if (!out.json) printModules(out, modules);
   const devid = modules[0]?.devid;
   if (!devid) throw new CliError('the demo object has no modules', EXIT.usage);
 
-  step(out, 4, `Parameters of ${devid}`, `loadCatalog({ api }) → catalog.panels(deviceMenu) → catalog.resolve(symbol, store)  ·  CLI: bragerone params ${devid}`);
+  step(
+    out,
+    4,
+    `Parameters of ${devid}`,
+    `loadCatalog({ api }) → catalog.panels(deviceMenu) → catalog.resolve(symbol, store)  ·  CLI: bragerone params ${devid}`,
+  );
   const view = await out.spin('Loading parameters…', loadParams(client, devid, s.signal));
   const { catalog, rows } = await moduleRows(s, client, devid, lang);
   if (!out.json) {
-    out.print(out.c.dim(`  names, units and display values parsed from the web app's assets (${catalog.lang}; --lang en for English)`));
+    out.print(
+      out.c.dim(
+        `  names, units and display values parsed from the web app's assets (${catalog.lang}; --lang en for English)`,
+      ),
+    );
     printLabelled(out, rows);
   }
 
   const plan = { objectId: first.id, objectName: first.name, modules: modules.map((m) => m.devid) };
-  step(out, 5, `Live changes for ${formatDuration(ms)}`, 'new BragerOneGateway({ api, objectId, modules })  ·  CLI: bragerone watch');
+  step(
+    out,
+    5,
+    `Live changes for ${formatDuration(ms)}`,
+    'new BragerOneGateway({ api, objectId, modules })  ·  CLI: bragerone watch',
+  );
   const events: WatchEvent[] = [];
   const labeller = await catalogLabeller(s, client, plan, lang);
-  const res = await runWatch(s, client, plan, ms, (e) => {
-    if (e.type === 'ready') return;
-    events.push(e);
-    if (!out.json) out.print(`  ${formatWatchEvent(out, e)}`);
-  }, labeller);
+  const res = await runWatch(
+    s,
+    client,
+    plan,
+    ms,
+    (e) => {
+      if (e.type === 'ready') return;
+      events.push(e);
+      if (!out.json) out.print(`  ${formatWatchEvent(out, e)}`);
+    },
+    labeller,
+  );
 
   if (out.json) {
-    out.printJson({ server: sim.server.apiBase, user: { email: acct.email, id: token.userId }, objects, modules, params: view, catalog: { fingerprint: catalog.fingerprint, lang: catalog.lang, parameters: rows }, watch: { durationMs: ms, events } });
+    out.printJson({
+      server: sim.server.apiBase,
+      user: { email: acct.email, id: token.userId },
+      objects,
+      modules,
+      params: view,
+      catalog: { fingerprint: catalog.fingerprint, lang: catalog.lang, parameters: rows },
+      watch: { durationMs: ms, events },
+    });
     return stopCode(s.signal);
   }
   out.print(`  ${out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} seen.`)}`);

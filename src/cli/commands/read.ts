@@ -48,10 +48,12 @@ export async function objects(s: Session): Promise<number> {
 export async function modules(s: Session, objectIdText: string): Promise<number> {
   const objectId = parseId(objectIdText, 'objectId');
   const client = await s.client();
-  const list = await s.out.spin('Loading modules…', client.getModules(objectId, { signal: s.signal })).catch((e: unknown) => {
-    if (isApiError(e) && e.status === 404) throw new CliError(`object ${objectId} not found (HTTP 404)`, EXIT.usage);
-    throw e;
-  });
+  const list = await s.out
+    .spin('Loading modules…', client.getModules(objectId, { signal: s.signal }))
+    .catch((e: unknown) => {
+      if (isApiError(e) && e.status === 404) throw new CliError(`object ${objectId} not found (HTTP 404)`, EXIT.usage);
+      throw e;
+    });
   if (s.out.json) s.out.printJson(list);
   else printModules(s.out, list);
   return EXIT.ok;
@@ -77,7 +79,8 @@ export async function loadParams(client: BragerOneApiClient, devid: string, sign
   if (res.status !== 200 || !isRecord(res.data)) {
     throw new CliError(`POST /modules/parameters: HTTP ${res.status} without a parameter object`, EXIT.usage);
   }
-  if (!isRecord(res.data[devid])) throw new CliError(`module ${devid} not found (no parameters returned for it)`, EXIT.usage);
+  if (!isRecord(res.data[devid]))
+    throw new CliError(`module ${devid} not found (no parameters returned for it)`, EXIT.usage);
   const store = new ParamStore({ devid });
   store.ingestPrimePayload(res.data);
   return groupValues(devid, store.flatten());
@@ -99,7 +102,9 @@ export function groupValues(devid: string, values: Record<string, unknown>): Par
   const out: Record<string, FamilyRow[]> = {};
   for (const pool of [...pools.keys()].sort((a, b) => num(a) - num(b))) {
     const fams = pools.get(pool) as Map<number, Record<string, unknown>>;
-    out[pool] = [...fams.keys()].sort((a, b) => a - b).map((idx) => ({ idx, channels: fams.get(idx) as Record<string, unknown> }));
+    out[pool] = [...fams.keys()]
+      .sort((a, b) => a - b)
+      .map((idx) => ({ idx, channels: fams.get(idx) as Record<string, unknown> }));
   }
   return { devid, count: Object.keys(values).length, values, pools: out };
 }
@@ -111,12 +116,20 @@ export function printParams(out: Output, view: ParamsView): void {
   for (const [pool, fams] of Object.entries(view.pools)) {
     out.print(out.c.bold(`  ${pool}`));
     const rows = fams.map(({ idx, channels }) => {
-      const main = 'v' in channels ? 'v' : ('s' in channels ? 's' : (Object.keys(channels)[0] ?? 'v'));
+      const main = 'v' in channels ? 'v' : 's' in channels ? 's' : (Object.keys(channels)[0] ?? 'v');
       const other = Object.entries(channels)
         .filter(([c]) => !KNOWN.includes(c))
         .map(([c, v]) => `${c}=${cell(v)}`)
         .join(' ');
-      return [`${pool}.${main}${idx}`, cell(channels.v), cell(channels.u), cell(channels.n), cell(channels.x), cell(channels.s), other];
+      return [
+        `${pool}.${main}${idx}`,
+        cell(channels.v),
+        cell(channels.u),
+        cell(channels.n),
+        cell(channels.x),
+        cell(channels.s),
+        other,
+      ];
     });
     out.lines(
       formatTable(rows, {
@@ -129,7 +142,11 @@ export function printParams(out: Output, view: ParamsView): void {
   }
 }
 
-export async function params(s: Session, devid: string, opts: { registers?: boolean; lang?: string } = {}): Promise<number> {
+export async function params(
+  s: Session,
+  devid: string,
+  opts: { registers?: boolean; lang?: string } = {},
+): Promise<number> {
   if (!opts.registers) return labelledParams(s, devid, opts.lang);
   const client = await s.client();
   const view = await s.out.spin('Loading parameters…', loadParams(client, devid, s.signal));

@@ -16,10 +16,13 @@ export function parseStaticDirs(values: readonly string[]): Record<string, strin
     const eq = v.indexOf('=');
     const prefix = eq > 0 ? `/${v.slice(0, eq).replace(/^\/+|\/+$/g, '')}` : '';
     const dir = eq > 0 ? v.slice(eq + 1) : '';
-    if (prefix === '/' || !prefix || !dir) throw new UsageError(`--static needs /PREFIX=DIR (e.g. /app=./dist), got "${v.slice(0, 60)}"`);
+    if (prefix === '/' || !prefix || !dir)
+      throw new UsageError(`--static needs /PREFIX=DIR (e.g. /app=./dist), got "${v.slice(0, 60)}"`);
     const abs = resolve(dir);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--static ${prefix}: "${dir.slice(0, 80)}" is not a directory`);
-    if (prefix === '/v1' || prefix.startsWith('/v1/') || prefix === '/socket.io') throw new UsageError(`--static ${prefix} would hide the API`);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw new UsageError(`--static ${prefix}: "${dir.slice(0, 80)}" is not a directory`);
+    if (prefix === '/v1' || prefix.startsWith('/v1/') || prefix === '/socket.io')
+      throw new UsageError(`--static ${prefix} would hide the API`);
     dirs[prefix] = abs;
   }
   return dirs;
@@ -102,7 +105,12 @@ export interface Announcement {
  * parent going away: prints what `announce()` returns, then waits, says `<name> stopped.` and `close()`s it.
  * Returns the exit code.
  */
-export async function serveUntilStopped(s: Session, name: 'Relay' | 'Simulator', announce: () => Announcement, close: () => Promise<void>): Promise<number> {
+export async function serveUntilStopped(
+  s: Session,
+  name: 'Relay' | 'Simulator',
+  announce: () => Announcement,
+  close: () => Promise<void>,
+): Promise<number> {
   const { out } = s;
   const ctrl = new AbortController();
   const onSession = () => ctrl.abort(s.signal.reason);
@@ -136,40 +144,51 @@ export async function serveUntilStopped(s: Session, name: 'Relay' | 'Simulator',
 }
 
 export async function simulator(s: Session, o: { port?: string; host?: string; static?: string[] }): Promise<number> {
-  if (s.g.server !== undefined || s.g.simulator) throw new UsageError('"simulator" starts its own server; drop --server/--simulator');
+  if (s.g.server !== undefined || s.g.simulator)
+    throw new UsageError('"simulator" starts its own server; drop --server/--simulator');
   const port = o.port === undefined ? 0 : parseId(o.port, '--port');
   if (port > 65535) throw new UsageError('--port must be at most 65535');
   const staticDirs = parseStaticDirs(o.static ?? []);
   const { sim, demo } = await startEmbeddedSimulator({ port, host: o.host, staticDirs }).catch((e: unknown) => {
     throw new CliError(`cannot start the simulator: ${errorMessage(e)}`, EXIT.usage);
   });
-  return serveUntilStopped(s, 'Simulator', () => {
-    const pages = Object.entries(staticDirs).flatMap(([prefix, dir]) => htmlPages(dir).map((p) => `${sim.url}${prefix}/${p}`));
-    return {
-      info: {
-        pid: process.pid,
-        url: sim.url,
-        apiBase: sim.server.apiBase,
-        email: demo.email,
-        password: demo.password,
-        objectId: demo.objectId,
-        modules: [...demo.modules],
-        static: Object.keys(staticDirs).map((prefix) => `${sim.url}${prefix}/`),
-        pages,
-      },
-      title: 'BragerOne simulator',
-      rows: [
-        ['URL', sim.url],
-        ['PID', String(process.pid)],
-        ['REST base', sim.server.apiBase],
-        ['Demo account', `${demo.email} / ${demo.password}`],
-        ['Object', String(demo.objectId)],
-        ['Modules', demo.modules.join(', ')],
-        ...Object.entries(staticDirs).map(([prefix, dir]): [string, string] => ['Static', `${sim.url}${prefix}/ → ${dir}`]),
-        ...pages.map((url, i): [string, string] => [i === 0 ? 'Pages' : '', url]),
-      ],
-      hint: `Try:  bragerone --server ${sim.url} --email ${demo.email} --password ${demo.password} objects`,
-      stopping: `Stopping after ${formatDuration(s.g.duration ?? 0)} (or Ctrl-C).`,
-    };
-  }, () => sim.close());
+  return serveUntilStopped(
+    s,
+    'Simulator',
+    () => {
+      const pages = Object.entries(staticDirs).flatMap(([prefix, dir]) =>
+        htmlPages(dir).map((p) => `${sim.url}${prefix}/${p}`),
+      );
+      return {
+        info: {
+          pid: process.pid,
+          url: sim.url,
+          apiBase: sim.server.apiBase,
+          email: demo.email,
+          password: demo.password,
+          objectId: demo.objectId,
+          modules: [...demo.modules],
+          static: Object.keys(staticDirs).map((prefix) => `${sim.url}${prefix}/`),
+          pages,
+        },
+        title: 'BragerOne simulator',
+        rows: [
+          ['URL', sim.url],
+          ['PID', String(process.pid)],
+          ['REST base', sim.server.apiBase],
+          ['Demo account', `${demo.email} / ${demo.password}`],
+          ['Object', String(demo.objectId)],
+          ['Modules', demo.modules.join(', ')],
+          ...Object.entries(staticDirs).map(([prefix, dir]): [string, string] => [
+            'Static',
+            `${sim.url}${prefix}/ → ${dir}`,
+          ]),
+          ...pages.map((url, i): [string, string] => [i === 0 ? 'Pages' : '', url]),
+        ],
+        hint: `Try:  bragerone --server ${sim.url} --email ${demo.email} --password ${demo.password} objects`,
+        stopping: `Stopping after ${formatDuration(s.g.duration ?? 0)} (or Ctrl-C).`,
+      };
+    },
+    () => sim.close(),
+  );
 }

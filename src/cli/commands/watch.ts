@@ -20,7 +20,12 @@ export interface WatchPlan {
 export type WatchEvent =
   | { type: 'ready'; ts: string; objectId: number; modules: string[] }
   | {
-      type: 'param'; ts: string; devid: string; key: string; value: unknown; prev: unknown;
+      type: 'param';
+      ts: string;
+      devid: string;
+      key: string;
+      value: unknown;
+      prev: unknown;
       /** With the catalog: the parameters shown at this register, with label and display text. */
       labels?: Array<{ symbol: string; label: string; text: string }>;
     }
@@ -54,7 +59,11 @@ export async function resolveWatchPlan(
     }
     if (wanted[0] !== undefined && mods.includes(wanted[0])) {
       const missing = wanted.filter((m) => !mods.includes(m));
-      if (missing.length) throw new CliError(`module ${missing.join(', ')} is not in object ${o.id} with ${wanted[0]}; pass --object`, EXIT.usage);
+      if (missing.length)
+        throw new CliError(
+          `module ${missing.join(', ')} is not in object ${o.id} with ${wanted[0]}; pass --object`,
+          EXIT.usage,
+        );
       return { objectId: o.id, objectName: o.name, modules: wanted };
     }
   }
@@ -62,13 +71,22 @@ export async function resolveWatchPlan(
 }
 
 /** Labels a changed register with the catalog: the visible parameters shown at that address. */
-export type Labeller = (devid: string, key: string, store: ParamStore) => Array<{ symbol: string; label: string; text: string }>;
+export type Labeller = (
+  devid: string,
+  key: string,
+  store: ParamStore,
+) => Array<{ symbol: string; label: string; text: string }>;
 
 /**
  * A {@link Labeller} over the catalog: loads the panels of every module of the plan (deviceMenu and permissions from
  * `getModules`), then names a register by the panel symbols whose primary address it is.
  */
-export async function catalogLabeller(s: Session, client: BragerOneApiClient, plan: WatchPlan, lang?: string): Promise<Labeller> {
+export async function catalogLabeller(
+  s: Session,
+  client: BragerOneApiClient,
+  plan: WatchPlan,
+  lang?: string,
+): Promise<Labeller> {
   const catalog = await openCatalog(s, client, lang);
   const mods = await client.getModules(plan.objectId, { signal: s.signal });
   const shown = new Map<string, Set<string>>();
@@ -120,7 +138,8 @@ export function formatWatchEvent(out: Output, e: WatchEvent): string {
     return `${t}  ${e.devid}  ${e.key.padEnd(8)} ${prev}${out.c.bold(cell(e.value))}`;
   }
   if (e.type === 'ready') return `${t}  ${out.c.green('live')} — waiting for changes`;
-  if (e.type === 'module') return `${t}  ${e.devid}  ${e.online ? out.c.green('module online') : out.c.red('module offline')}`;
+  if (e.type === 'module')
+    return `${t}  ${e.devid}  ${e.online ? out.c.green('module online') : out.c.red('module offline')}`;
   return `${t}  ${e.up ? out.c.green('realtime session up') : out.c.yellow('realtime session down (reconnecting)')}`;
 }
 
@@ -133,7 +152,12 @@ export async function runWatch(
   emit: (e: WatchEvent) => void,
   labeller?: Labeller,
 ): Promise<{ changes: number; elapsed: number }> {
-  const gw = new BragerOneGateway({ api: client, objectId: plan.objectId, modules: plan.modules, realtime: { connectTimeout: 10_000 } });
+  const gw = new BragerOneGateway({
+    api: client,
+    objectId: plan.objectId,
+    modules: plan.modules,
+    realtime: { connectTimeout: 10_000 },
+  });
   let live = false;
   let changes = 0;
   const iso = () => new Date().toISOString();
@@ -155,7 +179,11 @@ export async function runWatch(
         last[key] = value;
         changes++;
         const labels = labeller?.(devid, key, store);
-        emit(labels && labels.length > 0 ? { type: 'param', ts: iso(), devid, key, value, prev, labels } : { type: 'param', ts: iso(), devid, key, value, prev });
+        emit(
+          labels && labels.length > 0
+            ? { type: 'param', ts: iso(), devid, key, value, prev, labels }
+            : { type: 'param', ts: iso(), devid, key, value, prev },
+        );
       });
     }
     live = true;
@@ -173,7 +201,10 @@ export async function runWatch(
   }
 }
 
-export async function watch(s: Session, opts: { object?: string; module: string[]; registers?: boolean; lang?: string }): Promise<number> {
+export async function watch(
+  s: Session,
+  opts: { object?: string; module: string[]; registers?: boolean; lang?: string },
+): Promise<number> {
   const { out } = s;
   const client = await catalogClient(s);
   const plan = await out.spin('Finding modules…', resolveWatchPlan(client, opts, s.signal));
@@ -181,9 +212,21 @@ export async function watch(s: Session, opts: { object?: string; module: string[
   const ms = s.g.duration;
   if (!out.json) {
     const until = ms === undefined ? 'until Ctrl-C' : `for ${formatDuration(ms)}`;
-    out.print(`Watching ${plan.modules.join(', ')} of object ${plan.objectId}${plan.objectName ? ` (${plan.objectName})` : ''} ${until}…`);
+    out.print(
+      `Watching ${plan.modules.join(', ')} of object ${plan.objectId}${plan.objectName ? ` (${plan.objectName})` : ''} ${until}…`,
+    );
   }
-  const res = await runWatch(s, client, plan, ms, (e) => (out.json ? out.printNdjson(e) : out.print(formatWatchEvent(out, e))), labeller);
-  if (!out.json) out.print(out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} in ${(res.elapsed / 1000).toFixed(1)} s.`));
+  const res = await runWatch(
+    s,
+    client,
+    plan,
+    ms,
+    (e) => (out.json ? out.printNdjson(e) : out.print(formatWatchEvent(out, e))),
+    labeller,
+  );
+  if (!out.json)
+    out.print(
+      out.c.dim(`${res.changes} change${res.changes === 1 ? '' : 's'} in ${(res.elapsed / 1000).toFixed(1)} s.`),
+    );
   return stopCode(s.signal);
 }

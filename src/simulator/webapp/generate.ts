@@ -95,7 +95,9 @@ function unitFn(m: Emitter, names: Names, tr: Transform): string {
     case 'mul':
       return `${v}=>${v}*${m.num(tr.k)}`;
     case 'div':
-      return tr.digits === undefined ? `${v}=>${v}/${m.num(tr.k)}` : `${v}=>Number((${v}/${m.num(tr.k)})['toFixed'](${m.num(tr.digits)}))`;
+      return tr.digits === undefined
+        ? `${v}=>${v}/${m.num(tr.k)}`
+        : `${v}=>Number((${v}/${m.num(tr.k)})['toFixed'](${m.num(tr.digits)}))`;
     case 'offset':
       return tr.k === undefined ? `${v}=>${v}-${m.num(tr.a)}` : `${v}=>(${v}-${m.num(tr.a)})*${numLit(tr.k)}`;
     case 'hhmm': {
@@ -135,7 +137,12 @@ function unitTable(m: Emitter, names: Names, units: UnitDef[]): string {
         ['text', u.text === undefined ? undefined : quote(`units.${u.text}`)],
         ['value', u.transform ? unitFn(m, names, u.transform) : undefined],
         ['valuePrepare', u.transform && u.prepare ? unitInverse(m, names, u.transform) : undefined],
-        ['options', u.options ? m.obj(u.options.map(([k, tok]): [string | number, string] => [optionKey(m, k), quote(tok)])) : undefined],
+        [
+          'options',
+          u.options
+            ? m.obj(u.options.map(([k, tok]): [string | number, string] => [optionKey(m, k), quote(tok)]))
+            : undefined,
+        ],
       ]),
     ]),
   );
@@ -170,7 +177,10 @@ function rules(m: Emitter, rows: RuleRow[], op: (name: string) => string, conver
         ['operation', op(r.operation ?? 'equalTo')],
         ['value', m.arr([selector(m, r.target, convert)])],
       ]);
-      return m.obj([[kind, m.arr([cond])], ['then', tag(m, r.result)]]);
+      return m.obj([
+        [kind, m.arr([cond])],
+        ['then', tag(m, r.result)],
+      ]);
     }),
   );
 }
@@ -182,12 +192,24 @@ function statusObj(m: Emitter, defs: StatusDef[], convert: string): string {
     if ('bit' in d) list.push(selector(m, d.bit, convert));
     else {
       const { expected, ...sel } = d.when;
-      const cond = m.obj([['operation', 'e.equalTo'], ['expected', m.num(expected)], ['value', m.arr([selector(m, sel, convert)])]]);
-      list.push(m.obj([['if', m.arr([cond])], ['then', m.bool(d.result)]]), m.obj([['else', m.bool(!d.result)]]));
+      const cond = m.obj([
+        ['operation', 'e.equalTo'],
+        ['expected', m.num(expected)],
+        ['value', m.arr([selector(m, sel, convert)])],
+      ]);
+      list.push(
+        m.obj([
+          ['if', m.arr([cond])],
+          ['then', m.bool(d.result)],
+        ]),
+        m.obj([['else', m.bool(!d.result)]]),
+      );
     }
     byFlag.set(d.flag, list);
   }
-  return m.obj([...byFlag].map(([flag, list]): [string, string] => [`[${m.member('ParameterStatus', flag)}]`, m.arr(list)]));
+  return m.obj(
+    [...byFlag].map(([flag, list]): [string, string] => [`[${m.member('ParameterStatus', flag)}]`, m.arr(list)]),
+  );
 }
 
 interface Ctx {
@@ -213,14 +235,28 @@ function indexMap(c: Ctx, s: SymbolDef, i: number): string {
       return `basicParameterBuilder_${s.form === 'builderP4' ? 'P4' : 'P6'}(${m.obj([['number', m.num(s.number ?? 0)], ...common])})`;
     case 'builderPool': {
       const pool = s.address.slice(0, s.address.indexOf('.'));
-      return `basicParameterBuilder_${pool}(${m.obj([['id', m.num(c.nextId())], ['number', m.num(s.number ?? 0)], ['useComponent', s.component ? m.member('ComponentType', s.component) : undefined]])})`;
+      return `basicParameterBuilder_${pool}(${m.obj([
+        ['id', m.num(c.nextId())],
+        ['number', m.num(s.number ?? 0)],
+        ['useComponent', s.component ? m.member('ComponentType', s.component) : undefined],
+      ])})`;
     }
     case 'builderValve':
       return `valveParameterBuilder(${m.obj([['name', m.str(s.symbol)], ['number', m.num(s.number ?? 0)], ...common])})`;
     default: {
-      const value = s.rules && s.rulesIn !== 'any' ? rules(m, s.rules, op, c.convert) : s.selectors ? m.arr(s.selectors.map((x) => selector(m, x, c.convert))) : undefined;
+      const value =
+        s.rules && s.rulesIn !== 'any'
+          ? rules(m, s.rules, op, c.convert)
+          : s.selectors
+            ? m.arr(s.selectors.map((x) => selector(m, x, c.convert)))
+            : undefined;
       const any = s.command
-        ? m.arr([m.obj([['if', '[]'], ['then', m.obj([['command', m.member('Commands', s.command)]])]])])
+        ? m.arr([
+            m.obj([
+              ['if', '[]'],
+              ['then', m.obj([['command', m.member('Commands', s.command)]])],
+            ]),
+          ])
         : s.rules && s.rulesIn === 'any'
           ? rules(m, s.rules, op, c.convert)
           : undefined;
@@ -267,7 +303,10 @@ function canaryChunk(c: Ctx, s: SymbolDef): string {
         m.obj([
           ['id', m.num(c.nextId())],
           ['name', quote(`parameters.${s.symbol}`)],
-          ['value', `(globalThis['__bragerCanary']=!0,[${selector(m, { group: 'P4', number: s.number ?? 99, use: 'v' }, c.convert)}])`],
+          [
+            'value',
+            `(globalThis['__bragerCanary']=!0,[${selector(m, { group: 'P4', number: s.number ?? 99, use: 'v' }, c.convert)}])`,
+          ],
           ['unit', `(()=>{globalThis['__bragerCanary']=!0;return 0x0;})()`],
         ]),
       ],
@@ -290,7 +329,10 @@ function route(m: Emitter, names: Names, ids: { perm: string; helper: string; ki
       const perm = list[0]?.permission ?? 'DISPLAY_PARAMETER_LEVEL_1';
       return (
         `${m.arr(list.map((e) => quote(e.symbol)))}['map'](${x}=>(` +
-        `${m.obj([['permissionModule', m.member(ids.perm, perm)], ['parameter', `${ids.helper}(${m.member(ids.kinds, 'WRITE')},${x})`]])}))`
+        `${m.obj([
+          ['permissionModule', m.member(ids.perm, perm)],
+          ['parameter', `${ids.helper}(${m.member(ids.kinds, 'WRITE')},${x})`],
+        ])}))`
       );
     }
     return m.arr(list.map((e) => menuParam(m, ids.perm, ids.helper, ids.kinds, key, e)));
@@ -305,7 +347,15 @@ function route(m: Emitter, names: Names, ids: { perm: string; helper: string; ki
         ['icon', r.icon],
         ['permissionModule', r.permission ? m.member(ids.perm, r.permission) : undefined],
         ['isVisibleOnSideMenu', m.bool(true)],
-        ['parameters', m.obj([['read', section('read')], ['write', section('write')], ['status', section('status')], ['special', section('special')]])],
+        [
+          'parameters',
+          m.obj([
+            ['read', section('read')],
+            ['write', section('write')],
+            ['status', section('status')],
+            ['special', section('special')],
+          ]),
+        ],
       ]),
     ],
     ['children', m.arr((r.children ?? []).map((ch) => route(m, names, ids, ch)))],
@@ -318,7 +368,10 @@ function menuChunk(names: Names, menu: MenuDef): string {
   const list = m.arr(menu.routes.map((r) => route(m, names, ids, r)));
   if (menu.wrapper) {
     const w = menu.wrapper;
-    return `const ${w.binding}=${m.obj([['priority', m.num(w.priority)], ['deviceMenu', list]])};export default ${w.binding};\n`;
+    return `const ${w.binding}=${m.obj([
+      ['priority', m.num(w.priority)],
+      ['deviceMenu', list],
+    ])};export default ${w.binding};\n`;
   }
   return `export default ${list};\n`;
 }
@@ -334,7 +387,10 @@ function isTexts(v: Texts | TextTree): v is Texts {
 }
 
 function textObj(v: Record<string, unknown>, q: "'" | '"' = "'"): string {
-  const parts = Object.entries(v).map(([k, x]) => `${quote(k, 'plain', q)}:${typeof x === 'string' ? quote(x, 'text', q) : textObj(x as Record<string, unknown>, q)}`);
+  const parts = Object.entries(v).map(
+    ([k, x]) =>
+      `${quote(k, 'plain', q)}:${typeof x === 'string' ? quote(x, 'text', q) : textObj(x as Record<string, unknown>, q)}`,
+  );
   return `{${parts.join(',')}}`;
 }
 
@@ -365,14 +421,33 @@ function i18nChunk(ns: string, lang: Lang, d: WebAppDescription, labels: Array<[
 // Benchmark padding
 
 const WORDS: Array<[string, string]> = [
-  ['Temperatura', 'Temperature'], ['Histereza', 'Hysteresis'], ['Czas', 'Time'], ['Próg', 'Threshold'],
-  ['Opóźnienie', 'Delay'], ['Moc', 'Power'], ['Korekta', 'Correction'], ['Wydajność', 'Output'],
-  ['Obroty', 'Speed'], ['Ciśnienie', 'Pressure'], ['Współczynnik', 'Factor'], ['Tryb', 'Mode'],
+  ['Temperatura', 'Temperature'],
+  ['Histereza', 'Hysteresis'],
+  ['Czas', 'Time'],
+  ['Próg', 'Threshold'],
+  ['Opóźnienie', 'Delay'],
+  ['Moc', 'Power'],
+  ['Korekta', 'Correction'],
+  ['Wydajność', 'Output'],
+  ['Obroty', 'Speed'],
+  ['Ciśnienie', 'Pressure'],
+  ['Współczynnik', 'Factor'],
+  ['Tryb', 'Mode'],
 ];
 const OBJECTS: Array<[string, string]> = [
-  ['pompy', 'pump'], ['zaworu', 'valve'], ['palnika', 'burner'], ['obiegu', 'circuit'], ['podajnika', 'feeder'],
-  ['wentylatora', 'fan'], ['bufora', 'buffer'], ['solara', 'solar'], ['kominka', 'fireplace'], ['cyrkulacji', 'circulation'],
-  ['grzałki', 'heater'], ['ślimaka', 'auger'], ['dmuchawy', 'blower'],
+  ['pompy', 'pump'],
+  ['zaworu', 'valve'],
+  ['palnika', 'burner'],
+  ['obiegu', 'circuit'],
+  ['podajnika', 'feeder'],
+  ['wentylatora', 'fan'],
+  ['bufora', 'buffer'],
+  ['solara', 'solar'],
+  ['kominka', 'fireplace'],
+  ['cyrkulacji', 'circulation'],
+  ['grzałki', 'heater'],
+  ['ślimaka', 'auger'],
+  ['dmuchawy', 'blower'],
 ];
 const SYN_UNITS = [1, 2, 11, 12, 47, 48, 49, 10, 66, 20, 9];
 const SYN_POOLS = [10, 11, 12, 13, 14, 15, 16, 17];
@@ -388,18 +463,32 @@ function syntheticSymbols(n: number): SymbolDef[] {
     const k = 1 + Math.floor(i / (WORDS.length * OBJECTS.length));
     const unit = SYN_UNITS[i % SYN_UNITS.length] as number;
     const base: SymbolDef = {
-      symbol: `PARAM_P${pool}_${idx}`, module: 'boiler', label: { pl: `${wpl} ${opl} ${k}`, en: `${oen[0]?.toUpperCase()}${oen.slice(1)} ${wen.toLowerCase()} ${k}` },
-      address: `P${pool}.v${idx}`, unit, form: 'inline', number: idx, component: COMPONENTS[i % COMPONENTS.length] as string,
+      symbol: `PARAM_P${pool}_${idx}`,
+      module: 'boiler',
+      label: { pl: `${wpl} ${opl} ${k}`, en: `${oen[0]?.toUpperCase()}${oen.slice(1)} ${wen.toLowerCase()} ${k}` },
+      address: `P${pool}.v${idx}`,
+      unit,
+      form: 'inline',
+      number: idx,
+      component: COMPONENTS[i % COMPONENTS.length] as string,
     };
     if (i % 3 !== 0) out.push({ ...base, form: 'builderPool' });
     else {
       const sel = (bit: number): Selector => ({ group: `P${pool}`, number: idx, use: 's', bit });
       out.push({
-        ...base, scalarUnit: true, icon: 'INFO',
+        ...base,
+        scalarUnit: true,
+        icon: 'INFO',
         selectors: [{ group: `P${pool}`, number: idx, use: 'v' }],
-        status: [{ flag: 'INVISIBLE', bit: sel(7) }, { flag: 'ENABLED', bit: sel(6) }],
+        status: [
+          { flag: 'INVISIBLE', bit: sel(7) },
+          { flag: 'ENABLED', bit: sel(6) },
+        ],
         rulesIn: 'any',
-        rules: [{ expected: 1, target: sel(0), result: { value: 'e.ON' } }, { expected: 0, target: sel(0), result: { value: 'e.OFF' } }],
+        rules: [
+          { expected: 1, target: sel(0), result: { value: 'e.ON' } },
+          { expected: 0, target: sel(0), result: { value: 'e.OFF' } },
+        ],
       });
     }
   }
@@ -418,7 +507,14 @@ function poolBuilder(names: Names, pool: number): string {
   );
 }
 
-const FILLER_WORDS = ['modules.menu.settings', 'app.one.loading', 'app.table.empty', 'parameters.title', 'app.form.save', 'app.chart.range'];
+const FILLER_WORDS = [
+  'modules.menu.settings',
+  'app.one.loading',
+  'app.table.empty',
+  'parameters.title',
+  'app.form.save',
+  'app.chart.range',
+];
 
 /** Synthetic minified component code (functions that are never called); bodies follow `function <name>`. */
 function fillerBody(names: Names, i: number): string {
@@ -459,14 +555,24 @@ function benchMenu(symbols: SymbolDef[]): MenuDef {
       const take = symbols.slice(k, k + 12);
       k += 12;
       children.push({
-        path: `section${g}/${c}`, name: `modules.menu.section${g}_${c}`, displayName: `routes.modules.menu.section${g}_${c}`,
+        path: `section${g}/${c}`,
+        name: `modules.menu.section${g}_${c}`,
+        displayName: `routes.modules.menu.section${g}_${c}`,
         permission: c % 5 === 4 ? 'DISPLAY_MENU_SERVICE' : 'DISPLAY_MENU_HEATING',
         read: take.slice(0, 6).map((s) => ({ symbol: s.symbol })),
-        write: take.slice(6, 10).map((s) => ({ symbol: s.symbol, permission: idx % 3 === 0 ? 'DISPLAY_PARAMETER_LEVEL_MAX' : undefined })),
+        write: take
+          .slice(6, 10)
+          .map((s) => ({ symbol: s.symbol, permission: idx % 3 === 0 ? 'DISPLAY_PARAMETER_LEVEL_MAX' : undefined })),
         status: take.slice(10).map((s) => ({ symbol: s.symbol })),
       });
     }
-    routes.push({ path: `group${g}`, name: `MENU_GRUPA_${g}`, displayName: `routes.modules.menu.group${g}`, permission: 'DISPLAY_MENU_HEATING', children });
+    routes.push({
+      path: `group${g}`,
+      name: `MENU_GRUPA_${g}`,
+      displayName: `routes.modules.menu.group${g}`,
+      permission: 'DISPLAY_MENU_HEATING',
+      children,
+    });
   }
   return { deviceMenu: 2190, variant: '0', keyPrefix: '/src/config/router/deviceMenu/', routes };
 }
@@ -517,13 +623,16 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
   const namespaces = ['parameters', 'units', 'app', 'routes', 'menu', ...Object.keys(desc.i18n.titles)];
   const i18nAssets: WebAppAsset[] = [];
   for (const lang of langs) {
-    for (const ns of namespaces) i18nAssets.push(asset('i18n', ns, i18nChunk(ns, lang, desc, labels), { lang, namespace: ns }));
+    for (const ns of namespaces)
+      i18nAssets.push(asset('i18n', ns, i18nChunk(ns, lang, desc, labels), { lang, namespace: ns }));
   }
 
   // ---- index ----
   const out: string[] = [];
   const deps = [...menuAssets, ...chunks];
-  out.push(`const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=${JSON.stringify(deps.map((a) => `assets/${a.file}`))})))=>i.map(i=>d[i]);`);
+  out.push(
+    `const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=${JSON.stringify(deps.map((a) => `assets/${a.file}`))})))=>i.map(i=>d[i]);`,
+  );
   const pre = names.next();
   const [pa, pb] = [names.next(), names.next()];
   out.push(`const ${pre}=function(${pa},${pb}){return ${pa}();};`);
@@ -531,8 +640,12 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
   const enums = ENUMS.map(([n, vals]) => `${n}=${m.obj(vals.map((v): [string, string] => [v, quote(v)]))}`);
   const ops = (prefix: string): string => m.obj(OPERATIONS.map((o): [string, string] => [o, quote(prefix + o)]));
   const u = names.next();
-  out.push(`const e=${ops('e.')},kn={'ON':'e.ON','OFF':'e.OFF'},ku=${ops('')},ClauseOperation=${ops('')},${enums.join(',')},Uo=${u}=>${u}&0xffff;`);
-  out.push(`var define_AppContainer_default$6={'translations':${languageRows(m, d)},'defaultTranslation':${quote(d.defaultLanguage)}};`);
+  out.push(
+    `const e=${ops('e.')},kn={'ON':'e.ON','OFF':'e.OFF'},ku=${ops('')},ClauseOperation=${ops('')},${enums.join(',')},Uo=${u}=>${u}&0xffff;`,
+  );
+  out.push(
+    `var define_AppContainer_default$6={'translations':${languageRows(m, d)},'defaultTranslation':${quote(d.defaultLanguage)}};`,
+  );
   out.push(`const ${names.next()}=${unitTable(m, names, d.units)};`);
   out.push(...lazyImportMaps(names, pre, { menus, menuAssets, i18nAssets, chunks, deps }));
   out.push(`const ${parameterBuilders(names, scale).join(',')};`);
@@ -547,20 +660,39 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
       });
     return m.obj(entries);
   };
-  out.push(`const ${names.next()}=${table(d.symbols.filter((s) => s.module === 'boiler'), 0)};`);
-  out.push(`const ${names.next()}=${table(d.symbols.filter((s) => s.module === 'mixer'), 1000)};`);
-  for (let i = 0; i < synthetic.length; i += 200) out.push(`const ${names.next()}=${table(synthetic.slice(i, i + 200), 2000 + i)};`);
+  out.push(
+    `const ${names.next()}=${table(
+      d.symbols.filter((s) => s.module === 'boiler'),
+      0,
+    )};`,
+  );
+  out.push(
+    `const ${names.next()}=${table(
+      d.symbols.filter((s) => s.module === 'mixer'),
+      1000,
+    )};`,
+  );
+  for (let i = 0; i < synthetic.length; i += 200)
+    out.push(`const ${names.next()}=${table(synthetic.slice(i, i + 200), 2000 + i)};`);
   if (scale > 0) padComponents(out, names, 3_000_000 * scale);
   out.push(`export{${pre} as _,IconsList as I,ComponentType as C,ParameterStatus as P,kn as k,ku as u};`);
   const index = asset('index', 'index', `${out.join('\n')}\n`);
 
   const assets = [...menuAssets, ...chunks, ...i18nAssets, index];
   return {
-    build, scale, indexName: index.file, assets,
+    build,
+    scale,
+    indexName: index.file,
+    assets,
     menus: Object.fromEntries(menuAssets.map((a) => [String(a.deviceMenu), a.file])),
     i18n: Object.fromEntries(i18nAssets.map((a) => [`${a.lang}/${a.namespace}`, a.file])),
     paramChunks: Object.fromEntries(chunks.map((a) => [a.symbol as string, a.file])),
-    stats: { symbols: symbols.length, inlineMaps: inline, labels: labels.length, indexBytes: Buffer.byteLength(index.body) },
+    stats: {
+      symbols: symbols.length,
+      inlineMaps: inline,
+      labels: labels.length,
+      indexBytes: Buffer.byteLength(index.body),
+    },
   };
 }
 
@@ -583,7 +715,17 @@ function languageRows(m: Emitter, d: WebAppDescription): string {
       ['flag', quote(l.flag)],
       ['name', quote(l.name, 'text')],
       ['countryFlag', quote(l.flag)],
-      ['variants', l.variants ? m.obj(Object.entries(l.variants).map(([k, v]): [string, string] => [k, m.obj(Object.entries(v).map(([a, b]): [string, string] => [a, quote(b)]))])) : undefined],
+      [
+        'variants',
+        l.variants
+          ? m.obj(
+              Object.entries(l.variants).map(([k, v]): [string, string] => [
+                k,
+                m.obj(Object.entries(v).map(([a, b]): [string, string] => [a, quote(b)])),
+              ]),
+            )
+          : undefined,
+      ],
     ]),
   );
   return m.arr(rows);
@@ -593,7 +735,13 @@ function languageRows(m: Emitter, d: WebAppDescription): string {
 function lazyImportMaps(
   names: Names,
   pre: string,
-  a: { menus: readonly MenuDef[]; menuAssets: readonly WebAppAsset[]; i18nAssets: readonly WebAppAsset[]; chunks: readonly WebAppAsset[]; deps: readonly WebAppAsset[] },
+  a: {
+    menus: readonly MenuDef[];
+    menuAssets: readonly WebAppAsset[];
+    i18nAssets: readonly WebAppAsset[];
+    chunks: readonly WebAppAsset[];
+    deps: readonly WebAppAsset[];
+  },
 ): string[] {
   const { menus, menuAssets, i18nAssets, chunks, deps } = a;
   const lines: string[] = [];
@@ -619,7 +767,10 @@ function lazyImportMaps(
   });
   lines.push(`const ${names.next()}=Object.assign({${i18nEntries.join(',')}});`);
   // Dedicated parameter chunks.
-  const chunkEntries = chunks.map((a) => `"../../config/parameters/${a.symbol}.ts":()=>${pre}(()=>import("./${a.file}"),__vite__mapDeps([${deps.indexOf(a)}]))`);
+  const chunkEntries = chunks.map(
+    (a) =>
+      `"../../config/parameters/${a.symbol}.ts":()=>${pre}(()=>import("./${a.file}"),__vite__mapDeps([${deps.indexOf(a)}]))`,
+  );
   lines.push(`const ${names.next()}=Object.assign({${chunkEntries.join(',')}});`);
   return lines;
 }
@@ -628,9 +779,26 @@ function lazyImportMaps(
 function parameterBuilders(names: Names, scale: number): string[] {
   // Builders.
   const nx = (): string => names.next();
-  const [i4, n4, o4, nm4, i6, n6, nm6, iv, nv, nmv, ov] = [nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx(), nx()];
+  const [i4, n4, o4, nm4, i6, n6, nm6, iv, nv, nmv, ov] = [
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+    nx(),
+  ];
   const fam = (pool: string, n: string): string =>
-    ['v', 'u', 'n', 'x'].map((u, k) => `${quote(['value', 'unit', 'minValue', 'maxValue'][k] as string)}:[{'group':'${pool}','number':${n},'use':'${u}'}]`).join(',');
+    ['v', 'u', 'n', 'x']
+      .map(
+        (u, k) =>
+          `${quote(['value', 'unit', 'minValue', 'maxValue'][k] as string)}:[{'group':'${pool}','number':${n},'use':'${u}'}]`,
+      )
+      .join(',');
   const builders = [
     `basicParameterBuilder_P4=({id:${i4},icon:icon=IconsList['TEMPERATURE'],number:${n4},name:${nm4},useComponent:useComponent=void 0x0,status:status={}})=>{` +
       `const ${o4}={'id':${i4},'icon':icon,'name':${nm4}??'parameters.PARAM_P4_'+${n4},${fam('P4', n4)},'status':{...status},'useComponent':useComponent};return ${o4};}`,
@@ -647,9 +815,13 @@ function withBenchRoutes(d: WebAppDescription): WebAppDescription {
   const menu: TextTree = {};
   for (let g = 0; g < 6; g++) {
     menu[`group${g}`] = { pl: `Grupa ${g + 1}`, en: `Group ${g + 1}` };
-    for (let c = 0; c < 7; c++) menu[`section${g}_${c}`] = { pl: `Sekcja ${g + 1}.${c + 1}`, en: `Section ${g + 1}.${c + 1}` };
+    for (let c = 0; c < 7; c++)
+      menu[`section${g}_${c}`] = { pl: `Sekcja ${g + 1}.${c + 1}`, en: `Section ${g + 1}.${c + 1}` };
   }
   const modules = (d.i18n.routes.modules ?? {}) as TextTree;
   const base = (modules.menu ?? {}) as TextTree;
-  return { ...d, i18n: { ...d.i18n, routes: { ...d.i18n.routes, modules: { ...modules, menu: { ...base, ...menu } } } } };
+  return {
+    ...d,
+    i18n: { ...d.i18n, routes: { ...d.i18n.routes, modules: { ...modules, menu: { ...base, ...menu } } } },
+  };
 }

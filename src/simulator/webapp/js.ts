@@ -103,7 +103,10 @@ export class Emitter {
   readonly #hexEvery: number;
 
   /** `readable` = Vite output without obfuscation (identifier keys, decimal numbers, `"` strings). */
-  constructor(readonly readable: boolean, hexEvery = 0) {
+  constructor(
+    readonly readable: boolean,
+    hexEvery = 0,
+  ) {
     this.#hexEvery = hexEvery;
   }
 

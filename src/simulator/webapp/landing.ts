@@ -29,8 +29,16 @@ function esc(s: string): string {
 export function renderLandingPage(p: LandingInput): string {
   const links = [
     ...p.links,
-    { href: '/v1/system/version', title: 'GET /v1/system/version', note: 'REST API (JSON); most routes need a bearer token' },
-    { href: `/assets/${p.indexName}`, title: `/assets/${p.indexName}`, note: 'the synthetic web app bundle the SDK catalog parses' },
+    {
+      href: '/v1/system/version',
+      title: 'GET /v1/system/version',
+      note: 'REST API (JSON); most routes need a bearer token',
+    },
+    {
+      href: `/assets/${p.indexName}`,
+      title: `/assets/${p.indexName}`,
+      note: 'the synthetic web app bundle the SDK catalog parses',
+    },
   ];
   const demo = p.demo
     ? `<h2>Demo account</h2>\n<table><tr><th>E-mail</th><td><code>${esc(p.demo.email)}</code></td></tr>` +
@@ -51,7 +59,12 @@ export function renderLandingPage(p: LandingInput): string {
     'parameter names, units and menus. Nothing here talks to the real cloud.</p>\n' +
     demo +
     '<h2>Links</h2>\n<ul>\n' +
-    links.map((l) => `<li><a href="${esc(l.href)}">${esc(l.title)}</a>${l.note ? ` <span class="muted">— ${esc(l.note)}</span>` : ''}</li>`).join('\n') +
+    links
+      .map(
+        (l) =>
+          `<li><a href="${esc(l.href)}">${esc(l.title)}</a>${l.note ? ` <span class="muted">— ${esc(l.note)}</span>` : ''}</li>`,
+      )
+      .join('\n') +
     '\n</ul>\n' +
     `<p class="muted">Web app build ${p.build}: ${p.assetCount} assets, index <code>${esc(p.indexName)}</code>.</p>\n` +
     '</main>\n</body></html>\n'

@@ -1,6 +1,13 @@
 // biome-ignore-all lint/suspicious/noThenProperty: rule rows from the assets carry a `then` key
 import { describe, expect, it } from 'vitest';
-import { SymbolIndex, conventionAddress, conventionSymbol, familyKeys, parseAddress, primaryAddress } from '../../../src/catalog/model/address.js';
+import {
+  SymbolIndex,
+  conventionAddress,
+  conventionSymbol,
+  familyKeys,
+  parseAddress,
+  primaryAddress,
+} from '../../../src/catalog/model/address.js';
 import { buildParamMap } from '../../../src/catalog/model/param-map.js';
 import { TV12, TV13, TV14_1, TV15_ROOT, o } from './fixtures.js';
 
@@ -10,13 +17,26 @@ describe('primary address (§3.2, [SIM] order)', () => {
     expect(p).toMatchObject({ address: 'P4.v1', source: 'value-selector' });
   });
   it('TV-13: the generic walk defaults a missing use to v → P6.v34 [Q]', () => {
-    expect(primaryAddress('PARAM_66', buildParamMap('PARAM_66', TV13, 'x'))).toMatchObject({ address: 'P6.v34', source: 'walk' });
+    expect(primaryAddress('PARAM_66', buildParamMap('PARAM_66', TV13, 'x'))).toMatchObject({
+      address: 'P6.v34',
+      source: 'walk',
+    });
   });
   it('TV-14 → P11.v1 from the paths.value selector', () => {
-    expect(primaryAddress('PARAM_P11_1', buildParamMap('PARAM_P11_1', TV14_1, 'x'))).toMatchObject({ address: 'P11.v1', source: 'value-selector' });
+    expect(primaryAddress('PARAM_P11_1', buildParamMap('PARAM_P11_1', TV14_1, 'x'))).toMatchObject({
+      address: 'P11.v1',
+      source: 'value-selector',
+    });
   });
   it('paths.value selector wins over the symbol name and the walk', () => {
-    const m = buildParamMap('PARAM_P4_1', o({ status: { INVISIBLE: [{ group: 'P9', number: 9, use: 'v' }] }, value: [{ group: 'P4', number: 7, use: 'v' }] }), 'x');
+    const m = buildParamMap(
+      'PARAM_P4_1',
+      o({
+        status: { INVISIBLE: [{ group: 'P9', number: 9, use: 'v' }] },
+        value: [{ group: 'P4', number: 7, use: 'v' }],
+      }),
+      'x',
+    );
     expect(primaryAddress('PARAM_P4_1', m).address).toBe('P4.v7');
   });
   it('use.v (as paths.value) wins over the symbol name', () => {
@@ -24,7 +44,11 @@ describe('primary address (§3.2, [SIM] order)', () => {
     expect(primaryAddress('PARAM_P4_1', m)).toMatchObject({ address: 'P4.v9', source: 'value-selector' });
   });
   it('use.v is used when value holds rule rows', () => {
-    const m = buildParamMap('PARAM_P4_1', o({ value: [{ if: [], then: 1 }], use: { v: { pool: 'P4', chan: 'v', idx: 9 } } }), 'x');
+    const m = buildParamMap(
+      'PARAM_P4_1',
+      o({ value: [{ if: [], then: 1 }], use: { v: { pool: 'P4', chan: 'v', idx: 9 } } }),
+      'x',
+    );
     expect(primaryAddress('PARAM_P4_1', m)).toMatchObject({ address: 'P4.v9', source: 'use.v' });
   });
   it('the symbol name wins over the walk', () => {
@@ -32,9 +56,28 @@ describe('primary address (§3.2, [SIM] order)', () => {
     expect(primaryAddress('PARAM_P4_1', m)).toMatchObject({ address: 'P4.v1', source: 'symbol' });
   });
   it('walk picks v, else s, u, x, n, else the first', () => {
-    const m = buildParamMap('A', o({ a: [{ group: 'P1', number: 1, use: 'n' }, { group: 'P1', number: 2, use: 'x' }, { group: 'P1', number: 3, use: 'u' }] }), 'x');
+    const m = buildParamMap(
+      'A',
+      o({
+        a: [
+          { group: 'P1', number: 1, use: 'n' },
+          { group: 'P1', number: 2, use: 'x' },
+          { group: 'P1', number: 3, use: 'u' },
+        ],
+      }),
+      'x',
+    );
     expect(primaryAddress('A', m).address).toBe('P1.u3');
-    const n = buildParamMap('B', o({ a: [{ group: 'P1', number: 1, use: 'q' }, { group: 'P1', number: 2, use: 'r' }] }), 'x');
+    const n = buildParamMap(
+      'B',
+      o({
+        a: [
+          { group: 'P1', number: 1, use: 'q' },
+          { group: 'P1', number: 2, use: 'r' },
+        ],
+      }),
+      'x',
+    );
     expect(primaryAddress('B', n).address).toBe('P1.q1');
   });
   it('integer pools and integer-string indexes', () => {

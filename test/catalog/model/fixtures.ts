@@ -34,8 +34,23 @@ export function valuesOf(v: Record<string, unknown>): ValueGetter {
 /** Polish fixture language used across tests. */
 export const PL = i18nOf({
   parameters: { PARAM_66: 'Praca pompy', PARAM_P4_1: 'Temperatura kotła', STATUS_P5_10: 'Dioda' },
-  units: { '0': ' ', '1': '°C', '5': '%', '31': 'kW', '17': { '0': 'Nie', '1': 'Tak' }, '202': { '0': 'Wyłączony' }, '2200': { '1': 'Histereza trybu Eco' } },
-  app: { one: { diodeState: { on: 'Włączone', off: 'Wyłączone' }, burnerState: { '0': 'Stop' }, parameters: { URUCHOMIENIE_KOTLA: 'Uruchomienie kotła' } }, lang: { en: 'English', ru: 'Русский' } },
+  units: {
+    '0': ' ',
+    '1': '°C',
+    '5': '%',
+    '31': 'kW',
+    '17': { '0': 'Nie', '1': 'Tak' },
+    '202': { '0': 'Wyłączony' },
+    '2200': { '1': 'Histereza trybu Eco' },
+  },
+  app: {
+    one: {
+      diodeState: { on: 'Włączone', off: 'Wyłączone' },
+      burnerState: { '0': 'Stop' },
+      parameters: { URUCHOMIENIE_KOTLA: 'Uruchomienie kotła' },
+    },
+    lang: { en: 'English', ru: 'Русский' },
+  },
 });
 
 /** Unit descriptor table like §1.7 / §2.6 (arrow sources as text). */
@@ -63,23 +78,64 @@ export function ctxOf(values: Record<string, unknown> = {}, extra: Partial<Model
 
 /** TV-12 readable param map. */
 export const TV12 = o({
-  group: 'P4', componentType: 'slider', units: 1, limits: { min: 10, max: 90 },
+  group: 'P4',
+  componentType: 'slider',
+  units: 1,
+  limits: { min: 10, max: 90 },
   statusFlags: [{ bit: 3, label: 'pump' }],
-  use: { v: { pool: 'P4', chan: 'v', idx: 1 }, u: { pool: 'P4', chan: 'u', idx: 1 }, s: [{ pool: 'P5', chan: 's', idx: 40 }], n: { pool: 'P4', chan: 'n', idx: 1 }, x: { pool: 'P4', chan: 'x', idx: 1 } },
+  use: {
+    v: { pool: 'P4', chan: 'v', idx: 1 },
+    u: { pool: 'P4', chan: 'u', idx: 1 },
+    s: [{ pool: 'P5', chan: 's', idx: 40 }],
+    n: { pool: 'P4', chan: 'n', idx: 1 },
+    x: { pool: 'P4', chan: 'x', idx: 1 },
+  },
 });
 
 /** TV-13 live obfuscated map after evaluation. */
 export const TV13 = o({
-  name: 'parameters.PARAM_66', useComponent: 'SWITCH',
+  name: 'parameters.PARAM_66',
+  useComponent: 'SWITCH',
   status: { INVISIBLE: [{ group: 'P6', number: 34, use: 's' }], ENABLED: [{ group: 'P6', number: 35, use: 's' }] },
-  any: [{ if: [{ operation: 'equalTo', expected: '![]', value: [{ group: 'P6', number: 34 }] }], then: { command: 'WRITE', value: '!![]' } }],
+  any: [
+    {
+      if: [{ operation: 'equalTo', expected: '![]', value: [{ group: 'P6', number: 34 }] }],
+      then: { command: 'WRITE', value: '!![]' },
+    },
+  ],
 });
 
 /** TV-14 builder output. */
-export const TV14_1 = o({ id: 20240329062301, icon: 'INFO', name: 'parameters.PARAM_P11_1', value: [{ group: 'P11', number: 1, use: 'v' }], status: { INVISIBLE: [{ group: 'P11', number: 1, use: 's', bit: 7 }] }, useComponent: null });
-export const TV14_9 = o({ id: 20240329062309, icon: 'INFO', name: 'parameters.PARAM_P11_9', value: [{ group: 'P11', number: 9, use: 'v' }], status: { INVISIBLE: [{ group: 'P11', number: 9, use: 's', bit: 7 }] }, useComponent: 'SWITCH' });
+export const TV14_1 = o({
+  id: 20240329062301,
+  icon: 'INFO',
+  name: 'parameters.PARAM_P11_1',
+  value: [{ group: 'P11', number: 1, use: 'v' }],
+  status: { INVISIBLE: [{ group: 'P11', number: 1, use: 's', bit: 7 }] },
+  useComponent: null,
+});
+export const TV14_9 = o({
+  id: 20240329062309,
+  icon: 'INFO',
+  name: 'parameters.PARAM_P11_9',
+  value: [{ group: 'P11', number: 9, use: 'v' }],
+  status: { INVISIBLE: [{ group: 'P11', number: 9, use: 's', bit: 7 }] },
+  useComponent: 'SWITCH',
+});
 
 /** TV-15 readable table with template names (chunk root). */
 export const TV15_ROOT = o({
-  STATUS_P5_10: { id: 20240408105000, icon: 'Xe.INFO', name: 'parameters.STATUS_P5_10', unit: 9994, value: [{ if: [{ expected: 1, operation: 'ku.equalTo', value: [{ group: 'P5', number: 10, use: 's', bit: 1 }] }], then: 'kn.ON' }], useComponent: 'Lo.DIODE' },
+  STATUS_P5_10: {
+    id: 20240408105000,
+    icon: 'Xe.INFO',
+    name: 'parameters.STATUS_P5_10',
+    unit: 9994,
+    value: [
+      {
+        if: [{ expected: 1, operation: 'ku.equalTo', value: [{ group: 'P5', number: 10, use: 's', bit: 1 }] }],
+        then: 'kn.ON',
+      },
+    ],
+    useComponent: 'Lo.DIODE',
+  },
 });

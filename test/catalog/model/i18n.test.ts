@@ -19,7 +19,16 @@ describe('resolveToken (§3.3)', () => {
     expect(resolveToken('plain', PL)).toBeNull();
   });
   it('follows a token value (units.2200.1) and at most 4 more hops', () => {
-    const i = i18nOf({ a: { x: 'b.x' }, b: { x: 'c.x' }, c: { x: 'd.x' }, d: { x: 'e.x' }, e: { x: 'f.x' }, f: { x: 'end' }, opt: { o: 'units.2200.1' }, units: { '2200': { '1': 'Histereza trybu Eco' } } });
+    const i = i18nOf({
+      a: { x: 'b.x' },
+      b: { x: 'c.x' },
+      c: { x: 'd.x' },
+      d: { x: 'e.x' },
+      e: { x: 'f.x' },
+      f: { x: 'end' },
+      opt: { o: 'units.2200.1' },
+      units: { '2200': { '1': 'Histereza trybu Eco' } },
+    });
     expect(resolveToken('opt.o', i)).toBe('Histereza trybu Eco');
     expect(resolveToken('b.x', i)).toBe('end');
     expect(resolveToken('a.x', i)).toBe('f.x');
@@ -58,7 +67,9 @@ describe('labels ([SIM] fallback chain)', () => {
 
 describe('namespaces needed', () => {
   it('namespacesFor lists token namespaces', () => {
-    expect(namespacesFor(['parameters.PARAM_66', 'units.31', 'app.one.x', 'plain', 'Temp. zadana', 'units.2'])).toEqual(['Temp', 'app', 'parameters', 'units']);
+    expect(namespacesFor(['parameters.PARAM_66', 'units.31', 'app.one.x', 'plain', 'Temp. zadana', 'units.2'])).toEqual(
+      ['Temp', 'app', 'parameters', 'units'],
+    );
   });
   it('tokensForMaps covers names, descriptor texts and options', () => {
     const m = buildParamMap('X', o({ name: 'app.one.parameters.X', units: 9 }), 'x');

@@ -1,17 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { buildMenu, extractRoutes, menuPanels, menuParam, menuTokens, normalizeMenu, titleTokens, tokenFromText, writeTokens } from '../../../src/catalog/model/menu.js';
+import {
+  buildMenu,
+  extractRoutes,
+  menuPanels,
+  menuParam,
+  menuTokens,
+  normalizeMenu,
+  titleTokens,
+  tokenFromText,
+  writeTokens,
+} from '../../../src/catalog/model/menu.js';
 import { isModuleItem, menuNamespaces, panels, routeTitle, titleTable } from '../../../src/catalog/model/panels.js';
 import { filterMenu } from '../../../src/catalog/model/permissions.js';
 import type { Json } from '../../../src/catalog/types.js';
 import { i18nOf, j } from './fixtures.js';
 
 /** §1.9 menu chunk 0 after conversion. */
-const MENU_0 = j([{ path: 'dhw', name: 'modules.menu.dhw', meta: { displayName: 'MAINMENU_USTAWIENIA_CWU', permissionModule: 'DISPLAY_MENU_DHW', parameters: {
-  read: [{ permissionModule: 'DISPLAY_PARAMETER_LEVEL_1', parameter: 'PARAM_P30_2' }],
-  write: [{ permissionModule: 'DISPLAY_PARAMETER_LEVEL_MAX', parameter: 'PARAM_P32_184' }], status: [], special: [] } }, children: [] }]);
+const MENU_0 = j([
+  {
+    path: 'dhw',
+    name: 'modules.menu.dhw',
+    meta: {
+      displayName: 'MAINMENU_USTAWIENIA_CWU',
+      permissionModule: 'DISPLAY_MENU_DHW',
+      parameters: {
+        read: [{ permissionModule: 'DISPLAY_PARAMETER_LEVEL_1', parameter: 'PARAM_P30_2' }],
+        write: [{ permissionModule: 'DISPLAY_PARAMETER_LEVEL_MAX', parameter: 'PARAM_P32_184' }],
+        status: [],
+        special: [],
+      },
+    },
+    children: [],
+  },
+]);
 /** §1.9 deviceMenu 2190 wrapper. */
-const MENU_2190 = j({ priority: 100, deviceMenu: [{ path: 'userMenu', name: 'MAINMENU_MENU_UZYTKOWNIKA', meta: { displayName: 'MAINMENU_MENU_UZYTKOWNIKA', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1', parameters: { read: [], status: [], special: [],
-  write: [{ permissionModule: 'DISPLAY_PARAMETER_LEVEL_1', parameter: 'PARAM_45' }, { permissionModule: 'DISPLAY_PARAMETER_LEVEL_1', parameter: 'PARAM_34' }] } }, children: [] }] });
+const MENU_2190 = j({
+  priority: 100,
+  deviceMenu: [
+    {
+      path: 'userMenu',
+      name: 'MAINMENU_MENU_UZYTKOWNIKA',
+      meta: {
+        displayName: 'MAINMENU_MENU_UZYTKOWNIKA',
+        permissionModule: 'DISPLAY_PARAMETER_LEVEL_1',
+        parameters: {
+          read: [],
+          status: [],
+          special: [],
+          write: [
+            { permissionModule: 'DISPLAY_PARAMETER_LEVEL_1', parameter: 'PARAM_45' },
+            { permissionModule: 'DISPLAY_PARAMETER_LEVEL_1', parameter: 'PARAM_34' },
+          ],
+        },
+      },
+      children: [],
+    },
+  ],
+});
 
 const set = (...xs: string[]) => new Set(xs);
 
@@ -27,7 +72,12 @@ describe('route extraction (§1.9) and menu model (§2.4)', () => {
     const menu = buildMenu(MENU_0);
     expect(menuTokens(menu)).toEqual(['PARAM_P30_2', 'PARAM_P32_184']);
     expect(menu[0]?.meta).toMatchObject({ displayName: 'MAINMENU_USTAWIENIA_CWU', permission: 'DISPLAY_MENU_DHW' });
-    expect(menu[0]?.meta?.parameters.read[0]).toEqual({ token: 'PARAM_P30_2', parameter: 'PARAM_P30_2', permission: 'DISPLAY_PARAMETER_LEVEL_1', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' });
+    expect(menu[0]?.meta?.parameters.read[0]).toEqual({
+      token: 'PARAM_P30_2',
+      parameter: 'PARAM_P30_2',
+      permission: 'DISPLAY_PARAMETER_LEVEL_1',
+      permissionModule: 'DISPLAY_PARAMETER_LEVEL_1',
+    });
   });
   it('token extraction from texts', () => {
     expect(tokenFromText("E(A.READ,'PARAM_1')")).toBe('PARAM_1');
@@ -47,11 +97,18 @@ describe('route extraction (§1.9) and menu model (§2.4)', () => {
     expect(menuParam(null)).toBeNull();
   });
   it('[SIM] repairs: displayName defaults to name, minified booleans, icons, non-list children/sections, pruning', () => {
-    const menu = buildMenu(j([
-      { path: 'a', name: 'modules.menu.a', meta: { isVisibleOnSideMenu: '!1', icon: 'a.heating', parameters: { read: 'wA', write: ['X'] } }, children: 'wA' },
-      { path: '', name: 'pruned', children: [{ path: 'c', name: 'c' }] },
-      { path: 'b', name: 'b', meta: { displayName: '  Title  ' }, children: [{ path: 'x' }] },
-    ]));
+    const menu = buildMenu(
+      j([
+        {
+          path: 'a',
+          name: 'modules.menu.a',
+          meta: { isVisibleOnSideMenu: '!1', icon: 'a.heating', parameters: { read: 'wA', write: ['X'] } },
+          children: 'wA',
+        },
+        { path: '', name: 'pruned', children: [{ path: 'c', name: 'c' }] },
+        { path: 'b', name: 'b', meta: { displayName: '  Title  ' }, children: [{ path: 'x' }] },
+      ]),
+    );
     expect(menu).toHaveLength(2);
     expect(menu[0]?.meta).toMatchObject({ displayName: 'modules.menu.a', isVisibleOnSideMenu: false, icon: 'heating' });
     expect(menu[0]?.meta?.parameters.read).toEqual([]);
@@ -62,16 +119,47 @@ describe('route extraction (§1.9) and menu model (§2.4)', () => {
 });
 
 describe('permission filter (§3.9)', () => {
-  const VECTOR = buildMenu(j([
-    { path: 'dhw', name: 'DHW', meta: { displayName: 'DHW', permissionModule: 'DISPLAY_MENU_DHW', parameters: {
-      read: [{ parameter: 'temp', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' }, { parameter: 'mode', permissionModule: 'ADMIN' }] } },
-      parameters: { status: [{ parameter: 'status', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' }] } },
-    { path: 'heating', name: 'Heating', meta: { displayName: 'Heating', permissionModule: 'A.DISPLAY_MENU_HEATING', parameters: {
-      write: [{ parameter: 'setpoint', permissionModule: 'A.DISPLAY_PARAMETER_LEVEL_1' }] } },
-      parameters: { read: [{ parameter: 'current_temp', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' }] } },
-    { path: 'admin', name: 'Admin', meta: { displayName: 'Admin', permissionModule: 'DISPLAY_MENU_ADMIN', parameters: { special: [{ parameter: 'debug_mode', permissionModule: 'ADMIN' }] } } },
-    { path: 'public', name: 'Public', meta: { displayName: 'Public' } },
-  ]));
+  const VECTOR = buildMenu(
+    j([
+      {
+        path: 'dhw',
+        name: 'DHW',
+        meta: {
+          displayName: 'DHW',
+          permissionModule: 'DISPLAY_MENU_DHW',
+          parameters: {
+            read: [
+              { parameter: 'temp', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' },
+              { parameter: 'mode', permissionModule: 'ADMIN' },
+            ],
+          },
+        },
+        parameters: { status: [{ parameter: 'status', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' }] },
+      },
+      {
+        path: 'heating',
+        name: 'Heating',
+        meta: {
+          displayName: 'Heating',
+          permissionModule: 'A.DISPLAY_MENU_HEATING',
+          parameters: {
+            write: [{ parameter: 'setpoint', permissionModule: 'A.DISPLAY_PARAMETER_LEVEL_1' }],
+          },
+        },
+        parameters: { read: [{ parameter: 'current_temp', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' }] },
+      },
+      {
+        path: 'admin',
+        name: 'Admin',
+        meta: {
+          displayName: 'Admin',
+          permissionModule: 'DISPLAY_MENU_ADMIN',
+          parameters: { special: [{ parameter: 'debug_mode', permissionModule: 'ADMIN' }] },
+        },
+      },
+      { path: 'public', name: 'Public', meta: { displayName: 'Public' } },
+    ]),
+  );
   const names = (m: ReturnType<typeof filterMenu>) => m.map((r) => r.name);
   const allTokens = (m: ReturnType<typeof filterMenu>) => menuTokens(m);
   it('level-1 set', () => {
@@ -83,18 +171,42 @@ describe('permission filter (§3.9)', () => {
   });
   it('empty set → [Public]; admin set → all four; no set → no filtering; debug keeps all', () => {
     expect(names(filterMenu(VECTOR, []))).toEqual(['Public']);
-    const admin = filterMenu(VECTOR, set('DISPLAY_MENU_DHW', 'DISPLAY_MENU_HEATING', 'DISPLAY_MENU_ADMIN', 'DISPLAY_PARAMETER_LEVEL_1', 'ADMIN'));
+    const admin = filterMenu(
+      VECTOR,
+      set('DISPLAY_MENU_DHW', 'DISPLAY_MENU_HEATING', 'DISPLAY_MENU_ADMIN', 'DISPLAY_PARAMETER_LEVEL_1', 'ADMIN'),
+    );
     expect(names(admin)).toEqual(['DHW', 'Heating', 'Admin', 'Public']);
     expect(admin[0]?.meta?.parameters.read.map((p) => p.token)).toEqual(['temp', 'mode']);
     expect(names(filterMenu(VECTOR, null))).toEqual(['DHW', 'Heating', 'Admin', 'Public']);
-    expect(allTokens(filterMenu(VECTOR, [], { debug: true }))).toEqual(['temp', 'mode', 'status', 'setpoint', 'current_temp', 'debug_mode']);
+    expect(allTokens(filterMenu(VECTOR, [], { debug: true }))).toEqual([
+      'temp',
+      'mode',
+      'status',
+      'setpoint',
+      'current_temp',
+      'debug_mode',
+    ]);
   });
   it('a disallowed route with a non-empty route-level section stays; with children stays [Q]', () => {
-    const m = buildMenu(j([
-      { path: 'adm', name: 'Adm', meta: { displayName: 'Adm', permissionModule: 'DISPLAY_MENU_ADMIN' }, parameters: { write: [{ parameter: 'COMMAND_MODULE_RESTART', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' }] } },
-      { path: 'p', name: 'Parent', meta: { displayName: 'P', permissionModule: 'X' }, children: [{ path: 'c', name: 'Child', meta: { displayName: 'C', permissionModule: 'X' } }] },
-      { path: 'm', name: 'MetaOnly', meta: { displayName: 'M', permissionModule: 'X', parameters: { read: ['T'] } } },
-    ]));
+    const m = buildMenu(
+      j([
+        {
+          path: 'adm',
+          name: 'Adm',
+          meta: { displayName: 'Adm', permissionModule: 'DISPLAY_MENU_ADMIN' },
+          parameters: {
+            write: [{ parameter: 'COMMAND_MODULE_RESTART', permissionModule: 'DISPLAY_PARAMETER_LEVEL_1' }],
+          },
+        },
+        {
+          path: 'p',
+          name: 'Parent',
+          meta: { displayName: 'P', permissionModule: 'X' },
+          children: [{ path: 'c', name: 'Child', meta: { displayName: 'C', permissionModule: 'X' } }],
+        },
+        { path: 'm', name: 'MetaOnly', meta: { displayName: 'M', permissionModule: 'X', parameters: { read: ['T'] } } },
+      ]),
+    );
     const f = filterMenu(m, set('DISPLAY_PARAMETER_LEVEL_1'));
     expect(names(f)).toEqual(['Adm', 'Parent']);
     expect(f[1]?.children).toEqual([]);
@@ -111,26 +223,59 @@ describe('permission filter (§3.9)', () => {
 });
 
 describe('panels and titles (§3.9)', () => {
-  const route = (name: string, path: string, params: string[], children: Json[] = [], meta: Record<string, unknown> = {}) =>
-    ({ path, name, meta: { displayName: name, parameters: { read: params }, ...meta }, children }) as Json;
+  const route = (
+    name: string,
+    path: string,
+    params: string[],
+    children: Json[] = [],
+    meta: Record<string, unknown> = {},
+  ) => ({ path, name, meta: { displayName: name, parameters: { read: params }, ...meta }, children }) as Json;
   const I18N = i18nOf({
-    routes: { modules: { menu: { valves: 'Zawory', thermostats: 'Termostaty', valve1: 'Zawór 1', thermostat: { valve1: 'Zawór 1', pump: 'Pompa CO' }, modules: 'Moduły' } } },
+    routes: {
+      modules: {
+        menu: {
+          valves: 'Zawory',
+          thermostats: 'Termostaty',
+          valve1: 'Zawór 1',
+          thermostat: { valve1: 'Zawór 1', pump: 'Pompa CO' },
+          modules: 'Moduły',
+        },
+      },
+    },
     menu: { modules: { menu: { valves: 'ignored', extra: 'Dodatkowe' } } },
     MAINMENU_MENU_TERMOSTATU: { MAINMENU_MENU_TERMOSTATU: 'Menu termostatów' },
     MAINMENU_SINGLE: { whatever: 'Jedyny' },
   });
-  const MENU = buildMenu(j([
-    route('modules.menu.valves', 'valves', [], [route('modules.menu.valve1', 'valve/1', ['PARAM_B', 'PARAM_A'])]),
-    route('modules.menu.thermostats', 'thermostats', [], [route('modules.menu.thermostat.valve1', 'valve/1', ['PARAM_C'])]),
-    route('MAINMENU_MENU_TERMOSTATU', 'thermo', [], [{ path: 'pump', name: 'modules.menu.thermostat.pump', meta: { displayName: 'routes.modules.menu.thermostat.pump', parameters: { read: ['PARAM_D'] } } }]),
-    route('routes.modules.menu.modules', 'modules', ['PARAM_E']),
-    route('modules.menu.dev', 'dev', ['PARAM_F']),
-    route('modules.menu.hidden', 'hidden', ['PARAM_G'], [], { isVisibleOnSideMenu: '!1' }),
-    route('modules.menu.param', 'x/:id', ['PARAM_H']),
-    route('MENUSERWIS_X', 'serwis', ['PARAM_I']),
-    route('modules.menu.empty', 'empty', []),
-    route('MAINMENU_SINGLE', 'single', ['PARAM_J']),
-  ]));
+  const MENU = buildMenu(
+    j([
+      route('modules.menu.valves', 'valves', [], [route('modules.menu.valve1', 'valve/1', ['PARAM_B', 'PARAM_A'])]),
+      route(
+        'modules.menu.thermostats',
+        'thermostats',
+        [],
+        [route('modules.menu.thermostat.valve1', 'valve/1', ['PARAM_C'])],
+      ),
+      route(
+        'MAINMENU_MENU_TERMOSTATU',
+        'thermo',
+        [],
+        [
+          {
+            path: 'pump',
+            name: 'modules.menu.thermostat.pump',
+            meta: { displayName: 'routes.modules.menu.thermostat.pump', parameters: { read: ['PARAM_D'] } },
+          },
+        ],
+      ),
+      route('routes.modules.menu.modules', 'modules', ['PARAM_E']),
+      route('modules.menu.dev', 'dev', ['PARAM_F']),
+      route('modules.menu.hidden', 'hidden', ['PARAM_G'], [], { isVisibleOnSideMenu: '!1' }),
+      route('modules.menu.param', 'x/:id', ['PARAM_H']),
+      route('MENUSERWIS_X', 'serwis', ['PARAM_I']),
+      route('modules.menu.empty', 'empty', []),
+      route('MAINMENU_SINGLE', 'single', ['PARAM_J']),
+    ]),
+  );
   const table = titleTable(MENU, I18N);
   it('module items', () => {
     expect(MENU.map(isModuleItem)).toEqual([true, true, true, false, true, true, true, true, true, true]);
@@ -140,8 +285,19 @@ describe('panels and titles (§3.9)', () => {
     expect(routeTitle(MENU[2] as never, table)).toBe('Menu termostatów');
     expect(routeTitle(MENU[9] as never, table)).toBe('Jedyny');
     expect(routeTitle(MENU[8] as never, table)).toBe('modules.menu.empty');
-    expect(table['modules'] && (table['modules'] as never as { menu: { extra: string; valves: string } }).menu).toMatchObject({ extra: 'Dodatkowe', valves: 'Zawory' });
-    expect(menuNamespaces(MENU)).toEqual(['routes', 'menu', 'MAINMENU_MENU_TERMOSTATU', 'MENUSERWIS_X', 'MAINMENU_SINGLE']);
+    expect(
+      table['modules'] && (table['modules'] as never as { menu: { extra: string; valves: string } }).menu,
+    ).toMatchObject({
+      extra: 'Dodatkowe',
+      valves: 'Zawory',
+    });
+    expect(menuNamespaces(MENU)).toEqual([
+      'routes',
+      'menu',
+      'MAINMENU_MENU_TERMOSTATU',
+      'MENUSERWIS_X',
+      'MAINMENU_SINGLE',
+    ]);
   });
   it('all-panels mode: titles joined with /, symbols sorted, reasons', () => {
     const { panels: ps, diagnostics } = panels(MENU, table);
@@ -162,18 +318,30 @@ describe('panels and titles (§3.9)', () => {
   });
   it('web-UI filter drops dev, hidden and parameterised routes (MENUSERWIS stays)', () => {
     const { panels: ps, diagnostics } = panels(MENU, table, { webUiOnly: true });
-    expect(ps.map((p) => p.title)).toEqual(['Zawory/Zawór 1', 'Termostaty/Zawór 1', 'Menu termostatów/Pompa CO', 'MENUSERWIS_X', 'Jedyny']);
+    expect(ps.map((p) => p.title)).toEqual([
+      'Zawory/Zawór 1',
+      'Termostaty/Zawór 1',
+      'Menu termostatów/Pompa CO',
+      'MENUSERWIS_X',
+      'Jedyny',
+    ]);
     expect(diagnostics.find((d) => d.name === 'modules.menu.dev')?.reason).toBe('rejected:not-web-ui');
   });
   it('equal titles merge; blank and - ancestors are omitted; hidden ancestors hide children', () => {
-    const m = buildMenu(j([
-      route('modules.menu.a', 'a', ['X2']), route('modules.menu.a', 'a2', ['X1']),
-      { path: 'root', name: 'root', meta: { displayName: ' ' }, children: [route('modules.menu.b', 'b', ['Y'])] },
-      route('companies.modules.menu.lock_board', 'lb', [], [route('modules.menu.c', 'c', ['Z'])]),
-    ]));
+    const m = buildMenu(
+      j([
+        route('modules.menu.a', 'a', ['X2']),
+        route('modules.menu.a', 'a2', ['X1']),
+        { path: 'root', name: 'root', meta: { displayName: ' ' }, children: [route('modules.menu.b', 'b', ['Y'])] },
+        route('companies.modules.menu.lock_board', 'lb', [], [route('modules.menu.c', 'c', ['Z'])]),
+      ]),
+    );
     const t = titleTable(m, i18nOf({}));
     const r = panels(m, t, { webUiOnly: true });
-    expect(r.panels).toEqual([{ title: 'modules.menu.a', symbols: ['X1', 'X2'] }, { title: 'root/modules.menu.b', symbols: ['Y'] }]);
+    expect(r.panels).toEqual([
+      { title: 'modules.menu.a', symbols: ['X1', 'X2'] },
+      { title: 'root/modules.menu.b', symbols: ['Y'] },
+    ]);
     const all = panels(m, t);
     expect(all.panels.map((p) => p.title)).toContain('companies.modules.menu.lock_board/modules.menu.c');
   });
@@ -182,8 +350,16 @@ describe('panels and titles (§3.9)', () => {
     expect(writeTokens(m)).toEqual(['PARAM_45', 'PARAM_34']);
     expect(writeTokens(buildMenu(MENU_0))).toEqual(['PARAM_P32_184']);
     expect(titleTokens(m)).toEqual(['MAINMENU_MENU_UZYTKOWNIKA']);
-    expect(menuPanels(MENU, I18N).map((p) => p.title)).toEqual(['Zawory/Zawór 1', 'Termostaty/Zawór 1', 'Menu termostatów/Pompa CO', 'MENUSERWIS_X', 'Jedyny']);
+    expect(menuPanels(MENU, I18N).map((p) => p.title)).toEqual([
+      'Zawory/Zawór 1',
+      'Termostaty/Zawór 1',
+      'Menu termostatów/Pompa CO',
+      'MENUSERWIS_X',
+      'Jedyny',
+    ]);
     expect(menuPanels(MENU, I18N, {})).toHaveLength(8);
-    expect(menuPanels(m, i18nOf({ MAINMENU_MENU_UZYTKOWNIKA: { __default__: 'Menu użytkownika' } }))).toEqual([{ title: 'Menu użytkownika', symbols: ['PARAM_34', 'PARAM_45'] }]);
+    expect(menuPanels(m, i18nOf({ MAINMENU_MENU_UZYTKOWNIKA: { __default__: 'Menu użytkownika' } }))).toEqual([
+      { title: 'Menu użytkownika', symbols: ['PARAM_34', 'PARAM_45'] },
+    ]);
   });
 });

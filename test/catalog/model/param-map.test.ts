@@ -7,17 +7,34 @@ import { TV12, TV13, TV14_1, TV14_9, TV15_ROOT, o } from './fixtures.js';
 
 describe('literal normalization (§2.2)', () => {
   it.each([
-    ['!0', true], ['!![]', true], ['!1', false], ['![]', false], ['void 0', null], ['void 0x0', null], ['undefined', null],
-    ['true', 'true'], ['false', 'false'], [1, 1], ['x', 'x'],
+    ['!0', true],
+    ['!![]', true],
+    ['!1', false],
+    ['![]', false],
+    ['void 0', null],
+    ['void 0x0', null],
+    ['undefined', null],
+    ['true', 'true'],
+    ['false', 'false'],
+    [1, 1],
+    ['x', 'x'],
   ])('%j → %j', (input, out) => expect(normalizeLiteral(input)).toBe(out));
 });
 
 describe('name normalization (§2.2 [SIM], one rule)', () => {
   it.each([
-    ['[t.INVISIBLE]', 'INVISIBLE'], ['t.INVISIBLE', 'INVISIBLE'], ["ParameterStatus['INVISIBLE']", 'INVISIBLE'],
-    ["_0x4d7e32['INVISIBLE']", 'INVISIBLE'], ['_0x4d7e32["ENABLED"]', 'ENABLED'], ['ku.equalTo', 'equalTo'],
-    ['e.equalTo', 'equalTo'], ["ClauseOperation['equalTo']", 'equalTo'], ['equalTo', 'equalTo'],
-    ['A.DISPLAY_MENU_HEATING', 'DISPLAY_MENU_HEATING'], ['e.HeaterManagement', 'HeaterManagement'], ['u.SWITCH', 'SWITCH'],
+    ['[t.INVISIBLE]', 'INVISIBLE'],
+    ['t.INVISIBLE', 'INVISIBLE'],
+    ["ParameterStatus['INVISIBLE']", 'INVISIBLE'],
+    ["_0x4d7e32['INVISIBLE']", 'INVISIBLE'],
+    ['_0x4d7e32["ENABLED"]', 'ENABLED'],
+    ['ku.equalTo', 'equalTo'],
+    ['e.equalTo', 'equalTo'],
+    ["ClauseOperation['equalTo']", 'equalTo'],
+    ['equalTo', 'equalTo'],
+    ['A.DISPLAY_MENU_HEATING', 'DISPLAY_MENU_HEATING'],
+    ['e.HeaterManagement', 'HeaterManagement'],
+    ['u.SWITCH', 'SWITCH'],
     ['ParameterStatus.INVISIBLE', 'ParameterStatus.INVISIBLE'],
   ])('%s → %s', (input, out) => expect(normalizeName(input)).toBe(out));
   it('symbolic names for enum matching', () => {
@@ -29,8 +46,19 @@ describe('name normalization (§2.2 [SIM], one rule)', () => {
 
 describe('channel aliases (§0)', () => {
   it.each([
-    ['value', 'v'], ['command', 'v'], ['status', 's'], ['Status', 's'], ['unit', 'u'], ['minValue', 'n'], ['MAXVALUE', 'x'],
-    ['v', 'v'], ['s', 's'], ['[t.something]', 's'], ['other', 'o'], [undefined, 'v'], [null, 'v'],
+    ['value', 'v'],
+    ['command', 'v'],
+    ['status', 's'],
+    ['Status', 's'],
+    ['unit', 'u'],
+    ['minValue', 'n'],
+    ['MAXVALUE', 'x'],
+    ['v', 'v'],
+    ['s', 's'],
+    ['[t.something]', 's'],
+    ['other', 'o'],
+    [undefined, 'v'],
+    [null, 'v'],
   ])('%s → %s', (input, out) => expect(channelAlias(input as string)).toBe(out));
 });
 
@@ -59,7 +87,13 @@ describe('buildParamMap', () => {
     expect(m.statusConditions['INVISIBLE']).toEqual([{ group: 'P6', number: 34, use: 's' }]);
     expect(m.statusConditions['ENABLED']).toEqual([{ group: 'P6', number: 35, use: 's' }]);
     expect(m.commandRules).toEqual([
-      { logic: 'any', kind: 'if', command: 'WRITE', value: true, conditions: [{ operation: 'equalTo', expected: false, targets: [{ group: 'P6', number: 34 }] }] },
+      {
+        logic: 'any',
+        kind: 'if',
+        command: 'WRITE',
+        value: true,
+        conditions: [{ operation: 'equalTo', expected: false, targets: [{ group: 'P6', number: 34 }] }],
+      },
     ]);
     expect(m.paths.status.map((e) => e['condition'])).toEqual(['INVISIBLE', 'ENABLED']);
   });
@@ -84,18 +118,49 @@ describe('buildParamMap', () => {
   });
 
   it('[SIM] STATUS computed rows in any are not command rules', () => {
-    const m = buildParamMap('STATUS_P5_0', o({ any: [{ if: [{ operation: 'e.equalTo', expected: 1, value: [{ group: 'P5', number: 0, use: 's', bit: 0 }] }], then: { value: 'e.ON' } }] }), 'x');
+    const m = buildParamMap(
+      'STATUS_P5_0',
+      o({
+        any: [
+          {
+            if: [{ operation: 'e.equalTo', expected: 1, value: [{ group: 'P5', number: 0, use: 's', bit: 0 }] }],
+            then: { value: 'e.ON' },
+          },
+        ],
+      }),
+      'x',
+    );
     expect(m.commandRules).toEqual([]);
     expect(hasComputedRules(m)).toBe(true);
   });
 
   it('command rules: elseif/else kinds, all/when logics, value omitted when null, rows without command dropped', () => {
-    const m = buildParamMap('X', o({
-      all: [{ elseif: [{ operation: "ClauseOperation['notEqualTo']", expected: 'void 0', value: [{ group: 'P4', number: 1, use: 'v' }] }], then: { command: "_0x1['MODULE_RESTART']" } }],
-      when: [{ else: { command: 'e.SET', value: 5 } }, { then: { value: 1 } }, 'junk'],
-    }), 'x');
+    const m = buildParamMap(
+      'X',
+      o({
+        all: [
+          {
+            elseif: [
+              {
+                operation: "ClauseOperation['notEqualTo']",
+                expected: 'void 0',
+                value: [{ group: 'P4', number: 1, use: 'v' }],
+              },
+            ],
+            then: { command: "_0x1['MODULE_RESTART']" },
+          },
+        ],
+        when: [{ else: { command: 'e.SET', value: 5 } }, { then: { value: 1 } }, 'junk'],
+      }),
+      'x',
+    );
     expect(m.commandRules).toEqual([
-      { logic: 'all', kind: 'elseif', command: 'MODULE_RESTART', conditions: [{ operation: 'notEqualTo', expected: null, targets: [{ group: 'P4', number: 1, use: 'v' }] }] },
+      {
+        logic: 'all',
+        kind: 'elseif',
+        command: 'MODULE_RESTART',
+        conditions: [{ operation: 'notEqualTo', expected: null, targets: [{ group: 'P4', number: 1, use: 'v' }] }],
+      },
       { logic: 'when', kind: 'else', command: 'SET', value: 5, conditions: [] },
     ]);
     expect(hasComputedRules(m)).toBe(false);
@@ -105,13 +170,15 @@ describe('buildParamMap', () => {
     const m = buildParamMap('X', o({ status: [{ group: 'P1', number: 2, use: 's', bit: 0 }], unit_name: 'C' }), 'x');
     expect(Object.keys(m.statusConditions)).toEqual(['default']);
     expect(m.units).toBe('C');
-    const n = buildParamMap('Y', o({ status: { "[t.INVISIBLE]": [] }, units: { x: 1 }, unit: 49 }), 'x');
+    const n = buildParamMap('Y', o({ status: { '[t.INVISIBLE]': [] }, units: { x: 1 }, unit: 49 }), 'x');
     expect(Object.keys(n.statusConditions)).toEqual(['INVISIBLE']);
     expect(n.units).toBe(49);
   });
 
   it('treats __proto__ and constructor keys as data', () => {
-    const raw = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": "x", "status": {"__proto__": [{"group":"P1","number":1,"use":"s","bit":0}]}}');
+    const raw = JSON.parse(
+      '{"__proto__": {"polluted": 1}, "constructor": "x", "status": {"__proto__": [{"group":"P1","number":1,"use":"s","bit":0}]}}',
+    );
     const m = buildParamMap('Z', raw, 'x');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(Object.keys(m.statusConditions)).toEqual(['__proto__']);
@@ -122,8 +189,19 @@ describe('buildParamMap', () => {
 
 describe('selectors and rule rows (§2.3)', () => {
   it('tells selector lists from rule lists', () => {
-    expect(selectorList(o({ l: [{ group: 'P4', number: 1, use: 'v' }, 'x'] })['l'])?.map((s) => s.address)).toEqual(['P4.v1']);
-    expect(selectorList(o({ l: [{ if: [], then: 1 }, { group: 'P4', number: 1, use: 'v' }] })['l'])).toBeNull();
+    expect(selectorList(o({ l: [{ group: 'P4', number: 1, use: 'v' }, 'x'] })['l'])?.map((s) => s.address)).toEqual([
+      'P4.v1',
+    ]);
+    expect(
+      selectorList(
+        o({
+          l: [
+            { if: [], then: 1 },
+            { group: 'P4', number: 1, use: 'v' },
+          ],
+        })['l'],
+      ),
+    ).toBeNull();
     expect(selectorList(o({ l: [] })['l'])).toBeNull();
     expect(isRuleList(o({ l: [{ else: 1 }] })['l'])).toBe(true);
     expect(isRuleList(o({ l: [{ group: 'P4' }] })['l'])).toBe(false);
@@ -141,7 +219,15 @@ describe('selectors and rule rows (§2.3)', () => {
     expect(needsComposition(sel({ group: 'P4', number: 59, use: 'v', times: 65536 }))).toBe(true);
     expect(needsComposition(sel({ group: 'P4', number: 59, use: 'v', times: 1 }))).toBe(false);
     expect(needsComposition(sel({ group: 'P4', number: 59, use: 'v', times: true }))).toBe(false);
-    const two = selectorList(o({ l: [{ group: 'P4', number: 59, use: 'v' }, { group: 'P4', number: 60, use: 'v' }] })['l']) ?? [];
+    const two =
+      selectorList(
+        o({
+          l: [
+            { group: 'P4', number: 59, use: 'v' },
+            { group: 'P4', number: 60, use: 'v' },
+          ],
+        })['l'],
+      ) ?? [];
     expect(needsComposition(two)).toBe(true);
   });
   it('valueSelectors reads paths.value', () => {

@@ -8,10 +8,16 @@ import type { Json, JsonObject } from '../../../src/catalog/types.js';
 import { DESCRIPTORS, TV12, TV13, TV15_ROOT, ctxOf, o, valuesOf } from './fixtures.js';
 
 const composed = (convert: boolean) =>
-  buildParamMap('PARAM_COUNTER', o({ value: [
-    { group: 'P4', number: 59, use: 'v', ...(convert ? { convert: 'Xt' } : {}) },
-    { group: 'P4', number: 60, use: 'v', ...(convert ? { convert: 'Xt' } : {}), times: 65536 },
-  ] }), 'x');
+  buildParamMap(
+    'PARAM_COUNTER',
+    o({
+      value: [
+        { group: 'P4', number: 59, use: 'v', ...(convert ? { convert: 'Xt' } : {}) },
+        { group: 'P4', number: 60, use: 'v', ...(convert ? { convert: 'Xt' } : {}), times: 65536 },
+      ],
+    }),
+    'x',
+  );
 
 describe('composition (§3.5 step 2)', () => {
   it('convert: -27473/0 → 38063; 1/1 → 65537; without convert -5/0 → -5', () => {
@@ -32,7 +38,21 @@ describe('resolve (§3.5)', () => {
   it('direct with the unit from the u channel: raw 53, unit 49 → 5.3 kW; limits through the transform', () => {
     const m = buildParamMap('PARAM_P4_1', TV12, 'x');
     const r = resolve('PARAM_P4_1', m, ctxOf({ 'P4.v1': 53, 'P4.u1': 49, 'P4.n1': 0, 'P4.x1': 900, 'P4.s1': 4 }));
-    expect(r).toMatchObject({ address: 'P4.v1', raw: 53, value: 5.3, unit: 'kW', min: 0, max: 90, rawMin: 0, rawMax: 900, kind: 'direct', step: 0.1, transformStatus: 'ok', label: 'Temperatura kotła', labelSource: 'parameters' });
+    expect(r).toMatchObject({
+      address: 'P4.v1',
+      raw: 53,
+      value: 5.3,
+      unit: 'kW',
+      min: 0,
+      max: 90,
+      rawMin: 0,
+      rawMax: 900,
+      kind: 'direct',
+      step: 0.1,
+      transformStatus: 'ok',
+      label: 'Temperatura kotła',
+      labelSource: 'parameters',
+    });
     expect(r.status.raw).toBe(4);
     const d = describeParam('PARAM_P4_1', m, ctxOf());
     expect(d.unit).toBe('°C');
@@ -51,24 +71,65 @@ describe('resolve (§3.5)', () => {
   });
   it('enum labels on direct values (unit 9)', () => {
     const m = buildParamMap('E', o({ value: [{ group: 'P4', number: 9, use: 'v' }], units: 9 }), 'x');
-    expect(resolve('E', m, ctxOf({ 'P4.v9': 1 }))).toMatchObject({ value: 1, valueLabel: 'Tak', unit: null, options: [{ raw: 0, label: 'Nie' }, { raw: 1, label: 'Tak' }] });
+    expect(resolve('E', m, ctxOf({ 'P4.v9': 1 }))).toMatchObject({
+      value: 1,
+      valueLabel: 'Tak',
+      unit: null,
+      options: [
+        { raw: 0, label: 'Nie' },
+        { raw: 1, label: 'Tak' },
+      ],
+    });
   });
   it('computed (TV-15): value = tag, valueLabel from the 9994 options, address = P5.s10 in describe and resolve', () => {
     const m = buildParamMap('STATUS_P5_10', TV15_ROOT, 'x');
     const r = resolve('STATUS_P5_10', m, ctxOf({ 'P5.s10': 2 }));
-    expect(r).toMatchObject({ kind: 'computed', value: 'ON', valueLabel: 'Włączone', address: 'P5.s10', raw: 2, label: 'Dioda', labelSource: 'name', writable: false });
+    expect(r).toMatchObject({
+      kind: 'computed',
+      value: 'ON',
+      valueLabel: 'Włączone',
+      address: 'P5.s10',
+      raw: 2,
+      label: 'Dioda',
+      labelSource: 'name',
+      writable: false,
+    });
     expect(describeParam('STATUS_P5_10', m, ctxOf()).address).toBe('P5.s10');
-    expect(resolve('STATUS_P5_10', m, ctxOf({ 'P5.s10': 0 }))).toMatchObject({ kind: 'computed', value: null, valueLabel: null });
+    expect(resolve('STATUS_P5_10', m, ctxOf({ 'P5.s10': 0 }))).toMatchObject({
+      kind: 'computed',
+      value: null,
+      valueLabel: null,
+    });
   });
   it('computed rules that yield nothing fall back to the direct register when value holds a selector', () => {
-    const m = buildParamMap('M', o({ value: [{ group: 'P4', number: 5, use: 'v' }], any: [{ if: [{ operation: 'equalTo', expected: 9, value: [{ group: 'P4', number: 5, use: 'v' }] }], then: { value: 'o.WORK' } }] }), 'x');
+    const m = buildParamMap(
+      'M',
+      o({
+        value: [{ group: 'P4', number: 5, use: 'v' }],
+        any: [
+          {
+            if: [{ operation: 'equalTo', expected: 9, value: [{ group: 'P4', number: 5, use: 'v' }] }],
+            then: { value: 'o.WORK' },
+          },
+        ],
+      }),
+      'x',
+    );
     expect(resolve('M', m, ctxOf({ 'P4.v5': 9 }))).toMatchObject({ kind: 'computed', value: 'WORK' });
     expect(resolve('M', m, ctxOf({ 'P4.v5': 3 }))).toMatchObject({ kind: 'direct', value: 3 });
   });
   it('TV-13: switch with command rules is writable, direct at P6.v34, visible', () => {
     const m = buildParamMap('PARAM_66', TV13, 'x');
     const r = resolve('PARAM_66', m, ctxOf({ 'P6.v34': 1, 'P6.s34': 0 }));
-    expect(r).toMatchObject({ address: 'P6.v34', kind: 'direct', value: 1, writable: true, componentType: 'SWITCH', label: 'Praca pompy', visible: true });
+    expect(r).toMatchObject({
+      address: 'P6.v34',
+      kind: 'direct',
+      value: 1,
+      writable: true,
+      componentType: 'SWITCH',
+      label: 'Praca pompy',
+      visible: true,
+    });
   });
   it('writable from a menu write section', () => {
     const m = buildParamMap('PARAM_P11_1', o({ value: [{ group: 'P11', number: 1, use: 'v' }] }), 'x');
@@ -77,7 +138,15 @@ describe('resolve (§3.5)', () => {
   });
   it('no map: bare record at the convention address', () => {
     const r = resolve('PARAM_P4_7', null, ctxOf({ 'P4.v7': 12, 'P4.u7': 1 }));
-    expect(r).toMatchObject({ address: 'P4.v7', raw: 12, value: 12, unit: '°C', visible: true, visibilityReason: 'visible:no-mapping', labelSource: 'symbol' });
+    expect(r).toMatchObject({
+      address: 'P4.v7',
+      raw: 12,
+      value: 12,
+      unit: '°C',
+      visible: true,
+      visibilityReason: 'visible:no-mapping',
+      labelSource: 'symbol',
+    });
   });
   it('refreshKeys: the primary family plus every referenced selector', () => {
     const m = buildParamMap('PARAM_66', TV13, 'x');
@@ -85,26 +154,123 @@ describe('resolve (§3.5)', () => {
   });
   it('public views pick exactly the API fields', () => {
     const r = resolve('PARAM_66', buildParamMap('PARAM_66', TV13, 'x'), ctxOf({}));
-    expect(Object.keys(toParameterDescription(r)).sort()).toEqual(['address', 'componentType', 'label', 'options', 'symbol', 'unit', 'writable']);
-    expect(Object.keys(toResolvedParameter(r)).sort()).toEqual(['address', 'componentType', 'label', 'max', 'min', 'options', 'raw', 'symbol', 'unit', 'value', 'valueLabel', 'visible', 'writable']);
+    expect(Object.keys(toParameterDescription(r)).sort()).toEqual([
+      'address',
+      'componentType',
+      'label',
+      'options',
+      'symbol',
+      'unit',
+      'writable',
+    ]);
+    expect(Object.keys(toResolvedParameter(r)).sort()).toEqual([
+      'address',
+      'componentType',
+      'label',
+      'max',
+      'min',
+      'options',
+      'raw',
+      'symbol',
+      'unit',
+      'value',
+      'valueLabel',
+      'visible',
+      'writable',
+    ]);
     expect(JSON.parse(JSON.stringify(r.transform))).toEqual(r.transform);
   });
 });
 
 describe('property: resolve never throws', () => {
-  const key = fc.constantFrom('group', 'number', 'use', 'bit', 'mask', 'value', 'status', 'any', 'if', 'elseif', 'else', 'then', 'operation', 'expected', 'units', 'unit', 'name', 'convert', 'times', 'storeGetter', '__proto__', 'constructor', 'command', 'value2', 'pool', 'idx', 'chan');
-  const scalar = fc.oneof(fc.constantFrom<Json>('P4', 'v', 's', '!0', '![]', 'void 0', 'e.ON', 'parameters.PARAM_66', 'units.202.0', '/a+/i', 'ku.equalTo', 'matches', 'equalTo', 49, 66, 9994, 1, 0, -1, 2.5, true, null), fc.integer(), fc.string({ maxLength: 8 }));
+  const key = fc.constantFrom(
+    'group',
+    'number',
+    'use',
+    'bit',
+    'mask',
+    'value',
+    'status',
+    'any',
+    'if',
+    'elseif',
+    'else',
+    'then',
+    'operation',
+    'expected',
+    'units',
+    'unit',
+    'name',
+    'convert',
+    'times',
+    'storeGetter',
+    '__proto__',
+    'constructor',
+    'command',
+    'value2',
+    'pool',
+    'idx',
+    'chan',
+  );
+  const scalar = fc.oneof(
+    fc.constantFrom<Json>(
+      'P4',
+      'v',
+      's',
+      '!0',
+      '![]',
+      'void 0',
+      'e.ON',
+      'parameters.PARAM_66',
+      'units.202.0',
+      '/a+/i',
+      'ku.equalTo',
+      'matches',
+      'equalTo',
+      49,
+      66,
+      9994,
+      1,
+      0,
+      -1,
+      2.5,
+      true,
+      null,
+    ),
+    fc.integer(),
+    fc.string({ maxLength: 8 }),
+  );
   const json = fc.letrec<{ v: Json }>((tie) => ({
-    v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(key, tie('v'), { maxKeys: 5 }).map((d) => d as Json)),
+    v: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      scalar,
+      fc.array(tie('v'), { maxLength: 4 }),
+      fc.dictionary(key, tie('v'), { maxKeys: 5 }).map((d) => d as Json),
+    ),
   })).v;
   it('on random maps and values', () => {
     fc.assert(
-      fc.property(fc.dictionary(key, json, { maxKeys: 6 }), fc.dictionary(fc.constantFrom('P4.v1', 'P4.u1', 'P4.n1', 'P4.x1', 'P4.s1', 'P6.v34', 'P5.s10'), fc.oneof(scalar, json)), fc.constantFrom('PARAM_P4_1', 'STATUS_P5_10', 'PARAM_66', 'X'), (raw, vals, symbol) => {
-        const m = buildParamMap(symbol, raw as JsonObject, 'x');
-        const r = resolve(symbol, m, { descriptors: DESCRIPTORS, i18n: ctxOf().i18n, values: valuesOf(vals), rules: { devid: 'D' } });
-        const d = describeParam(symbol, m, ctxOf());
-        return r.address === d.address && ['number', 'string', 'boolean'].includes(typeof r.value) === (r.value !== null);
-      }),
+      fc.property(
+        fc.dictionary(key, json, { maxKeys: 6 }),
+        fc.dictionary(
+          fc.constantFrom('P4.v1', 'P4.u1', 'P4.n1', 'P4.x1', 'P4.s1', 'P6.v34', 'P5.s10'),
+          fc.oneof(scalar, json),
+        ),
+        fc.constantFrom('PARAM_P4_1', 'STATUS_P5_10', 'PARAM_66', 'X'),
+        (raw, vals, symbol) => {
+          const m = buildParamMap(symbol, raw as JsonObject, 'x');
+          const r = resolve(symbol, m, {
+            descriptors: DESCRIPTORS,
+            i18n: ctxOf().i18n,
+            values: valuesOf(vals),
+            rules: { devid: 'D' },
+          });
+          const d = describeParam(symbol, m, ctxOf());
+          return (
+            r.address === d.address && ['number', 'string', 'boolean'].includes(typeof r.value) === (r.value !== null)
+          );
+        },
+      ),
       { numRuns: 400 },
     );
   });

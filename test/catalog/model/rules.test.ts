@@ -3,19 +3,37 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildParamMap } from '../../../src/catalog/model/param-map.js';
 import { isSafePattern, safeRegexTest } from '../../../src/catalog/model/regex.js';
-import { compare, computeValue, conditionHolds, evaluateRules, normalizeTag, operationName, storeGetterValue } from '../../../src/catalog/model/rules.js';
+import {
+  compare,
+  computeValue,
+  conditionHolds,
+  evaluateRules,
+  normalizeTag,
+  operationName,
+  storeGetterValue,
+} from '../../../src/catalog/model/rules.js';
 import { j, o, valuesOf } from './fixtures.js';
 
-const sel = (group: string, number: number, use: string, extra: Record<string, unknown> = {}) => ({ group, number, use, ...extra });
+const sel = (group: string, number: number, use: string, extra: Record<string, unknown> = {}) => ({
+  group,
+  number,
+  use,
+  ...extra,
+});
 
 describe('rule engine (§3.6 examples)', () => {
   it('all three conditions true → WORK (bit, plain, mask)', () => {
     const values = valuesOf({ 'P5.s4': 1 << 5, 'P5.s5': 0x0300, 'P6.v13': 0 });
-    const rows = j([{ if: [
-      { operation: 'equalTo', expected: 1, value: [sel('P5', 4, 's', { bit: 5 })] },
-      { operation: 'equalTo', expected: 0, value: [sel('P6', 13, 'v')] },
-      { operation: 'equalTo', expected: 0x300, value: [sel('P5', 5, 's', { mask: 0x0f00 })] },
-    ], then: { value: 'o.WORK' } }]);
+    const rows = j([
+      {
+        if: [
+          { operation: 'equalTo', expected: 1, value: [sel('P5', 4, 's', { bit: 5 })] },
+          { operation: 'equalTo', expected: 0, value: [sel('P6', 13, 'v')] },
+          { operation: 'equalTo', expected: 0x300, value: [sel('P5', 5, 's', { mask: 0x0f00 })] },
+        ],
+        then: { value: 'o.WORK' },
+      },
+    ]);
     expect(evaluateRules(rows, values)).toBe('WORK');
     expect(evaluateRules(rows, valuesOf({ 'P5.s4': 1 << 4, 'P5.s5': 0x0300, 'P6.v13': 0 }))).toBeNull();
   });
@@ -28,9 +46,19 @@ describe('rule engine (§3.6 examples)', () => {
     expect(evaluateRules(rows, valuesOf({ 'P5.s13': 1 }))).toBe('e.OFF');
   });
   it("inline spellings: ClauseOperation['equalTo'] → DiodeState['OFF'] → OFF; mask 30 → DISABLED", () => {
-    const rows = j([{ if: [{ operation: "ClauseOperation['equalTo']", expected: 0, value: [sel('P5', 1, 's', { bit: 0 })] }], then: "DiodeState['OFF']" }]);
+    const rows = j([
+      {
+        if: [{ operation: "ClauseOperation['equalTo']", expected: 0, value: [sel('P5', 1, 's', { bit: 0 })] }],
+        then: "DiodeState['OFF']",
+      },
+    ]);
     expect(evaluateRules(rows, valuesOf({ 'P5.s1': 2 }))).toBe('OFF');
-    const valve = j([{ if: [{ operation: "ClauseOperation['equalTo']", expected: 0, value: [sel('P5', 20, 's', { mask: 30 })] }], then: "ThreeWayValveState['DISABLED']" }]);
+    const valve = j([
+      {
+        if: [{ operation: "ClauseOperation['equalTo']", expected: 0, value: [sel('P5', 20, 's', { mask: 30 })] }],
+        then: "ThreeWayValveState['DISABLED']",
+      },
+    ]);
     expect(evaluateRules(valve, valuesOf({ 'P5.s20': 1 }))).toBe('DISABLED');
   });
   it('[SIM] else is the fallback, elseif follows chain order', () => {
@@ -45,7 +73,11 @@ describe('rule engine (§3.6 examples)', () => {
     expect(evaluateRules(rows, valuesOf({}))).toBe('C');
   });
   it('selectors without use are skipped; any selector comparing true holds', () => {
-    const c = j({ operation: 'equalTo', expected: 5, value: [{ group: 'P1', number: 1 }, sel('P1', 2, 'v'), sel('P1', 3, 'v')] });
+    const c = j({
+      operation: 'equalTo',
+      expected: 5,
+      value: [{ group: 'P1', number: 1 }, sel('P1', 2, 'v'), sel('P1', 3, 'v')],
+    });
     expect(conditionHolds(c, valuesOf({ 'P1.v1': 5, 'P1.v2': 4, 'P1.v3': 5 }))).toBe(true);
     expect(conditionHolds(c, valuesOf({ 'P1.v1': 5, 'P1.v2': 4 }))).toBe(false);
     expect(conditionHolds(c, valuesOf({ 'P1.v2': 'x', 'P1.v3': '5' }))).toBe(true);
@@ -56,7 +88,11 @@ describe('rule engine (§3.6 examples)', () => {
     expect(storeGetterValue('modulesMap.{devid}.list.0', ctx)).toBe(7);
     expect(storeGetterValue('modulesMap.{missing}.x', ctx)).toBeUndefined();
     expect(storeGetterValue('constructor', {})).toBeUndefined();
-    const c = j({ operation: 'notEqualTo', expected: 'void 0', value: { storeGetter: 'modulesMap.{devid}.connectedAt' } });
+    const c = j({
+      operation: 'notEqualTo',
+      expected: 'void 0',
+      value: { storeGetter: 'modulesMap.{devid}.connectedAt' },
+    });
     expect(conditionHolds(c, valuesOf({}), ctx)).toBe(true);
     expect(conditionHolds(c, valuesOf({}), { devid: 'D2', modulesMap: {} })).toBe(false);
   });
@@ -71,10 +107,27 @@ describe('rule engine (§3.6 examples)', () => {
     expect(normalizeTag(null)).toBeNull();
   });
   it('computeValue: raw.any rows with commands are not computed values; raw.value rules run', () => {
-    const tv15 = buildParamMap('STATUS_P5_10', o({ unit: 9994, value: [{ if: [{ expected: 1, operation: 'ku.equalTo', value: [sel('P5', 10, 's', { bit: 1 })] }], then: 'kn.ON' }] }), 'x');
+    const tv15 = buildParamMap(
+      'STATUS_P5_10',
+      o({
+        unit: 9994,
+        value: [
+          { if: [{ expected: 1, operation: 'ku.equalTo', value: [sel('P5', 10, 's', { bit: 1 })] }], then: 'kn.ON' },
+        ],
+      }),
+      'x',
+    );
     expect(computeValue(tv15, valuesOf({ 'P5.s10': 2 }))).toBe('ON');
     expect(computeValue(tv15, valuesOf({ 'P5.s10': 1 }))).toBeNull();
-    const cmd = buildParamMap('C', o({ any: [{ if: [{ operation: 'equalTo', expected: 0, value: [sel('P1', 1, 'v')] }], then: { command: 'X', value: 1 } }] }), 'x');
+    const cmd = buildParamMap(
+      'C',
+      o({
+        any: [
+          { if: [{ operation: 'equalTo', expected: 0, value: [sel('P1', 1, 'v')] }], then: { command: 'X', value: 1 } },
+        ],
+      }),
+      'x',
+    );
     expect(computeValue(cmd, valuesOf({ 'P1.v1': 0 }))).toBeNull();
   });
 });
@@ -117,17 +170,45 @@ describe('comparer', () => {
 });
 
 describe('regex guard (§5)', () => {
-  it.each(['(a+)+$', '(a*)*b', '(a|a)*$', '(a|aa)+$', '(\\w+\\s?)+$', '(.*a){12}', '(a)\\1', '(?<x>a)\\k<x>', 'a*a*a*a*b', 'a?a?a?a?a?a?a?aaaaaaa', `${'x'.repeat(201)}`])(
-    'rejects %s',
-    (p) => expect(isSafePattern(p)).toBe(false),
+  it.each([
+    '(a+)+$',
+    '(a*)*b',
+    '(a|a)*$',
+    '(a|aa)+$',
+    '(\\w+\\s?)+$',
+    '(.*a){12}',
+    '(a)\\1',
+    '(?<x>a)\\k<x>',
+    'a*a*a*a*b',
+    'a?a?a?a?a?a?a?aaaaaaa',
+    `${'x'.repeat(201)}`,
+  ])('rejects %s', (p) => expect(isSafePattern(p)).toBe(false));
+  it.each(['^\\d+$', '^-?\\d+(\\.\\d+)?$', '^(ab)+$', '^[a-z]+_[0-9]+$', '(?:foo|bar)', '^2026-\\d{2}', '[(+*]+'])(
+    'accepts %s',
+    (p) => expect(isSafePattern(p)).toBe(true),
   );
-  it.each(['^\\d+$', '^-?\\d+(\\.\\d+)?$', '^(ab)+$', '^[a-z]+_[0-9]+$', '(?:foo|bar)', '^2026-\\d{2}', '[(+*]+'])('accepts %s', (p) => expect(isSafePattern(p)).toBe(true));
   it('over-long input → null (condition false)', () => {
     expect(safeRegexTest('/a/', 'a'.repeat(129))).toBeNull();
     expect(safeRegexTest('/^a+$/', 'a'.repeat(128))).toBe(true);
   });
   it('property: pathological patterns always return (no hang)', () => {
-    const atom = fc.constantFrom('a', 'a*', 'a+', '(a+)+', '(a|a)*', '(a|aa)+', '\\1', '(.*)*', '(?:a?)+', '(a)', '.', '\\d+', '[a-z]*', '(a{1,30}){1,30}', 'b?');
+    const atom = fc.constantFrom(
+      'a',
+      'a*',
+      'a+',
+      '(a+)+',
+      '(a|a)*',
+      '(a|aa)+',
+      '\\1',
+      '(.*)*',
+      '(?:a?)+',
+      '(a)',
+      '.',
+      '\\d+',
+      '[a-z]*',
+      '(a{1,30}){1,30}',
+      'b?',
+    );
     const pattern = fc.array(atom, { minLength: 1, maxLength: 12 }).map((xs) => xs.join(''));
     const input = fc.oneof(fc.constant(`${'a'.repeat(120)}!`), fc.string({ maxLength: 140 }));
     fc.assert(

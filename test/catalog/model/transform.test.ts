@@ -1,12 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  HHMM_OFF_TOKEN, type Transform, applyTransform, compileTransform, formatHhmm, invertTransform, normalizeSource, parseHhmm, transformStep,
+  HHMM_OFF_TOKEN,
+  type Transform,
+  applyTransform,
+  compileTransform,
+  formatHhmm,
+  invertTransform,
+  normalizeSource,
+  parseHhmm,
+  transformStep,
 } from '../../../src/catalog/model/transform.js';
 import { DESCRIPTORS } from './fixtures.js';
 
 const HHMM_OBF = DESCRIPTORS['66']?.['value'] as string;
-const HHMM_READABLE = "e => { if (e === 0) return 'units.202.0'; const t = (e - 1) * 10, h = Math.floor(t / 60), m = t % 60; return h.toString().padStart(2, \"0\") + ':' + m.toString().padStart(2, \"0\"); }";
+const HHMM_READABLE =
+  'e => { if (e === 0) return \'units.202.0\'; const t = (e - 1) * 10, h = Math.floor(t / 60), m = t % 60; return h.toString().padStart(2, "0") + \':\' + m.toString().padStart(2, "0"); }';
 
 describe('transform grammar (§3.5 table)', () => {
   it.each([
@@ -24,20 +33,44 @@ describe('transform grammar (§3.5 table)', () => {
     expect(applyTransform(compileTransform(src) as Transform, raw)).toBe(display);
   });
   it('compiles to plain JSON', () => {
-    expect(compileTransform("_0x4fdb4d=>Number(_0x4fdb4d*0.1)['toFixed'](0x1)")).toEqual({ kind: 'linear', shift: 0, factor: 0.1, precision: 1 });
-    expect(compileTransform('e => Number((e * .1).toFixed(1))')).toEqual({ kind: 'linear', shift: 0, factor: 0.1, precision: 1 });
-    expect(compileTransform('_0xac50fa=>_0xac50fa-0x7f')).toEqual({ kind: 'linear', shift: -127, factor: 1, precision: null });
+    expect(compileTransform("_0x4fdb4d=>Number(_0x4fdb4d*0.1)['toFixed'](0x1)")).toEqual({
+      kind: 'linear',
+      shift: 0,
+      factor: 0.1,
+      precision: 1,
+    });
+    expect(compileTransform('e => Number((e * .1).toFixed(1))')).toEqual({
+      kind: 'linear',
+      shift: 0,
+      factor: 0.1,
+      precision: 1,
+    });
+    expect(compileTransform('_0xac50fa=>_0xac50fa-0x7f')).toEqual({
+      kind: 'linear',
+      shift: -127,
+      factor: 1,
+      precision: null,
+    });
     expect(compileTransform('e => (e + .5) * 2')).toEqual({ kind: 'linear', shift: 0.5, factor: 2, precision: null });
     expect(JSON.parse(JSON.stringify(compileTransform(HHMM_OBF)))).toEqual({ kind: 'hhmm' });
   });
   it.each([
-    ['_0x1=>{return _0x1*2;}', null], ['e => e', { kind: 'none' }], ['e * 10', null], ['e => e/0', null], ['e => Math.sqrt(e)', null],
-    ['e => f * 2', null], [undefined, { kind: 'none' }], ['', { kind: 'none' }], [42, null],
+    ['_0x1=>{return _0x1*2;}', null],
+    ['e => e', { kind: 'none' }],
+    ['e * 10', null],
+    ['e => e/0', null],
+    ['e => Math.sqrt(e)', null],
+    ['e => f * 2', null],
+    [undefined, { kind: 'none' }],
+    ['', { kind: 'none' }],
+    [42, null],
   ])('%s → %j (null = not understood)', (src, out) => {
     expect(compileTransform(src)).toEqual(out);
   });
   it('source normalization keeps _0x identifiers, converts radix literals', () => {
-    expect(normalizeSource("_0x4fdb4d => Number(_0x4fdb4d * 0x1f)['toFixed'](0b1)")).toBe('_0x4fdb4d=>Number(_0x4fdb4d*31).toFixed(1)');
+    expect(normalizeSource("_0x4fdb4d => Number(_0x4fdb4d * 0x1f)['toFixed'](0b1)")).toBe(
+      '_0x4fdb4d=>Number(_0x4fdb4d*31).toFixed(1)',
+    );
   });
   it('passes booleans, blank and non-numeric strings; converts numeric strings', () => {
     const t = compileTransform(DESCRIPTORS['49']?.['value']) as Transform;
@@ -107,14 +140,24 @@ describe('inverse and step', () => {
   it('property: apply∘invert is the identity on grid values (precision matching the factor)', () => {
     const pair = fc.constantFrom([0.1, 1], [0.01, 2], [0.5, 1], [2, 0], [0.25, 2]) as fc.Arbitrary<[number, number]>;
     fc.assert(
-      fc.property(pair, fc.integer({ min: -200, max: 200 }), fc.integer({ min: -100_000, max: 100_000 }), ([factor, precision], shift, raw) => {
-        const t: Transform = { kind: 'linear', shift, factor, precision };
-        const back = invertTransform(t, applyTransform(t, raw)) as number;
-        return Math.abs(back - raw) < 1e-9;
-      }),
+      fc.property(
+        pair,
+        fc.integer({ min: -200, max: 200 }),
+        fc.integer({ min: -100_000, max: 100_000 }),
+        ([factor, precision], shift, raw) => {
+          const t: Transform = { kind: 'linear', shift, factor, precision };
+          const back = invertTransform(t, applyTransform(t, raw)) as number;
+          return Math.abs(back - raw) < 1e-9;
+        },
+      ),
     );
   });
   it('property: HH:MM format∘parse is the identity', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000 }), (n) => invertTransform({ kind: 'hhmm' }, applyTransform({ kind: 'hhmm' }, n)) === n));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        (n) => invertTransform({ kind: 'hhmm' }, applyTransform({ kind: 'hhmm' }, n)) === n,
+      ),
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { descriptorFor, enumLabel, enumOptions, normalizeUnitText, unitInfo } from '../../../src/catalog/model/units.js';
+import {
+  descriptorFor,
+  enumLabel,
+  enumOptions,
+  normalizeUnitText,
+  unitInfo,
+} from '../../../src/catalog/model/units.js';
 import { DESCRIPTORS, PL, o } from './fixtures.js';
 
 describe('units, display path (§3.4 [SIM])', () => {
@@ -22,7 +28,10 @@ describe('units, display path (§3.4 [SIM])', () => {
   it('descriptor without text → unit none, options as the enum table', () => {
     const u = unitInfo(9, DESCRIPTORS, PL);
     expect(u.text).toBeNull();
-    expect(enumOptions(u.table, PL)).toEqual([{ raw: 0, label: 'Nie' }, { raw: 1, label: 'Tak' }]);
+    expect(enumOptions(u.table, PL)).toEqual([
+      { raw: 0, label: 'Nie' },
+      { raw: 1, label: 'Tak' },
+    ]);
   });
   it('a non-numeric string code is the unit itself', () => {
     expect(unitInfo('C', DESCRIPTORS, PL).text).toBe('°C');
@@ -30,20 +39,38 @@ describe('units, display path (§3.4 [SIM])', () => {
     expect(unitInfo(null, DESCRIPTORS, PL).text).toBeNull();
   });
   it('transforms and the unknown flag', () => {
-    expect(unitInfo(49, DESCRIPTORS, PL)).toMatchObject({ transform: { kind: 'linear', factor: 0.1, precision: 1 }, prepare: { kind: 'linear', factor: 10 }, unknownTransform: false });
+    expect(unitInfo(49, DESCRIPTORS, PL)).toMatchObject({
+      transform: { kind: 'linear', factor: 0.1, precision: 1 },
+      prepare: { kind: 'linear', factor: 10 },
+      unknownTransform: false,
+    });
     expect(unitInfo(77, DESCRIPTORS, PL)).toMatchObject({ transform: { kind: 'none' }, unknownTransform: true });
   });
   it('[SIM] a text token naming an enum text group serves as the table', () => {
     const u = unitInfo(17, DESCRIPTORS, PL);
     expect(u.text).toBeNull();
-    expect(enumOptions(u.table, PL)).toEqual([{ raw: 0, label: 'Nie' }, { raw: 1, label: 'Tak' }]);
+    expect(enumOptions(u.table, PL)).toEqual([
+      { raw: 0, label: 'Nie' },
+      { raw: 1, label: 'Tak' },
+    ]);
   });
 });
 
 describe('describe-path text normalization', () => {
   it.each([
-    ['kW', 'kW'], [' kW\r\n', 'kW'], ['a\nb', 'a b'], ['', null], ['   ', null], ['123', null], ['wn.12', null],
-    ['C', '°C'], ['degC', '°C'], ['F', '°F'], ['degF', '°F'], ['°C', '°C'], [null, null],
+    ['kW', 'kW'],
+    [' kW\r\n', 'kW'],
+    ['a\nb', 'a b'],
+    ['', null],
+    ['   ', null],
+    ['123', null],
+    ['wn.12', null],
+    ['C', '°C'],
+    ['degC', '°C'],
+    ['F', '°F'],
+    ['degF', '°F'],
+    ['°C', '°C'],
+    [null, null],
   ])('%j → %j', (input, out) => expect(normalizeUnitText(input)).toBe(out));
 });
 
@@ -75,7 +102,10 @@ describe('enum labels (§3.5)', () => {
     expect(enumLabel(22, bare.table, PL)).toBe('English');
   });
   it('options keep symbolic raw names', () => {
-    expect(enumOptions(DESCRIPTORS['9994']?.['options'] as never, PL)).toEqual([{ raw: 'ON', label: 'Włączone' }, { raw: 'OFF', label: 'Wyłączone' }]);
+    expect(enumOptions(DESCRIPTORS['9994']?.['options'] as never, PL)).toEqual([
+      { raw: 'ON', label: 'Włączone' },
+      { raw: 'OFF', label: 'Wyłączone' },
+    ]);
     expect(enumOptions(null, PL)).toBeNull();
   });
 });

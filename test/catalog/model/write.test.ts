@@ -6,7 +6,11 @@ import { buildParamMap } from '../../../src/catalog/model/param-map.js';
 import { prepareWrite } from '../../../src/catalog/model/write.js';
 import { TV13, ctxOf, o } from './fixtures.js';
 
-const kw = buildParamMap('PARAM_66', o({ name: 'parameters.PARAM_66', value: [{ group: 'P4', number: 8, use: 'v' }], units: 49 }), 'x');
+const kw = buildParamMap(
+  'PARAM_66',
+  o({ name: 'parameters.PARAM_66', value: [{ group: 'P4', number: 8, use: 'v' }], units: 49 }),
+  'x',
+);
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -21,7 +25,14 @@ function code(fn: () => unknown): string | undefined {
 describe('write preparation (§3.8)', () => {
   it('numeric input → inverse transform → raw; parameterName is the bare symbol; unit code included', () => {
     const w = prepareWrite('PARAM_66', kw, 5.3, ctxOf({ 'P4.n8': 0, 'P4.x8': 900 }));
-    expect(w).toEqual({ route: 'parameter', pool: 'P4', parameter: 'v8', value: 53, parameterName: 'PARAM_66', unit: 49 });
+    expect(w).toEqual({
+      route: 'parameter',
+      pool: 'P4',
+      parameter: 'v8',
+      value: 53,
+      parameterName: 'PARAM_66',
+      unit: 49,
+    });
     expect(prepareWrite('PARAM_66', kw, '5.3', ctxOf()).value).toBe(53);
   });
   it('the raw u channel wins as the unit code', () => {
@@ -49,7 +60,9 @@ describe('write preparation (§3.8)', () => {
     expect(code(() => prepareWrite('PARAM_66', kw, 'abc', ctxOf()))).toBe('not-a-number');
     expect(code(() => prepareWrite('PARAM_66', kw, Number.NaN, ctxOf()))).toBe('not-a-number');
     expect(code(() => prepareWrite('NOPE', null, 1, ctxOf()))).toBe('unknown-symbol');
-    expect(code(() => prepareWrite('LABEL_ONLY', buildParamMap('LABEL_ONLY', o({ name: 'x.y' }), 'x'), 1, ctxOf()))).toBe('not-writable');
+    expect(
+      code(() => prepareWrite('LABEL_ONLY', buildParamMap('LABEL_ONLY', o({ name: 'x.y' }), 'x'), 1, ctxOf())),
+    ).toBe('not-writable');
   });
   it('CatalogError is a BragerOneError with a guard', () => {
     const e = new CatalogError('x', { code: 'no-rule' });
@@ -75,20 +88,54 @@ describe('write preparation (§3.8)', () => {
     expect(code(() => prepareWrite('T', t, '01:05', ctxOf()))).toBe('invalid-value');
   });
   it('without an address: the first command rule whose conditions hold → raw route', () => {
-    const m = buildParamMap('URUCHOMIENIE_KOTLA', o({ any: [
-      { if: [{ operation: 'equalTo', expected: 0, value: [{ group: 'P6', number: 1, use: 's', bit: 0 }] }], then: { command: 'e.MODULE_START', value: 'ON' } },
-      { if: [{ operation: 'equalTo', expected: 1, value: [{ group: 'P6', number: 1, use: 's', bit: 0 }] }], then: { command: 'e.MODULE_STOP', value: 'OFF' } },
-    ] }), 'x');
+    const m = buildParamMap(
+      'URUCHOMIENIE_KOTLA',
+      o({
+        any: [
+          {
+            if: [{ operation: 'equalTo', expected: 0, value: [{ group: 'P6', number: 1, use: 's', bit: 0 }] }],
+            then: { command: 'e.MODULE_START', value: 'ON' },
+          },
+          {
+            if: [{ operation: 'equalTo', expected: 1, value: [{ group: 'P6', number: 1, use: 's', bit: 0 }] }],
+            then: { command: 'e.MODULE_STOP', value: 'OFF' },
+          },
+        ],
+      }),
+      'x',
+    );
     // The walk finds P6.s1 as an address candidate; drop it to test the command route.
     const noAddr = { ...m, raw: o({ any: [] }) };
-    expect(prepareWrite('URUCHOMIENIE_KOTLA', noAddr, 'ON', ctxOf({ 'P6.s1': 0 }))).toEqual({ route: 'raw', command: 'MODULE_START', value: 'ON' });
-    expect(prepareWrite('URUCHOMIENIE_KOTLA', noAddr, 'OFF', ctxOf({ 'P6.s1': 1 }))).toEqual({ route: 'raw', command: 'MODULE_STOP', value: 'OFF' });
+    expect(prepareWrite('URUCHOMIENIE_KOTLA', noAddr, 'ON', ctxOf({ 'P6.s1': 0 }))).toEqual({
+      route: 'raw',
+      command: 'MODULE_START',
+      value: 'ON',
+    });
+    expect(prepareWrite('URUCHOMIENIE_KOTLA', noAddr, 'OFF', ctxOf({ 'P6.s1': 1 }))).toEqual({
+      route: 'raw',
+      command: 'MODULE_STOP',
+      value: 'OFF',
+    });
     expect(code(() => prepareWrite('URUCHOMIENIE_KOTLA', noAddr, 'X', ctxOf({})))).toBe('no-rule');
-    const plain = buildParamMap('COMMAND_MODULE_RESTART', o({ any: [{ then: { command: 'MODULE_RESTART', value: 'ONLINE' } }] }), 'x');
-    expect(prepareWrite('COMMAND_MODULE_RESTART', plain, 'ONLINE', ctxOf())).toEqual({ route: 'raw', command: 'MODULE_RESTART', value: 'ONLINE' });
+    const plain = buildParamMap(
+      'COMMAND_MODULE_RESTART',
+      o({ any: [{ then: { command: 'MODULE_RESTART', value: 'ONLINE' } }] }),
+      'x',
+    );
+    expect(prepareWrite('COMMAND_MODULE_RESTART', plain, 'ONLINE', ctxOf())).toEqual({
+      route: 'raw',
+      command: 'MODULE_RESTART',
+      value: 'ONLINE',
+    });
   });
   it('TV-13 with an address writes the parameter route (address wins over rules)', () => {
     const m = buildParamMap('PARAM_66', TV13, 'x');
-    expect(prepareWrite('PARAM_66', m, true, ctxOf())).toEqual({ route: 'parameter', pool: 'P6', parameter: 'v34', value: 1, parameterName: 'PARAM_66' });
+    expect(prepareWrite('PARAM_66', m, true, ctxOf())).toEqual({
+      route: 'parameter',
+      pool: 'P6',
+      parameter: 'v34',
+      value: 1,
+      parameterName: 'PARAM_66',
+    });
   });
 });

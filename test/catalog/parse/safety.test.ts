@@ -43,8 +43,39 @@ describe('fuzz: never throws', () => {
   });
   it('random JS-ish token soup', () => {
     const tok = fc.constantFrom(
-      '{', '}', '[', ']', '(', ')', "'a'", '"\\x', '`${', '0x1f', '=>', ':', ',', ';', '...', 'const', 'x', '_0x1', '[',
-      "['map']", '+', '??', '?', '===', 'void 0', '!0', 'export default', 'PARAM_1', '/re/g', '//', '/*', '\\u{', '\n',
+      '{',
+      '}',
+      '[',
+      ']',
+      '(',
+      ')',
+      "'a'",
+      '"\\x',
+      '`${',
+      '0x1f',
+      '=>',
+      ':',
+      ',',
+      ';',
+      '...',
+      'const',
+      'x',
+      '_0x1',
+      '[',
+      "['map']",
+      '+',
+      '??',
+      '?',
+      '===',
+      'void 0',
+      '!0',
+      'export default',
+      'PARAM_1',
+      '/re/g',
+      '//',
+      '/*',
+      '\\u{',
+      '\n',
     );
     fc.assert(
       fc.property(fc.array(tok, { maxLength: 120 }), (toks) => {
@@ -208,7 +239,9 @@ describe('prototype keys stay inert', () => {
 
 describe('limits', () => {
   it('an oversize asset is not parsed', () => {
-    const r = parseIndex(`const t={'PARAM_1':{'name':'x'}};${' '.repeat(200)}`, URL0, { limits: { maxAssetSize: 100 } });
+    const r = parseIndex(`const t={'PARAM_1':{'name':'x'}};${' '.repeat(200)}`, URL0, {
+      limits: { maxAssetSize: 100 },
+    });
     expect(r.index.inlineMaps.PARAM_1).toBeUndefined();
     expect(r.warnings[0]).toMatch(/exceeds/);
   });

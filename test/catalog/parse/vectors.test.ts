@@ -48,13 +48,19 @@ describe('TV-2 deviceMenu maps', () => {
     expect(plain(scanMenuMap(t))).toEqual({ 0: 'module.menu-B60xPU0K', 1: 'module.menu-lSoMfgab' });
   });
   it('accepts /src/ keys and prefers variant 0', () => {
-    expect(plain(scanMenuMap('Object.assign({"/src/config/router/deviceMenu/0/0.ts":()=>f(()=>import("./0-r9AwvEAY.js"),[])})'))).toEqual({
+    expect(
+      plain(
+        scanMenuMap('Object.assign({"/src/config/router/deviceMenu/0/0.ts":()=>f(()=>import("./0-r9AwvEAY.js"),[])})'),
+      ),
+    ).toEqual({
       0: '0-r9AwvEAY',
     });
     const t =
       "{'../../config/router/deviceMenu/2190/201.ts':()=>_(()=>import('./201-DKEZsk-M.js'),[]),'../../config/router/deviceMenu/2190/0.ts' : () => _$( () => import(\"./0-Zz.js\"),[])}";
     expect(plain(scanMenuMap(t))).toEqual({ 2190: '0-Zz' });
-    expect(plain(scanMenuMap("{'../../config/router/deviceMenu/2190/201.ts':()=>_(()=>import('./201-DKEZsk-M.js'),[])}"))).toEqual({
+    expect(
+      plain(scanMenuMap("{'../../config/router/deviceMenu/2190/201.ts':()=>_(()=>import('./201-DKEZsk-M.js'),[])}")),
+    ).toEqual({
       2190: '201-DKEZsk-M',
     });
   });
@@ -94,7 +100,10 @@ describe('TV-4 language config', () => {
   {'id':'PL','flag':'pl','variants':{'153':{'1201':'PL_5_RTP_TIS'}}},{'id':'EN','flag':'en'}
 ],'defaultTranslation':'pl'};`;
     expect(cfg(t)).toEqual({
-      translations: [{ id: 'PL', flag: 'pl', variants: { 153: { 1201: 'PL_5_RTP_TIS' } } }, { id: 'EN', flag: 'en' }],
+      translations: [
+        { id: 'PL', flag: 'pl', variants: { 153: { 1201: 'PL_5_RTP_TIS' } } },
+        { id: 'EN', flag: 'en' },
+      ],
       defaultTranslation: 'pl',
     });
   });
@@ -152,7 +161,11 @@ describe('TV-6 i18n bodies', () => {
 parameters={'PARAM_P4_43':PARAM_P4_43,'PARAM_P4_14':PARAM_P4_14};
 export{parameters as default};`),
     ).toEqual({ PARAM_P4_43: 'Ilość rozpaleń', PARAM_P4_14: 'Moc palnika' });
-    expect(ns("const units={'0':'\\x20','1':'\\u00b0C','5':'%','31':'kW','6':{'0':'Ochrona\\x20powrotu'}};export{units as default};")).toEqual({
+    expect(
+      ns(
+        "const units={'0':'\\x20','1':'\\u00b0C','5':'%','31':'kW','6':{'0':'Ochrona\\x20powrotu'}};export{units as default};",
+      ),
+    ).toEqual({
       0: ' ',
       1: '°C',
       5: '%',
@@ -160,7 +173,9 @@ export{parameters as default};`),
       6: { 0: 'Ochrona powrotu' },
     });
     // CATALOG.md TV-6 prints "Menu termostatów" for the body 'Menu\x20termost\xf3w' (a typo in one of the two).
-    expect(ns("const MAINMENU_MENU_TERMOSTATU='Menu\\x20termostat\\xf3w';export{MAINMENU_MENU_TERMOSTATU as default};")).toEqual({
+    expect(
+      ns("const MAINMENU_MENU_TERMOSTATU='Menu\\x20termostat\\xf3w';export{MAINMENU_MENU_TERMOSTATU as default};"),
+    ).toEqual({
       MAINMENU_MENU_TERMOSTATU: 'Menu termostatów',
     });
   });
@@ -237,13 +252,20 @@ describe('TV-8 numbers', () => {
     expect(parseNumberLiteral(t)).toBeNull();
   });
   it('normalizes keys', () => {
-    expect(plain(evaluateBindings("const t={0x9:{'options':{0x0:'units.17.0'}},0xa:{'text':'units.10'},0x1f:0x2a};").t)).toEqual({
+    expect(
+      plain(evaluateBindings("const t={0x9:{'options':{0x0:'units.17.0'}},0xa:{'text':'units.10'},0x1f:0x2a};").t),
+    ).toEqual({
       9: { options: { 0: 'units.17.0' } },
       10: { text: 'units.10' },
       31: 42,
     });
     expect(plain(evaluateExpression("{'a':1_0}"))).toEqual({ a: 10 });
-    expect(plain(evaluateExpression('{2.0:1,a:-5,b:10n,c:0x1268919fb79d}'))).toEqual({ 2: 1, a: -5, b: 10, c: 20240329062301 });
+    expect(plain(evaluateExpression('{2.0:1,a:-5,b:10n,c:0x1268919fb79d}'))).toEqual({
+      2: 1,
+      a: -5,
+      b: 10,
+      c: 20240329062301,
+    });
     expect(evaluateExpression('123456789012345678901234567890n')).toBe('123456789012345678901234567890n');
   });
 });
@@ -264,12 +286,9 @@ describe('TV-9 keys, subscripts, expressions', () => {
       permissionModule: 'DISPLAY_PARAMETER_LEVEL_1',
       op: 'equalTo',
     });
-    expect(ev("[ParameterStatus['INVISIBLE'],ClauseOperation['equalTo'],Permissions['DISPLAY_X'],Foo['BAR']]")).toEqual([
-      'INVISIBLE',
-      "ClauseOperation['equalTo']",
-      'DISPLAY_X',
-      "Foo['BAR']",
-    ]);
+    expect(ev("[ParameterStatus['INVISIBLE'],ClauseOperation['equalTo'],Permissions['DISPLAY_X'],Foo['BAR']]")).toEqual(
+      ['INVISIBLE', "ClauseOperation['equalTo']", 'DISPLAY_X', "Foo['BAR']"],
+    );
   });
   it.each(["arr['map']", "Math['floor']", 'arr[0]', "['PARAM_1']['map']", 'a.b'])('%s → text', (e) => {
     expect(ev(e)).toBe(e);
@@ -360,7 +379,10 @@ describe('TV-11 helper calls and map lists', () => {
                                                         parameter:_0x2d2290(_0x870f31['WRITE'],_0x46820c)})) } },
   children:[] }]};
 export default _201;`;
-    const v = parseMenuChunk(t).value as { priority: number; deviceMenu: Array<{ meta: { parameters: Record<string, unknown> } }> };
+    const v = parseMenuChunk(t).value as {
+      priority: number;
+      deviceMenu: Array<{ meta: { parameters: Record<string, unknown> } }>;
+    };
     expect(v.priority).toBe(100);
     const params = plain(v.deviceMenu[0]!.meta.parameters) as Record<string, unknown>;
     expect(params.write).toEqual([
@@ -375,10 +397,15 @@ export default _201;`;
       permissionModule:_0x521864['DISPLAY_MENU_DHW'], parameters:{ read:[{permissionModule:_0x521864['DISPLAY_PARAMETER_LEVEL_1'],
       parameter:_0x3e8c51(_0x1cc358['READ'],'PARAM_P30_2')}], write:[{permissionModule:A.DISPLAY_PARAMETER_LEVEL_MAX,
       parameter:E(A.WRITE,"PARAM_P32_184")}], status:[], special:[] } }, children:[] }];`;
-    const v = plain(parseMenuChunk(t).value) as Array<{ meta: { permissionModule: string; parameters: Record<string, Array<Record<string, string>>> } }>;
+    const v = plain(parseMenuChunk(t).value) as Array<{
+      meta: { permissionModule: string; parameters: Record<string, Array<Record<string, string>>> };
+    }>;
     expect(v[0]!.meta.permissionModule).toBe('DISPLAY_MENU_DHW');
     expect(v[0]!.meta.parameters.read![0]!.parameter).toBe('PARAM_P30_2');
-    expect(v[0]!.meta.parameters.write![0]!).toEqual({ permissionModule: 'A.DISPLAY_PARAMETER_LEVEL_MAX', parameter: 'E(A.WRITE,"PARAM_P32_184")' });
+    expect(v[0]!.meta.parameters.write![0]!).toEqual({
+      permissionModule: 'A.DISPLAY_PARAMETER_LEVEL_MAX',
+      parameter: 'E(A.WRITE,"PARAM_P32_184")',
+    });
   });
 });
 
@@ -411,8 +438,13 @@ export { builder as default };`;
       name: 'parameters.PARAM_66',
       useComponent: 'SWITCH',
       status: { INVISIBLE: [{ group: 'P6', number: 34, use: 's' }], ENABLED: [{ group: 'P6', number: 35, use: 's' }] },
-      // biome-ignore lint/suspicious/noThenProperty: rule rows of the asset format have a then key
-      any: [{ if: [{ operation: 'equalTo', expected: '![]', value: [{ group: 'P6', number: 34 }] }], then: { command: 'WRITE', value: '!![]' } }],
+      any: [
+        {
+          if: [{ operation: 'equalTo', expected: '![]', value: [{ group: 'P6', number: 34 }] }],
+          // biome-ignore lint/suspicious/noThenProperty: rule rows of the asset format have a then key
+          then: { command: 'WRITE', value: '!![]' },
+        },
+      ],
     });
   });
 });
@@ -468,8 +500,13 @@ export default { STATUS_P5_10: eE({ id: 20240408105000, number: 10 }) };`;
     icon: 'Xe.INFO',
     name: 'parameters.STATUS_P5_10',
     unit: 9994,
-    // biome-ignore lint/suspicious/noThenProperty: rule rows of the asset format have a then key
-    value: [{ if: [{ expected: 1, operation: 'ku.equalTo', value: [{ group: 'P5', number: 10, use: 's', bit: 1 }] }], then: 'kn.ON' }],
+    value: [
+      {
+        if: [{ expected: 1, operation: 'ku.equalTo', value: [{ group: 'P5', number: 10, use: 's', bit: 1 }] }],
+        // biome-ignore lint/suspicious/noThenProperty: rule rows of the asset format have a then key
+        then: 'kn.ON',
+      },
+    ],
     useComponent: 'Lo.DIODE',
   };
   it('as a dedicated chunk', () => {
@@ -516,7 +553,11 @@ describe('§1.3 asset registry', () => {
     const t =
       'import("./module.menu-B60xPU0K.js");import("./info-Bpu026-3.js");import("./201-DKEZsk-M.js");import("./tariff-Db9Vj8s-.js");m.f=["assets/PARAM_66-ABC123.js"];import("./0-a1.js");import("./0-b2.js");import("./0-a1.js")';
     const { index } = parseIndex(t, `${ONE}/assets/index-x1.js`);
-    expect(index.assets['module.menu']![0]).toEqual({ url: `${ONE}/assets/module.menu-B60xPU0K.js`, base: 'module.menu', hash: 'B60xPU0K' });
+    expect(index.assets['module.menu']![0]).toEqual({
+      url: `${ONE}/assets/module.menu-B60xPU0K.js`,
+      base: 'module.menu',
+      hash: 'B60xPU0K',
+    });
     expect(index.assets.info![0]!.hash).toBe('Bpu026-3');
     expect(index.assets['201']![0]!.hash).toBe('DKEZsk-M');
     expect(index.assets.tariff![0]!.hash).toBe('Db9Vj8s-');
@@ -555,7 +596,10 @@ describe('[SIM] map lists over non-PARAM tokens keep their tokens', () => {
     const { menuTokens, normalizeMenu } = await import('../../../src/catalog/model/index.js');
     const txt = `export default [{'path':'u','name':'MAINMENU_X','meta':{'displayName':'MAINMENU_X','parameters':{'read':[],'write':['ZADANA_TEMP','PARAM_45']['map'](_0x1=>({'parameter':_0x2(_0x3['WRITE'],_0x1)})),'status':[],'special':[]}},'children':[]}];`;
     const v = parseMenuChunk(txt).value as Array<{ meta: { parameters: { write: Array<{ parameter: string }> } } }>;
-    expect(v[0]?.meta.parameters.write.map((w) => w.parameter)).toEqual(["_0x2(_0x3['WRITE'],'ZADANA_TEMP')", 'PARAM_45']);
+    expect(v[0]?.meta.parameters.write.map((w) => w.parameter)).toEqual([
+      "_0x2(_0x3['WRITE'],'ZADANA_TEMP')",
+      'PARAM_45',
+    ]);
     expect(menuTokens(normalizeMenu(v as never))).toEqual(['ZADANA_TEMP', 'PARAM_45']);
   });
 });
