@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AssetServer } from './assets.js';
+import type { AssetMatch, AssetServer } from './assets.js';
 import type { SimContext } from './context.js';
 import {
   bearerToken,
@@ -20,7 +20,13 @@ import {
 import { type Call, REST_ROUTES, type Route } from './rest.js';
 import type { JsonValue, MalformedKind, SlowBody } from './types.js';
 
-function matchRoute(method: string, segs: string[]): { route: Route; params: Record<string, string> } | null {
+/** A matched REST route and its path parameters. */
+interface RestMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+function matchRoute(method: string, segs: string[]): RestMatch | null {
   for (const route of REST_ROUTES) {
     if (route.method !== method || route.segments.length !== segs.length) continue;
     const params: Record<string, string> = {};
@@ -53,31 +59,8 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
   const url = new URL(req.url ?? '/', 'http://sim.invalid');
   const cors = corsHeaders(req, ctx.opts.corsOrigins);
   const segs = pathSegments(url.pathname);
-
-  let routeId = 'UNMATCHED';
-  let rest: { route: Route; params: Record<string, string> } | null = null;
-  const asset = method === 'OPTIONS' ? null : assets.match(method, url.pathname);
-  if (method === 'OPTIONS') routeId = 'OPTIONS *';
-  else if (asset) routeId = asset.routeId;
-  else if (segs) {
-    rest = matchRoute(method === 'HEAD' ? 'GET' : method, segs);
-    if (rest) routeId = rest.route.id;
-  }
-
-  const record = ctx.stats.begin({
-    method,
-    path: req.url ?? '/',
-    routeId,
-    headers: redactHeaders(req),
-    status: 0,
-    at: ctx.opts.now(),
-  });
-  const aborted = new AbortController();
-  res.once('close', () => {
-    record.status = res.headersSent ? res.statusCode : 0;
-    ctx.stats.end();
-    aborted.abort();
-  });
+  const { routeId, asset, rest } = resolveRoute(assets, method, url.pathname, segs);
+  const aborted = track(ctx, req, res, method, routeId);
 
   const after = ctx.faults.takeAfterAnswer(routeId);
   if (after) res.once('finish', after);
@@ -102,7 +85,66 @@ async function handle(ctx: SimContext, assets: AssetServer, req: IncomingMessage
   if (asset) return asset.handle(req, res, cors);
   if (!segs) return sendJson(res, 400, { message: 'Malformed path' }, cors);
   if (!rest) return sendJson(res, 404, { message: 'Not found' }, cors);
+  await answerRest(ctx, req, res, url, rest, malformed, cors);
+}
 
+/** What a request goes to: an asset, a REST route, or neither (`routeId` is then `OPTIONS *` or `UNMATCHED`). */
+function resolveRoute(
+  assets: AssetServer,
+  method: string,
+  pathname: string,
+  segs: string[] | null,
+): { routeId: string; asset: AssetMatch | null; rest: RestMatch | null } {
+  let routeId = 'UNMATCHED';
+  let rest: RestMatch | null = null;
+  const asset = method === 'OPTIONS' ? null : assets.match(method, pathname);
+  if (method === 'OPTIONS') routeId = 'OPTIONS *';
+  else if (asset) routeId = asset.routeId;
+  else if (segs) {
+    rest = matchRoute(method === 'HEAD' ? 'GET' : method, segs);
+    if (rest) routeId = rest.route.id;
+  }
+  return { routeId, asset, rest };
+}
+
+/**
+ * Records the request in `stats` until its response closes; the returned controller aborts then (it ends a delay
+ * or a slow body of a client that went away).
+ */
+function track(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  routeId: string,
+): AbortController {
+  const record = ctx.stats.begin({
+    method,
+    path: req.url ?? '/',
+    routeId,
+    headers: redactHeaders(req),
+    status: 0,
+    at: ctx.opts.now(),
+  });
+  const aborted = new AbortController();
+  res.once('close', () => {
+    record.status = res.headersSent ? res.statusCode : 0;
+    ctx.stats.end();
+    aborted.abort();
+  });
+  return aborted;
+}
+
+/** Answers a matched REST route: strict origin check, authentication, then the route's handler. */
+async function answerRest(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  rest: RestMatch,
+  malformed: MalformedKind | undefined,
+  cors: Record<string, string>,
+): Promise<void> {
   const refused = ctx.opts.strict ? originProblem(req, ctx.origin) : null;
   if (refused) return sendJson(res, 403, { message: refused }, cors);
 

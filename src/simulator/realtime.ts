@@ -107,58 +107,7 @@ export class Realtime {
       cors: { origin: allowOrigin, credentials: true, allowedHeaders: CORS_ALLOW_HEADERS },
       ...(ctx.opts.strict ? { connectTimeout: STRICT_JOIN_WINDOW } : {}),
     });
-    const engine = this.#io.engine;
-    const prefix = `${path.replace(/\/+$/, '')}/`;
-    const isIo = (req: IncomingMessage): boolean => (req.url ?? '').startsWith(prefix);
-    http.removeAllListeners('request');
-    http.removeAllListeners('upgrade');
-    http.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (!isIo(req)) return rest(req, res);
-      if (req.method !== 'OPTIONS' && isNewHandshake(req)) {
-        this.#noteHandshake(req);
-        if (this.#takeHttpRefusal()) {
-          const status = ctx.faults.refuseHttp.status;
-          return send(
-            res,
-            status,
-            htmlPage(status),
-            'text/html; charset=utf-8',
-            corsHeaders(req, ctx.opts.corsOrigins),
-          );
-        }
-        const strict = this.#strictProblem(req);
-        if (strict)
-          return send(
-            res,
-            403,
-            JSON.stringify({ message: strict }),
-            'application/json',
-            corsHeaders(req, ctx.opts.corsOrigins),
-          );
-      }
-      engine.handleRequest(req, res);
-    });
-    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!isIo(req)) return void socket.destroy();
-      if (isNewHandshake(req)) this.#noteHandshake(req);
-      if (isNewHandshake(req) && this.#takeHttpRefusal()) {
-        const status = ctx.faults.refuseHttp.status;
-        const body = htmlPage(status);
-        socket.end(
-          `HTTP/1.1 ${status} Refused\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-        );
-        return;
-      }
-      const strict = isNewHandshake(req) ? this.#strictProblem(req) : null;
-      if (strict) {
-        const body = JSON.stringify({ message: strict });
-        socket.end(
-          `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-        );
-        return;
-      }
-      engine.handleUpgrade(req, socket, head);
-    });
+    this.#routeHttp(http, rest, path);
 
     this.#nsp = this.#io.of(namespace);
     this.#nsp.use((socket, next) => {
@@ -174,6 +123,73 @@ export class Realtime {
       toAll: (event, payload) => this.#nsp.emit(event, ctx.lax ? ctx.lax.event(event, payload) : payload),
       bind: (sid, account, devids) => this.bind(sid, account, devids),
     };
+  }
+
+  /**
+   * Installs one dispatcher for `request`/`upgrade` on `http`: Socket.IO traffic (under `path`) goes to the engine
+   * after the handshake faults and strict checks, everything else to `rest`.
+   */
+  #routeHttp(http: HttpServer, rest: (req: IncomingMessage, res: ServerResponse) => void, path: string): void {
+    const engine = this.#io.engine;
+    const prefix = `${path.replace(/\/+$/, '')}/`;
+    const isIo = (req: IncomingMessage): boolean => (req.url ?? '').startsWith(prefix);
+    http.removeAllListeners('request');
+    http.removeAllListeners('upgrade');
+    http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!isIo(req)) return rest(req, res);
+      if (req.method !== 'OPTIONS' && isNewHandshake(req) && this.#refuseRequest(req, res)) return;
+      engine.handleRequest(req, res);
+    });
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!isIo(req)) return void socket.destroy();
+      if (isNewHandshake(req) && this.#refuseUpgrade(req, socket)) return;
+      engine.handleUpgrade(req, socket, head);
+    });
+  }
+
+  /**
+   * A new HTTP (polling) handshake: logs it, then answers it when a refusal fault or a strict check refuses it.
+   * Whether it was answered (refused).
+   */
+  #refuseRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const ctx = this.#ctx;
+    this.#noteHandshake(req);
+    if (this.#takeHttpRefusal()) {
+      const status = ctx.faults.refuseHttp.status;
+      send(res, status, htmlPage(status), 'text/html; charset=utf-8', corsHeaders(req, ctx.opts.corsOrigins));
+      return true;
+    }
+    const strict = this.#strictProblem(req);
+    if (strict) {
+      send(res, 403, JSON.stringify({ message: strict }), 'application/json', corsHeaders(req, ctx.opts.corsOrigins));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A new WebSocket handshake: logs it, then ends the socket with an HTTP answer when a refusal fault or a strict
+   * check refuses it. Whether it was refused.
+   */
+  #refuseUpgrade(req: IncomingMessage, socket: Duplex): boolean {
+    this.#noteHandshake(req);
+    if (this.#takeHttpRefusal()) {
+      const status = this.#ctx.faults.refuseHttp.status;
+      const body = htmlPage(status);
+      socket.end(
+        `HTTP/1.1 ${status} Refused\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return true;
+    }
+    const strict = this.#strictProblem(req);
+    if (strict) {
+      const body = JSON.stringify({ message: strict });
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return true;
+    }
+    return false;
   }
 
   /** Logs a new Engine.IO handshake (HTTP or WebSocket) in `stats.requests` as `WS handshake`, headers redacted. */

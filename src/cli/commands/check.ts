@@ -140,11 +140,31 @@ export async function check(s: Session, lang?: string): Promise<number> {
   const client = await s.client({ fetch: rec.fetch, logLevel: s.g.verbose ? 'debug' : 'error' });
   const report = new Report();
   const started = new Date().toISOString();
-  const secrets = () => s.secrets();
-  const signal = s.signal;
+  const probe = makeProbe(rec, report, s.signal, () => s.secrets());
 
-  /** Runs one call and classifies the raw response it produced; failures become `error` rows. */
-  const probe: Probe = async <T>(
+  await out.spin('Checking…', runChecks(s, client, rec, report, probe, lang));
+
+  const summary = report.summary();
+  const allMatched = summary.tolerated + summary.drift + summary.error === 0;
+  if (out.json) {
+    out.printJson({
+      tool: 'bragerone check',
+      version: cliVersion(),
+      server: t.server.apiBase,
+      startedAt: started,
+      allMatched,
+      summary,
+      rows: report.rows,
+    });
+    return EXIT.ok;
+  }
+  printReport(out, t.server.apiBase, started, report.rows, summary, allMatched);
+  return EXIT.ok;
+}
+
+/** The {@link Probe} of one check: runs a call and classifies its raw response; failures become `error` rows. */
+function makeProbe(rec: Recorder, report: Report, signal: AbortSignal, secrets: () => string[]): Probe {
+  return async <T>(
     endpoint: string,
     method: string,
     path: string | RegExp,
@@ -166,82 +186,87 @@ export async function check(s: Session, lang?: string): Promise<number> {
       report.add(endpoint, { verdict: 'error', detail: failure ? describeError(failure, secrets()) : 'no response' });
     return result;
   };
+}
 
-  await out.spin(
-    'Checking…',
-    (async () => {
-      // 1. Unauthenticated fingerprint; an unreachable server ends the check (exit 3).
-      const before = rec.exchanges.length;
-      try {
-        await client.getSystemVersion({ signal });
-      } catch (e) {
-        if (isNetworkError(e) || exitCodeOf(e) === EXIT.network) throw e;
-      }
-      const v = rec.find(before, 'GET', '/system/version');
-      report.add(
-        'GET /system/version',
-        v && v.status < 400 ? classifyVersion(v.body) : { verdict: 'error', detail: `HTTP ${v?.status ?? '?'}` },
-      );
+/** Steps 1–6 of `check`, in order; fills `report`. */
+async function runChecks(
+  s: Session,
+  client: BragerOneApiClient,
+  rec: Recorder,
+  report: Report,
+  probe: Probe,
+  lang: string | undefined,
+): Promise<void> {
+  const signal = s.signal;
+  // 1. Unauthenticated fingerprint; an unreachable server ends the check (exit 3).
+  await checkVersion(client, rec, report, signal);
 
-      // 2. Auth: a stored token (validated with GET /user) or a login; failures end the check (exit 2/3).
-      const authFrom = rec.exchanges.length;
-      await client.ensureAuth(undefined, undefined, { signal });
-      const login = rec.find(authFrom, 'POST', '/auth/user');
-      if (login) report.add('POST /auth/user', classifyLogin(login.body));
-      else report.add('POST /auth/user', { verdict: 'skipped', detail: 'stored token accepted, no login needed' });
+  // 2. Auth: a stored token (validated with GET /user) or a login; failures end the check (exit 2/3).
+  const authFrom = rec.exchanges.length;
+  await client.ensureAuth(undefined, undefined, { signal });
+  const login = rec.find(authFrom, 'POST', '/auth/user');
+  if (login) report.add('POST /auth/user', classifyLogin(login.body));
+  else report.add('POST /auth/user', { verdict: 'skipped', detail: 'stored token accepted, no login needed' });
 
-      // 3. Account-level reads.
-      await probe(
-        'GET /user',
-        'GET',
-        '/user',
-        () => client.getUser({ signal }),
-        (ex) => classifyUser(ex.body),
-      );
-      await probe(
-        'GET /user/permissions',
-        'GET',
-        '/user/permissions',
-        () => client.getUserPermissions({ signal }),
-        (ex) => classifyPermissions(ex.body),
-      );
-      const objects =
-        (await probe(
-          'GET /objects',
-          'GET',
-          '/objects',
-          () => client.getObjects({ signal }),
-          (ex) => classifyObjects(ex.status, ex.body),
-        )) ?? [];
+  // 3. Account-level reads.
+  const objects = await probeAccount(probe, client, signal);
 
-      // 4. Per object: details, permissions, modules, cards, prime, activity.
-      const { allModules, socketTarget } = await probeObjects(probe, client, objects, signal);
+  // 4. Per object: details, permissions, modules, cards, prime, activity.
+  const { allModules, socketTarget } = await probeObjects(probe, client, objects, signal);
 
-      // 5. The web app's catalog: index, languages, units, menus per deviceMenu, symbols resolved (no values).
-      await checkCatalog(client, report, allModules, lang, signal);
+  // 5. The web app's catalog: index, languages, units, menus per deviceMenu, symbols resolved (no values).
+  await checkCatalog(client, report, allModules, lang, signal);
 
-      // 6. Socket: connect, bind, listen briefly.
-      if (!socketTarget) report.add('Socket.IO /ws', { verdict: 'skipped', detail: 'no object with modules' });
-      else await checkSocket(s, client, rec, report, socketTarget.object.id, socketTarget.modules);
-    })(),
-  );
+  // 6. Socket: connect, bind, listen briefly.
+  if (!socketTarget) report.add('Socket.IO /ws', { verdict: 'skipped', detail: 'no object with modules' });
+  else await checkSocket(s, client, rec, report, socketTarget.object.id, socketTarget.modules);
+}
 
-  const summary = report.summary();
-  const allMatched = summary.tolerated + summary.drift + summary.error === 0;
-  if (out.json) {
-    out.printJson({
-      tool: 'bragerone check',
-      version: cliVersion(),
-      server: t.server.apiBase,
-      startedAt: started,
-      allMatched,
-      summary,
-      rows: report.rows,
-    });
-    return EXIT.ok;
+/** Step 1 of `check`: `GET /system/version`; only a network failure is rethrown (it ends the check). */
+async function checkVersion(
+  client: BragerOneApiClient,
+  rec: Recorder,
+  report: Report,
+  signal: AbortSignal,
+): Promise<void> {
+  const before = rec.exchanges.length;
+  try {
+    await client.getSystemVersion({ signal });
+  } catch (e) {
+    if (isNetworkError(e) || exitCodeOf(e) === EXIT.network) throw e;
   }
-  printReport(out, t.server.apiBase, started, report.rows, summary, allMatched);
-  return EXIT.ok;
+  const v = rec.find(before, 'GET', '/system/version');
+  report.add(
+    'GET /system/version',
+    v && v.status < 400 ? classifyVersion(v.body) : { verdict: 'error', detail: `HTTP ${v?.status ?? '?'}` },
+  );
+}
+
+/** Step 3 of `check`: the user, their permissions and their objects (none when that call failed). */
+async function probeAccount(probe: Probe, client: BragerOneApiClient, signal: AbortSignal): Promise<BragerObject[]> {
+  await probe(
+    'GET /user',
+    'GET',
+    '/user',
+    () => client.getUser({ signal }),
+    (ex) => classifyUser(ex.body),
+  );
+  await probe(
+    'GET /user/permissions',
+    'GET',
+    '/user/permissions',
+    () => client.getUserPermissions({ signal }),
+    (ex) => classifyPermissions(ex.body),
+  );
+  return (
+    (await probe(
+      'GET /objects',
+      'GET',
+      '/objects',
+      () => client.getObjects({ signal }),
+      (ex) => classifyObjects(ex.status, ex.body),
+    )) ?? []
+  );
 }
 
 async function checkCatalog(

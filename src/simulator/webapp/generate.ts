@@ -610,24 +610,67 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
   const menus = scale > 0 ? [...d.menus, benchMenu(synthetic)] : d.menus;
   const desc: WebAppDescription = scale > 0 ? withBenchRoutes(d) : d;
 
-  // Dedicated parameter chunks.
+  const chunks = parameterChunks(ctx, symbols);
+  const menuAssets = menus.map((mn) => asset('menu', mn.variant, menuChunk(names, mn), { deviceMenu: mn.deviceMenu }));
+  const labels: Array<[string, Texts]> = symbols.map((s) => [s.symbol, s.label]);
+  const i18nAssets = i18nChunks(langs, desc, labels);
+  const { index, inlineMaps } = renderIndex(ctx, { d, build, scale, synthetic, menus, menuAssets, i18nAssets, chunks });
+
+  const assets = [...menuAssets, ...chunks, ...i18nAssets, index];
+  return {
+    build,
+    scale,
+    indexName: index.file,
+    assets,
+    menus: Object.fromEntries(menuAssets.map((a) => [String(a.deviceMenu), a.file])),
+    i18n: Object.fromEntries(i18nAssets.map((a) => [`${a.lang}/${a.namespace}`, a.file])),
+    paramChunks: Object.fromEntries(chunks.map((a) => [a.symbol as string, a.file])),
+    stats: {
+      symbols: symbols.length,
+      inlineMaps,
+      labels: labels.length,
+      indexBytes: Buffer.byteLength(index.body),
+    },
+  };
+}
+
+/** Dedicated parameter chunks: one per `chunk` or `canary` symbol, in symbol order. */
+function parameterChunks(ctx: Ctx, symbols: readonly SymbolDef[]): WebAppAsset[] {
   const chunks: WebAppAsset[] = [];
   for (const s of symbols) {
     if (s.form === 'chunk') chunks.push(asset('param', s.symbol, statusChunk(s, ctx.nextId()), { symbol: s.symbol }));
     else if (s.form === 'canary') chunks.push(asset('canary', s.symbol, canaryChunk(ctx, s), { symbol: s.symbol }));
   }
-  // Menu chunks.
-  const menuAssets = menus.map((mn) => asset('menu', mn.variant, menuChunk(names, mn), { deviceMenu: mn.deviceMenu }));
-  // i18n chunks.
-  const labels: Array<[string, Texts]> = symbols.map((s) => [s.symbol, s.label]);
+  return chunks;
+}
+
+/** i18n chunks: per language, one per namespace (the fixed ones, then those of the description's titles). */
+function i18nChunks(langs: readonly Lang[], desc: WebAppDescription, labels: Array<[string, Texts]>): WebAppAsset[] {
   const namespaces = ['parameters', 'units', 'app', 'routes', 'menu', ...Object.keys(desc.i18n.titles)];
   const i18nAssets: WebAppAsset[] = [];
   for (const lang of langs) {
     for (const ns of namespaces)
       i18nAssets.push(asset('i18n', ns, i18nChunk(ns, lang, desc, labels), { lang, namespace: ns }));
   }
+  return i18nAssets;
+}
 
-  // ---- index ----
+/** What the index is rendered from besides the shared {@link Ctx} (see {@link renderIndex}). */
+interface IndexParts {
+  d: WebAppDescription;
+  build: number;
+  scale: number;
+  synthetic: readonly SymbolDef[];
+  menus: readonly MenuDef[];
+  menuAssets: readonly WebAppAsset[];
+  i18nAssets: readonly WebAppAsset[];
+  chunks: readonly WebAppAsset[];
+}
+
+/** The index asset and the number of inline parameter maps it holds. */
+function renderIndex(ctx: Ctx, p: IndexParts): { index: WebAppAsset; inlineMaps: number } {
+  const { m, names } = ctx;
+  const { d, build, scale, menus, menuAssets, i18nAssets, chunks } = p;
   const out: string[] = [];
   const deps = [...menuAssets, ...chunks];
   out.push(
@@ -649,9 +692,25 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
   out.push(`const ${names.next()}=${unitTable(m, names, d.units)};`);
   out.push(...lazyImportMaps(names, pre, { menus, menuAssets, i18nAssets, chunks, deps }));
   out.push(`const ${parameterBuilders(names, scale).join(',')};`);
-  // Inline parameter tables.
+  const inlineMaps = pushInlineTables(out, ctx, d.symbols, p.synthetic);
+  if (scale > 0) padComponents(out, names, 3_000_000 * scale);
+  out.push(`export{${pre} as _,IconsList as I,ComponentType as C,ParameterStatus as P,kn as k,ku as u};`);
+  return { index: asset('index', 'index', `${out.join('\n')}\n`), inlineMaps };
+}
+
+/**
+ * Inline parameter tables appended to `out`: the boiler's, the mixer's, then the synthetic symbols 200 per table
+ * (dedicated-chunk and canary symbols left out). Returns the number of inline maps.
+ */
+function pushInlineTables(
+  out: string[],
+  ctx: Ctx,
+  symbols: readonly SymbolDef[],
+  synthetic: readonly SymbolDef[],
+): number {
+  const { m, names } = ctx;
   let inline = 0;
-  const table = (list: SymbolDef[], offset: number): string => {
+  const table = (list: readonly SymbolDef[], offset: number): string => {
     const entries = list
       .filter((s) => s.form !== 'chunk' && s.form !== 'canary')
       .map((s, i): [string, string] => {
@@ -662,38 +721,19 @@ export function generateWebApp(opts: GenerateOptions = {}): WebAppBuild {
   };
   out.push(
     `const ${names.next()}=${table(
-      d.symbols.filter((s) => s.module === 'boiler'),
+      symbols.filter((s) => s.module === 'boiler'),
       0,
     )};`,
   );
   out.push(
     `const ${names.next()}=${table(
-      d.symbols.filter((s) => s.module === 'mixer'),
+      symbols.filter((s) => s.module === 'mixer'),
       1000,
     )};`,
   );
   for (let i = 0; i < synthetic.length; i += 200)
     out.push(`const ${names.next()}=${table(synthetic.slice(i, i + 200), 2000 + i)};`);
-  if (scale > 0) padComponents(out, names, 3_000_000 * scale);
-  out.push(`export{${pre} as _,IconsList as I,ComponentType as C,ParameterStatus as P,kn as k,ku as u};`);
-  const index = asset('index', 'index', `${out.join('\n')}\n`);
-
-  const assets = [...menuAssets, ...chunks, ...i18nAssets, index];
-  return {
-    build,
-    scale,
-    indexName: index.file,
-    assets,
-    menus: Object.fromEntries(menuAssets.map((a) => [String(a.deviceMenu), a.file])),
-    i18n: Object.fromEntries(i18nAssets.map((a) => [`${a.lang}/${a.namespace}`, a.file])),
-    paramChunks: Object.fromEntries(chunks.map((a) => [a.symbol as string, a.file])),
-    stats: {
-      symbols: symbols.length,
-      inlineMaps: inline,
-      labels: labels.length,
-      indexBytes: Buffer.byteLength(index.body),
-    },
-  };
+  return inline;
 }
 
 /** Component code padding: filler functions appended to `out` until the index is about `target` bytes. */
