@@ -16,9 +16,13 @@ export const KB = 1000;
  */
 export const APP_TARGET = 15 * KB;
 export const APP_BUDGET = 18 * KB;
-/** #12's IIFE budget (40 KB) was met at the ofetch/socket.io-client move (38.72 KB); the same growth as above puts the gate at 43 KB. */
+/**
+ * #12's IIFE budget (40 KB) was met at the ofetch/socket.io-client move (38.72 KB); the same growth as above put the
+ * gate at 43 KB, and [chaos]/[startup]/[design] added ≈1.1 KB more (the gateway's state table, binder and self-heal
+ * units, the socket's early connection, the cross-tab token wait, the mid-body retry of getBytes): gate 44 KB.
+ */
 export const IIFE_TARGET = 40 * KB;
-export const IIFE_BUDGET = 43 * KB;
+export const IIFE_BUDGET = 44 * KB;
 /** Stretch goal of the IIFE (trimming the SDK's own code); reported, not enforced. */
 export const IIFE_STRETCH = 36 * KB;
 /** An app that imports `loadCatalog` (browser ESM, min+gz), HTTP client included; about half of its minified bytes are acorn + acorn-loose. */
