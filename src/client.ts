@@ -523,45 +523,11 @@ export class BragerOneApiClient {
     if (hasRaw && (hasParam || args.pool != null || args.parameter != null)) {
       throw new BragerOneError('moduleCommandAuto: give either `command` or `pool` + `parameter`, not both');
     }
-    if (hasRaw) {
-      const { devid, command, value, extraPayload, returnData, signal, timeout } = args;
-      return this.moduleCommandRaw({
-        devid,
-        command: command as string,
-        value,
-        extraPayload,
-        returnData,
-        signal,
-        timeout,
-      });
-    }
+    // both methods read only their own fields (the body is built field by field), so the caller's args pass through
+    if (hasRaw) return this.moduleCommandRaw({ ...args, command: args.command as string });
     if (hasParam) {
-      const {
-        devid,
-        pool,
-        parameter,
-        value,
-        allowAnyValue,
-        parameterName,
-        unit,
-        extraPayload,
-        returnData,
-        signal,
-        timeout,
-      } = args;
-      return this.moduleCommand({
-        devid,
-        pool: pool as string,
-        parameter: parameter as string,
-        value,
-        allowAnyValue,
-        parameterName,
-        unit,
-        extraPayload,
-        returnData,
-        signal,
-        timeout,
-      });
+      const { pool, parameter, value } = args;
+      return this.moduleCommand({ ...args, pool: pool as string, parameter: parameter as string, value });
     }
     throw new BragerOneError('moduleCommandAuto: needs `command`, or both `pool` and `parameter`');
   }

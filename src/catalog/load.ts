@@ -73,15 +73,19 @@ interface Parsed {
   fallback: InlineFallback;
 }
 
+/** What one index download needs: the client (its logger), the fetcher, the cloud's version and the list of failures. */
+interface IndexRun {
+  api: BragerOneApiClient;
+  assets: AssetFetcher;
+  version: string;
+  /** Candidates that failed, with why (filled in as they fail; the CatalogError message lists them). */
+  tried: string[];
+  signal?: AbortSignal | undefined;
+}
+
 /** Downloads and parses the first candidate that loads; `null` with `tried` filled when none does. */
-async function parseFirst(
-  api: BragerOneApiClient,
-  assets: AssetFetcher,
-  candidates: readonly string[],
-  version: string,
-  tried: string[],
-  signal?: AbortSignal,
-): Promise<Parsed | null> {
+async function parseFirst(run: IndexRun, candidates: readonly string[]): Promise<Parsed | null> {
+  const { api, assets, version, tried, signal } = run;
   for (const url of candidates) {
     let text: string;
     try {
@@ -117,21 +121,15 @@ async function parseFirst(
  * {@link parseFirst}, and when every candidate failed although the page named a hashed index (a stale page, or a
  * build published in between), one rediscovery of the page and its new candidates (§1.2 step 6; never recursing).
  */
-async function parseDiscovered(
-  api: BragerOneApiClient,
-  assets: AssetFetcher,
-  candidates: readonly string[],
-  version: string,
-  tried: string[],
-  signal?: AbortSignal,
-): Promise<Parsed | null> {
-  const parsed = await parseFirst(api, assets, candidates, version, tried, signal);
+async function parseDiscovered(run: IndexRun, candidates: readonly string[]): Promise<Parsed | null> {
+  const { api, assets, tried, signal } = run;
+  const parsed = await parseFirst(run, candidates);
   const one = assets.oneBase;
   const fixed = [`${one}/assets/index-main.js`, `${one}/assets/index.js`];
   if (parsed || candidates.every((c) => fixed.includes(c))) return parsed;
   api.logger.warn(`catalog: no index candidate loaded (${tried.join(', ')}); discovering the index again`);
   const again = (await indexCandidates(assets, tried, signal)).filter((c) => !candidates.includes(c));
-  return again.length > 0 ? parseFirst(api, assets, again, version, tried, signal) : null;
+  return again.length > 0 ? parseFirst(run, again) : null;
 }
 
 /**
@@ -162,7 +160,7 @@ export async function loadCatalog(opts: LoadCatalogOptions): Promise<Catalog> {
   if (usable && current !== null && usable.fingerprint === current) {
     state = usable;
   } else {
-    const parsed = await parseDiscovered(api, assets, candidates, version, tried, signal);
+    const parsed = await parseDiscovered({ api, assets, version, tried, signal }, candidates);
     const fresh = parsed?.state;
     if (parsed && fresh) {
       const health = healthOf(fresh);
@@ -232,7 +230,7 @@ async function refresh(
   ]);
   const first = candidates[0];
   if (first && `${version}|${fileName(first)}` === core.state.fingerprint) return null;
-  const parsed = await parseDiscovered(api, core.assets, candidates, version, tried, signal);
+  const parsed = await parseDiscovered({ api, assets: core.assets, version, tried, signal }, candidates);
   const fresh = parsed?.state;
   if (!parsed || !fresh) {
     api.logger.warn(

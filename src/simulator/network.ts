@@ -317,6 +317,11 @@ function matches(t: NetTarget, c: Conn): boolean {
   return t === c.kind;
 }
 
+/** Counters of a proxy that has carried nothing. */
+function zeroStats(): NetworkStats {
+  return { connections: 0, refused: 0, bytesUp: 0, bytesDown: 0, open: 0, droppedBytes: 0, resets: 0 };
+}
+
 /** The proxy and its run-time settings (`sim.network`). */
 export class NetworkShaper implements SimNetwork {
   readonly enabled = true;
@@ -326,15 +331,7 @@ export class NetworkShaper implements SimNetwork {
   readonly #sockets = new Set<Socket>();
   readonly #conns = new Map<number, Conn>();
   readonly #faults = new Set<ActiveFault>();
-  readonly #counters: NetworkStats = {
-    connections: 0,
-    refused: 0,
-    bytesUp: 0,
-    bytesDown: 0,
-    open: 0,
-    droppedBytes: 0,
-    resets: 0,
-  };
+  readonly #counters: NetworkStats = zeroStats();
   #nextId = 1;
   #closedCount = 0;
   #closing: Promise<void> | null = null;
@@ -652,15 +649,7 @@ export const NETWORK_OFF: SimNetwork = Object.freeze({
   enabled: false,
   get: () => ({ latency: 0, jitter: 0 }),
   set: (): NetworkSettings => off(),
-  stats: (): NetworkStats => ({
-    connections: 0,
-    refused: 0,
-    bytesUp: 0,
-    bytesDown: 0,
-    open: 0,
-    droppedBytes: 0,
-    resets: 0,
-  }),
+  stats: zeroStats,
   fault: (): (() => void) => off(),
   clearFaults: (): void => {},
   connections: (): NetworkConnection[] => [],
