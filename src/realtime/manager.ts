@@ -38,6 +38,12 @@ type Cb = () => void | Promise<void>;
  */
 type AttemptKind = 'first' | 'reconnect';
 
+/** One run of an attempt: stale once `disconnect()` bumped the epoch or the `online` event abandoned it. */
+interface Ticket {
+  readonly epoch: number;
+  abandoned: boolean;
+}
+
 const LISTEN_PARAMS = 'app:modules:parameters:listen';
 const LISTEN_ACTIVITY = 'app:modules:activity:quantity:listen';
 
@@ -69,7 +75,8 @@ export function loadSocketIoClient(): Promise<IoModule> {
  * tears the old session down and connects with a hard `connectTimeout`. `addOnDisconnected` callbacks run
  * once per outage; `addOnConnected` callbacks after every successful connect. In Node, a backoff of up to 5 s opens
  * the next attempt's TCP (and TLS) connection while it waits. Timers are `unrefTimer()`'d. In browsers
- * and workers, the `online` event starts an attempt at once (a phone back from a tunnel does not wait out the backoff).
+ * and workers, the `online` event starts an attempt at once (a phone back from a tunnel does not wait out the backoff),
+ * or replaces one not yet joined that began while the network was down (it would wait out `connectTimeout`).
  *
  * **Credentials.** Node: WebSocket only, `Authorization: Bearer …`, `Origin`, `Referer`, `Accept-Language`
  * and `x-appversion` as handshake headers, empty `auth` (what the reference client sends). Browsers and
@@ -114,6 +121,8 @@ export class RealtimeManager {
   #stopOnlineWatch: (() => void) | null = null;
   #inOutage = false;
   #attempt: Promise<void> | null = null;
+  /** Abandons the run of {@link #attempt} not yet joined and starts a fresh one that settles the same promise. */
+  #restartAttempt: (() => void) | null = null;
   /** True between opening a socket and confirming its join. */
   #joining = false;
   /** Bumped by disconnect(): attempts started before it must not install their socket. */
@@ -223,6 +232,7 @@ export class RealtimeManager {
     this.#inOutage = false;
     this.#failures = 0;
     this.#attempt = null;
+    this.#restartAttempt = null;
     if (this.#state !== 'closed') this.#setState('closed');
   }
 
@@ -305,32 +315,65 @@ export class RealtimeManager {
     this.#stateListeners.emit(s);
   }
 
-  /** Serializes attempts: one connect in flight at a time. */
+  /**
+   * Serializes attempts: one connect in flight at a time. Its promise settles with the last run's result: a run
+   * abandoned by {@link #restartAttempt} loses its socket and its late result is ignored.
+   */
   #runAttempt(kind: AttemptKind): Promise<void> {
     if (this.#attempt) return this.#attempt;
-    const p = this.#attemptOnce(kind).finally(() => {
-      if (this.#attempt === p) this.#attempt = null;
+    const p = new Promise<void>((resolve, reject) => {
+      const run = (): void => {
+        const ticket: Ticket = { epoch: this.#epoch, abandoned: false };
+        this.#restartAttempt = () => {
+          ticket.abandoned = true;
+          this.#joining = false;
+          this.#teardown();
+          run();
+        };
+        this.#attemptOnce(kind, ticket).then(
+          () => {
+            if (!ticket.abandoned) resolve();
+          },
+          (err: unknown) => {
+            if (!ticket.abandoned) reject(err);
+          },
+        );
+      };
+      run();
+    }).finally(() => {
+      if (this.#attempt !== p) return;
+      this.#attempt = null;
+      this.#restartAttempt = null;
     });
     this.#attempt = p;
     return p;
   }
 
-  async #attemptOnce(kind: AttemptKind): Promise<void> {
-    const epoch = this.#epoch;
+  #stale(ticket: Ticket): boolean {
+    return ticket.abandoned || ticket.epoch !== this.#epoch;
+  }
+
+  #throwIfStale(ticket: Ticket): void {
+    if (ticket.abandoned) throw new BragerOneError('RealtimeManager: connect attempt abandoned');
+    if (ticket.epoch !== this.#epoch) throw new BragerOneError('RealtimeManager disconnected');
+  }
+
+  async #attemptOnce(kind: AttemptKind, ticket: Ticket): Promise<void> {
     this.#clearBackoff();
     if (kind === 'reconnect') {
       this.#setState('reconnecting');
       await this.#refreshToken();
-      if (epoch !== this.#epoch) throw new BragerOneError('RealtimeManager disconnected');
+      this.#throwIfStale(ticket);
     }
     this.#teardown();
     try {
       const io: IoModule = await loadSocketIoClient();
-      if (epoch !== this.#epoch) throw new BragerOneError('RealtimeManager disconnected');
-      await this.#open(io, epoch);
+      this.#throwIfStale(ticket);
+      await this.#open(io, ticket);
     } catch (err) {
+      if (ticket.abandoned) throw err; // its successor counts, not this run
       this.#authRejected = isApiError(err) && (err.status === 401 || err.status === 403);
-      if (epoch === this.#epoch && kind === 'reconnect') {
+      if (ticket.epoch === this.#epoch && kind === 'reconnect') {
         this.#failures++;
         this.#logFailure(err);
         this.#scheduleReconnect();
@@ -364,7 +407,7 @@ export class RealtimeManager {
     }
   }
 
-  async #open(io: IoModule, epoch: number): Promise<void> {
+  async #open(io: IoModule, ticket: Ticket): Promise<void> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.#token}` };
     if (!this.#browser) {
       headers.Origin = this.#origin;
@@ -396,14 +439,14 @@ export class RealtimeManager {
     this.#joining = true;
     try {
       await session.ready;
-      if (epoch !== this.#epoch || this.#socket !== session || !session.connected) {
+      if (this.#stale(ticket) || this.#socket !== session || !session.connected) {
         throw new BragerOneError('RealtimeManager: session ended while joining');
       }
     } catch (err) {
       if (this.#socket === session) this.#teardown();
       throw err;
     } finally {
-      this.#joining = false;
+      if (!ticket.abandoned) this.#joining = false;
     }
   }
 
@@ -462,10 +505,13 @@ export class RealtimeManager {
     };
     if (this.#stopOnlineWatch || typeof g.addEventListener !== 'function') return;
     const onOnline = (): void => {
-      if (this.#state === 'closed' || this.#state === 'idle' || this.connected || this.#attempt) return;
-      this.#log.info('network back online; reconnecting now');
+      if (this.#state === 'closed' || this.#state === 'idle' || this.connected) return;
       this.#failures = 0;
-      this.#runAttempt('reconnect').catch(() => undefined);
+      // An attempt still hanging (begun while the network was dead) would wait out `connectTimeout`: start afresh
+      const restart = this.#attempt ? this.#restartAttempt : null;
+      this.#log.info(`network back online; ${restart ? 'restarting the connect attempt' : 'reconnecting now'}`);
+      if (restart) restart();
+      else this.#runAttempt('reconnect').catch(() => undefined);
     };
     g.addEventListener('online', onOnline);
     this.#stopOnlineWatch = () => g.removeEventListener?.('online', onOnline);
