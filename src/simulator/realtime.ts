@@ -173,7 +173,10 @@ export class Realtime {
    */
   #refuseUpgrade(req: IncomingMessage, socket: Duplex): boolean {
     this.#noteHandshake(req);
+    // a refused client may reset the connection while the answer is still going out: not an error of the simulator
+    const ignoreReset = (): void => void socket.on('error', () => {});
     if (this.#takeHttpRefusal()) {
+      ignoreReset();
       const status = this.#ctx.faults.refuseHttp.status;
       const body = htmlPage(status);
       socket.end(
@@ -183,6 +186,7 @@ export class Realtime {
     }
     const strict = this.#strictProblem(req);
     if (strict) {
+      ignoreReset();
       const body = JSON.stringify({ message: strict });
       socket.end(
         `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
