@@ -9,18 +9,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startSimProcess } from '../lib/sim.mjs';
+import { BOILER, DEMO, FIRST_BACKOFF, JITTER, LATENCY, OBJECT_ID, fmt, healRow } from '../lib/latency.mjs';
 import { median, sleep } from '../lib/stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LATENCY = 50;
-const JITTER = 5;
-const RTT = 2 * LATENCY;
-const BOILER = 'DEMO0A1B2C';
-const OBJECT_ID = 1201;
-const DEMO = { email: 'demo@bragerone.local', password: 'demo' };
-/** `reconnectDelay` of the RealtimeManager (its default): the first backoff step. */
-const FIRST_BACKOFF = 500;
 /** How long the context stays offline per round (ms). */
 const OFFLINE_FOR = 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,8 +27,6 @@ const ARGS = [
   '--disable-sync',
   '--disable-quic',
 ];
-
-const fmt = (ms) => `${Math.round(ms)} ms (${(ms / RTT).toFixed(1)} RTT)`;
 
 /** Page side: a gateway on the global `BragerOne`; `window.heal` collects marks (ms, page clock). */
 function pageStart({ api, email, password, objectId, devid }) {
@@ -155,18 +146,13 @@ export async function run(ctx) {
     );
     log("breakdown of a heal (ms from the page's online event; page resource timings):");
     for (const l of breakdownBrowser(typical)) log(l);
-    const target = FIRST_BACKOFF + 4 * RTT;
     return [
-      {
-        case: 'latency: heal offline → online (Chromium)',
-        baseline: `${FIRST_BACKOFF} ms step`,
-        ours: fmt(heal),
-        ratio: null,
-        target: `≤ step + 4 RTT (${target} ms)`,
-        pass: heal <= target,
-        note: `reconnect starts ${Math.round(attempt)} ms after the online event (median); socket dropped at the offline switch`,
-        data: res,
-      },
+      healRow(
+        'latency: heal offline → online (Chromium)',
+        heal,
+        `reconnect starts ${Math.round(attempt)} ms after the online event (median); socket dropped at the offline switch`,
+        res,
+      ),
     ];
   } finally {
     await browser.close().catch(() => {});

@@ -1,0 +1,31 @@
+// Shared by the start-up latency and heal benchmarks (bench/cases/startup-latency.mjs, heal-browser.mjs): the shaped
+// network, the demo account, how a figure is printed and the heal target row.
+
+/** One-way latency of the shaped network (ms); a round trip costs twice this. */
+export const LATENCY = 50;
+/** Extra one-way delay drawn uniformly from [0, JITTER] ms. */
+export const JITTER = 5;
+export const RTT = 2 * LATENCY;
+export const BOILER = 'DEMO0A1B2C';
+export const OBJECT_ID = 1201;
+export const DEMO = { email: 'demo@bragerone.local', password: 'demo' };
+/** `reconnectDelay` of the RealtimeManager (its default): the first backoff step, jittered to [½, 1]× of it. */
+export const FIRST_BACKOFF = 500;
+
+/** `123 ms (1.2 RTT)`. */
+export const fmt = (ms) => `${Math.round(ms)} ms (${(ms / RTT).toFixed(1)} RTT)`;
+
+/** The result row of a heal case: within the first backoff step + 4 RTT. */
+export function healRow(label, heal, note, data) {
+  const target = FIRST_BACKOFF + 4 * RTT;
+  return {
+    case: label,
+    baseline: `${FIRST_BACKOFF} ms step`,
+    ours: fmt(heal),
+    ratio: null,
+    target: `≤ step + 4 RTT (${target} ms)`,
+    pass: heal <= target,
+    note,
+    data,
+  };
+}
