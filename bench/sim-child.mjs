@@ -1,5 +1,5 @@
 // The simulator in its own process, so the client under test and the server do not share one event loop.
-// Parent ⇄ child over IPC: the child sends {ready, url}; the parent sends {id, op, args} and gets {id, result | error}.
+// Parent ⇄ child over IPC: the child sends {ready, url, webUrl}; the parent sends {id, op, args} and gets {id, result | error}.
 import { startSimulator } from '../dist/esm/simulator.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}');
@@ -71,4 +71,4 @@ process.on('message', async (msg) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send({ ready: true, url: sim.url });
+process.send({ ready: true, url: sim.url, webUrl: sim.webUrl });

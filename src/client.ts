@@ -257,6 +257,11 @@ export class BragerOneApiClient {
     return { inFlight: this.#http.limiter.active, queued: this.#http.limiter.waiting, ...this.#session.counters };
   }
 
+  /** True once {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /**
    * Closes the client; idempotent. Queued and in-flight requests reject with a {@link BragerOneError} at once
    * (nothing keeps running against the network), store listeners are released, and later calls reject too.

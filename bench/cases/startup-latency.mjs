@@ -26,7 +26,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 // ——— sample processes ———
 
-async function sampleOurs(url, dir, lazy, noPreconnect = false, noCatalog = false) {
+async function sampleOurs(bases, dir, lazy, noPreconnect = false, noCatalog = false) {
+  const [url, webUrl] = bases.split(' '); // the API's origin and the web app's (catalog assets)
   const lib = await import('../../dist/esm/node.js');
   const cat = await import('../../dist/esm/catalog.js');
   // A/B in the same run: a cold start without the early socket connection (the SDK before it)
@@ -56,7 +57,7 @@ async function sampleOurs(url, dir, lazy, noPreconnect = false, noCatalog = fals
   };
   t0 = performance.now();
   const api = new lib.BragerOneApiClient({
-    server: lib.defineServer({ ioBase: url, oneBase: url }),
+    server: lib.defineServer({ ioBase: url, oneBase: webUrl }),
     tokenStore: new lib.FileTokenStore({ path: join(dir, 'token.json') }),
     cache: new lib.FileCacheAdapter({ dir: join(dir, 'cache') }),
     credsProvider: () => DEMO,
@@ -370,7 +371,15 @@ export async function run(ctx) {
   const quick = ctx?.quick ?? false;
   const log = ctx?.log ?? console.log;
   const rounds = quick ? 3 : 7;
-  const sim = await startSimProcess({ network: { latency: LATENCY, jitter: JITTER }, strict: false, laxData: false });
+  // webOrigin: the web app on its own origin, as the cloud serves it apart from the API (one.brager.pl / io.brager.pl),
+  // so the catalog's downloads and the API keep separate connection pools, as they do against the cloud
+  const sim = await startSimProcess({
+    network: { latency: LATENCY, jitter: JITTER },
+    webOrigin: true,
+    strict: false,
+    laxData: false,
+  });
+  const bases = `${sim.url} ${sim.webUrl}`;
   if (ctx?.healOnly) {
     try {
       return await runHeal(sim, rounds, log);
@@ -382,7 +391,7 @@ export async function run(ctx) {
   const dirs = [warmDir];
   try {
     // prepare the warm state: one cold start stores the token and the catalog snapshot
-    await measure(sim, 'ours', sim.url, warmDir);
+    await measure(sim, 'ours', bases, warmDir);
     const { readFileSync } = await import('node:fs');
     const stored = JSON.parse(readFileSync(join(warmDir, 'token.json'), 'utf8'));
     const token = stored.accessToken ?? stored.token?.accessToken;
@@ -392,15 +401,13 @@ export async function run(ctx) {
       const order = ['warm', 'cold', 'reference', 'lazy', 'coldNoPre', 'coldNoCat'];
       for (let j = 0; j < order.length; j++) {
         const kind = order[(i + j) % order.length];
-        if (kind === 'warm') res.warm.push(await measure(sim, 'ours', sim.url, warmDir));
+        if (kind === 'warm') res.warm.push(await measure(sim, 'ours', bases, warmDir));
         else if (kind === 'reference') res.reference.push(await measure(sim, 'reference', sim.url, token));
-        else if (kind === 'lazy') res.lazy.push(await measure(sim, 'lazy', sim.url, warmDir));
+        else if (kind === 'lazy') res.lazy.push(await measure(sim, 'lazy', bases, warmDir));
         else {
           const d = mkdtempSync(join(tmpdir(), 'bragerone-bench-cold-'));
           dirs.push(d);
-          res[kind].push(
-            await measure(sim, { cold: 'ours', coldNoPre: 'nopre', coldNoCat: 'nocat' }[kind], sim.url, d),
-          );
+          res[kind].push(await measure(sim, { cold: 'ours', coldNoPre: 'nopre', coldNoCat: 'nocat' }[kind], bases, d));
         }
       }
     }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('../sim-child.mjs', import.meta.url));
 
-/** Forks the simulator; resolves `{ url, call(op, ...args), close() }` once it listens. */
+/** Forks the simulator; resolves `{ url, webUrl, call(op, ...args), close() }` once it listens. */
 export function startSimProcess(opts = {}, execArgv = []) {
   const child = fork(CHILD, [JSON.stringify(opts)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   let seq = 0;
@@ -19,6 +19,7 @@ export function startSimProcess(opts = {}, execArgv = []) {
       if (m.ready) {
         resolve({
           url: m.url,
+          webUrl: m.webUrl,
           pid: child.pid,
           call(op, ...args) {
             const id = ++seq;

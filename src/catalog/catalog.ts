@@ -116,6 +116,8 @@ export class CatalogCore {
   persist: (state: CatalogState) => Promise<void> = async () => {};
   /** Checks the live build again; set by the loader. */
   refresher: (signal?: AbortSignal) => Promise<CatalogChange | null> = async () => null;
+  /** The fingerprint check that runs after answering from a stored snapshot; set by the loader. */
+  checked: Promise<CatalogChange | null> = Promise.resolve(null);
   readonly symbols = new SymbolIndex();
   /**
    * Inputs of the index fallbacks §1.8 b/c; only after a fresh parse (a snapshot does not carry them). Set as JSON
@@ -333,6 +335,17 @@ export class Catalog {
   constructor(core: CatalogCore, lang: string) {
     this.#core = core;
     this.lang = lang.toLowerCase();
+  }
+
+  /**
+   * Settles once this catalog's build is known to be the live one. A catalog answered from its stored snapshot at
+   * once (`revalidate: 'background'`) checks the fingerprint in the background: this resolves with the change that
+   * check found (a new build applied, or kept out by the health check; {@link onChange} hears it too), or `null`
+   * when the build is unchanged or the check could not run (logged). Resolved at once when the load checked first.
+   * Never rejects.
+   */
+  get checked(): Promise<CatalogChange | null> {
+    return this.#core.checked;
   }
 
   /** `<system version>|index-<hash>.js` of the web-app build this catalog was parsed from. */

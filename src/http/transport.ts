@@ -300,21 +300,14 @@ export class HttpTransport {
       unrefTimer(bodyTimer);
     };
     arm();
-    const idle = new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, c) {
-        arm();
-        c.enqueue(chunk);
-      },
-    });
-    const body = res.body.pipeThrough(idle);
-    // A retried request (getBytes) reads its body inside the attempt: a body cut by a reset or stalled past `timeout`
-    // then fails the attempt and is retried like a failed connect (ofetch retries only what fetch() throws).
-    if (flight.req.retries) {
-      timeoutSignal?.removeEventListener('abort', onTimeout); // the headers are in: the body timer alone runs now
-      return new Response(await new Response(body).arrayBuffer(), res);
-    }
+    // The headers are in: the body timer alone runs now (ofetch's own timeout ends with fetch(), which now includes
+    // the body). Every body is read here, in one loop: a retried request's (getBytes) body cut by a reset or stalled
+    // past `timeout` then fails the attempt and is retried like a failed connect (ofetch retries only what fetch()
+    // throws). No stream pipe: in Node a TransformStream pipe costs several ms on a fresh process's first request
+    // and an Error with a stack trace on every request.
+    timeoutSignal?.removeEventListener('abort', onTimeout);
     // `res` as the init: its status, statusText and headers.
-    return new Response(body, res);
+    return new Response(await readBody(res.body, arm), res);
   }
 
   /**
@@ -379,4 +372,26 @@ export class HttpTransport {
     for (const k of Object.keys(rec)) if (k.toLowerCase() === 'authorization') rec[k] = 'Bearer <redacted>';
     return rec;
   }
+}
+
+/** Reads a body to its end, calling `onChunk` per chunk (the per-stall timer); one buffer, no stream pipe. */
+async function readBody(body: ReadableStream<Uint8Array>, onChunk: () => void): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    onChunk();
+    parts.push(value);
+    size += value.byteLength;
+  }
+  if (parts.length === 1) return parts[0] as Uint8Array<ArrayBuffer>; // a fetch body's chunks own their buffers
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
 }

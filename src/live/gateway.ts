@@ -10,6 +10,7 @@ import { BragerOneError, isExpectedUpstreamUnavailable } from '../errors.js';
 import { errorMessage } from '../internal/error-text.js';
 import { resolveLogger } from '../internal/logger.js';
 import { raceAbort } from '../internal/sleep.js';
+import { nextTurn } from '../internal/timers.js';
 import type { ResolvedLogger } from '../log.js';
 import {
   MODULE_CONNECTION_STATUS_CHANGED,
@@ -429,15 +430,19 @@ export class BragerOneGateway {
       ws.preconnect();
       const token = await abortable(ready, signal); // nothing else can go before the login (its save may go on)
       ws.setToken(token.accessToken);
-      // one macrotask: the HTTP pool takes the login's connection back, so the prime reuses it (no new handshake)
-      await new Promise<void>((r) => setTimeout(r, 0));
+      // one turn: undici hands the login's connection back to its pool in an immediate; the prime then reuses it
+      await nextTurn();
     }
     this.#checkAlive();
     // what the first value and the socket need goes first (the client's `concurrency` is shared with the catalog)
-    const joined = this.#firstConnect(ws, provisional?.accessToken ?? null, done);
     const firstPrime = this.#prime({ modules: this.modules });
-    joined.catch(() => {});
     firstPrime.catch(() => {});
+    // one turn, so the prime's request is on the wire before the socket's synchronous set-up runs (several ms of CPU
+    // in a fresh process: socket.io-client, engine.io-client, ws and the HTTP upgrade request)
+    await nextTurn();
+    this.#checkAlive();
+    const joined = this.#firstConnect(ws, provisional?.accessToken ?? null, done);
+    joined.catch(() => {});
     await joined;
     this.#checkAlive();
     this.#markSessionUp();

@@ -7,7 +7,7 @@
 
 import { type Server, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { BragerOneError } from '../errors.js';
 import { defineServer } from '../server.js';
 import { AssetServer } from './assets.js';
@@ -16,7 +16,7 @@ import { buildWorld, DEMO_EMAIL, DEMO_PASSWORD, demoAccount } from './data.js';
 import { createRequestHandler } from './dispatch.js';
 import { FaultBook, StatsBook } from './faults.js';
 import { LaxMixer } from './lax.js';
-import { NETWORK_OFF, NetworkShaper } from './network.js';
+import { NETWORK_OFF, NetworkShaper, listenOn } from './network.js';
 import { Plant } from './plant.js';
 import { Realtime, loadSocketIoServer } from './realtime.js';
 export { SOCKET_IO_MISSING } from './realtime.js';
@@ -194,8 +194,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const shaper = opts.network ? await shapeNetwork(opts.network, o.seed, http, addr) : null;
   // The proxy relays bytes, so TLS passes through it and the scheme stays the simulator's.
   const url = shaper ? shaper.url.replace(/^http:/, `${scheme}:`) : directUrl;
-  ctx.origin = url;
-  if (o.strict && opts.corsOrigins === undefined) o.corsOrigins = [url];
+  const web = opts.webOrigin ? await listenWebOrigin(http, shaper, addr) : null;
+  const webUrl = web ? web.url.replace(/^http:/, `${scheme}:`) : url;
+  // the web app's origin: what `Origin` and `Referer` name (strict mode checks them against it)
+  ctx.origin = webUrl;
+  if (o.strict && opts.corsOrigins === undefined) o.corsOrigins = [webUrl];
   plant.start();
 
   let closed: Promise<void> | null = null;
@@ -208,17 +211,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const proxy = shaper?.close();
       const done = realtime.close();
       http.closeAllConnections();
-      await Promise.all([done, proxy]);
+      await Promise.all([done, proxy, web?.close()]);
     })();
     return closed;
   };
 
-  return facade({ url, directUrl, shaper, stats, faults, assets, ctx, plant, realtime, close });
+  return facade({ url, webUrl, directUrl, shaper, stats, faults, assets, ctx, plant, realtime, close });
 }
 
 /** The parts of a running simulator that its {@link Simulator} facade exposes. */
 interface SimParts {
   url: string;
+  webUrl: string;
   directUrl: string;
   shaper: NetworkShaper | null;
   stats: StatsBook;
@@ -231,12 +235,14 @@ interface SimParts {
 }
 
 /** The {@link Simulator} object over the running parts. */
-function facade({ url, directUrl, shaper, stats, faults, assets, ctx, plant, realtime, close }: SimParts): Simulator {
+function facade(parts: SimParts): Simulator {
+  const { url, webUrl, directUrl, shaper, stats, faults, assets, ctx, plant, realtime, close } = parts;
   const sim: Simulator = {
     url,
+    webUrl,
     directUrl,
     network: shaper ?? NETWORK_OFF,
-    server: defineServer({ ioBase: url, oneBase: url, container: 'BragerOne' }),
+    server: defineServer({ ioBase: url, oneBase: webUrl, container: 'BragerOne' }),
     stats,
     faults,
     serveStatic: (prefix, dir) => assets.addStatic(prefix, dir),
@@ -312,6 +318,21 @@ async function shapeNetwork(
     throw err;
   }
   return shaper;
+}
+
+/**
+ * The second origin (`webOrigin`): another port of the shaping proxy, or, unshaped, a listener that hands its
+ * connections to the simulator's own server (plain or TLS alike).
+ */
+async function listenWebOrigin(
+  http: Server,
+  shaper: NetworkShaper | null,
+  addr: AddressInfo,
+): Promise<{ url: string; close(): Promise<void> | undefined }> {
+  if (shaper) return { url: await shaper.listen(addr.family === 'IPv6' ? '::1' : '127.0.0.1'), close: () => undefined };
+  const relay = createNetServer((socket) => http.emit('connection', socket));
+  const url = await listenOn(relay, addr.address);
+  return { url, close: () => new Promise<void>((r) => relay.close(() => r())) };
 }
 
 function isLoopbackOrAny(a: string): boolean {

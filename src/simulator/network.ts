@@ -327,7 +327,8 @@ export class NetworkShaper implements SimNetwork {
   readonly enabled = true;
   #settings: NetworkSettings;
   readonly #rand: () => number;
-  readonly #server: Server;
+  /** One listener per origin the proxy serves (the first is {@link url}). */
+  readonly #servers: Server[] = [];
   readonly #sockets = new Set<Socket>();
   readonly #conns = new Map<number, Conn>();
   readonly #faults = new Set<ActiveFault>();
@@ -346,24 +347,20 @@ export class NetworkShaper implements SimNetwork {
     this.#upstreamHost = upstreamHost;
     this.#settings = resolveNetwork(initial, { latency: 0, jitter: 0 });
     this.#rand = prng(seed ^ 0x5eed);
-    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.#accept(s));
-    this.#server.maxConnections = NETWORK_MAX_CONNECTIONS;
-    this.#server.on('drop', () => this.#counters.refused++);
   }
 
-  /** Listens on `host` (a loopback address) and a free port; resolves the proxy's base URL. */
+  /**
+   * Listens on `host` (a loopback address) and a free port; resolves that listener's base URL. The first call sets
+   * {@link url}; another call adds a second origin (`webOrigin`) with the same shaping and faults.
+   */
   async listen(host: string): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = this.#server.address();
-    if (addr === null || typeof addr === 'string') throw new BragerOneError('network proxy: no TCP address');
-    this.url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
-    return this.url;
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.#accept(s));
+    server.maxConnections = NETWORK_MAX_CONNECTIONS;
+    server.on('drop', () => this.#counters.refused++);
+    this.#servers.push(server);
+    const url = await listenOn(server, host);
+    if (!this.url) this.url = url;
+    return url;
   }
 
   get(): NetworkSettings {
@@ -622,10 +619,26 @@ export class NetworkShaper implements SimNetwork {
       }
       for (const s of this.#sockets) s.destroy();
       this.#sockets.clear();
-      this.#server.close(() => resolve());
+      let open = this.#servers.length;
+      if (open === 0) resolve();
+      for (const server of this.#servers) server.close(() => --open === 0 && resolve());
     });
     return this.#closing;
   }
+}
+
+/** Listens on `host` and a free port; resolves `http://host:port`. */
+export async function listenOn(server: Server, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new BragerOneError('simulator: no TCP address');
+  return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
 }
 
 /** Sends a TCP RST (or just drops a socket that has no handle yet). */

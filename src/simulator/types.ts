@@ -192,6 +192,14 @@ export interface SimulatorOptions {
    */
   network?: Partial<NetworkSettings>;
   /**
+   * Also listen on a second port, a separate origin for the web app (`webUrl`; `server.oneBase` points at it), as
+   * the real cloud serves its web app apart from its API (`one.brager.pl` and `io.brager.pl`): Node and browsers
+   * then keep separate connection pools for the catalog's downloads and the API, as they do against the cloud.
+   * Both ports serve every route; with `network`, both are shaped alike and share its faults. `Origin`/`Referer`
+   * name the web origin (what `strict` checks). Default: false (one origin).
+   */
+  webOrigin?: boolean;
+  /**
    * Engine.IO heartbeat: the server pings every `pingInterval` ms and drops a socket whose pong is `pingTimeout` ms
    * late; a client that hears no ping for `pingInterval + pingTimeout` ms closes its side. Defaults: Engine.IO's
    * (25 000 / 20 000). Short values make a half-open socket (`sim.network.fault({ kind: 'blackhole' })`) show fast.
@@ -478,11 +486,13 @@ export interface BurstResult {
 export interface Simulator {
   /** Base URL, e.g. `http://127.0.0.1:40123` (the shaping proxy's when `network` is on). */
   readonly url: string;
+  /** The web app's origin (`webOrigin`; equals `url` without it): `server.oneBase`. */
+  readonly webUrl: string;
   /** The simulator's own port, never shaped (equals `url` when `network` is off). */
   readonly directUrl: string;
   /** Network shaping (off unless started with `network`). */
   readonly network: SimNetwork;
-  /** Server config pointing every base at {@link url}. */
+  /** Server config: `ioBase` is {@link url}, `oneBase` is {@link webUrl}. */
   readonly server: ServerConfig;
   /** Request counters and log. */
   readonly stats: SimStats;

@@ -304,6 +304,7 @@ describe('snapshots are data (§5 prototype pollution, §3.11 schema)', () => {
     let from = sim().stats.requests.length;
     const second = mk();
     const b = await loadCatalog({ api: second });
+    expect(await b.checked).toBeNull(); // the background check: same build
     expect(assetRequests(from).map((r) => r.path)).toEqual(['/']); // the stored snapshot was used
     expect(await b.resolve('PARAM_P4_1', P4_1)).toMatchObject({ label: 'Temperatura kotła', value: 61.2 });
     await b.describe(['__proto__', 'constructor', 'PARAM_P4_1']);

@@ -146,6 +146,7 @@ describe('loadCatalog against the simulator web app', () => {
     const second = client(cache);
     const b = await loadCatalog({ api: second });
     expect(b.fingerprint).toBe(a.fingerprint);
+    expect(await b.checked).toBeNull(); // the background check: same build
     const panels = await b.panels(0);
     expect(panels.length).toBeGreaterThan(0);
     expect(await b.resolve('PARAM_P4_1', { 'P4.v1': 600, 'P4.u1': 1 })).toMatchObject({
@@ -202,6 +203,118 @@ describe('loadCatalog against the simulator web app', () => {
       { previous: 'old|index-OLD.js', fingerprint: a.fingerprint, applied: true, problems: [] },
     ]);
     await api.close();
+  });
+
+  it('a stored snapshot answers before any response arrives, then the background check applies a new build', async () => {
+    const cache = new MemoryCacheAdapter();
+    const first = client(cache);
+    const old = await loadCatalog({ api: first });
+    await old.panels(0);
+    await first.close();
+    sim().webApp.publish({ keepOld: true });
+    // every request of the second client waits at a gate: the load must answer without a single response
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const asked: string[] = [];
+    const second = new BragerOneApiClient({
+      server: sim().server,
+      tokenStore: new MemoryTokenStore(),
+      cache,
+      logLevel: 'silent',
+      fetch: (input, init) => {
+        asked.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+        return gate.then(() => fetch(input, init));
+      },
+    });
+    const heard: string[] = [];
+    try {
+      const cat = await loadCatalog({ api: second, onChange: (c) => heard.push(`${c.applied} ${c.fingerprint}`) });
+      expect(cat.fingerprint).toBe(old.fingerprint); // the stored build, answered at once
+      expect((await cat.describe(['PARAM_P4_1'])).get('PARAM_P4_1')?.label).toBe('Temperatura kotła');
+      expect(asked.sort()).toEqual(['/', '/v1/system/version']); // the check is under way, its answers held
+      open();
+      const change = await cat.checked;
+      expect(change).toMatchObject({ previous: old.fingerprint, applied: true });
+      expect(cat.fingerprint).not.toBe(old.fingerprint);
+      expect(cat.fingerprint.endsWith(sim().webApp.indexName)).toBe(true);
+      expect(heard).toEqual([`true ${cat.fingerprint}`]);
+      // the new build was stored: a third load answers with it
+      const third = client(cache);
+      const again = await loadCatalog({ api: third });
+      expect(again.fingerprint).toBe(cat.fingerprint);
+      expect(await again.checked).toBeNull();
+      await third.close();
+    } finally {
+      open();
+      await second.close();
+    }
+  });
+
+  it("revalidate: 'first' waits for the fingerprint before answering from the stored snapshot", async () => {
+    const cache = new MemoryCacheAdapter();
+    const first = client(cache);
+    const stored = await loadCatalog({ api: first });
+    await first.close();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let asked = 0;
+    const second = new BragerOneApiClient({
+      server: sim().server,
+      tokenStore: new MemoryTokenStore(),
+      cache,
+      logLevel: 'silent',
+      fetch: (input, init) => {
+        asked++;
+        return gate.then(() => fetch(input, init));
+      },
+    });
+    try {
+      let answered = false;
+      const loading = loadCatalog({ api: second, revalidate: 'first' }).then((c) => {
+        answered = true;
+        return c;
+      });
+      while (asked < 2) await new Promise((r) => setImmediate(r));
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(answered).toBe(false); // both fingerprint requests are out, their answers held: no catalog yet
+      open();
+      const cat = await loading;
+      expect(cat.fingerprint).toBe(stored.fingerprint);
+      expect(await cat.checked).toBeNull();
+    } finally {
+      open();
+      await second.close();
+    }
+  });
+
+  it('a failed GET /system/version compares the index file alone: no new parse, no "unknown" fingerprint', async () => {
+    const cache = new MemoryCacheAdapter();
+    const first = client(cache);
+    const stored = await loadCatalog({ api: first });
+    await first.close();
+    const log = captureLogger();
+    const api = new BragerOneApiClient({
+      server: sim().server,
+      tokenStore: new MemoryTokenStore(),
+      cache,
+      logger: log,
+      logLevel: 'warn',
+    });
+    try {
+      sim().faults.failNext('GET /v1/system/version', 1, { status: 500 });
+      let from = sim().stats.requests.length;
+      const cat = await loadCatalog({ api, revalidate: 'first' });
+      expect(cat.fingerprint).toBe(stored.fingerprint);
+      expect(assetRequests(from).map((r) => r.path)).toEqual(['/']); // the index was not downloaded again
+      sim().faults.failNext('GET /v1/system/version', 1, { status: 500 });
+      from = sim().stats.requests.length;
+      expect(await cat.refresh()).toBeNull();
+      expect(cat.fingerprint).toBe(stored.fingerprint);
+      expect(assetRequests(from).map((r) => r.path)).toEqual(['/']);
+      expect(log.text()).toMatch(/system\/version failed .*comparing the index file alone/);
+    } finally {
+      await api.close();
+    }
   });
 
   it('refresh() picks up a new build and tells the listeners', async () => {

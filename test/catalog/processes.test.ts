@@ -49,6 +49,7 @@ const prime = await api.modulesParametersPrime([boiler.devid], { returnData: tru
 const store = new ParamStore({ devid: boiler.devid });
 store.ingestPrimePayload(prime.data);
 const temp = await catalog.resolve('PARAM_P4_1', store);
+await catalog.checked; // the stored snapshot answered at once; its fingerprint check ends before the client closes
 await api.close();
 process.stdout.write(JSON.stringify({ fingerprint: catalog.fingerprint, panels: panels.map((p) => p.title), temp }) + '\\n');
 `;

@@ -412,3 +412,82 @@ describe('heartbeat options', () => {
     await expect(startSimulator({ pingTimeout: 1.5 })).rejects.toThrow(/pingTimeout/);
   });
 });
+
+describe('webOrigin: the web app on a second origin', () => {
+  /** A client on `s.server` whose every request URL is recorded. */
+  function recordingClient(s: Simulator, urls: string[]): BragerOneApiClient {
+    return new BragerOneApiClient({
+      server: s.server,
+      credsProvider: () => ({ email: 'demo@bragerone.local', password: 'demo' }),
+      logLevel: 'silent',
+      fetch: (input, init) => {
+        urls.push(input instanceof Request ? input.url : String(input));
+        return fetch(input, init);
+      },
+    });
+  }
+
+  it('off by default: webUrl is url; on: a second port that oneBase names, serving every route', async () => {
+    const one = await startSimulator({ tickInterval: 0 });
+    open.push(one);
+    expect(one.webUrl).toBe(one.url);
+    expect(one.server.oneBase).toBe(one.url);
+
+    const s = await startSimulator({ tickInterval: 0, webOrigin: true });
+    open.push(s);
+    expect(new URL(s.webUrl).port).not.toBe(new URL(s.url).port);
+    expect(s.server.ioBase).toBe(s.url);
+    expect(s.server.oneBase).toBe(s.webUrl);
+    const html = await (await fetch(`${s.webUrl}/`)).text();
+    expect(html).toMatch(/\/assets\/index-[\w-]+\.js/);
+    // one server behind both: a token issued through one origin works through the other
+    const signIn = await fetch(`${s.webUrl}/v1/auth/user`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@bragerone.local', password: 'demo' }),
+    });
+    const { accessToken: token } = (await signIn.json()) as { accessToken: string };
+    const r = await fetch(`${s.url}/v1/user`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(200);
+  });
+
+  it('the SDK fetches the catalog from the web origin and the API from the io origin (strict origin checks pass)', async () => {
+    const s = await startSimulator({ tickInterval: 0, webOrigin: true, strict: true });
+    open.push(s);
+    const urls: string[] = [];
+    const api = recordingClient(s, urls);
+    try {
+      const { loadCatalog } = await import('../../src/catalog/index.js');
+      const catalog = await loadCatalog({ api });
+      expect(catalog.fingerprint).toMatch(/index-/);
+      await api.ensureAuth();
+      const assets = urls.filter((u) => new URL(u).pathname === '/' || u.includes('/assets/'));
+      const rest = urls.filter((u) => new URL(u).pathname.startsWith('/v1/'));
+      expect(assets.length).toBeGreaterThanOrEqual(2);
+      expect(rest.length).toBeGreaterThanOrEqual(2); // the version check and the login
+      for (const u of assets) expect(u.startsWith(`${s.webUrl}/`)).toBe(true);
+      for (const u of rest) expect(u.startsWith(`${s.url}/`)).toBe(true);
+      // strict: Origin/Referer must name the web origin; the io origin is refused
+      const wrong = await fetch(`${s.url}/v1/auth/user`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: s.url },
+        body: JSON.stringify({ email: 'demo@bragerone.local', password: 'demo' }),
+      });
+      expect(wrong.status).toBe(403);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('with network shaping, both origins go through the proxy and share its faults', async () => {
+    const s = await shaped(0, 0, { webOrigin: true });
+    expect(new URL(s.webUrl).port).not.toBe(new URL(s.url).port);
+    const before = s.network.stats().connections;
+    expect((await fetch(`${s.webUrl}/`, { headers: { Connection: 'close' } })).status).toBe(200);
+    expect(s.network.stats().connections).toBe(before + 1);
+    const lift = s.network.fault({ kind: 'refuse' });
+    await expect(fetch(`${s.webUrl}/`, { headers: { Connection: 'close' } })).rejects.toThrow();
+    lift();
+    expect((await fetch(`${s.webUrl}/`, { headers: { Connection: 'close' } })).status).toBe(200);
+  });
+});

@@ -40,7 +40,8 @@ export async function openCatalog(s: Session, client: BragerOneApiClient, lang?:
       wanted = undefined; // the web app's default then
     }
   }
-  const opts: Parameters<typeof loadCatalog>[0] = { api: client, signal: s.signal };
+  // 'first': a one-shot command prints what the live build says, and a new build is stored before the process ends
+  const opts: Parameters<typeof loadCatalog>[0] = { api: client, signal: s.signal, revalidate: 'first' };
   const catalog = await s.out.spin('Loading the parameter catalog…', loadCatalog(opts));
   if (!wanted || wanted === catalog.lang) return catalog;
   if (catalog.languages().some((l) => l.code === wanted)) return catalog.withLanguage(wanted);
