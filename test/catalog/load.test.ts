@@ -36,6 +36,34 @@ async function primed(api: BragerOneApiClient, devid: string): Promise<ParamStor
   return store;
 }
 
+/** A client on `cache` whose requests all wait at a gate until `open()`; `asked` lists their paths as they are made. */
+function gatedClient(cache: MemoryCacheAdapter) {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const asked: string[] = [];
+  const api = new BragerOneApiClient({
+    server: sim().server,
+    tokenStore: new MemoryTokenStore(),
+    cache,
+    logLevel: 'silent',
+    fetch: (input, init) => {
+      asked.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return gate.then(() => fetch(input, init));
+    },
+  });
+  return { api, open, asked };
+}
+
+/** A cache adapter holding the snapshot of a first, finished load; resolves it with that load's catalog. */
+async function storedSnapshot() {
+  const cache = new MemoryCacheAdapter();
+  const first = client(cache);
+  const catalog = await loadCatalog({ api: first });
+  await catalog.panels(0);
+  await first.close();
+  return { cache, catalog };
+}
+
 describe('loadCatalog against the simulator web app', () => {
   it('discovers the index from the page, fingerprints it and answers in the default language', async () => {
     const api = client();
@@ -206,26 +234,10 @@ describe('loadCatalog against the simulator web app', () => {
   });
 
   it('a stored snapshot answers before any response arrives, then the background check applies a new build', async () => {
-    const cache = new MemoryCacheAdapter();
-    const first = client(cache);
-    const old = await loadCatalog({ api: first });
-    await old.panels(0);
-    await first.close();
+    const { cache, catalog: old } = await storedSnapshot();
     sim().webApp.publish({ keepOld: true });
     // every request of the second client waits at a gate: the load must answer without a single response
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const asked: string[] = [];
-    const second = new BragerOneApiClient({
-      server: sim().server,
-      tokenStore: new MemoryTokenStore(),
-      cache,
-      logLevel: 'silent',
-      fetch: (input, init) => {
-        asked.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
-        return gate.then(() => fetch(input, init));
-      },
-    });
+    const { api: second, open, asked } = gatedClient(cache);
     const heard: string[] = [];
     try {
       const cat = await loadCatalog({ api: second, onChange: (c) => heard.push(`${c.applied} ${c.fingerprint}`) });
@@ -251,30 +263,15 @@ describe('loadCatalog against the simulator web app', () => {
   });
 
   it("revalidate: 'first' waits for the fingerprint before answering from the stored snapshot", async () => {
-    const cache = new MemoryCacheAdapter();
-    const first = client(cache);
-    const stored = await loadCatalog({ api: first });
-    await first.close();
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    let asked = 0;
-    const second = new BragerOneApiClient({
-      server: sim().server,
-      tokenStore: new MemoryTokenStore(),
-      cache,
-      logLevel: 'silent',
-      fetch: (input, init) => {
-        asked++;
-        return gate.then(() => fetch(input, init));
-      },
-    });
+    const { cache, catalog: stored } = await storedSnapshot();
+    const { api: second, open, asked } = gatedClient(cache);
     try {
       let answered = false;
       const loading = loadCatalog({ api: second, revalidate: 'first' }).then((c) => {
         answered = true;
         return c;
       });
-      while (asked < 2) await new Promise((r) => setImmediate(r));
+      while (asked.length < 2) await new Promise((r) => setImmediate(r));
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
       expect(answered).toBe(false); // both fingerprint requests are out, their answers held: no catalog yet
       open();
@@ -288,10 +285,7 @@ describe('loadCatalog against the simulator web app', () => {
   });
 
   it('a failed GET /system/version compares the index file alone: no new parse, no "unknown" fingerprint', async () => {
-    const cache = new MemoryCacheAdapter();
-    const first = client(cache);
-    const stored = await loadCatalog({ api: first });
-    await first.close();
+    const { cache, catalog: stored } = await storedSnapshot();
     const log = captureLogger();
     const api = new BragerOneApiClient({
       server: sim().server,
