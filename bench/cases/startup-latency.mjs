@@ -230,11 +230,12 @@ async function healNode(sim, rounds) {
       if (st === 'reconnecting') marks.dropSeen ??= T();
       if (st === 'connected') marks.joined ??= T();
     });
-    // instance-level hook (no effect outside this gateway): when the backoff timer starts the reconnect attempt
-    const attemptOnce = ws.attemptOnce;
-    ws.attemptOnce = function (...args) {
+    // instance-level hook (no effect outside this gateway): a reconnect attempt begins by asking the gateway for a
+    // fresh token, which asks the client's ensureAuth() — the moment the backoff timer started the attempt
+    const ensureAuth = api.ensureAuth;
+    api.ensureAuth = function (...args) {
       marks.attempt ??= T();
-      return attemptOnce.apply(this, args);
+      return ensureAuth.apply(this, args);
     };
     const store = gw.params(BOILER);
     let waiting = null;
