@@ -8,8 +8,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RelayLogEntry, type RunningRelay, startRelay } from '../../src/relay/index.js';
-import { defineServer } from '../../src/server.js';
+import type { RelayLogEntry, RunningRelay } from '../../src/relay/index.js';
+import { relayFor } from '../helpers/relay.js';
 import { DEMO_MODULES } from '../../src/simulator/index.js';
 import { ARTIFACTS_DIR, type StaticServer, describeBrowser, startStaticServer } from '../helpers/browser.js';
 import { buildDashboard, row, rowIs } from '../helpers/dashboard.js';
@@ -43,12 +43,7 @@ describeBrowser(
     it('directly: a CORS error on the page; through the relay: login, labelled values, a live change, a confirmed setpoint', async () => {
       const s = suite();
       if (!statics) throw new Error('static server not started');
-      relay = await startRelay({
-        server: defineServer({ ioBase: s.origin, oneBase: s.origin }),
-        allowOrigins: [statics.url],
-        port: 0,
-        log: (e) => log.push(e),
-      });
+      relay = await relayFor(s.origin, statics.url, log);
       const app = (api: string) => `${statics?.url}/dashboard/index.html?api=${encodeURIComponent(api)}`;
       expect(new Set([statics.url, relay.url, s.origin]).size).toBe(3);
 

@@ -5,8 +5,8 @@
  * polling and then WebSocket, a command whose pushed delta arrives, and `loadCatalog` loading the web app's assets.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RelayLogEntry, type RunningRelay, startRelay } from '../../src/relay/index.js';
-import { defineServer } from '../../src/server.js';
+import type { RelayLogEntry, RunningRelay } from '../../src/relay/index.js';
+import { relayFor } from '../helpers/relay.js';
 import { DEMO_EMAIL, DEMO_MODULES, DEMO_OBJECT_ID, DEMO_PASSWORD } from '../../src/simulator/index.js';
 import { DIST_DIR, FIXTURES_DIR, type StaticServer, describeBrowser, startStaticServer } from '../helpers/browser.js';
 import { until } from '../helpers/wait.js';
@@ -37,12 +37,7 @@ describeBrowser(
     it('fails directly with a CORS error; through the relay: login, objects, live gateway (polling → WebSocket), a command, the catalog', async () => {
       const s = suite();
       if (!statics) throw new Error('static server not started');
-      relay = await startRelay({
-        server: defineServer({ ioBase: s.origin, oneBase: s.origin }),
-        allowOrigins: [statics.url],
-        port: 0,
-        log: (e) => log.push(e),
-      });
+      relay = await relayFor(s.origin, statics.url, log);
       const page = await s.newPage();
       await page.goto(`${statics.url}/fixtures/harness.html`);
       await page.addScriptTag({ url: `${statics.url}/dist/bragerone-catalog.iife.js` });

@@ -1,5 +1,8 @@
 /** Gateway fixtures: a client with a recording `fetch`, a capturing logger, and gateway factories. */
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
+import { sim } from '../realtime/helpers.js';
+import type { TokenStore } from '../../src/auth/token.js';
 import { BragerOneGateway, type GatewayOptions, type PollScheduler } from '../../src/live/gateway.js';
 import type { Logger } from '../../src/log.js';
 import type { Simulator } from '../../src/simulator/index.js';
@@ -43,11 +46,19 @@ export interface Rig {
   log: Logger & { lines: string[] };
 }
 
-/** Authenticated client + gateway (not started) against `s`; the gateway owns the client. */
+/** How {@link rig} makes its client: a token store, and whether it signs in before the gateway exists. */
+export interface RigClient {
+  tokenStore?: TokenStore;
+  /** Default `true`; `false` leaves the sign-in (or the stored token) to `gw.start()`. */
+  signIn?: boolean;
+}
+
+/** Client (signed in unless `client.signIn` is false) + gateway (not started) against `s`; the gateway owns the client. */
 export async function rig(
   s: Simulator,
   opts: Partial<GatewayOptions> = {},
   wrapFetch: (f: typeof fetch) => typeof fetch = (f) => f,
+  client: RigClient = {},
 ): Promise<Rig> {
   const sent: Sent[] = [];
   const log = captureLogger();
@@ -57,8 +68,9 @@ export async function rig(
     logger: log,
     logLevel: 'info',
     credsProvider: () => ({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+    ...(client.tokenStore ? { tokenStore: client.tokenStore } : {}),
   });
-  await api.ensureAuth(DEMO_EMAIL, DEMO_PASSWORD);
+  if (client.signIn !== false) await api.ensureAuth(DEMO_EMAIL, DEMO_PASSWORD);
   const gw = new BragerOneGateway({
     api,
     ownsApi: true,
@@ -69,6 +81,46 @@ export async function rig(
     ...opts,
   });
   return { gw, api, sent, log };
+}
+
+/**
+ * Registers a gateway suite's hooks: one simulator for the file (`suite.sim()`), and after each test its faults
+ * cleared and every rig from `suite.started()` stopped, with no impossible state transition on record.
+ */
+export function rigSuite(simOpts?: Parameters<typeof sim>[0]): {
+  sim(): Simulator;
+  started(opts?: Partial<GatewayOptions>, target?: Simulator): Promise<Rig>;
+  /** Stops `r` (and checks its transitions) after the test, like a started rig. */
+  track(r: Rig): void;
+} {
+  let s: Simulator | undefined;
+  const rigs: Rig[] = [];
+  const current = (): Simulator => {
+    if (!s) throw new Error('the suite simulator is not started yet');
+    return s;
+  };
+  beforeAll(async () => {
+    s = await sim(simOpts);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+  afterEach(async () => {
+    current().faults.clear();
+    const done = rigs.splice(0);
+    await Promise.all(done.map((r) => r.gw.stop()));
+    for (const r of done) expect(impossibleTransitions(r)).toEqual([]);
+  });
+  return {
+    sim: current,
+    track: (r) => void rigs.push(r),
+    async started(opts = {}, target = current()) {
+      const r = await rig(target, opts);
+      rigs.push(r);
+      await r.gw.start();
+      return r;
+    },
+  };
 }
 
 /** Calls sent to `route` since index `from`. */

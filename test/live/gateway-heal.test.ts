@@ -1,32 +1,16 @@
 /** Self-healing of the gateway (§7.2–§7.4) against real sockets: drops, expired tokens, zombies, refusals. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudSessionConnectivity, GatewayState } from '../../src/live/gateway.js';
 import { FAULTS, type Simulator } from '../../src/simulator/index.js';
-import { DEMO_MODULES, calls, impossibleTransitions, manualPoll, type Rig, rig, sim, until } from './fixtures.js';
+import { DEMO_MODULES, calls, manualPoll, rig, rigSuite, sim, until } from './fixtures.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
-let s: Simulator;
-const rigs: Rig[] = [];
-
-beforeAll(async () => {
-  s = await sim();
+const suite = rigSuite();
+const started = suite.started;
+let s!: Simulator;
+beforeAll(() => {
+  s = suite.sim();
 });
-afterAll(async () => {
-  await s.close();
-});
-afterEach(async () => {
-  s.faults.clear();
-  const done = rigs.splice(0);
-  await Promise.all(done.map((r) => r.gw.stop()));
-  for (const r of done) expect(impossibleTransitions(r)).toEqual([]);
-});
-
-async function started(opts: Parameters<typeof rig>[1] = {}, target: Simulator = s): Promise<Rig> {
-  const r = await rig(target, opts);
-  rigs.push(r);
-  await r.gw.start();
-  return r;
-}
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const sorted = (o: Record<string, unknown>): Record<string, unknown> =>
@@ -161,7 +145,7 @@ describe('prime vs delta race', () => {
       }
       return res;
     });
-    rigs.push(r);
+    suite.track(r);
     await r.gw.start();
     const store = r.gw.params(A);
     s.setParam(A, 'P4.v1', 1000);

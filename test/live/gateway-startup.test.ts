@@ -3,11 +3,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../src/stores/memory.js';
 import { BragerOneApiClient } from '../../src/client.js';
-import { BragerOneGateway } from '../../src/live/gateway.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../realtime/helpers.js';
-import { DEMO_MODULES, DEMO_OBJECT_ID, type Rig, type Sent, calls, recordingFetch, rig, sim } from './fixtures.js';
-import { captureLogger } from '../helpers/logger.js';
+import { DEMO_MODULES, type Rig, calls, rig, sim } from './fixtures.js';
 
 const [A] = DEMO_MODULES as [string, string];
 let s: Simulator;
@@ -30,25 +28,9 @@ async function warm(): Promise<Rig & { store: MemoryTokenStore }> {
   const first = new BragerOneApiClient({ server: s.server, tokenStore: store, logLevel: 'silent' });
   await first.ensureAuth(DEMO_EMAIL, DEMO_PASSWORD);
   await first.close();
-  const sent: Sent[] = [];
-  const log = captureLogger();
-  const api = new BragerOneApiClient({
-    server: s.server,
-    tokenStore: store,
-    fetch: recordingFetch(sent),
-    logger: log,
-    logLevel: 'info',
-    credsProvider: () => ({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
-  });
-  const gw = new BragerOneGateway({
-    api,
-    ownsApi: true,
-    objectId: DEMO_OBJECT_ID,
-    modules: [...DEMO_MODULES],
-    connectivityPollInterval: 0,
-  });
-  stops.push(() => gw.stop());
-  return { gw, api, sent, log, store };
+  const r = await rig(s, {}, undefined, { tokenStore: store, signIn: false });
+  stops.push(() => r.gw.stop());
+  return { ...r, store };
 }
 
 describe('the prime/listen race', () => {
@@ -128,18 +110,7 @@ describe('no token at start-up (cold)', () => {
   it("opens the socket's connection while the login is in flight; the handshake waits for the token", async () => {
     const shaped = await sim({ network: { latency: 0, jitter: 0 } }); // shaping off: the proxy only counts connections
     stops.push(() => shaped.close());
-    const api = new BragerOneApiClient({
-      server: shaped.server,
-      logLevel: 'silent',
-      credsProvider: () => ({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
-    });
-    const gw = new BragerOneGateway({
-      api,
-      ownsApi: true,
-      objectId: DEMO_OBJECT_ID,
-      modules: [...DEMO_MODULES],
-      connectivityPollInterval: 0,
-    });
+    const { gw } = await rig(shaped, {}, undefined, { signIn: false });
     stops.unshift(() => gw.stop());
     const base = shaped.network.stats().connections;
     shaped.faults.delay('POST /v1/auth/user', 200, 1);

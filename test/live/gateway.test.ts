@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import { isBragerOneError } from '../../src/errors.js';
 import type { ModuleConnectivity } from '../../src/live/connectivity.js';
@@ -8,31 +8,15 @@ import { RealtimeManager } from '../../src/realtime/manager.js';
 import { FAULTS, type Simulator } from '../../src/simulator/index.js';
 import { PROFILE } from '../helpers/sim.js';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../realtime/helpers.js';
-import { DEMO_MODULES, DEMO_OBJECT_ID, calls, impossibleTransitions, type Rig, rig, sim, until } from './fixtures.js';
+import { DEMO_MODULES, DEMO_OBJECT_ID, calls, rig, rigSuite, until } from './fixtures.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
-let s: Simulator;
-const rigs: Rig[] = [];
-
-beforeAll(async () => {
-  s = await sim();
+const suite = rigSuite();
+const started = suite.started;
+let s!: Simulator;
+beforeAll(() => {
+  s = suite.sim();
 });
-afterAll(async () => {
-  await s.close();
-});
-afterEach(async () => {
-  s.faults.clear();
-  const done = rigs.splice(0);
-  await Promise.all(done.map((r) => r.gw.stop()));
-  for (const r of done) expect(impossibleTransitions(r)).toEqual([]);
-});
-
-async function started(opts: Parameters<typeof rig>[1] = {}): Promise<Rig> {
-  const r = await rig(s, opts);
-  rigs.push(r);
-  await r.gw.start();
-  return r;
-}
 
 describe('BragerOneGateway startup (§7.1)', () => {
   it('pipelines the start: first prime with the handshake; at the join listen, bind, listen again, then listing + the closing prime', async () => {
@@ -70,7 +54,7 @@ describe('BragerOneGateway startup (§7.1)', () => {
       modules: [B, A, B],
       connectivityPollInterval: 0,
     });
-    rigs.push({ gw, api, sent: [], log: { lines: [], debug() {}, info() {}, warn() {}, error() {} } });
+    suite.track({ gw, api, sent: [], log: { lines: [], debug() {}, info() {}, warn() {}, error() {} } });
     const from = sent.length;
     await gw.start();
     await gw.start(); // idempotent
@@ -100,7 +84,7 @@ describe('BragerOneGateway startup (§7.1)', () => {
 
   it('primes every module store and publishes every entry on the bus', async () => {
     const r = await rig(s);
-    rigs.push(r);
+    suite.track(r);
     const seen: ParamUpdate[] = [];
     r.gw.bus.on((u) => seen.push(u));
     await r.gw.start();
@@ -117,7 +101,7 @@ describe('BragerOneGateway startup (§7.1)', () => {
 
   it('a failed /modules/connect aborts start, releases the socket, and start can be retried', async () => {
     const r = await rig(s);
-    rigs.push(r);
+    suite.track(r);
     const sessions: boolean[] = [];
     r.gw.onCloudSession((c) => sessions.push(c.up));
     const states: GatewayState[] = [];
@@ -137,7 +121,7 @@ describe('BragerOneGateway startup (§7.1)', () => {
 
   it('retries an unusable prime (204) 3 times with growing waits, then keeps going', async () => {
     const r = await rig(s, { primeRetryDelay: 40 });
-    rigs.push(r);
+    suite.track(r);
     s.faults.shape('POST /v1/modules/parameters', '204');
     const t0 = Date.now();
     await r.gw.start();
@@ -282,7 +266,7 @@ describe('BragerOneGateway live events', () => {
 
   it('stop() during start(): start() rejects, the state ends in stopped, the session is never reported up afterwards', async () => {
     const r = await rig(s);
-    rigs.push(r);
+    suite.track(r);
     const states: GatewayState[] = [];
     const sessions: Array<[boolean, string]> = [];
     r.gw.onCloudSession((c) => sessions.push([c.up, c.source]));
@@ -301,7 +285,7 @@ describe('BragerOneGateway live events', () => {
 
   it('waitForPrime() resolves false on timeout and on stop', async () => {
     const r = await rig(s);
-    rigs.push(r);
+    suite.track(r);
     expect(await r.gw.waitForPrime(20)).toBe(false);
     const pending = r.gw.waitForPrime();
     await r.gw.stop();

@@ -19,6 +19,7 @@ import {
 import { DEMO } from '../helpers/sim.js';
 import { sorted, until, within } from './helpers.js';
 import { type CaptureLogger, captureLogger } from '../helpers/logger.js';
+import { startScaledGateway } from '../helpers/gateway.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 /**
@@ -69,26 +70,16 @@ const same = (gw: BragerOneGateway, s: Simulator, devid: string): boolean =>
 
 /** A started gateway for A and B with cadences scaled down (supervisor 300 ms, reconnect after 50 ms). */
 async function gateway(s: Simulator) {
-  const log = captureLogger();
-  const api = new BragerOneApiClient({
-    server: s.server,
-    logger: log,
-    logLevel: 'debug',
-    credsProvider: () => ({ ...DEMO }),
-  });
-  const gw = new BragerOneGateway({
-    api,
-    ownsApi: true,
-    objectId: DEMO_OBJECT_ID,
-    modules: [A, B],
-    connectivityPollInterval: 0,
-    realtime: { supervisorInterval: 300, reconnectDelay: 50, connectTimeout: 2_000 },
-  });
-  cleanup.push(() => gw.stop());
   const sessions: Array<CloudSessionConnectivity & { at: number }> = [];
-  gw.onCloudSession((c) => sessions.push({ ...c, at: performance.now() }));
-  await gw.start();
-  expect(await gw.waitForPrime(5_000)).toBe(true);
+  const { gw, api, log } = await startScaledGateway({
+    server: s.server,
+    modules: [A, B],
+    logLevel: 'debug',
+    pollInterval: 0,
+    onStop: (stop) => cleanup.push(stop),
+    before: (g) => g.onCloudSession((c) => sessions.push({ ...c, at: performance.now() })),
+    primeWithin: 5_000,
+  });
   return { gw, api, log, sessions };
 }
 

@@ -8,11 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BragerOneApiClient } from '../../src/client.js';
 import { ApiError, isApiError, isExpectedUpstreamUnavailable } from '../../src/errors.js';
 import type { ModuleConnectivity } from '../../src/live/connectivity.js';
-import { BragerOneGateway } from '../../src/live/gateway.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, FAULTS, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
 import { sorted, until } from './helpers.js';
 import { captureLogger } from '../helpers/logger.js';
+import { startScaledGateway } from '../helpers/gateway.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 const OUTAGE = 1_500;
@@ -173,26 +173,15 @@ describe('getBytes retry schedule (§8.1)', () => {
 describe('gateway through an outage', () => {
   /** A started gateway with cadences scaled down (poll 250 ms for 60 s, supervisor 300 ms for 15 s). */
   async function gateway() {
-    const log = captureLogger();
-    const api = new BragerOneApiClient({
-      server: s.server,
-      logger: log,
-      logLevel: 'warn',
-      credsProvider: () => ({ ...DEMO }),
-    });
-    const gw = new BragerOneGateway({
-      api,
-      ownsApi: true,
-      objectId: DEMO_OBJECT_ID,
-      modules: [A, B],
-      connectivityPollInterval: 250,
-      realtime: { supervisorInterval: 300, reconnectDelay: 50, connectTimeout: 2_000 },
-    });
-    cleanup.push(() => gw.stop());
     const conn: ModuleConnectivity[] = [];
-    gw.onModuleConnectivity((c) => conn.push(c));
-    await gw.start();
-    expect(await gw.waitForPrime(2_000)).toBe(true);
+    const { gw, api, log } = await startScaledGateway({
+      server: s.server,
+      modules: [A, B],
+      logLevel: 'warn',
+      pollInterval: 250,
+      onStop: (stop) => cleanup.push(stop),
+      before: (g) => g.onModuleConnectivity((c) => conn.push(c)),
+    });
     await until(() => gw.moduleOnline(A) === true && gw.moduleOnline(B) === true, 'modules online');
     return { gw, api, log, conn };
   }

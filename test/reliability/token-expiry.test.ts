@@ -11,6 +11,7 @@ import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, startSimulator } from '..
 import { DEMO } from '../helpers/sim.js';
 import { sorted, until } from './helpers.js';
 import { captureLogger } from '../helpers/logger.js';
+import { startScaledGateway } from '../helpers/gateway.js';
 
 const [A, B] = DEMO_MODULES as [string, string];
 const TTL = 1_500;
@@ -117,26 +118,14 @@ describe('socket down longer than the token lifetime', () => {
   });
 
   it('token expiry during a REST outage (no login possible): recovers once the cloud is back', async () => {
-    const log = captureLogger();
-    const api = new BragerOneApiClient({
+    const { gw, api, log } = await startScaledGateway({
       server: s.server,
-      logger: log,
-      logLevel: 'warn',
-      refreshLeeway: 200,
-      now: clock,
-      credsProvider: () => ({ ...DEMO }),
-    });
-    const gw = new BragerOneGateway({
-      api,
-      ownsApi: true,
-      objectId: DEMO_OBJECT_ID,
       modules: [A, B],
-      connectivityPollInterval: 300,
-      realtime: { supervisorInterval: 300, reconnectDelay: 50, connectTimeout: 2_000 },
+      logLevel: 'warn',
+      pollInterval: 300,
+      onStop: (stop) => stops.push(stop),
+      client: { refreshLeeway: 200, now: clock },
     });
-    stops.push(() => gw.stop());
-    await gw.start();
-    expect(await gw.waitForPrime(2_000)).toBe(true);
     const before = gw.params(A).flatten();
     const from = log.entries.length;
     const logins = s.loginCount();
