@@ -293,4 +293,5 @@ describeBrowser(
     );
   },
   { ...PING, tickInterval: 0 },
+  { launch: false }, // its own Chromium over CDP (noDefaults), so the harness starts none
 );

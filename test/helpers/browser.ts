@@ -122,7 +122,10 @@ export function describeBrowser(
   name: string,
   fn: (suite: () => BrowserSuite) => void,
   simOpts: SimulatorOptions = {},
+  /** `launch: false`: the suite starts its own browser (e.g. over CDP); `browser`, `context` and `newPage` then throw. */
+  opts: { launch?: boolean } = {},
 ): void {
+  const launch = opts.launch !== false;
   if (!chromiumAvailable()) {
     if (process.env.CI === 'true') {
       describe(name, () => {
@@ -159,7 +162,7 @@ export function describeBrowser(
         ...simOpts,
         staticDirs: { '/dist': DIST_DIR, '/examples': EXAMPLES_DIR, '/fixtures': FIXTURES_DIR, ...simOpts.staticDirs },
       });
-      browser = await launchChromium();
+      if (launch) browser = await launchChromium();
     });
 
     afterAll(async () => {
@@ -179,20 +182,27 @@ export function describeBrowser(
     });
 
     fn(() => {
-      if (!browser || !sim || !context) return notReady();
-      const b = browser;
+      if (!sim || (launch && (!browser || !context))) return notReady();
       const s = sim;
+      const b = browser;
       const c = context;
       const errs = errors;
+      const own = (): never => {
+        throw new Error('this browser suite launches its own browser (launch: false)');
+      };
       return {
-        browser: b,
+        get browser() {
+          return b ?? own();
+        },
         sim: s,
         origin: s.url,
-        context: c,
+        get context() {
+          return c ?? own();
+        },
         errors: errs,
         url: (path: string) => `${s.url}${path}`,
         newPage: async () => {
-          const page = await c.newPage();
+          const page = await (c ?? own()).newPage();
           watchPage(page, errs);
           return page;
         },
