@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../log.js';
 import type { AssetFetcher } from './assets.js';
-import { CatalogError } from '../errors.js';
+import { CatalogError, isApiError } from '../errors.js';
 import { SymbolIndex } from './model/address.js';
 import type { ModelContext } from './model/context.js';
 import type { I18nGetter } from './model/i18n.js';
@@ -129,6 +129,10 @@ export class CatalogCore {
   readonly #pending = new Map<string, Promise<void>>();
   readonly #listeners = new Set<(c: CatalogChange) => void>();
   #dirty = false;
+  /** The refresh a chunk 404 started (shared by every chunk that hit one meanwhile). */
+  #rediscovery: Promise<void> | null = null;
+  /** The build a chunk 404 already refreshed for: a chunk missing from the live build itself refreshes only once. */
+  #rediscoveredFor = '';
 
   constructor(state: CatalogState, assets: AssetFetcher, logger: Logger) {
     this.state = state;
@@ -180,19 +184,60 @@ export class CatalogCore {
     return p;
   }
 
+  /**
+   * Downloads the chunk `urlOf()` names in the current build, and says which build's state it belongs to. A 404 means
+   * the web app moved to a new build since this one was parsed (a deploy drops the old chunks): one refresh, shared
+   * by every chunk that hits one meanwhile and run once per build, and when it applied a new build, that build's
+   * chunk. `null` when the build names no such chunk. Rejects with the download's error otherwise.
+   */
+  async #chunk(
+    urlOf: () => string | null | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ text: string; state: CatalogState } | null> {
+    const state = this.state;
+    const url = urlOf();
+    if (!url) return null;
+    try {
+      return { text: await this.assets.text(url, signal), state };
+    } catch (e) {
+      if (!isApiError(e) || e.status !== 404 || signal?.aborted) throw e;
+      await this.#rediscover(signal);
+      const next = this.state !== state ? urlOf() : null;
+      if (!next || next === url) throw e;
+      const now = this.state;
+      return { text: await this.assets.text(next, signal), state: now };
+    }
+  }
+
+  /** The refresh after a chunk 404 (see {@link #chunk}); a failure is logged by the refresh itself. */
+  #rediscover(signal?: AbortSignal): Promise<void> {
+    if (this.#rediscovery) return this.#rediscovery;
+    if (this.#rediscoveredFor === this.state.fingerprint) return Promise.resolve();
+    this.#rediscoveredFor = this.state.fingerprint;
+    this.logger.warn(`catalog: a chunk of ${this.state.fingerprint} is gone (404); looking for a new web-app build`);
+    const run = this.refresher(signal).then(
+      () => {},
+      (e: unknown) => this.logger.warn(`catalog: refresh after a missing chunk failed: ${errorMessage(e)}`),
+    );
+    this.#rediscovery = run.finally(() => {
+      this.#rediscovery = null;
+    });
+    return this.#rediscovery;
+  }
+
   /** Loads the raw menu of a deviceMenu (cached; a download error degrades to an empty menu with a warning). */
   async ensureMenu(deviceMenu: number, signal?: AbortSignal): Promise<void> {
     const key = String(deviceMenu);
     if (Object.hasOwn(this.state.menus, key)) return;
     await this.#once(`menu:${key}`, async () => {
-      const asset = menuAssetFor(this.state.index, deviceMenu);
-      if (!asset) {
+      if (!menuAssetFor(this.state.index, deviceMenu)) {
         this.logger.warn(`catalog: no menu chunk for deviceMenu ${key}`);
         return; // not cached: a later build may have it (CATALOG.md §3.12 [SIM])
       }
       try {
-        const text = await this.assets.text(asset.url, signal);
-        const { value, warnings } = parseMenuChunk(text);
+        const got = await this.#chunk(() => menuAssetFor(this.state.index, deviceMenu)?.url, signal);
+        if (!got || got.state !== this.state) return; // the build changed meanwhile: a later call loads its menu
+        const { value, warnings } = parseMenuChunk(got.text);
         for (const w of warnings) this.logger.debug?.(`catalog: menu ${key}: ${w}`);
         if (normalizeMenu(value).length === 0) {
           // Garbled or empty chunk: degrade to an empty menu now, not cached, so a later call retries (§3.12 [SIM]).
@@ -212,27 +257,29 @@ export class CatalogCore {
 
   /** Loads i18n namespaces of a language (failures are not cached: a later call retries). */
   async ensureNamespaces(lang: string, namespaces: Iterable<string>, signal?: AbortSignal): Promise<void> {
-    const packs = this.state.i18n[lang] ?? (this.state.i18n[lang] = Object.create(null) as Record<string, JsonObject>);
+    const packsOf = (state: CatalogState) =>
+      state.i18n[lang] ?? (state.i18n[lang] = Object.create(null) as Record<string, JsonObject>);
+    const packs = packsOf(this.state);
     const todo = [...new Set([...namespaces].map((n) => n.toLowerCase()))].filter((ns) => !Object.hasOwn(packs, ns));
     await Promise.all(
       todo.map((ns) =>
         this.#once(`i18n:${lang}:${ns}`, async () => {
-          const url = i18nAssetUrl(this.state.index, lang, ns);
-          if (!url) {
-            packs[ns] = Object.create(null) as JsonObject; // absent from the import map: nothing to fetch, ever
+          if (!i18nAssetUrl(this.state.index, lang, ns)) {
+            packsOf(this.state)[ns] = Object.create(null) as JsonObject; // absent from the import map: never fetched
             this.#dirty = true;
             return;
           }
           try {
-            const text = await this.assets.text(url, signal);
-            const { value, escapeLeaks } = parseI18nChunk(text);
+            const got = await this.#chunk(() => i18nAssetUrl(this.state.index, lang, ns), signal);
+            if (!got || got.state !== this.state) return; // the build changed meanwhile: a later call loads it
+            const { value, escapeLeaks } = parseI18nChunk(got.text);
             if (escapeLeaks > 0) this.logger.warn(`catalog: ${escapeLeaks} escape leak(s) in i18n ${lang}/${ns}`);
             if (Object.keys(value).length === 0) {
               // A garbled, truncated or empty chunk: a parse failure, not cached, so a later call retries (§3.12 [SIM]).
               this.logger.warn(`catalog: i18n ${lang}/${ns} holds no texts; not cached, a later call retries`);
               return;
             }
-            packs[ns] = value;
+            packsOf(this.state)[ns] = value;
             this.#dirty = true;
           } catch (e) {
             if (signal?.aborted) throw e;
@@ -253,13 +300,15 @@ export class CatalogCore {
     await Promise.all(
       todo.map((symbol) =>
         this.#once(`map:${symbol}`, async () => {
-          const asset = assetBySymbol(this.state.index, symbol);
-          if (asset) {
+          if (assetBySymbol(this.state.index, symbol)) {
             try {
-              const { map: raw } = parseParamChunk(await this.assets.text(asset.url, signal), symbol);
+              let url = '';
+              const got = await this.#chunk(() => (url = assetBySymbol(this.state.index, symbol)?.url ?? ''), signal);
+              if (got && got.state !== this.state) return; // the build changed meanwhile: a later call looks it up
+              const { map: raw } = got ? parseParamChunk(got.text, symbol) : { map: null };
               // An empty object is what a garbled chunk parses to: a parse failure, not a map (§3.12 [SIM]).
               if (raw && Object.keys(raw).length > 0) {
-                this.#storeMap(symbol, { raw, origin: `asset:${asset.url}` });
+                this.#storeMap(symbol, { raw, origin: `asset:${url}` });
                 return;
               }
               this.logger.warn(`catalog: chunk of ${symbol} holds no param map, trying the index`);
@@ -406,11 +455,16 @@ export class Catalog {
   /** Loads maps and the namespaces their texts need, in this language and (for the label fallback) the default. */
   async #prepare(symbols: readonly string[], signal?: AbortSignal, extraTokens: readonly string[] = []): Promise<void> {
     const core = this.#core;
-    await core.ensureMaps(symbols, signal);
-    const maps = symbols.map((s) => core.map(s)).filter((m): m is ParamMap => !!m);
-    const ns = namespacesFor([...tokensForMaps(maps, core.state.index.unitDescriptors), ...extraTokens]);
-    await core.ensureNamespaces(this.lang, ns, signal);
-    if (this.defaultLang !== this.lang) await core.ensureNamespaces(this.defaultLang, ['parameters'], signal);
+    // twice at most: a chunk gone with a deploy may switch the build half-way (what was loaded belongs to the old one)
+    for (let round = 0; round < 2; round++) {
+      const state = core.state;
+      await core.ensureMaps(symbols, signal);
+      const maps = symbols.map((s) => core.map(s)).filter((m): m is ParamMap => !!m);
+      const ns = namespacesFor([...tokensForMaps(maps, core.state.index.unitDescriptors), ...extraTokens]);
+      await core.ensureNamespaces(this.lang, ns, signal);
+      if (this.defaultLang !== this.lang) await core.ensureNamespaces(this.defaultLang, ['parameters'], signal);
+      if (core.state === state) break;
+    }
     // Limit: a token that resolves, through a hop, into a namespace not listed here (`units.2200.1` → another
     // namespace) stays unresolved until something else loads that namespace.
     await core.flush();

@@ -311,6 +311,43 @@ describe('loadCatalog against the simulator web app', () => {
     }
   });
 
+  it('a chunk gone with a deploy (404) makes a long-running catalog find the new build by itself, once', async () => {
+    const log = captureLogger();
+    const api = new BragerOneApiClient({
+      server: sim().server,
+      tokenStore: new MemoryTokenStore(),
+      logger: log,
+      logLevel: 'warn',
+    });
+    try {
+      const cat = await loadCatalog({ api, persist: false });
+      const before = cat.fingerprint;
+      const heard: string[] = [];
+      cat.onChange((c) => heard.push(`${c.applied} ${c.fingerprint}`));
+      // a new label changes the texts chunk's hash; the old build's hashed files now answer 404
+      sim().webApp.publish({ labels: { PARAM_P4_1: { pl: 'Temperatura kotła (kompilacja 2)' } } });
+      const pages = sim().stats.count('GET /');
+      // nothing of the boiler was loaded yet: its chunks are the old build's, and gone
+      const d = await cat.describe(['PARAM_P4_1', 'PARAM_P4_8']);
+      expect(d.get('PARAM_P4_1')?.label).toBe('Temperatura kotła (kompilacja 2)'); // the new build's text
+      expect(cat.fingerprint).not.toBe(before);
+      expect(cat.fingerprint.endsWith(sim().webApp.indexName)).toBe(true);
+      expect(heard).toEqual([`true ${cat.fingerprint}`]);
+      expect(sim().stats.count('GET /') - pages).toBe(1); // one rediscovery, however many chunks hit the 404
+      expect(log.text()).toMatch(/is gone \(404\); looking for a new web-app build/);
+      // chunks missing from the live build itself (two 404s): one refresh for this build, not one per 404
+      sim().faults.failNext('GET /assets/*', 2, { status: 404 });
+      const again = sim().stats.count('GET /');
+      expect(await cat.panels(0)).toEqual([]); // the menu chunk 404'd: an empty menu now, not cached
+      await cat.panels(0);
+      expect(sim().stats.count('GET /') - again).toBe(1);
+      expect(heard).toHaveLength(1); // nothing new was found
+      expect((await cat.panels(0)).length).toBeGreaterThan(0); // the faults are used up: the menu loads
+    } finally {
+      await api.close();
+    }
+  });
+
   it('refresh() picks up a new build and tells the listeners', async () => {
     const api = client();
     const cat = await loadCatalog({ api, persist: false });
