@@ -18,7 +18,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimProcess } from '../lib/sim.mjs';
-import { BOILER, DEMO, FIRST_BACKOFF, JITTER, LATENCY, OBJECT_ID, RTT, fmt, healRow } from '../lib/latency.mjs';
+import {
+  BOILER,
+  DEMO,
+  FIRST_BACKOFF,
+  JITTER,
+  LATENCY,
+  OBJECT_ID,
+  RTT,
+  fmt,
+  healRow,
+  timedFetch,
+} from '../lib/latency.mjs';
 import { median, sleep } from '../lib/stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -38,15 +49,7 @@ async function sampleOurs(bases, dir, lazy, noPreconnect = false, noCatalog = fa
   const marks = {};
   let t0 = 0;
   const T = () => Math.round((performance.now() - t0) * 10) / 10;
-  const recFetch = (input, init) => {
-    const req = new Request(input, init);
-    const e = { what: `${req.method} ${new URL(req.url).pathname}`, start: T(), end: null };
-    reqs.push(e);
-    return fetch(input, init).then((r) => {
-      e.end = T();
-      return r;
-    });
-  };
+  const recFetch = timedFetch(() => reqs, T);
   // the socket handshake in the breakdown (from connect() to the namespace join)
   const connect = lib.RealtimeManager.prototype.connect;
   lib.RealtimeManager.prototype.connect = async function (...args) {
@@ -205,15 +208,7 @@ async function healNode(sim, rounds) {
   let reqs = [];
   let marks = {};
   const T = () => Math.round((performance.now() - t0) * 10) / 10;
-  const recFetch = (input, init) => {
-    const req = new Request(input, init);
-    const e = { what: `${req.method} ${new URL(req.url).pathname}`, start: T(), end: null };
-    reqs.push(e);
-    return fetch(input, init).then((r) => {
-      e.end = T();
-      return r;
-    });
-  };
+  const recFetch = timedFetch(() => reqs, T);
   const api = new lib.BragerOneApiClient({
     server: lib.defineServer({ ioBase: sim.url, oneBase: sim.url }),
     tokenStore: new lib.MemoryTokenStore(),

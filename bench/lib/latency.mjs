@@ -1,5 +1,5 @@
 // Shared by the start-up latency and heal benchmarks (bench/cases/startup-latency.mjs, heal-browser.mjs): the shaped
-// network, the demo account, how a figure is printed and the heal target row.
+// network, the demo account, how a figure is printed, the heal target row and a fetch that times each request.
 
 /** One-way latency of the shaped network (ms); a round trip costs twice this. */
 export const LATENCY = 50;
@@ -27,5 +27,21 @@ export function healRow(label, heal, note, data) {
     pass: heal <= target,
     note,
     data,
+  };
+}
+
+/**
+ * A `fetch` that records each request as `{ what, start, end }` (method and path; ms from `now()`, sent → headers
+ * in) into the list `into()` returns at that moment.
+ */
+export function timedFetch(into, now) {
+  return (input, init) => {
+    const req = new Request(input, init);
+    const e = { what: `${req.method} ${new URL(req.url).pathname}`, start: now(), end: null };
+    into().push(e);
+    return fetch(input, init).then((r) => {
+      e.end = now();
+      return r;
+    });
   };
 }
