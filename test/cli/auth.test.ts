@@ -4,22 +4,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS } from '../../src/simulator/index.js';
-import { useSimulator } from '../helpers/sim.js';
-import { assertBuilt, runCli, tempDir } from './helpers.js';
+import { OWNER, SECRET, WRONG, assertBuilt, runCli, tempDir, useOwnerSimulator } from './helpers.js';
 
-const OWNER = 'owner@example.test';
-const SECRET = 'S3cret-Pa55word!';
-const WRONG = 'Wr0ng-Pa55word?';
-
-const getSim = useSimulator({
-  accounts: [
-    {
-      email: OWNER,
-      password: SECRET,
-      objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001', plant: 'boiler' }] }],
-    },
-  ],
-});
+const getSim = useOwnerSimulator();
 
 beforeAll(() => assertBuilt());
 afterEach(() => getSim().faults.clear());

@@ -9,23 +9,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { helpText } from '../../src/cli/args.js';
 import { formatTable, visibleWidth } from '../../src/cli/io.js';
 import { HiddenLineEditor } from '../../src/cli/prompt.js';
-import { useSimulator } from '../helpers/sim.js';
-import { ROOT, assertBuilt, cleanEnv, ndjson, runCli, startCli, tempDir } from './helpers.js';
+import {
+  OWNER,
+  ROOT,
+  SECRET,
+  WRONG,
+  assertBuilt,
+  cleanEnv,
+  ndjson,
+  runCli,
+  startCli,
+  tempDir,
+  useOwnerSimulator,
+} from './helpers.js';
 import { until } from '../helpers/wait.js';
 
-const OWNER = 'owner@example.test';
-const SECRET = 'S3cret-Pa55word!';
-const WRONG = 'Wr0ng-Pa55word?';
-
-const getSim = useSimulator({
-  accounts: [
-    {
-      email: OWNER,
-      password: SECRET,
-      objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001', plant: 'boiler' }] }],
-    },
-  ],
-});
+const getSim = useOwnerSimulator();
 
 beforeAll(() => assertBuilt());
 

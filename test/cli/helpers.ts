@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
+import type { Simulator } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/sim.js';
 
 export const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/bragerone.js');
@@ -138,4 +140,22 @@ export function ndjson(text: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** The second account of the CLI auth suites: its email, password and a wrong password. */
+export const OWNER = 'owner@example.test';
+export const SECRET = 'S3cret-Pa55word!';
+export const WRONG = 'Wr0ng-Pa55word?';
+
+/** The file's simulator (demo account plus {@link OWNER}, with one flat and one boiler). */
+export function useOwnerSimulator(): () => Simulator {
+  return useSimulator({
+    accounts: [
+      {
+        email: OWNER,
+        password: SECRET,
+        objects: [{ id: 2001, name: 'Flat', modules: [{ devid: 'OTHER00001', plant: 'boiler' }] }],
+      },
+    ],
+  });
 }
