@@ -15,7 +15,7 @@ import {
   NetworkError,
   TimeoutError,
 } from '../../src/errors.js';
-import { BragerOneGateway } from '../../src/live/gateway.js';
+import { BragerOneGateway, type GatewayOptions } from '../../src/live/gateway.js';
 import { RealtimeManager } from '../../src/realtime/manager.js';
 import { DEMO_MODULES, DEMO_OBJECT_ID, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { DEMO } from '../helpers/sim.js';
@@ -187,7 +187,8 @@ describe('nothing hangs shutdown', () => {
     expect(c.stats).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
-  it('gateway.stop() during a start() stuck in the prime returns promptly; start() rejects; no socket is left', async () => {
+  /** A demo gateway (its own client, signing in with the demo account) that the suite stops afterwards. */
+  function demoGateway(realtime: GatewayOptions['realtime'] = {}) {
     const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', credsProvider: () => ({ ...DEMO }) });
     const gw = new BragerOneGateway({
       api,
@@ -195,8 +196,14 @@ describe('nothing hangs shutdown', () => {
       objectId: DEMO_OBJECT_ID,
       modules: [...DEMO_MODULES],
       connectivityPollInterval: 0,
+      realtime,
     });
     cleanup.push(() => gw.stop());
+    return { api, gw };
+  }
+
+  it('gateway.stop() during a start() stuck in the prime returns promptly; start() rejects; no socket is left', async () => {
+    const { api, gw } = demoGateway();
     s.faults.delay('POST /v1/modules/parameters', 10_000);
     const started = gw.start().then(
       () => 'started',
@@ -211,16 +218,7 @@ describe('nothing hangs shutdown', () => {
   });
 
   it('gateway.stop() during a hung socket handshake returns promptly', async () => {
-    const api = new BragerOneApiClient({ server: s.server, logLevel: 'silent', credsProvider: () => ({ ...DEMO }) });
-    const gw = new BragerOneGateway({
-      api,
-      ownsApi: true,
-      objectId: DEMO_OBJECT_ID,
-      modules: [...DEMO_MODULES],
-      connectivityPollInterval: 0,
-      realtime: { connectTimeout: 20_000 },
-    });
-    cleanup.push(() => gw.stop());
+    const { api, gw } = demoGateway({ connectTimeout: 20_000 });
     s.faults.delayAcks(10_000);
     const started = gw.start().then(
       () => 'started',
