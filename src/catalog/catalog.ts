@@ -193,19 +193,19 @@ export class CatalogCore {
   async #chunk(
     urlOf: () => string | null | undefined,
     signal?: AbortSignal,
-  ): Promise<{ text: string; state: CatalogState } | null> {
+  ): Promise<{ text: string; url: string; state: CatalogState } | null> {
     const state = this.state;
     const url = urlOf();
     if (!url) return null;
     try {
-      return { text: await this.assets.text(url, signal), state };
+      return { text: await this.assets.text(url, signal), url, state };
     } catch (e) {
       if (!isApiError(e) || e.status !== 404 || signal?.aborted) throw e;
       await this.#rediscover(signal);
-      const next = this.state !== state ? urlOf() : null;
-      if (!next || next === url) throw e;
       const now = this.state;
-      return { text: await this.assets.text(next, signal), state: now };
+      const next = now !== state ? urlOf() : null;
+      if (!next || next === url) throw e;
+      return { text: await this.assets.text(next, signal), url: next, state: now };
     }
   }
 
@@ -302,13 +302,12 @@ export class CatalogCore {
         this.#once(`map:${symbol}`, async () => {
           if (assetBySymbol(this.state.index, symbol)) {
             try {
-              let url = '';
-              const got = await this.#chunk(() => (url = assetBySymbol(this.state.index, symbol)?.url ?? ''), signal);
+              const got = await this.#chunk(() => assetBySymbol(this.state.index, symbol)?.url, signal);
               if (got && got.state !== this.state) return; // the build changed meanwhile: a later call looks it up
               const { map: raw } = got ? parseParamChunk(got.text, symbol) : { map: null };
               // An empty object is what a garbled chunk parses to: a parse failure, not a map (§3.12 [SIM]).
-              if (raw && Object.keys(raw).length > 0) {
-                this.#storeMap(symbol, { raw, origin: `asset:${url}` });
+              if (got && raw && Object.keys(raw).length > 0) {
+                this.#storeMap(symbol, { raw, origin: `asset:${got.url}` });
                 return;
               }
               this.logger.warn(`catalog: chunk of ${symbol} holds no param map, trying the index`);

@@ -318,23 +318,12 @@ async function refresh(
     return null;
   }
   if (fresh.fingerprint === core.state.fingerprint) return null;
-  const health = healthOf(fresh);
-  const change: CatalogChange = {
-    previous: core.state.fingerprint,
-    fingerprint: fresh.fingerprint,
-    applied: health.ok,
-    problems: health.problems,
-  };
-  if (health.ok) {
-    const detached = detachParsed(fresh, parsed.fallback);
-    core.replace(detached.state, detached.fallback);
+  const { state, fallback, change } = adopt(api, core.state, parsed); // warns when the health check fails
+  if (change?.applied && state) {
+    core.replace(state, fallback);
     core.markDirty();
     await core.flush();
-  } else {
-    api.logger.warn(
-      `catalog: new web-app build ${fresh.fingerprint} failed the health check (${health.problems.join('; ')}); keeping ${change.previous}`,
-    );
   }
-  core.emit(change);
+  if (change) core.emit(change);
   return change;
 }

@@ -386,7 +386,7 @@ async function readBody(body: ReadableStream<Uint8Array>, onChunk: () => void): 
     parts.push(value);
     size += value.byteLength;
   }
-  if (parts.length === 1) return parts[0] as Uint8Array<ArrayBuffer>; // a fetch body's chunks own their buffers
+  if (parts.length === 1) return parts[0] as Uint8Array<ArrayBuffer>; // a view: Response copies just its bytes
   const out = new Uint8Array(size);
   let at = 0;
   for (const part of parts) {

@@ -16,7 +16,7 @@ import { buildWorld, DEMO_EMAIL, DEMO_PASSWORD, demoAccount } from './data.js';
 import { createRequestHandler } from './dispatch.js';
 import { FaultBook, StatsBook } from './faults.js';
 import { LaxMixer } from './lax.js';
-import { NETWORK_OFF, NetworkShaper, listenOn } from './network.js';
+import { NETWORK_OFF, NetworkShaper, baseUrl, listenAt } from './network.js';
 import { Plant } from './plant.js';
 import { Realtime, loadSocketIoServer } from './realtime.js';
 export { SOCKET_IO_MISSING } from './realtime.js';
@@ -187,10 +187,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const realtime = new Realtime(ctx, ServerCtor, http, createRequestHandler(ctx, assets), '/socket.io', '/ws');
   const plant = new Plant(ctx);
 
-  const addr = await listen(http, o.port, o.host);
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const addr = await listenAt(http, o.port, o.host);
   const scheme = opts.tls ? 'https' : 'http';
-  const directUrl = `${scheme}://${host}:${addr.port}`;
+  const directUrl = baseUrl(addr, scheme);
   const shaper = opts.network ? await shapeNetwork(opts.network, o.seed, http, addr) : null;
   // The proxy relays bytes, so TLS passes through it and the scheme stays the simulator's.
   const url = shaper ? shaper.url.replace(/^http:/, `${scheme}:`) : directUrl;
@@ -284,18 +283,6 @@ function newHttpServer(tls: SimulatorOptions['tls']): Server {
   return https;
 }
 
-/** Listens on `host:port`; resolves the bound address. */
-async function listen(http: Server, port: number, host: string): Promise<AddressInfo> {
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  return http.address() as AddressInfo;
-}
-
 /** Starts the network-shaping proxy in front of the simulator (loopback only); closes `http` when that fails. */
 async function shapeNetwork(
   network: NonNullable<SimulatorOptions['network']>,
@@ -311,7 +298,7 @@ async function shapeNetwork(
   }
   const shaper = new NetworkShaper(network, seed, addr.port, loop);
   try {
-    await shaper.listen(loop);
+    await shaper.listen();
   } catch (err) {
     await shaper.close();
     await new Promise<void>((r) => http.close(() => r()));
@@ -329,9 +316,9 @@ async function listenWebOrigin(
   shaper: NetworkShaper | null,
   addr: AddressInfo,
 ): Promise<{ url: string; close(): Promise<void> | undefined }> {
-  if (shaper) return { url: await shaper.listen(addr.family === 'IPv6' ? '::1' : '127.0.0.1'), close: () => undefined };
+  if (shaper) return { url: await shaper.listen(), close: () => undefined };
   const relay = createNetServer((socket) => http.emit('connection', socket));
-  const url = await listenOn(relay, addr.address);
+  const url = baseUrl(await listenAt(relay, 0, addr.address));
   return { url, close: () => new Promise<void>((r) => relay.close(() => r())) };
 }
 

@@ -7,7 +7,7 @@
  * connection. See docs/SIMULATOR.md, "Network shaping" and "Network faults".
  */
 
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
 import { BragerOneError } from '../errors.js';
 import { prng } from './plant.js';
 import type { NetTarget, NetworkConnection, NetworkFault, NetworkSettings, NetworkStats, SimNetwork } from './types.js';
@@ -350,15 +350,15 @@ export class NetworkShaper implements SimNetwork {
   }
 
   /**
-   * Listens on `host` (a loopback address) and a free port; resolves that listener's base URL. The first call sets
-   * {@link url}; another call adds a second origin (`webOrigin`) with the same shaping and faults.
+   * Listens on a free port of the loopback address it forwards to; resolves that listener's base URL. The first
+   * call sets {@link url}; another call adds a second origin (`webOrigin`) with the same shaping and faults.
    */
-  async listen(host: string): Promise<string> {
+  async listen(): Promise<string> {
     const server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.#accept(s));
     server.maxConnections = NETWORK_MAX_CONNECTIONS;
     server.on('drop', () => this.#counters.refused++);
     this.#servers.push(server);
-    const url = await listenOn(server, host);
+    const url = baseUrl(await listenAt(server, 0, this.#upstreamHost));
     if (!this.url) this.url = url;
     return url;
   }
@@ -627,18 +627,23 @@ export class NetworkShaper implements SimNetwork {
   }
 }
 
-/** Listens on `host` and a free port; resolves `http://host:port`. */
-export async function listenOn(server: Server, host: string): Promise<string> {
+/** Listens on `host:port` (0: a free port); resolves the bound address. */
+export async function listenAt(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const addr = server.address();
   if (addr === null || typeof addr === 'string') throw new BragerOneError('simulator: no TCP address');
-  return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  return addr;
+}
+
+/** `scheme://host:port` of a bound address (IPv6 hosts in brackets). */
+export function baseUrl(addr: AddressInfo, scheme = 'http'): string {
+  return `${scheme}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
 }
 
 /** Sends a TCP RST (or just drops a socket that has no handle yet). */
